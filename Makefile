@@ -1,0 +1,115 @@
+# Satchel - top-level build.
+#   make            build satchel-pack and satchel-read (build/)
+#   make demo       install deps, build, pack examples/ with a throw-away key, verify, list, show
+#   make test       install deps, run unit + end-to-end tests, then all again under SAN=1
+#   make check      unit + end-to-end tests for the current build flavour (no deps step)
+#   make bench      benchmark against tar|zstd + minisign (see bench/)
+#   make install PREFIX=/usr/local
+#   SAN=1           AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       := libsodium libzstd libarchive
+READER_KEYS ?=
+
+ifeq ($(SAN),1)
+B          ?= build-san
+SANFLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT        := -O1 -g
+else
+B          ?= build
+SANFLAGS   :=
+OPT        := -O2 -g
+endif
+
+WARN       := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+              -Wmissing-prototypes -Wformat=2 -Wvla -Wno-unused-parameter
+CPPFLAGS   += -D_GNU_SOURCE -DSAT_VERSION='"$(VERSION)"' -Iformats
+CFLAGS     ?=
+ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS) \
+              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS     := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+LIB_SRC    := $(sort $(wildcard formats/*.c))
+PACK_SRC   := $(filter-out packer/main.c,$(sort $(wildcard packer/*.c)))
+READ_SRC   := $(filter-out reader/main.c,$(sort $(wildcard reader/*.c)))
+TEST_SRC   := $(sort $(wildcard tests/test_*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+PACK_OBJ   := $(PACK_SRC:%.c=$(B)/%.o)
+READ_OBJ   := $(READ_SRC:%.c=$(B)/%.o)
+TEST_BIN   := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+
+.PHONY: all demo test check unit e2e bench install deps format clean fuzz
+all: $(B)/satchel-pack $(B)/satchel-read
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libsatchel.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(B)/libpacker.a: $(PACK_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(B)/libreader.a: $(READ_OBJ) $(B)/reader/trusted_keys.o
+	@rm -f $@
+	ar rcs $@ $^
+
+# Keys compiled into the reader: make READER_KEYS="a.pub b.pub"
+$(B)/reader/trusted_keys.c: scripts/embed-keys.sh $(READER_KEYS) FORCE
+	@mkdir -p $(dir $@)
+	@sh scripts/embed-keys.sh $(READER_KEYS) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/reader/trusted_keys.o: $(B)/reader/trusted_keys.c
+	$(CC) $(CPPFLAGS) -Ireader $(ALL_CFLAGS) -c $< -o $@
+FORCE:
+
+$(B)/satchel-pack: $(B)/packer/main.o $(B)/libpacker.a $(B)/libsatchel.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/satchel-read: $(B)/reader/main.o $(B)/libreader.a $(B)/libsatchel.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/%.c $(B)/libpacker.a $(B)/libreader.a $(B)/libsatchel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ipacker -Ireader $(ALL_CFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+unit: $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; \
+	  SATCHEL_TEST_DATA=$(CURDIR)/tests/data $$t || fail=1; done; exit $$fail
+
+e2e: all
+	@sh tests/e2e/run.sh $(CURDIR)/$(B)
+
+check: unit e2e
+
+test: deps
+	$(MAKE) check
+	$(MAKE) SAN=1 check
+	@echo "make test: all unit and end-to-end tests passed (plain and SAN=1)"
+
+demo: deps all
+	@sh scripts/demo.sh $(CURDIR)/$(B)
+
+bench: deps all
+	@sh bench/run.sh $(CURDIR)/$(B)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(B)/satchel-pack $(B)/satchel-read $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 man/satchel-pack.1 man/satchel-read.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+format:
+	clang-format -i formats/*.[ch] packer/*.[ch] reader/*.[ch] tests/*.c
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the Debian packages Satchel builds and tests with, when they are missing.
+# Needs root on Debian (or Ubuntu). Prints what it would need otherwise.
+set -eu
+
+PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
+zstd minisign libarchive-tools tar coreutils time clang"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1 || [ ! -f /etc/debian_version ]; then
+    echo "deps: this is not a Debian system; install these packages by hand:$missing" >&2
+    exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing packages:$missing" >&2
+    echo "deps: run as root (or: sudo apt-get install$missing)" >&2
+    exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || { echo "deps: apt-get update failed (no network or mirror?)" >&2; exit 1; }
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+    { echo "deps: apt-get install$missing failed" >&2; exit 1; }
