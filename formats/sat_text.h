@@ -36,14 +36,16 @@ int sat_buf_printf(sat_buf *b, const char *fmt, ...) __attribute__((format(print
 void sat_buf_free(sat_buf *b);
 
 /* Returns 1 if s[0..len) is valid UTF-8, else 0. If bad_off is not NULL it receives the
- * offset of the first invalid byte. */
+ * offset of the first byte of the first invalid sequence (the lead byte of an overlong,
+ * surrogate or truncated sequence; a stray continuation byte or 0xF5..0xFF itself). */
 int sat_utf8_valid(const char *s, size_t len, size_t *bad_off);
 
 /* Decodes one code point at s (len bytes available). Returns bytes consumed (1..4)
  * and sets *cp; on invalid input returns 1 and sets *cp = 0xFFFD. len must be > 0. */
 size_t sat_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
-/* Encodes cp into out (4 bytes). Returns length. */
+/* Encodes cp into out (4 bytes). Returns length (1..4). A surrogate or a value past
+ * U+10FFFF is encoded as U+FFFD. */
 size_t sat_utf8_encode(uint32_t cp, char out[4]);
 
 /* 1 if cp must never be written raw to a terminal: C0 (except none: TAB and LF too are
@@ -57,22 +59,28 @@ int sat_cp_is_dangerous(uint32_t cp);
 int sat_text_sanitize(sat_buf *out, const char *s, size_t len, int keep_tabs);
 
 /* Display width of one code point (0, 1 or 2). Combining marks and zero-width
- * characters are 0; Hangul syllables, CJK, fullwidth forms are 2. */
+ * characters are 0; Hangul syllables, CJK, fullwidth forms are 2; controls are 0
+ * (never negative, even where wcwidth(3) returns -1). */
 int sat_cp_width(uint32_t cp);
 
 /* Display width of a (sanitised, valid) UTF-8 string. */
 size_t sat_text_width(const char *s, size_t len);
 
 /* Appends s word-wrapped to `width` columns (width >= 10), each output line prefixed
- * by `prefix` (may be NULL; its width counts) and ended with "\n". Breaks at spaces;
- * a word wider than the line is broken at a character boundary; Hangul/CJK text may
- * break between any two wide characters when a line has no space to break at.
- * Input must already be sanitised (no controls). */
+ * by `prefix` (may be NULL; its width counts) and ended with "\n". Breaks at spaces
+ * (the space at a break is dropped; leading spaces are kept on the first line only);
+ * a word wider than the line is broken at a character boundary (never inside a UTF-8
+ * sequence, combining marks stay with their base), which is also how Hangul/CJK text
+ * breaks between two wide characters when a line has no space to break at. An LF in s
+ * starts a new line; empty input gives one line holding only the prefix.
+ * Input must already be sanitised (no controls). Returns 0, SAT_E_NOMEM, or SAT_E_ARG
+ * when width < 10 or the prefix leaves fewer than 2 columns. */
 int sat_text_wrap(sat_buf *out, const char *s, size_t len, size_t width, const char *prefix);
 
 /* Appends s as a JSON string literal with quotes; invalid UTF-8 becomes U+FFFD, control
- * characters and U+2028/U+2029 become \uXXXX, '"' and '\\' escaped, and '<', '>', '&'
- * as \u003c etc. */
+ * characters (C0, DEL, C1), the bidi controls of sat_cp_is_dangerous and U+2028/U+2029
+ * become \uXXXX, '"' and '\\' escaped, and '<', '>', '&' as \u003c etc. The result is
+ * pure, terminal-safe JSON. */
 int sat_json_string(sat_buf *out, const char *s, size_t len);
 
 #endif
