@@ -1,0 +1,631 @@
+/*
+ * bundle_read.c - opens a bundle through its signature, then serves entries
+ * only after their hashes match.
+ *
+ * Open: the first tar member must be the signature. Its trusted comment says
+ * where the compressed manifest lies; that claim is only used, bounded, to
+ * find the bytes the signature covers, and is trusted once the global
+ * signature over it verifies. zstd sees the manifest only after the
+ * signature matched, and clusters only after their hash matched.
+ */
+#include "sat_bundle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sat_cursor.h"
+#include "sat_zstd.h"
+
+#define BLOCK 512u
+
+struct sat_bundle {
+    int fd;
+    char *path;
+    uint64_t file_size;
+    sat_pubkey signer;
+    char tc[SAT_TRUSTED_COMMENT_MAX + 1];
+    sat_manifest *m;
+    /* dictionary and codec, loaded on first use */
+    int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
+    sat_zstd *z;
+    /* one decompressed cluster kept */
+    size_t cached_unit;
+    char *cbuf;
+    size_t cbuf_cap;
+    uint8_t *zbuf;
+    size_t zbuf_cap;
+};
+
+/* ------------------------------------------------------------------------
+ * Low-level reads
+ * ------------------------------------------------------------------------ */
+
+static int read_at(sat_bundle *b, uint64_t off, void *buf, size_t n, sat_err *err)
+{
+    size_t got = 0;
+
+    if (off > b->file_size || n > b->file_size - off)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "%s: truncated (needs bytes %llu..%llu, file has %llu)", b->path,
+                           (unsigned long long)off, (unsigned long long)(off + n),
+                           (unsigned long long)b->file_size);
+    while (got < n) {
+        ssize_t r = pread(b->fd, (char *)buf + got, n - got, (off_t)(off + got));
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return sat_err_set(err, SAT_E_IO, "%s: read error at byte %llu: %s", b->path,
+                               (unsigned long long)(off + got), strerror(errno));
+        }
+        if (r == 0)
+            return sat_err_set(err, SAT_E_FORMAT, "%s: truncated at byte %llu", b->path,
+                               (unsigned long long)(off + got));
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/* Parses a ustar octal field strictly: digits, then NUL or space padding. */
+static int octal(const char *f, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+
+    while (i < n && f[i] == ' ')
+        i++;
+    if (i == n || f[i] < '0' || f[i] > '7')
+        return -1;
+    for (; i < n && f[i] >= '0' && f[i] <= '7'; i++) {
+        if (v > (UINT64_MAX >> 3))
+            return -1;
+        v = v << 3 | (uint64_t)(f[i] - '0');
+    }
+    for (; i < n; i++)
+        if (f[i] != '\0' && f[i] != ' ')
+            return -1;
+    *out = v;
+    return 0;
+}
+
+/* Checks that the ustar header at `off` is a regular file member called `name`
+ * of `size` bytes (size may be 0 to accept any size up to max, returned in *size_out). */
+static int check_header(sat_bundle *b, uint64_t off, const char *name, uint64_t max,
+                        uint64_t *size_out, sat_err *err)
+{
+    unsigned char h[BLOCK];
+    uint64_t sum = 0, want, size;
+    size_t i, nlen = strlen(name);
+    int rc;
+
+    if ((rc = read_at(b, off, h, BLOCK, err)) != 0)
+        return rc;
+    if (memcmp(h + 257, "ustar", 5) != 0)
+        return sat_err_set(err, SAT_E_FORMAT, "%s: no ustar header at byte %llu (not a bundle?)",
+                           b->path, (unsigned long long)off);
+    for (i = 0; i < BLOCK; i++)
+        sum += (i >= 148 && i < 156) ? ' ' : h[i];
+    if (octal((const char *)h + 148, 8, &want) != 0 || want != sum)
+        return sat_err_set(err, SAT_E_FORMAT, "%s: tar header checksum wrong at byte %llu",
+                           b->path, (unsigned long long)off);
+    if (nlen > 100 || memcmp(h, name, nlen) != 0 || (nlen < 100 && h[nlen] != '\0') ||
+        h[345] != '\0')
+        return sat_err_set(err, SAT_E_FORMAT, "%s: expected member %s at byte %llu", b->path,
+                           name, (unsigned long long)off);
+    if (h[156] != '0' && h[156] != '\0')
+        return sat_err_set(err, SAT_E_FORMAT, "%s: member %s is not a regular file", b->path,
+                           name);
+    if (octal((const char *)h + 124, 12, &size) != 0 || size > max)
+        return sat_err_set(err, SAT_E_LIMIT, "%s: member %s has a bad or too large size",
+                           b->path, name);
+    *size_out = size;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Trusted comment: "satchel-bundle v1 id=HEX seq=N created=T manifest=OFF+ZLEN:LEN"
+ * ------------------------------------------------------------------------ */
+
+typedef struct tcinfo {
+    uint8_t id[SAT_BUNDLE_ID_BYTES];
+    uint64_t seq, moff, mzlen, mlen;
+    char created[21];
+} tcinfo;
+
+static int kv(sat_cursor *c, const char *key, sat_span *val)
+{
+    sat_span f;
+    size_t kl = strlen(key);
+
+    if (sat_cursor_field(c, ' ', &f) != 0 || f.len <= kl || memcmp(f.p, key, kl) != 0)
+        return -1;
+    val->p = f.p + kl;
+    val->len = f.len - kl;
+    return 0;
+}
+
+static int parse_tc(const char *tc, uint64_t file_size, tcinfo *t)
+{
+    size_t pl = strlen(SAT_TC_PREFIX);
+    sat_cursor c, mc;
+    sat_span v, a;
+
+    if (strncmp(tc, SAT_TC_PREFIX, pl) != 0)
+        return -1;
+    c = sat_cursor_make(tc + pl, strlen(tc) - pl);
+    if (kv(&c, "id=", &v) != 0 || sat_span_hex(v, t->id, SAT_BUNDLE_ID_BYTES) != 0)
+        return -1;
+    if (kv(&c, "seq=", &v) != 0 || sat_span_u64(v, UINT64_MAX, &t->seq) != 0)
+        return -1;
+    if (kv(&c, "created=", &v) != 0 || v.len != 20 || !sat_date_valid(v.p, v.len))
+        return -1;
+    memcpy(t->created, v.p, 20);
+    t->created[20] = '\0';
+    if (kv(&c, "manifest=", &v) != 0 || sat_cursor_left(&c) != 0)
+        return -1;
+    mc = sat_cursor_make(v.p, v.len);
+    if (sat_cursor_field(&mc, '+', &a) != 0 || sat_span_u64(a, file_size, &t->moff) != 0)
+        return -1;
+    if (sat_cursor_field(&mc, ':', &a) != 0 || sat_span_u64(a, SAT_MANIFEST_ZMAX, &t->mzlen) != 0)
+        return -1;
+    if (sat_cursor_field(&mc, ':', &a) != 0 || sat_span_u64(a, SAT_MANIFEST_MAX, &t->mlen) != 0 ||
+        sat_cursor_left(&mc) != 0)
+        return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Open
+ * ------------------------------------------------------------------------ */
+
+int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_bundle **out,
+                    sat_err *err)
+{
+    sat_bundle *b = NULL;
+    struct stat sb;
+    uint64_t siglen = 0, mzsize = 0;
+    char *sigtext = NULL, *mtext = NULL;
+    uint8_t *mz = NULL;
+    sat_sig sig;
+    tcinfo t;
+    size_t which = 0;
+    sat_zstd *dz = NULL;
+    int rc;
+
+    *out = NULL;
+    if (sodium_init() < 0)
+        return sat_err_set(err, SAT_E_CRYPTO, "libsodium failed to initialise");
+    if (nkeys == 0)
+        return sat_err_set(err, SAT_E_UNTRUSTED,
+                           "no trusted public key: give one with -p FILE or --keyring FILE");
+    b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    b->fd = -1;
+    b->cached_unit = SIZE_MAX;
+    b->path = strdup(path);
+    if (b->path == NULL)
+        goto nomem;
+    b->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (b->fd < 0) {
+        rc = sat_err_set(err, SAT_E_IO, "%s: cannot open: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (fstat(b->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        rc = sat_err_set(err, SAT_E_IO, "%s: not a regular file", path);
+        goto fail;
+    }
+    b->file_size = (uint64_t)sb.st_size;
+    if (b->file_size > SAT_BUNDLE_MAX) {
+        rc = sat_err_set(err, SAT_E_LIMIT, "%s: larger than the format allows", path);
+        goto fail;
+    }
+    if (b->file_size < 4 * BLOCK) {
+        rc = sat_err_set(err, SAT_E_FORMAT, "%s: too short to be a bundle (%llu bytes)", path,
+                         (unsigned long long)b->file_size);
+        goto fail;
+    }
+
+    /* 1. The signature member, first in the tar. */
+    if ((rc = check_header(b, 0, SAT_MEMBER_SIG, SAT_SIGFILE_MAX, &siglen, err)) != 0) {
+        sat_err_prefix(err, "not a Satchel bundle (or damaged at the start)");
+        goto fail;
+    }
+    sigtext = malloc(siglen + 1);
+    if (sigtext == NULL)
+        goto nomem;
+    if ((rc = read_at(b, BLOCK, sigtext, siglen, err)) != 0)
+        goto fail;
+    sigtext[siglen] = '\0';
+    if ((rc = sat_sig_parse(&sig, sigtext, siglen, err)) != 0) {
+        sat_err_prefix(err, "%s: signature", path);
+        rc = SAT_E_SIG;
+        goto fail;
+    }
+    if (parse_tc(sig.trusted_comment, b->file_size, &t) != 0) {
+        rc = sat_err_set(err, SAT_E_SIG,
+                         "%s: the signature's trusted comment is not a Satchel bundle comment",
+                         path);
+        goto fail;
+    }
+    /* 2. The manifest bytes the signature covers (location from the comment, bounded). */
+    if (t.moff < 2 * BLOCK || t.mzlen > b->file_size - t.moff) {
+        rc = sat_err_set(err, SAT_E_FORMAT, "%s: truncated: the manifest lies beyond the end",
+                         path);
+        goto fail;
+    }
+    if ((rc = check_header(b, t.moff - BLOCK, SAT_MEMBER_MANIFEST, SAT_MANIFEST_ZMAX, &mzsize,
+                           err)) != 0)
+        goto fail;
+    if (mzsize != t.mzlen) {
+        rc = sat_err_set(err, SAT_E_FORMAT, "%s: manifest member size differs from the signed size",
+                         path);
+        goto fail;
+    }
+    mz = malloc(t.mzlen ? t.mzlen : 1);
+    if (mz == NULL)
+        goto nomem;
+    if ((rc = read_at(b, t.moff, mz, t.mzlen, err)) != 0)
+        goto fail;
+    /* 3. Verify before any parser sees the manifest. */
+    rc = sat_sig_verify(&sig, keys, nkeys, mz, t.mzlen, 0, &which, err);
+    if (rc != 0) {
+        sat_err_prefix(err, "%s", path);
+        goto fail;
+    }
+    b->signer = keys[which];
+    memcpy(b->tc, sig.trusted_comment, sizeof b->tc);
+    /* 4. Decompress within the signed size, parse strictly, cross-check. */
+    mtext = malloc(t.mlen + 1);
+    if (mtext == NULL)
+        goto nomem;
+    if ((rc = sat_zstd_create(NULL, 0, 0, &dz, err)) != 0 ||
+        (rc = sat_zstd_decompress(dz, mz, t.mzlen, mtext, t.mlen, err)) != 0) {
+        sat_err_prefix(err, "%s: manifest", path);
+        goto fail;
+    }
+    if ((rc = sat_manifest_parse(mtext, t.mlen, b->file_size, &b->m, err)) != 0) {
+        sat_err_prefix(err, "%s", path);
+        goto fail;
+    }
+    if (memcmp(b->m->head.bundle_id, t.id, SAT_BUNDLE_ID_BYTES) != 0 || b->m->head.seq != t.seq ||
+        strcmp(b->m->head.created, t.created) != 0) {
+        rc = sat_err_set(err, SAT_E_SIG,
+                         "%s: the manifest's bundle id, sequence or date differ from the signed "
+                         "comment (mixed bundles?)",
+                         path);
+        goto fail;
+    }
+    free(sigtext);
+    free(mz);
+    free(mtext);
+    sat_zstd_free(dz);
+    *out = b;
+    return 0;
+
+nomem:
+    rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+fail:
+    free(sigtext);
+    free(mz);
+    free(mtext);
+    sat_zstd_free(dz);
+    sat_bundle_close(b);
+    return rc;
+}
+
+void sat_bundle_close(sat_bundle *b)
+{
+    if (b == NULL)
+        return;
+    if (b->fd >= 0)
+        close(b->fd);
+    sat_manifest_free(b->m);
+    sat_zstd_free(b->z);
+    free(b->cbuf);
+    free(b->zbuf);
+    free(b->path);
+    free(b);
+}
+
+const sat_manifest *sat_bundle_manifest(const sat_bundle *b)
+{
+    return b->m;
+}
+
+const sat_pubkey *sat_bundle_signer(const sat_bundle *b)
+{
+    return &b->signer;
+}
+
+const char *sat_bundle_trusted_comment(const sat_bundle *b)
+{
+    return b->tc;
+}
+
+uint64_t sat_bundle_file_size(const sat_bundle *b)
+{
+    return b->file_size;
+}
+
+/* ------------------------------------------------------------------------
+ * Content
+ * ------------------------------------------------------------------------ */
+
+static int hash_ok(const void *p, size_t n, const uint8_t want[SAT_HASH_BYTES])
+{
+    uint8_t h[SAT_HASH_BYTES];
+
+    crypto_generichash(h, sizeof h, p, n, NULL, 0);
+    return sodium_memcmp(h, want, SAT_HASH_BYTES) == 0;
+}
+
+static int ensure_buf(void *pp, size_t *cap, size_t need)
+{
+    void **p = pp;
+    void *np;
+
+    if (need <= *cap)
+        return 0;
+    np = realloc(*p, need ? need : 1);
+    if (np == NULL)
+        return -1;
+    *p = np;
+    *cap = need;
+    return 0;
+}
+
+static int load_dict(sat_bundle *b, sat_err *err)
+{
+    const sat_manifest_head *h = &b->m->head;
+    uint8_t *d = NULL;
+    int rc;
+
+    if (b->dict_state == 1)
+        return 0;
+    if (b->dict_state == -1)
+        return sat_err_set(err, SAT_E_HASH, "the bundle's compression dictionary is damaged");
+    if (!h->has_dict) {
+        rc = sat_zstd_create(NULL, 0, 0, &b->z, err);
+        b->dict_state = rc == 0 ? 1 : 0;
+        return rc;
+    }
+    d = malloc(h->dict_size);
+    if (d == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    if ((rc = read_at(b, h->dict_offset, d, h->dict_size, err)) != 0)
+        goto out;
+    if (!hash_ok(d, h->dict_size, h->dict_hash)) {
+        b->dict_state = -1;
+        rc = sat_err_set(err, SAT_E_HASH, "the bundle's compression dictionary is damaged "
+                                          "(hash mismatch): no text entry can be read");
+        goto out;
+    }
+    rc = sat_zstd_create(d, h->dict_size, 0, &b->z, err);
+    if (rc != 0) {
+        b->dict_state = -1;
+        goto out;
+    }
+    b->dict_state = 1;
+out:
+    free(d);
+    return rc;
+}
+
+/* Makes b->cbuf hold cluster `unit`, decompressed and checked. */
+static int load_cluster(sat_bundle *b, size_t unit, sat_err *err)
+{
+    const sat_cluster *c = &b->m->clusters[unit];
+    int rc;
+
+    if (b->cached_unit == unit)
+        return 0;
+    b->cached_unit = SIZE_MAX;
+    if ((rc = load_dict(b, err)) != 0)
+        return rc;
+    if (c->size > SAT_CLUSTER_MAX + (SAT_CLUSTER_MAX >> 7) + 4096)
+        return sat_err_set(err, SAT_E_LIMIT, "cluster %zu: stored size too large", unit);
+    if (ensure_buf(&b->zbuf, &b->zbuf_cap, (size_t)c->size) != 0 ||
+        ensure_buf(&b->cbuf, &b->cbuf_cap, (size_t)c->usize + 1) != 0)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    if ((rc = read_at(b, c->offset, b->zbuf, (size_t)c->size, err)) != 0)
+        return rc;
+    if (!hash_ok(b->zbuf, (size_t)c->size, c->hash))
+        return sat_err_set(err, SAT_E_HASH, "cluster %zu (bytes %llu..%llu) is damaged", unit,
+                           (unsigned long long)c->offset,
+                           (unsigned long long)(c->offset + c->size));
+    rc = sat_zstd_decompress(b->z, b->zbuf, (size_t)c->size, b->cbuf, (size_t)c->usize, err);
+    if (rc != 0) {
+        sat_err_prefix(err, "cluster %zu", unit);
+        return rc;
+    }
+    b->cached_unit = unit;
+    return 0;
+}
+
+int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len, sat_err *err)
+{
+    char *buf;
+    int rc;
+
+    *out = NULL;
+    *len = 0;
+    if (e->size > SAT_READ_MAX)
+        return sat_err_set(err, SAT_E_LIMIT, "%s: %llu bytes, too large to show (extract it)",
+                           e->id, (unsigned long long)e->size);
+    buf = malloc((size_t)e->size + 1);
+    if (buf == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    if (e->unit == SAT_UNIT_MEDIA) {
+        rc = read_at(b, e->offset, buf, (size_t)e->size, err);
+    } else {
+        rc = load_cluster(b, e->unit, err);
+        if (rc == 0)
+            memcpy(buf, b->cbuf + e->offset, (size_t)e->size);
+    }
+    if (rc == 0 && !hash_ok(buf, (size_t)e->size, e->hash))
+        rc = sat_err_set(err, SAT_E_HASH, "%s: content does not match its signed hash", e->id);
+    if (rc != 0) {
+        if (rc != SAT_E_HASH && rc != SAT_E_NOMEM && err != NULL && err->code != SAT_E_HASH)
+            sat_err_prefix(err, "%s: damaged", e->id);
+        free(buf);
+        return rc == SAT_E_NOMEM || rc == SAT_E_IO ? rc : SAT_E_HASH;
+    }
+    buf[e->size] = '\0';
+    *out = buf;
+    *len = (size_t)e->size;
+    return 0;
+}
+
+static int write_all(int fd, const void *p, size_t n, sat_err *err)
+{
+    const char *q = p;
+
+    while (n > 0) {
+        ssize_t w = write(fd, q, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return sat_err_set(err, SAT_E_IO, "write failed: %s", strerror(errno));
+        }
+        q += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err)
+{
+    crypto_generichash_state st;
+    uint8_t h[SAT_HASH_BYTES];
+    char buf[1 << 16];
+    uint64_t done = 0;
+    int rc;
+
+    if (e->unit != SAT_UNIT_MEDIA) {
+        char *p;
+        size_t n;
+        if ((rc = sat_bundle_read(b, e, &p, &n, err)) != 0)
+            return rc;
+        rc = write_all(fd, p, n, err);
+        free(p);
+        return rc;
+    }
+    crypto_generichash_init(&st, NULL, 0, SAT_HASH_BYTES);
+    while (done < e->size) {
+        size_t n = e->size - done > sizeof buf ? sizeof buf : (size_t)(e->size - done);
+        if ((rc = read_at(b, e->offset + done, buf, n, err)) != 0)
+            return rc;
+        crypto_generichash_update(&st, (const uint8_t *)buf, n);
+        if ((rc = write_all(fd, buf, n, err)) != 0)
+            return rc;
+        done += n;
+    }
+    crypto_generichash_final(&st, h, sizeof h);
+    if (sodium_memcmp(h, e->hash, SAT_HASH_BYTES) != 0)
+        return sat_err_set(err, SAT_E_HASH, "%s: content does not match its signed hash", e->id);
+    return 0;
+}
+
+/* Reads and hashes a stored range in chunks; 1 if it matches. */
+static int range_ok(sat_bundle *b, uint64_t off, uint64_t size, const uint8_t want[SAT_HASH_BYTES],
+                    sat_err *err)
+{
+    crypto_generichash_state st;
+    uint8_t h[SAT_HASH_BYTES];
+    static _Thread_local char buf[1 << 17];
+    uint64_t done = 0;
+
+    crypto_generichash_init(&st, NULL, 0, SAT_HASH_BYTES);
+    while (done < size) {
+        size_t n = size - done > sizeof buf ? sizeof buf : (size_t)(size - done);
+        if (read_at(b, off + done, buf, n, err) != 0)
+            return 0;
+        crypto_generichash_update(&st, (const uint8_t *)buf, n);
+        done += n;
+    }
+    crypto_generichash_final(&st, h, sizeof h);
+    if (sodium_memcmp(h, want, SAT_HASH_BYTES) != 0) {
+        sat_err_set(err, SAT_E_HASH, "stored bytes %llu..%llu do not match their signed hash",
+                    (unsigned long long)off, (unsigned long long)(off + size));
+        return 0;
+    }
+    return 1;
+}
+
+int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, size_t *n_bad,
+                      sat_progress_fn prog, void *prog_ctx, sat_err *err)
+{
+    const sat_manifest *m = b->m;
+    unsigned char *cstate = NULL; /* per cluster: 1 ok, 2 damaged */
+    char (*cmsg)[160] = NULL;
+    size_t i, bad = 0;
+    uint64_t total = 0, done = 0;
+    int dict_bad = 0;
+    sat_err e;
+
+    *n_bad = 0;
+    cstate = calloc(m->n_clusters + 1, 1);
+    cmsg = calloc(m->n_clusters + 1, sizeof *cmsg);
+    if (cstate == NULL || cmsg == NULL) {
+        free(cstate);
+        free(cmsg);
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    }
+    for (i = 0; i < m->n_clusters; i++)
+        total += m->clusters[i].size;
+    for (i = 0; i < m->n_entries; i++)
+        if (m->entries[i].unit == SAT_UNIT_MEDIA)
+            total += m->entries[i].size;
+    if (m->head.has_dict && !range_ok(b, m->head.dict_offset, m->head.dict_size,
+                                      m->head.dict_hash, &e)) {
+        dict_bad = 1;
+        if (fn != NULL)
+            fn(ctx, NULL, "the compression dictionary is damaged: no text entry can be read");
+    }
+    for (i = 0; i < m->n_clusters; i++) {
+        const sat_cluster *c = &m->clusters[i];
+        sat_err_clear(&e);
+        cstate[i] = range_ok(b, c->offset, c->size, c->hash, &e) ? 1 : 2;
+        if (cstate[i] == 2)
+            snprintf(cmsg[i], sizeof cmsg[i], "cluster %zu: %.120s", i, e.msg);
+        done += c->size;
+        if (prog != NULL && (i % 16 == 0 || i + 1 == m->n_clusters))
+            prog(prog_ctx, "verify", done, total);
+    }
+    for (i = 0; i < m->n_entries; i++) {
+        const sat_mentry *en = &m->entries[i];
+        const char *why = NULL;
+        sat_err_clear(&e);
+        if (en->unit == SAT_UNIT_MEDIA) {
+            if (!range_ok(b, en->offset, en->size, en->hash, &e))
+                why = e.msg;
+            done += en->size;
+            if (prog != NULL)
+                prog(prog_ctx, "verify", done, total);
+        } else if (dict_bad) {
+            why = "the compression dictionary is damaged";
+        } else if (cstate[en->unit] == 2) {
+            why = cmsg[en->unit];
+        } else if (deep) {
+            if (load_cluster(b, en->unit, &e) != 0)
+                why = e.msg;
+            else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
+                why = "content does not match its signed hash";
+        }
+        if (why != NULL) {
+            bad++;
+            if (fn != NULL)
+                fn(ctx, en, why);
+        }
+    }
+    free(cstate);
+    free(cmsg);
+    *n_bad = bad;
+    return 0;
+}

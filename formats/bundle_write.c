@@ -1,0 +1,919 @@
+/*
+ * bundle_write.c - builds a bundle: clusters, dictionary, compression,
+ * layout, manifest, signature, and a deterministic ustar file written with
+ * libarchive to a temporary name, fsynced and renamed into place.
+ */
+#include "sat_bundle.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sat_text.h"
+#include "sat_zstd.h"
+
+#define BLOCK 512u
+#define PAD(n) (((uint64_t)(n) + BLOCK - 1) / BLOCK * BLOCK)
+#define MANIFEST_LEVEL 19
+
+typedef struct wtext {
+    sat_meta meta;
+    char *body;
+    size_t len;
+    uint8_t hash[SAT_HASH_BYTES];
+} wtext;
+
+typedef struct wmedia {
+    sat_meta meta;
+    char *path;
+    uint64_t size;
+    uint8_t hash[SAT_HASH_BYTES];
+} wmedia;
+
+typedef struct wcluster {
+    size_t first, count; /* range of texts[] */
+    size_t usize;
+    uint8_t *z;
+    size_t zlen;
+} wcluster;
+
+struct sat_writer {
+    sat_writer_opts o;
+    char *title, *publisher, *created;
+    wtext *texts;
+    size_t n_texts, cap_texts;
+    wmedia *media;
+    size_t n_media, cap_media;
+    wcluster *clusters;
+    size_t n_clusters;
+    uint8_t *dict;
+    size_t dict_len;
+    sat_writer_stats st;
+};
+
+static void progress(sat_writer *w, const char *stage, uint64_t done, uint64_t total)
+{
+    if (w->o.progress != NULL)
+        w->o.progress(w->o.progress_ctx, stage, done, total);
+}
+
+static char *dupstr(const char *s)
+{
+    return s != NULL ? strdup(s) : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Time
+ * ------------------------------------------------------------------------ */
+
+int sat_time_parse(const char *s, long long *out)
+{
+    struct tm tm;
+    size_t n = strlen(s);
+    time_t t;
+
+    if (!sat_date_valid(s, n))
+        return -1;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = atoi(s) - 1900;
+    tm.tm_mon = atoi(s + 5) - 1;
+    tm.tm_mday = atoi(s + 8);
+    if (n == 20) {
+        tm.tm_hour = atoi(s + 11);
+        tm.tm_min = atoi(s + 14);
+        tm.tm_sec = atoi(s + 17);
+    }
+    t = timegm(&tm);
+    *out = (long long)t;
+    return 0;
+}
+
+void sat_time_format(long long t, char out[21])
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+
+    unsigned y, mo, d, h, mi, s;
+
+    gmtime_r(&tt, &tm);
+    y = (unsigned)(tm.tm_year + 1900) % 10000u;
+    mo = (unsigned)(tm.tm_mon + 1) % 100u;
+    d = (unsigned)tm.tm_mday % 100u;
+    h = (unsigned)tm.tm_hour % 100u;
+    mi = (unsigned)tm.tm_min % 100u;
+    s = (unsigned)tm.tm_sec % 100u;
+    snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, s);
+}
+
+/* ------------------------------------------------------------------------
+ * Collecting entries
+ * ------------------------------------------------------------------------ */
+
+int sat_writer_create(const sat_writer_opts *opts, sat_writer **out, sat_err *err)
+{
+    sat_writer *w;
+    char now[21];
+
+    *out = NULL;
+    if (sodium_init() < 0)
+        return sat_err_set(err, SAT_E_CRYPTO, "libsodium failed to initialise");
+    if (opts->title == NULL || !sat_field_valid(opts->title, strlen(opts->title), SAT_TITLE_MAX))
+        return sat_err_set(err, SAT_E_ARG,
+                           "bundle title missing or not valid (UTF-8, no control characters)");
+    if (opts->publisher != NULL &&
+        !sat_field_valid(opts->publisher, strlen(opts->publisher), SAT_FIELD_MAX))
+        return sat_err_set(err, SAT_E_ARG, "publisher is not valid (UTF-8, no control characters)");
+    if (opts->created != NULL &&
+        (strlen(opts->created) != 20 || !sat_date_valid(opts->created, 20)))
+        return sat_err_set(err, SAT_E_ARG, "creation time must be YYYY-MM-DDThh:mm:ssZ");
+    w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    w->o = *opts;
+    if (w->o.level <= 0)
+        w->o.level = 19;
+    if (w->o.cluster_size == 0)
+        w->o.cluster_size = SAT_CLUSTER_TARGET_DEFAULT;
+    if (w->o.cluster_size > SAT_CLUSTER_MAX)
+        w->o.cluster_size = SAT_CLUSTER_MAX;
+    if (w->o.dict_size == 0)
+        w->o.dict_size = SAT_DICT_SIZE_DEFAULT;
+    if (w->o.threads <= 0)
+        w->o.threads = 2;
+    if (w->o.threads > 64)
+        w->o.threads = 64;
+    if (opts->created == NULL) {
+        sat_time_format((long long)time(NULL), now);
+        w->created = strdup(now);
+    } else {
+        w->created = strdup(opts->created);
+    }
+    w->title = strdup(opts->title);
+    w->publisher = dupstr(opts->publisher);
+    if (w->created == NULL || w->title == NULL || (opts->publisher && w->publisher == NULL)) {
+        sat_writer_free(w);
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    }
+    w->o.title = w->title;
+    w->o.publisher = w->publisher;
+    w->o.created = w->created;
+    *out = w;
+    return 0;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *np;
+
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap * 2 : 64;
+    if (ncap < need)
+        ncap = need;
+    if (ncap > SIZE_MAX / elem)
+        return -1;
+    np = realloc(*p, ncap * elem);
+    if (np == NULL)
+        return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+int sat_writer_add_text(sat_writer *w, const sat_meta *meta, const char *body, size_t len,
+                        sat_err *err)
+{
+    wtext *t;
+    size_t bad;
+
+    if (!sat_kind_is_text(meta->kind))
+        return sat_err_set(err, SAT_E_ARG, "%s: not a text entry", meta->id ? meta->id : "?");
+    if (sat_meta_check(meta, err) != 0)
+        return SAT_E_FORMAT;
+    if (len > SAT_CLUSTER_MAX)
+        return sat_err_set(err, SAT_E_LIMIT, "%s: body is %zu bytes, above the %llu byte limit",
+                           meta->id, len, (unsigned long long)SAT_CLUSTER_MAX);
+    if (!sat_utf8_valid(body, len, &bad))
+        return sat_err_set(err, SAT_E_FORMAT, "%s: body is not valid UTF-8 at byte %zu",
+                           meta->id, bad);
+    if (w->n_texts + w->n_media >= SAT_ENTRIES_MAX)
+        return sat_err_set(err, SAT_E_LIMIT, "more than %u entries", SAT_ENTRIES_MAX);
+    if (grow((void **)&w->texts, &w->cap_texts, w->n_texts + 1, sizeof *w->texts) != 0)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    t = &w->texts[w->n_texts];
+    memset(t, 0, sizeof *t);
+    if (sat_meta_copy(&t->meta, meta, err) != 0)
+        return SAT_E_NOMEM;
+    t->body = malloc(len ? len : 1);
+    if (t->body == NULL) {
+        sat_meta_free(&t->meta);
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    }
+    memcpy(t->body, body, len);
+    t->len = len;
+    crypto_generichash(t->hash, sizeof t->hash, (const uint8_t *)body, len, NULL, 0);
+    w->n_texts++;
+    w->st.text_bytes += len;
+    return 0;
+}
+
+/* Hashes a whole file; returns its size. */
+static int hash_file(const char *path, int fd, uint64_t *size, uint8_t out[SAT_HASH_BYTES],
+                     int out_fd_or_neg, struct archive *a, sat_err *err)
+{
+    crypto_generichash_state st;
+    static _Thread_local uint8_t buf[1 << 16];
+    uint64_t total = 0;
+    ssize_t r;
+
+    (void)out_fd_or_neg;
+    crypto_generichash_init(&st, NULL, 0, SAT_HASH_BYTES);
+    for (;;) {
+        r = read(fd, buf, sizeof buf);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return sat_err_set(err, SAT_E_IO, "%s: read failed: %s", path, strerror(errno));
+        }
+        if (r == 0)
+            break;
+        crypto_generichash_update(&st, buf, (unsigned long long)r);
+        if (a != NULL) {
+            la_ssize_t wr;
+            if (total + (uint64_t)r > *size)
+                return sat_err_set(err, SAT_E_IO, "%s: file grew while packing", path);
+            wr = archive_write_data(a, buf, (size_t)r);
+            if (wr != r)
+                return sat_err_set(err, SAT_E_IO, "writing %s: %s", path, archive_error_string(a));
+        }
+        total += (uint64_t)r;
+    }
+    crypto_generichash_final(&st, out, SAT_HASH_BYTES);
+    if (a != NULL && total != *size)
+        return sat_err_set(err, SAT_E_IO, "%s: file changed size while packing", path);
+    *size = total;
+    return 0;
+}
+
+int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, sat_err *err)
+{
+    wmedia *m;
+    struct stat sb;
+    int fd = -1, rc;
+
+    if (sat_kind_is_text(meta->kind))
+        return sat_err_set(err, SAT_E_ARG, "%s: not a media entry", meta->id ? meta->id : "?");
+    if (sat_meta_check(meta, err) != 0)
+        return SAT_E_FORMAT;
+    if (w->n_texts + w->n_media >= SAT_ENTRIES_MAX)
+        return sat_err_set(err, SAT_E_LIMIT, "more than %u entries", SAT_ENTRIES_MAX);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return sat_err_set(err, SAT_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return sat_err_set(err, SAT_E_IO, "%s: not a regular file", path);
+    }
+    if ((uint64_t)sb.st_size > SAT_MEDIA_MAX) {
+        close(fd);
+        return sat_err_set(err, SAT_E_LIMIT, "%s: larger than %llu bytes", path,
+                           (unsigned long long)SAT_MEDIA_MAX);
+    }
+    if (grow((void **)&w->media, &w->cap_media, w->n_media + 1, sizeof *w->media) != 0) {
+        close(fd);
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    }
+    m = &w->media[w->n_media];
+    memset(m, 0, sizeof *m);
+    rc = hash_file(path, fd, &m->size, m->hash, -1, NULL, err);
+    close(fd);
+    if (rc != 0)
+        return rc;
+    if (sat_meta_copy(&m->meta, meta, err) != 0)
+        return SAT_E_NOMEM;
+    m->path = strdup(path);
+    if (m->path == NULL) {
+        sat_meta_free(&m->meta);
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    }
+    w->n_media++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Clustering, dictionary, compression
+ * ------------------------------------------------------------------------ */
+
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(((const wtext *)a)->meta.id, ((const wtext *)b)->meta.id);
+}
+
+static int cmp_media(const void *a, const void *b)
+{
+    return strcmp(((const wmedia *)a)->meta.id, ((const wmedia *)b)->meta.id);
+}
+
+static int make_clusters(sat_writer *w, sat_err *err)
+{
+    size_t i, cap = 0;
+
+    for (i = 0; i < w->n_texts; i++) {
+        wcluster *c = w->n_clusters ? &w->clusters[w->n_clusters - 1] : NULL;
+        if (c == NULL || c->usize + w->texts[i].len > w->o.cluster_size || c->usize == 0) {
+            if (c == NULL || c->usize > 0) {
+                if (grow((void **)&w->clusters, &cap, w->n_clusters + 1, sizeof *w->clusters))
+                    return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+                c = &w->clusters[w->n_clusters++];
+                memset(c, 0, sizeof *c);
+                c->first = i;
+            }
+        }
+        c->count++;
+        c->usize += w->texts[i].len;
+    }
+    /* An empty body makes a cluster of zero bytes, which the format forbids. */
+    for (i = 0; i < w->n_clusters; i++)
+        if (w->clusters[i].usize == 0)
+            return sat_err_set(err, SAT_E_FORMAT, "%s: empty body",
+                               w->texts[w->clusters[i].first].meta.id);
+    return 0;
+}
+
+static int train_dict(sat_writer *w, sat_err *err)
+{
+    /* Sample at most 100x the dictionary size, spread evenly over the texts. */
+    uint64_t budget = (uint64_t)w->o.dict_size * 100;
+    size_t *sizes = NULL;
+    char *samples = NULL;
+    size_t i, n = 0, used = 0, step = 1;
+    int rc = 0;
+
+    if (w->st.text_bytes < (uint64_t)w->o.dict_size * 8 || w->n_texts < 64)
+        return 0; /* too little text for a dictionary to pay for itself */
+    if (w->st.text_bytes > budget)
+        step = (size_t)(w->st.text_bytes / budget) + 1;
+    sizes = malloc(w->n_texts * sizeof *sizes);
+    samples = malloc((size_t)(budget < w->st.text_bytes ? budget : w->st.text_bytes) + 1);
+    w->dict = malloc(w->o.dict_size);
+    if (sizes == NULL || samples == NULL || w->dict == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < w->n_texts; i += step) {
+        size_t len = w->texts[i].len;
+        if (len > 64 * 1024)
+            len = 64 * 1024;
+        if (used + len > budget)
+            break;
+        memcpy(samples + used, w->texts[i].body, len);
+        sizes[n++] = len;
+        used += len;
+    }
+    rc = sat_zstd_train(w->dict, w->o.dict_size, samples, sizes, (unsigned)n, &w->dict_len, err);
+out:
+    if (rc != 0 || w->dict_len == 0) {
+        free(w->dict);
+        w->dict = NULL;
+        w->dict_len = 0;
+    }
+    free(sizes);
+    free(samples);
+    return rc;
+}
+
+typedef struct cjob {
+    sat_writer *w;
+    pthread_mutex_t mu;
+    size_t next, done;
+    int rc;
+    sat_err err;
+} cjob;
+
+static void *compress_worker(void *arg)
+{
+    cjob *j = arg;
+    sat_writer *w = j->w;
+    sat_zstd *z = NULL;
+    sat_err e;
+    char *buf = NULL;
+
+    if (sat_zstd_create(w->dict, w->dict_len, w->o.level, &z, &e) != 0) {
+        pthread_mutex_lock(&j->mu);
+        if (j->rc == 0) {
+            j->rc = e.code;
+            j->err = e;
+        }
+        pthread_mutex_unlock(&j->mu);
+        return NULL;
+    }
+    buf = malloc(w->o.cluster_size > SAT_CLUSTER_MAX ? SAT_CLUSTER_MAX : SAT_CLUSTER_MAX);
+    for (;;) {
+        size_t ci, k, off = 0;
+        wcluster *c;
+        pthread_mutex_lock(&j->mu);
+        ci = j->next++;
+        if (j->rc != 0 || ci >= w->n_clusters || buf == NULL) {
+            if (buf == NULL && j->rc == 0) {
+                j->rc = SAT_E_NOMEM;
+                sat_err_set(&j->err, SAT_E_NOMEM, "out of memory");
+            }
+            pthread_mutex_unlock(&j->mu);
+            break;
+        }
+        pthread_mutex_unlock(&j->mu);
+        c = &w->clusters[ci];
+        for (k = 0; k < c->count; k++) {
+            const wtext *t = &w->texts[c->first + k];
+            memcpy(buf + off, t->body, t->len);
+            off += t->len;
+        }
+        if (sat_zstd_compress(z, buf, off, &c->z, &c->zlen, &e) != 0) {
+            pthread_mutex_lock(&j->mu);
+            if (j->rc == 0) {
+                j->rc = e.code;
+                j->err = e;
+            }
+            pthread_mutex_unlock(&j->mu);
+            break;
+        }
+        pthread_mutex_lock(&j->mu);
+        j->done++;
+        progress(w, "compress", j->done, w->n_clusters);
+        pthread_mutex_unlock(&j->mu);
+    }
+    free(buf);
+    sat_zstd_free(z);
+    return NULL;
+}
+
+static int compress_clusters(sat_writer *w, sat_err *err)
+{
+    pthread_t th[64];
+    int i, nth = w->o.threads, started = 0;
+    cjob j;
+
+    memset(&j, 0, sizeof j);
+    j.w = w;
+    pthread_mutex_init(&j.mu, NULL);
+    if ((size_t)nth > w->n_clusters)
+        nth = (int)(w->n_clusters ? w->n_clusters : 1);
+    for (i = 0; i < nth; i++) {
+        if (pthread_create(&th[i], NULL, compress_worker, &j) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        compress_worker(&j);
+    for (i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&j.mu);
+    if (j.rc != 0) {
+        if (err != NULL)
+            *err = j.err;
+        return j.rc;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Writing the tar
+ * ------------------------------------------------------------------------ */
+
+static int tar_member(struct archive *a, const char *name, uint64_t size, long long mtime,
+                      sat_err *err)
+{
+    struct archive_entry *e = archive_entry_new();
+    int r;
+
+    if (e == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_size(e, (la_int64_t)size);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_mtime(e, (time_t)mtime, 0);
+    archive_entry_set_uid(e, 0);
+    archive_entry_set_gid(e, 0);
+    r = archive_write_header(a, e);
+    archive_entry_free(e);
+    if (r != ARCHIVE_OK)
+        return sat_err_set(err, SAT_E_IO, "writing tar header for %s: %s", name,
+                           archive_error_string(a));
+    return 0;
+}
+
+static int tar_data(struct archive *a, const char *name, const void *p, size_t n, sat_err *err)
+{
+    if (n > 0 && archive_write_data(a, p, n) != (la_ssize_t)n)
+        return sat_err_set(err, SAT_E_IO, "writing %s: %s", name, archive_error_string(a));
+    return 0;
+}
+
+static int fsync_dir_of(const char *path)
+{
+    char *d = strdup(path), *slash;
+    int fd, rc;
+
+    if (d == NULL)
+        return -1;
+    slash = strrchr(d, '/');
+    if (slash == NULL)
+        strcpy(d, ".");
+    else if (slash == d)
+        d[1] = '\0';
+    else
+        *slash = '\0';
+    fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(d);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+typedef struct layout {
+    uint64_t sig_off, dict_off, manifest_off, total;
+    uint64_t *cluster_off;
+    uint64_t *media_off;
+} layout;
+
+/* Offsets of data: each member is a 512-byte ustar header and its data padded to 512. */
+static uint64_t place(uint64_t *pos, uint64_t size)
+{
+    uint64_t data = *pos + BLOCK;
+
+    *pos = data + PAD(size);
+    return data;
+}
+
+int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk, sat_err *err)
+{
+    sat_buf mtext = {0};
+    sat_meta *metas = NULL;
+    sat_mentry *locs = NULL;
+    sat_cluster *crec = NULL;
+    sat_manifest_head head;
+    sat_pubkey pk;
+    sat_zstd *mz = NULL;
+    uint8_t *mzbuf = NULL;
+    size_t mzlen = 0, i, ti, mi, n;
+    char *sigtext = NULL;
+    size_t siglen = 0;
+    char tc[SAT_TRUSTED_COMMENT_MAX + 1];
+    char hex[2 * SAT_HASH_BYTES + 1];
+    char name[256];
+    char *tmp = NULL;
+    struct archive *a = NULL;
+    layout L;
+    long long mtime = 0;
+    uint64_t pos;
+    crypto_generichash_state hs;
+    int fd = -1, rc = 0, placed_tmp = 0;
+    struct stat sb;
+
+    memset(&L, 0, sizeof L);
+    memset(&head, 0, sizeof head);
+    if (w->n_texts + w->n_media == 0)
+        return sat_err_set(err, SAT_E_ARG, "nothing to pack: no entries");
+    qsort(w->texts, w->n_texts, sizeof *w->texts, cmp_text);
+    qsort(w->media, w->n_media, sizeof *w->media, cmp_media);
+
+    /* One id space: merge both sorted lists into the manifest order. */
+    n = w->n_texts + w->n_media;
+    metas = calloc(n, sizeof *metas);
+    locs = calloc(n, sizeof *locs);
+    L.cluster_off = calloc(w->n_texts + 1, sizeof *L.cluster_off);
+    L.media_off = calloc(w->n_media + 1, sizeof *L.media_off);
+    if (metas == NULL || locs == NULL || L.cluster_off == NULL || L.media_off == NULL)
+        goto nomem;
+
+    progress(w, "cluster", 0, w->n_texts);
+    if ((rc = make_clusters(w, err)) != 0)
+        goto out;
+    progress(w, "dictionary", 0, 1);
+    if ((rc = train_dict(w, err)) != 0)
+        goto out;
+    if ((rc = compress_clusters(w, err)) != 0)
+        goto out;
+
+    /* Layout. */
+    sat_time_parse(w->created, &mtime);
+    pos = 0;
+    L.sig_off = place(&pos, BLOCK - 1); /* the signature member always fits one block */
+    if (w->dict_len > 0)
+        L.dict_off = place(&pos, w->dict_len);
+    for (i = 0; i < w->n_clusters; i++)
+        L.cluster_off[i] = place(&pos, w->clusters[i].zlen);
+    for (i = 0; i < w->n_media; i++)
+        L.media_off[i] = place(&pos, w->media[i].size);
+
+    crec = calloc(w->n_clusters + 1, sizeof *crec);
+    if (crec == NULL)
+        goto nomem;
+    for (i = 0; i < w->n_clusters; i++) {
+        crec[i].offset = L.cluster_off[i];
+        crec[i].size = w->clusters[i].zlen;
+        crec[i].usize = w->clusters[i].usize;
+        crypto_generichash(crec[i].hash, SAT_HASH_BYTES, w->clusters[i].z, w->clusters[i].zlen,
+                           NULL, 0);
+        w->st.compressed_bytes += w->clusters[i].zlen;
+    }
+    /* Entry locations, merged in id order. */
+    {
+        size_t ci = 0, k = 0;
+        uint64_t coff = 0;
+        ti = mi = 0;
+        while (ti < w->n_texts || mi < w->n_media) {
+            int take_text;
+            if (ti < w->n_texts && mi < w->n_media) {
+                int c = strcmp(w->texts[ti].meta.id, w->media[mi].meta.id);
+                if (c == 0) {
+                    rc = sat_err_set(err, SAT_E_FORMAT, "duplicate entry id \"%s\"",
+                                     w->media[mi].meta.id);
+                    goto out;
+                }
+                take_text = c < 0;
+            } else {
+                take_text = ti < w->n_texts;
+            }
+            if (k > 0 && strcmp(metas[k - 1].id,
+                                take_text ? w->texts[ti].meta.id : w->media[mi].meta.id) == 0) {
+                rc = sat_err_set(err, SAT_E_FORMAT, "duplicate entry id \"%s\"", metas[k - 1].id);
+                goto out;
+            }
+            if (take_text) {
+                /* texts are clustered in the same (sorted) order */
+                while (ci < w->n_clusters &&
+                       ti >= w->clusters[ci].first + w->clusters[ci].count) {
+                    ci++;
+                    coff = 0;
+                }
+                metas[k] = w->texts[ti].meta;
+                locs[k].unit = (uint32_t)ci;
+                locs[k].offset = coff;
+                locs[k].size = w->texts[ti].len;
+                memcpy(locs[k].hash, w->texts[ti].hash, SAT_HASH_BYTES);
+                coff += w->texts[ti].len;
+                ti++;
+            } else {
+                metas[k] = w->media[mi].meta;
+                locs[k].unit = SAT_UNIT_MEDIA;
+                locs[k].offset = L.media_off[mi];
+                locs[k].size = w->media[mi].size;
+                memcpy(locs[k].hash, w->media[mi].hash, SAT_HASH_BYTES);
+                mi++;
+            }
+            k++;
+        }
+    }
+    /* Parents must name an entry. */
+    for (i = 0; i < n; i++) {
+        size_t lo = 0, hi = n;
+        int found = 0;
+        if (metas[i].parent == NULL)
+            continue;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(metas[mid].id, metas[i].parent);
+            if (c == 0) {
+                found = metas[mid].parent == NULL && mid != i;
+                break;
+            }
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (!found) {
+            rc = sat_err_set(err, SAT_E_FORMAT, "%s: parent \"%s\" is not an entry of the bundle",
+                             metas[i].id, metas[i].parent);
+            goto out;
+        }
+    }
+
+    /* Bundle id: derived from the signer, the header and every content hash, so the
+     * same input, key and date give the same id (and the same bytes). */
+    sat_seckey_pubkey(sk, &pk);
+    crypto_generichash_init(&hs, NULL, 0, SAT_BUNDLE_ID_BYTES);
+    crypto_generichash_update(&hs, (const uint8_t *)"satchel-bundle-id-v1", 20);
+    crypto_generichash_update(&hs, pk.keynum, sizeof pk.keynum);
+    crypto_generichash_update(&hs, pk.pk, sizeof pk.pk);
+    crypto_generichash_update(&hs, (const uint8_t *)w->created, strlen(w->created) + 1);
+    snprintf(name, sizeof name, "%llu", (unsigned long long)w->o.seq);
+    crypto_generichash_update(&hs, (const uint8_t *)name, strlen(name) + 1);
+    crypto_generichash_update(&hs, (const uint8_t *)w->title, strlen(w->title) + 1);
+    if (w->publisher)
+        crypto_generichash_update(&hs, (const uint8_t *)w->publisher, strlen(w->publisher) + 1);
+    for (i = 0; i < n; i++) {
+        crypto_generichash_update(&hs, (const uint8_t *)metas[i].id, strlen(metas[i].id) + 1);
+        crypto_generichash_update(&hs, locs[i].hash, SAT_HASH_BYTES);
+    }
+    crypto_generichash_final(&hs, head.bundle_id, SAT_BUNDLE_ID_BYTES);
+    head.title = w->title;
+    head.publisher = w->publisher;
+    memcpy(head.created, w->created, 21);
+    head.seq = w->o.seq;
+    if (w->dict_len > 0) {
+        head.has_dict = 1;
+        head.dict_offset = L.dict_off;
+        head.dict_size = w->dict_len;
+        crypto_generichash(head.dict_hash, SAT_HASH_BYTES, w->dict, w->dict_len, NULL, 0);
+    }
+    progress(w, "manifest", 0, 1);
+    if ((rc = sat_manifest_render(&mtext, &head, crec, w->n_clusters, metas, locs, n, err)) != 0)
+        goto out;
+    if ((rc = sat_zstd_create(NULL, 0, MANIFEST_LEVEL, &mz, err)) != 0)
+        goto out;
+    if ((rc = sat_zstd_compress(mz, mtext.data, mtext.len, &mzbuf, &mzlen, err)) != 0)
+        goto out;
+    if (mzlen > SAT_MANIFEST_ZMAX || mtext.len > SAT_MANIFEST_MAX) {
+        rc = sat_err_set(err, SAT_E_LIMIT, "manifest too large (%zu bytes)", mtext.len);
+        goto out;
+    }
+    L.manifest_off = place(&pos, mzlen);
+    L.total = pos + 2 * BLOCK;
+
+    sat_hex(head.bundle_id, SAT_BUNDLE_ID_BYTES, hex);
+    snprintf(tc, sizeof tc, SAT_TC_PREFIX "id=%s seq=%llu created=%s manifest=%llu+%zu:%zu", hex,
+             (unsigned long long)w->o.seq, w->created, (unsigned long long)L.manifest_off, mzlen,
+             mtext.len);
+    if ((rc = sat_sign(sk, mzbuf, mzlen, "satchel bundle manifest signature", tc, &sigtext,
+                       &siglen, err)) != 0)
+        goto out;
+    if (siglen >= BLOCK) {
+        rc = sat_err_set(err, SAT_E_LIMIT, "signature file too long (%zu bytes)", siglen);
+        goto out;
+    }
+
+    /* Write. */
+    {
+        const char *base = strrchr(out_path, '/');
+        size_t dlen = base ? (size_t)(base - out_path + 1) : 0;
+        base = base ? base + 1 : out_path;
+        tmp = malloc(dlen + strlen(base) + 32);
+        if (tmp == NULL)
+            goto nomem;
+        memcpy(tmp, out_path, dlen);
+        snprintf(tmp + dlen, strlen(base) + 32, ".%s.tmp-XXXXXX", base);
+    }
+    if (stat(out_path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        rc = sat_err_set(err, SAT_E_ARG, "%s is a directory", out_path);
+        goto out;
+    }
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        rc = sat_err_set(err, SAT_E_IO, "cannot create a temporary file beside %s: %s", out_path,
+                         strerror(errno));
+        goto out;
+    }
+    placed_tmp = 1;
+    fchmod(fd, 0644);
+    a = archive_write_new();
+    if (a == NULL)
+        goto nomem;
+    if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
+        archive_write_set_bytes_per_block(a, 10240) != ARCHIVE_OK ||
+        archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+        archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+        rc = sat_err_set(err, SAT_E_IO, "libarchive: %s", archive_error_string(a));
+        goto out;
+    }
+    progress(w, "write", 0, n);
+    if ((rc = tar_member(a, SAT_MEMBER_SIG, siglen, mtime, err)) != 0 ||
+        (rc = tar_data(a, SAT_MEMBER_SIG, sigtext, siglen, err)) != 0)
+        goto out;
+    if (w->dict_len > 0 &&
+        ((rc = tar_member(a, SAT_MEMBER_DICT, w->dict_len, mtime, err)) != 0 ||
+         (rc = tar_data(a, SAT_MEMBER_DICT, w->dict, w->dict_len, err)) != 0))
+        goto out;
+    for (i = 0; i < w->n_clusters; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_CLUSTER_FMT, i);
+        if ((rc = tar_member(a, name, w->clusters[i].zlen, mtime, err)) != 0 ||
+            (rc = tar_data(a, name, w->clusters[i].z, w->clusters[i].zlen, err)) != 0)
+            goto out;
+    }
+    for (i = 0; i < w->n_media; i++) {
+        wmedia *m = &w->media[i];
+        uint8_t h[SAT_HASH_BYTES];
+        uint64_t size = m->size;
+        int mfd;
+        snprintf(name, sizeof name, SAT_MEMBER_MEDIA_PREFIX "%s", m->meta.id);
+        if ((rc = tar_member(a, name, m->size, mtime, err)) != 0)
+            goto out;
+        mfd = open(m->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (mfd < 0) {
+            rc = sat_err_set(err, SAT_E_IO, "%s: cannot open: %s", m->path, strerror(errno));
+            goto out;
+        }
+        rc = hash_file(m->path, mfd, &size, h, -1, a, err);
+        close(mfd);
+        if (rc != 0)
+            goto out;
+        if (sodium_memcmp(h, m->hash, SAT_HASH_BYTES) != 0) {
+            rc = sat_err_set(err, SAT_E_IO, "%s: file changed while packing", m->path);
+            goto out;
+        }
+        progress(w, "write", i + 1, w->n_media);
+    }
+    if ((rc = tar_member(a, SAT_MEMBER_MANIFEST, mzlen, mtime, err)) != 0 ||
+        (rc = tar_data(a, SAT_MEMBER_MANIFEST, mzbuf, mzlen, err)) != 0)
+        goto out;
+    if (archive_write_close(a) != ARCHIVE_OK) {
+        rc = sat_err_set(err, SAT_E_IO, "finishing %s: %s", tmp, archive_error_string(a));
+        goto out;
+    }
+    if (fstat(fd, &sb) != 0 || (uint64_t)sb.st_size != L.total) {
+        rc = sat_err_set(err, SAT_E_IO, "internal error: bundle is %lld bytes, layout says %llu",
+                         (long long)sb.st_size, (unsigned long long)L.total);
+        goto out;
+    }
+    if (fsync(fd) != 0) {
+        rc = sat_err_set(err, SAT_E_IO, "fsync %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        rc = sat_err_set(err, SAT_E_IO, "close %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, out_path) != 0) {
+        rc = sat_err_set(err, SAT_E_IO, "rename %s to %s: %s", tmp, out_path, strerror(errno));
+        goto out;
+    }
+    placed_tmp = 0;
+    fsync_dir_of(out_path);
+    w->st.n_text = w->n_texts;
+    w->st.n_media = w->n_media;
+    w->st.n_clusters = w->n_clusters;
+    w->st.dict_bytes = w->dict_len;
+    w->st.manifest_bytes = mtext.len;
+    w->st.manifest_zbytes = mzlen;
+    w->st.bundle_bytes = L.total;
+    goto out;
+
+nomem:
+    rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+out:
+    if (a != NULL)
+        archive_write_free(a);
+    if (fd >= 0)
+        close(fd);
+    if (placed_tmp)
+        unlink(tmp);
+    free(tmp);
+    free(sigtext);
+    free(mzbuf);
+    sat_zstd_free(mz);
+    sat_buf_free(&mtext);
+    free(crec);
+    free(metas); /* shallow copies: the strings belong to texts/media */
+    free(locs);
+    free(L.cluster_off);
+    free(L.media_off);
+    return rc;
+}
+
+void sat_writer_get_stats(const sat_writer *w, sat_writer_stats *st)
+{
+    *st = w->st;
+}
+
+void sat_writer_free(sat_writer *w)
+{
+    size_t i;
+
+    if (w == NULL)
+        return;
+    for (i = 0; i < w->n_texts; i++) {
+        sat_meta_free(&w->texts[i].meta);
+        free(w->texts[i].body);
+    }
+    for (i = 0; i < w->n_media; i++) {
+        sat_meta_free(&w->media[i].meta);
+        free(w->media[i].path);
+    }
+    for (i = 0; i < w->n_clusters; i++)
+        free(w->clusters[i].z);
+    free(w->texts);
+    free(w->media);
+    free(w->clusters);
+    free(w->dict);
+    free(w->title);
+    free(w->publisher);
+    free(w->created);
+    free(w);
+}

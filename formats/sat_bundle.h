@@ -1,0 +1,127 @@
+/*
+ * sat_bundle.h - writing and reading Satchel bundles (formats/SPEC.md).
+ *
+ * Writing (packer):
+ *   sat_writer *w; sat_writer_create(&opts, &w, &err);
+ *   sat_writer_add_text(w, &meta, body, len, &err);    // articles, transcripts (gemtext)
+ *   sat_writer_add_media(w, &meta, path, &err);        // images, audio (stored as is)
+ *   sat_writer_finish(w, "out.satchel", seckey, &err); // temp file, fsync, rename
+ *   sat_writer_free(w);
+ *
+ * Reading (reader): every path goes through sat_bundle_open, which checks the
+ * manifest's signature against the trusted keys before parsing anything else.
+ *   sat_bundle *b; sat_bundle_open(path, keys, nkeys, &b, &err);
+ *   const sat_manifest *m = sat_bundle_manifest(b);
+ *   sat_bundle_read(b, entry, &buf, &len, &err);       // hash-checked content
+ *   sat_bundle_verify(b, on_problem, ctx, &nbad, &err); // every hash in the bundle
+ *   sat_bundle_close(b);
+ */
+#ifndef SAT_BUNDLE_H
+#define SAT_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sat_err.h"
+#include "sat_manifest.h"
+#include "sat_meta.h"
+#include "sat_sig.h"
+
+/* Tar member names (SPEC.md, "Layout"). */
+#define SAT_MEMBER_SIG "satchel-manifest.zst.minisig"
+#define SAT_MEMBER_MANIFEST "satchel-manifest.zst"
+#define SAT_MEMBER_DICT "satchel-dict"
+#define SAT_MEMBER_CLUSTER_FMT "clusters/%06zu.zst"
+#define SAT_MEMBER_MEDIA_PREFIX "media/"
+/* Trusted comment prefix (domain separation for the signed bytes). */
+#define SAT_TC_PREFIX "satchel-bundle v1 "
+/* Largest compressed manifest. */
+#define SAT_MANIFEST_ZMAX ((uint64_t)128 << 20)
+/* Largest entry sat_bundle_read returns in memory; larger media use sat_bundle_copy. */
+#define SAT_READ_MAX ((uint64_t)64 << 20)
+/* Default uncompressed cluster size target (SPEC.md, "Clusters"). */
+#define SAT_CLUSTER_TARGET_DEFAULT ((size_t)1 << 20)
+#define SAT_DICT_SIZE_DEFAULT ((size_t)112640)
+
+typedef void (*sat_progress_fn)(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
+typedef struct sat_writer_opts {
+    const char *title;     /* bundle title (required) */
+    const char *publisher; /* may be NULL */
+    const char *created;   /* "YYYY-MM-DDThh:mm:ssZ"; NULL = now */
+    uint64_t seq;          /* sequence number, increases with each bundle of a channel */
+    int level;             /* zstd level, 0 = 19 */
+    size_t cluster_size;   /* 0 = SAT_CLUSTER_TARGET_DEFAULT */
+    size_t dict_size;      /* 0 = SAT_DICT_SIZE_DEFAULT; the dictionary is skipped for small input */
+    int threads;           /* compression threads, 0 = 2 */
+    sat_progress_fn progress;
+    void *progress_ctx;
+} sat_writer_opts;
+
+typedef struct sat_writer sat_writer;
+
+int sat_writer_create(const sat_writer_opts *opts, sat_writer **out, sat_err *err);
+/* Adds a text entry (kind article or transcript); copies meta and body. The body must be
+ * valid UTF-8 gemtext. Duplicate ids are detected at finish. */
+int sat_writer_add_text(sat_writer *w, const sat_meta *meta, const char *body, size_t len,
+                        sat_err *err);
+/* Adds a media entry (kind image or audio) from a file: size and hash are taken now and
+ * checked again while the file is copied into the bundle. */
+int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, sat_err *err);
+/* Writes the bundle to out_path (temporary name in the same folder, fsync, rename).
+ * On failure nothing is left under out_path or the temporary name. */
+int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk, sat_err *err);
+/* Summary numbers after finish. */
+typedef struct sat_writer_stats {
+    uint64_t n_text, n_media, n_clusters;
+    uint64_t text_bytes, compressed_bytes, dict_bytes, manifest_bytes, manifest_zbytes,
+        bundle_bytes;
+} sat_writer_stats;
+void sat_writer_get_stats(const sat_writer *w, sat_writer_stats *st);
+void sat_writer_free(sat_writer *w);
+
+typedef struct sat_bundle sat_bundle;
+
+/* Opens a bundle: reads the signature member, locates the manifest through the
+ * (then verified) trusted comment, verifies the signature against keys[0..nkeys),
+ * decompresses the manifest within its signed size and parses it strictly.
+ * Errors: SAT_E_IO, SAT_E_FORMAT (not a bundle / truncated), SAT_E_SIG,
+ * SAT_E_UNTRUSTED, SAT_E_LIMIT. */
+int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_bundle **out,
+                    sat_err *err);
+void sat_bundle_close(sat_bundle *b);
+
+const sat_manifest *sat_bundle_manifest(const sat_bundle *b);
+/* The key that signed the bundle. */
+const sat_pubkey *sat_bundle_signer(const sat_bundle *b);
+/* The verified trusted comment. */
+const char *sat_bundle_trusted_comment(const sat_bundle *b);
+/* Size of the bundle file. */
+uint64_t sat_bundle_file_size(const sat_bundle *b);
+
+/* Reads one entry's content into a malloc'd buffer (NUL-terminated, not counted in
+ * *len) after checking the cluster's stored hash (or the media hash) and the entry's
+ * content hash. SAT_E_HASH when damaged, SAT_E_LIMIT for media above SAT_READ_MAX. */
+int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len, sat_err *err);
+
+/* Copies one entry's content to fd. The hash is checked at the end: on SAT_E_HASH the
+ * caller must discard what was written. */
+int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err);
+
+/* Called once per problem; e is NULL for problems not tied to one entry (dictionary). */
+typedef void (*sat_problem_fn)(void *ctx, const sat_mentry *e, const char *msg);
+
+/* Checks every stored byte against its signed hash: the dictionary, every cluster,
+ * every media member. With deep, also decompresses every cluster and checks each
+ * text entry's content hash. Damaged entries are reported through fn (once each);
+ * *n_bad receives their number. Returns 0 when the checks ran (look at *n_bad), or an
+ * error when they could not run. */
+int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, size_t *n_bad,
+                      sat_progress_fn progress, void *progress_ctx, sat_err *err);
+
+/* Converts "YYYY-MM-DD" or "YYYY-MM-DDThh:mm:ssZ" to seconds since the epoch. */
+int sat_time_parse(const char *s, long long *out);
+/* Formats t as "YYYY-MM-DDThh:mm:ssZ" (out holds 21 bytes). */
+void sat_time_format(long long t, char out[21]);
+
+#endif

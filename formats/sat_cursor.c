@@ -1,0 +1,117 @@
+/* sat_cursor.c - bounded byte cursor used by every parser of bundle bytes. */
+#include "sat_cursor.h"
+
+#include <string.h>
+
+sat_cursor sat_cursor_make(const void *buf, size_t len)
+{
+    sat_cursor c;
+
+    c.p = buf;
+    c.end = c.p + len;
+    return c;
+}
+
+size_t sat_cursor_left(const sat_cursor *c)
+{
+    return (size_t)(c->end - c->p);
+}
+
+int sat_cursor_line(sat_cursor *c, sat_span *out)
+{
+    const char *nl;
+
+    if (c->p >= c->end)
+        return -1;
+    nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+    if (nl == NULL)
+        return -1;
+    out->p = c->p;
+    out->len = (size_t)(nl - c->p);
+    c->p = nl + 1;
+    return 0;
+}
+
+int sat_cursor_field(sat_cursor *c, char sep, sat_span *out)
+{
+    const char *s;
+
+    if (c->p >= c->end)
+        return -1;
+    s = memchr(c->p, sep, (size_t)(c->end - c->p));
+    out->p = c->p;
+    if (s == NULL) {
+        out->len = (size_t)(c->end - c->p);
+        c->p = c->end;
+    } else {
+        out->len = (size_t)(s - c->p);
+        c->p = s + 1;
+    }
+    return 0;
+}
+
+int sat_cursor_take(sat_cursor *c, size_t n, sat_span *out)
+{
+    if ((size_t)(c->end - c->p) < n)
+        return -1;
+    out->p = c->p;
+    out->len = n;
+    c->p += n;
+    return 0;
+}
+
+int sat_span_u64(sat_span s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (s.len == 0 || s.len > 20)
+        return -1;
+    if (s.len > 1 && s.p[0] == '0')
+        return -1;
+    for (i = 0; i < s.len; i++) {
+        unsigned d;
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return -1;
+        d = (unsigned)(s.p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    if (v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int sat_span_eq(sat_span s, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return s.len == n && memcmp(s.p, lit, n) == 0;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    return -1;
+}
+
+int sat_span_hex(sat_span s, uint8_t *out, size_t n)
+{
+    size_t i;
+
+    if (s.len != 2 * n)
+        return -1;
+    for (i = 0; i < n; i++) {
+        int hi = hexval(s.p[2 * i]);
+        int lo = hexval(s.p[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}

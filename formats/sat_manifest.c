@@ -1,0 +1,464 @@
+/*
+ * sat_manifest.c - render and strictly parse the canonical manifest text.
+ */
+#include "sat_manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sat_cursor.h"
+
+#define E_FIELDS 15 /* "E" + 14 fields */
+#define MIN_E_LINE 40
+#define MIN_C_LINE 72
+
+/* ------------------------------------------------------------------------
+ * Rendering
+ * ------------------------------------------------------------------------ */
+
+void sat_hex(const uint8_t *in, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static int put_opt(sat_buf *out, const char *s)
+{
+    if (sat_buf_puts(out, "\t") != 0)
+        return -1;
+    return sat_buf_puts(out, (s != NULL && s[0] != '\0') ? s : "-");
+}
+
+int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
+                        size_t n_clusters, const sat_meta *metas, const sat_mentry *locs,
+                        size_t n_entries, sat_err *err)
+{
+    char hex[2 * SAT_HASH_BYTES + 1];
+    size_t i;
+    int rc = 0;
+
+    sat_hex(head->bundle_id, SAT_BUNDLE_ID_BYTES, hex);
+    rc |= sat_buf_printf(out, "satchel-manifest\t%d\nbundle\t%s\n", SAT_FORMAT_VERSION, hex);
+    rc |= sat_buf_puts(out, "title");
+    rc |= put_opt(out, head->title);
+    rc |= sat_buf_puts(out, "\npublisher");
+    rc |= put_opt(out, head->publisher);
+    rc |= sat_buf_printf(out, "\ncreated\t%s\nseq\t%llu\n", head->created,
+                         (unsigned long long)head->seq);
+    if (head->has_dict) {
+        sat_hex(head->dict_hash, SAT_HASH_BYTES, hex);
+        rc |= sat_buf_printf(out, "dict\t%llu\t%llu\t%s\n", (unsigned long long)head->dict_offset,
+                             (unsigned long long)head->dict_size, hex);
+    } else {
+        rc |= sat_buf_puts(out, "dict\t-\n");
+    }
+    rc |= sat_buf_printf(out, "clusters\t%zu\nentries\t%zu\n", n_clusters, n_entries);
+    for (i = 0; i < n_clusters && rc == 0; i++) {
+        sat_hex(clusters[i].hash, SAT_HASH_BYTES, hex);
+        rc |= sat_buf_printf(out, "C\t%llu\t%llu\t%llu\t%s\n",
+                             (unsigned long long)clusters[i].offset,
+                             (unsigned long long)clusters[i].size,
+                             (unsigned long long)clusters[i].usize, hex);
+    }
+    for (i = 0; i < n_entries && rc == 0; i++) {
+        const sat_meta *m = &metas[i];
+        const sat_mentry *l = &locs[i];
+        if (i > 0 && strcmp(metas[i - 1].id, m->id) >= 0)
+            return sat_err_set(err, SAT_E_ARG, "manifest: entries not sorted at \"%s\"", m->id);
+        if (sat_meta_check(m, err) != 0)
+            return SAT_E_FORMAT;
+        rc |= sat_buf_printf(out, "E\t%s\t%s", m->id, sat_kind_name(m->kind));
+        rc |= put_opt(out, m->parent);
+        rc |= put_opt(out, m->date);
+        rc |= put_opt(out, m->lang);
+        rc |= put_opt(out, m->section);
+        rc |= put_opt(out, m->source);
+        rc |= put_opt(out, m->author);
+        rc |= put_opt(out, m->tags);
+        rc |= put_opt(out, m->title);
+        sat_hex(l->hash, SAT_HASH_BYTES, hex);
+        if (l->unit == SAT_UNIT_MEDIA)
+            rc |= sat_buf_puts(out, "\tm");
+        else
+            rc |= sat_buf_printf(out, "\t%u", (unsigned)l->unit);
+        rc |= sat_buf_printf(out, "\t%llu\t%llu\t%s\n", (unsigned long long)l->offset,
+                             (unsigned long long)l->size, hex);
+    }
+    rc |= sat_buf_puts(out, "end\n");
+    if (rc != 0)
+        return sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Parsing
+ * ------------------------------------------------------------------------ */
+
+typedef struct parser {
+    sat_cursor c;
+    size_t lineno;
+    sat_span line;
+    char *base;       /* the owned copy; spans are split in place */
+    uint64_t file_size;
+    sat_err *err;
+} parser;
+
+static int bad(parser *p, const char *what)
+{
+    return sat_err_set(p->err, SAT_E_FORMAT, "manifest line %zu: %s", p->lineno, what);
+}
+
+static int next_line(parser *p)
+{
+    if (sat_cursor_line(&p->c, &p->line) != 0)
+        return bad(p, "unexpected end of manifest (every line must end with LF)");
+    p->lineno++;
+    if (p->line.len > SAT_LINE_MAX)
+        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: longer than %d bytes",
+                           p->lineno, SAT_LINE_MAX);
+    return 0;
+}
+
+/* Splits the current line into exactly n TAB-separated fields. */
+static int split(parser *p, sat_span *f, size_t n)
+{
+    sat_cursor lc = sat_cursor_make(p->line.p, p->line.len);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (sat_cursor_field(&lc, '\t', &f[i]) != 0)
+            return bad(p, "too few fields");
+        if (f[i].len == 0)
+            return bad(p, "empty field (absent values are written \"-\")");
+    }
+    if (sat_cursor_left(&lc) != 0 || p->line.p[p->line.len - 1] == '\t')
+        return bad(p, "too many fields");
+    return 0;
+}
+
+/* Terminates a span in place (the byte after it is a TAB or LF in our copy). */
+static const char *cstr(parser *p, sat_span s)
+{
+    char *q = (char *)s.p;
+
+    q[s.len] = '\0';
+    return q;
+}
+
+static int opt_field(parser *p, sat_span s, size_t max, const char *name, const char **out)
+{
+    if (sat_span_eq(s, "-")) {
+        *out = NULL;
+        return 0;
+    }
+    if (!sat_field_valid(s.p, s.len, max))
+        return sat_err_set(p->err, SAT_E_FORMAT,
+                           "manifest line %zu: %s is not valid (UTF-8 without control "
+                           "characters, at most %zu bytes)",
+                           p->lineno, name, max);
+    *out = cstr(p, s);
+    return 0;
+}
+
+static int key_line(parser *p, const char *key, sat_span *f, size_t n)
+{
+    int rc;
+
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if ((rc = split(p, f, n)) != 0)
+        return rc;
+    if (!sat_span_eq(f[0], key)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "expected the \"%s\" line", key);
+        return bad(p, msg);
+    }
+    return 0;
+}
+
+static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *ne)
+{
+    sat_manifest_head *h = &m->head;
+    sat_span f[4];
+    int rc;
+
+    if ((rc = key_line(p, "satchel-manifest", f, 2)) != 0)
+        return rc;
+    if (!sat_span_eq(f[1], "1"))
+        return sat_err_set(p->err, SAT_E_FORMAT,
+                           "manifest: format version %.*s is not supported by this reader "
+                           "(it reads version %d)",
+                           (int)(f[1].len > 16 ? 16 : f[1].len), f[1].p, SAT_FORMAT_VERSION);
+    m->version = SAT_FORMAT_VERSION;
+    if ((rc = key_line(p, "bundle", f, 2)) != 0)
+        return rc;
+    if (sat_span_hex(f[1], h->bundle_id, SAT_BUNDLE_ID_BYTES) != 0)
+        return bad(p, "bundle id must be 32 lowercase hex digits");
+    if ((rc = key_line(p, "title", f, 2)) != 0)
+        return rc;
+    if ((rc = opt_field(p, f[1], SAT_TITLE_MAX, "title", &h->title)) != 0)
+        return rc;
+    if ((rc = key_line(p, "publisher", f, 2)) != 0)
+        return rc;
+    if ((rc = opt_field(p, f[1], SAT_FIELD_MAX, "publisher", &h->publisher)) != 0)
+        return rc;
+    if ((rc = key_line(p, "created", f, 2)) != 0)
+        return rc;
+    if (f[1].len != 20 || !sat_date_valid(f[1].p, f[1].len))
+        return bad(p, "created must be YYYY-MM-DDThh:mm:ssZ");
+    memcpy(h->created, f[1].p, 20);
+    h->created[20] = '\0';
+    if ((rc = key_line(p, "seq", f, 2)) != 0)
+        return rc;
+    if (sat_span_u64(f[1], UINT64_MAX, &h->seq) != 0)
+        return bad(p, "seq must be a canonical decimal number");
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if (p->line.len == 6 && memcmp(p->line.p, "dict\t-", 6) == 0) {
+        h->has_dict = 0;
+    } else {
+        if ((rc = split(p, f, 4)) != 0)
+            return rc;
+        if (!sat_span_eq(f[0], "dict"))
+            return bad(p, "expected the \"dict\" line");
+        if (sat_span_u64(f[1], p->file_size, &h->dict_offset) != 0 ||
+            sat_span_u64(f[2], SAT_DICT_MAX, &h->dict_size) != 0 || h->dict_size < 8 ||
+            h->dict_offset + h->dict_size > p->file_size)
+            return bad(p, "dictionary offset or size out of range");
+        if (sat_span_hex(f[3], h->dict_hash, SAT_HASH_BYTES) != 0)
+            return bad(p, "dictionary hash must be 64 lowercase hex digits");
+        h->has_dict = 1;
+    }
+    if ((rc = key_line(p, "clusters", f, 2)) != 0)
+        return rc;
+    if (sat_span_u64(f[1], SAT_CLUSTERS_MAX, nc) != 0)
+        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: cluster count invalid or above %u",
+                           p->lineno, SAT_CLUSTERS_MAX);
+    if ((rc = key_line(p, "entries", f, 2)) != 0)
+        return rc;
+    if (sat_span_u64(f[1], SAT_ENTRIES_MAX, ne) != 0)
+        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: entry count invalid or above %u",
+                           p->lineno, SAT_ENTRIES_MAX);
+    /* Counts are claims: each record needs a line of some minimum length, so a
+     * small manifest cannot make us allocate for millions of records. */
+    if (*nc > sat_cursor_left(&p->c) / MIN_C_LINE || *ne > sat_cursor_left(&p->c) / MIN_E_LINE)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: counts larger than the manifest can hold",
+                           p->lineno);
+    return 0;
+}
+
+static int parse_cluster(parser *p, sat_manifest *m, size_t i)
+{
+    sat_cluster *c = &m->clusters[i];
+    sat_span f[5];
+    int rc;
+
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if ((rc = split(p, f, 5)) != 0)
+        return rc;
+    if (!sat_span_eq(f[0], "C"))
+        return bad(p, "expected a cluster line (C)");
+    if (sat_span_u64(f[1], p->file_size, &c->offset) != 0 ||
+        sat_span_u64(f[2], p->file_size, &c->size) != 0 || c->size == 0 ||
+        c->offset + c->size > p->file_size)
+        return bad(p, "cluster offset or size outside the bundle");
+    if (sat_span_u64(f[3], SAT_CLUSTER_MAX, &c->usize) != 0 || c->usize == 0)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: cluster size invalid or above %llu bytes", p->lineno,
+                           (unsigned long long)SAT_CLUSTER_MAX);
+    if (sat_span_hex(f[4], c->hash, SAT_HASH_BYTES) != 0)
+        return bad(p, "cluster hash must be 64 lowercase hex digits");
+    if (i > 0 && c->offset < m->clusters[i - 1].offset + m->clusters[i - 1].size)
+        return bad(p, "clusters overlap or are out of order");
+    return 0;
+}
+
+static int parse_entry(parser *p, sat_manifest *m, size_t i)
+{
+    sat_mentry *e = &m->entries[i];
+    sat_span f[E_FIELDS];
+    uint64_t v;
+    int rc;
+
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if ((rc = split(p, f, E_FIELDS)) != 0)
+        return rc;
+    if (!sat_span_eq(f[0], "E"))
+        return bad(p, "expected an entry line (E)");
+    if (!sat_id_valid(f[1].p, f[1].len))
+        return bad(p, "entry id is not valid ([A-Za-z0-9._-], at most 80 bytes)");
+    e->id = cstr(p, f[1]);
+    if (i > 0 && strcmp(m->entries[i - 1].id, e->id) >= 0)
+        return bad(p, "entry ids are not in strictly increasing order (duplicate id?)");
+    if (sat_kind_parse(f[2].p, f[2].len, &e->kind) != 0)
+        return bad(p, "unknown entry kind");
+    if (sat_span_eq(f[3], "-")) {
+        e->parent = NULL;
+    } else {
+        if (!sat_id_valid(f[3].p, f[3].len))
+            return bad(p, "parent id is not valid");
+        e->parent = cstr(p, f[3]);
+    }
+    if (sat_span_eq(f[4], "-")) {
+        e->date = NULL;
+    } else {
+        if (!sat_date_valid(f[4].p, f[4].len))
+            return bad(p, "date must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ");
+        e->date = cstr(p, f[4]);
+    }
+    if (sat_span_eq(f[5], "-")) {
+        e->lang = NULL;
+    } else {
+        if (!sat_lang_valid(f[5].p, f[5].len))
+            return bad(p, "lang is not a valid language tag");
+        e->lang = cstr(p, f[5]);
+    }
+    if ((rc = opt_field(p, f[6], SAT_FIELD_MAX, "section", &e->section)) != 0 ||
+        (rc = opt_field(p, f[7], SAT_FIELD_MAX, "source", &e->source)) != 0 ||
+        (rc = opt_field(p, f[8], SAT_FIELD_MAX, "author", &e->author)) != 0 ||
+        (rc = opt_field(p, f[9], SAT_FIELD_MAX, "tags", &e->tags)) != 0 ||
+        (rc = opt_field(p, f[10], SAT_TITLE_MAX, "title", &e->title)) != 0)
+        return rc;
+    if (e->title == NULL)
+        return bad(p, "entry has no title");
+    if (sat_span_eq(f[11], "m")) {
+        if (sat_kind_is_text(e->kind))
+            return bad(p, "text entries must be stored in a cluster");
+        e->unit = SAT_UNIT_MEDIA;
+        if (sat_span_u64(f[12], p->file_size, &e->offset) != 0 ||
+            sat_span_u64(f[13], SAT_MEDIA_MAX, &e->size) != 0 ||
+            e->offset + e->size > p->file_size)
+            return bad(p, "media entry offset or size outside the bundle");
+    } else {
+        if (!sat_kind_is_text(e->kind))
+            return bad(p, "media entries must be stored as their own member (unit m)");
+        if (sat_span_u64(f[11], m->n_clusters ? m->n_clusters - 1 : 0, &v) != 0 ||
+            m->n_clusters == 0)
+            return bad(p, "entry refers to a cluster that does not exist");
+        e->unit = (uint32_t)v;
+        if (sat_span_u64(f[12], SAT_CLUSTER_MAX, &e->offset) != 0 ||
+            sat_span_u64(f[13], SAT_CLUSTER_MAX, &e->size) != 0 ||
+            e->offset + e->size > m->clusters[e->unit].usize)
+            return bad(p, "entry range lies outside its cluster");
+    }
+    if (sat_span_hex(f[14], e->hash, SAT_HASH_BYTES) != 0)
+        return bad(p, "entry hash must be 64 lowercase hex digits");
+    return 0;
+}
+
+int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_manifest **out,
+                       sat_err *err)
+{
+    sat_manifest *m = NULL;
+    parser p;
+    uint64_t nc = 0, ne = 0;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (len > SAT_MANIFEST_MAX)
+        return sat_err_set(err, SAT_E_LIMIT, "manifest: larger than %llu bytes",
+                           (unsigned long long)SAT_MANIFEST_MAX);
+    if (memchr(text, '\0', len) != NULL)
+        return sat_err_set(err, SAT_E_FORMAT, "manifest: contains a NUL byte");
+    if (memchr(text, '\r', len) != NULL)
+        return sat_err_set(err, SAT_E_FORMAT, "manifest: contains CR (lines end with LF only)");
+    m = calloc(1, sizeof *m);
+    if (m == NULL)
+        goto nomem;
+    m->text = malloc(len + 1);
+    if (m->text == NULL)
+        goto nomem;
+    memcpy(m->text, text, len);
+    m->text[len] = '\0';
+    m->text_len = len;
+    memset(&p, 0, sizeof p);
+    p.c = sat_cursor_make(m->text, len);
+    p.base = m->text;
+    p.file_size = file_size;
+    p.err = err;
+
+    if ((rc = parse_head(&p, m, &nc, &ne)) != 0)
+        goto fail;
+    m->n_clusters = (size_t)nc;
+    m->n_entries = (size_t)ne;
+    if (nc > 0 && (m->clusters = calloc((size_t)nc, sizeof *m->clusters)) == NULL)
+        goto nomem;
+    if (ne > 0 && (m->entries = calloc((size_t)ne, sizeof *m->entries)) == NULL)
+        goto nomem;
+    for (i = 0; i < m->n_clusters; i++)
+        if ((rc = parse_cluster(&p, m, i)) != 0)
+            goto fail;
+    for (i = 0; i < m->n_entries; i++)
+        if ((rc = parse_entry(&p, m, i)) != 0)
+            goto fail;
+    if ((rc = next_line(&p)) != 0)
+        goto fail;
+    if (!sat_span_eq(p.line, "end")) {
+        rc = bad(&p, "expected \"end\" after the last entry (entry count wrong?)");
+        goto fail;
+    }
+    if (sat_cursor_left(&p.c) != 0) {
+        rc = bad(&p, "bytes after \"end\"");
+        goto fail;
+    }
+    for (i = 0; i < m->n_entries; i++) {
+        const sat_mentry *e = &m->entries[i];
+        const sat_mentry *par;
+        if (e->parent == NULL)
+            continue;
+        par = sat_manifest_find(m, e->parent);
+        if (par == NULL || par == e || par->parent != NULL) {
+            rc = sat_err_set(err, SAT_E_FORMAT,
+                             "manifest: entry %s names a parent that does not exist or is "
+                             "itself attached",
+                             e->id);
+            goto fail;
+        }
+    }
+    *out = m;
+    return 0;
+
+nomem:
+    rc = sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
+fail:
+    sat_manifest_free(m);
+    return rc;
+}
+
+const sat_mentry *sat_manifest_find(const sat_manifest *m, const char *id)
+{
+    size_t lo = 0, hi = m->n_entries;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->entries[mid].id, id);
+        if (c == 0)
+            return &m->entries[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+void sat_manifest_free(sat_manifest *m)
+{
+    if (m == NULL)
+        return;
+    free(m->clusters);
+    free(m->entries);
+    free(m->text);
+    free(m);
+}

@@ -1,0 +1,113 @@
+/*
+ * sat_manifest.h - the bundle manifest: canonical text, one strict form.
+ *
+ * The manifest lists the bundle header, the dictionary, every cluster and
+ * every entry with its location and hashes (formats/SPEC.md, "Manifest").
+ * The writer renders it with sat_manifest_render; the reader parses it with
+ * sat_manifest_parse, which accepts exactly the canonical form and nothing
+ * else (so a given manifest has one byte representation).
+ *
+ *   sat_manifest *m = NULL;
+ *   sat_manifest_parse(text, len, file_size, &m, &err);   // takes a copy
+ *   const sat_mentry *e = sat_manifest_find(m, "id");
+ *   sat_manifest_free(m);
+ */
+#ifndef SAT_MANIFEST_H
+#define SAT_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sat_err.h"
+#include "sat_meta.h"
+#include "sat_text.h"
+
+#define SAT_FORMAT_VERSION 1
+#define SAT_HASH_BYTES 32
+#define SAT_BUNDLE_ID_BYTES 16
+/* Largest decompressed manifest accepted. */
+#define SAT_MANIFEST_MAX ((uint64_t)256 << 20)
+/* Most entries / clusters in one bundle. */
+#define SAT_ENTRIES_MAX 2000000u
+#define SAT_CLUSTERS_MAX 1000000u
+/* Largest decompressed cluster, and so the largest text entry. */
+#define SAT_CLUSTER_MAX ((uint64_t)16 << 20)
+/* Largest dictionary. */
+#define SAT_DICT_MAX ((uint64_t)1 << 20)
+/* Largest media entry. */
+#define SAT_MEDIA_MAX ((uint64_t)4 << 30)
+/* Largest bundle file (offsets beyond are refused). */
+#define SAT_BUNDLE_MAX ((uint64_t)1 << 40)
+/* Longest manifest line. */
+#define SAT_LINE_MAX 8192
+/* Unit value of a media entry (stored as its own tar member). */
+#define SAT_UNIT_MEDIA UINT32_MAX
+
+typedef struct sat_cluster {
+    uint64_t offset; /* absolute offset of the compressed bytes in the bundle */
+    uint64_t size;   /* compressed (stored) size */
+    uint64_t usize;  /* decompressed size */
+    uint8_t hash[SAT_HASH_BYTES]; /* BLAKE2b-256 of the stored bytes */
+} sat_cluster;
+
+/* One entry as the manifest records it. Strings point into the manifest
+ * (NUL-terminated) and live as long as it; absent fields are NULL. */
+typedef struct sat_mentry {
+    const char *id;
+    sat_kind kind;
+    const char *parent;
+    const char *date;
+    const char *lang;
+    const char *section;
+    const char *source;
+    const char *author;
+    const char *tags;
+    const char *title;
+    uint32_t unit;   /* cluster index, or SAT_UNIT_MEDIA */
+    uint64_t offset; /* within the decompressed cluster, or absolute for media */
+    uint64_t size;   /* content size */
+    uint8_t hash[SAT_HASH_BYTES]; /* BLAKE2b-256 of the content */
+} sat_mentry;
+
+typedef struct sat_manifest_head {
+    uint8_t bundle_id[SAT_BUNDLE_ID_BYTES];
+    const char *title;
+    const char *publisher;
+    char created[21]; /* YYYY-MM-DDThh:mm:ssZ */
+    uint64_t seq;
+    int has_dict;
+    uint64_t dict_offset, dict_size;
+    uint8_t dict_hash[SAT_HASH_BYTES];
+} sat_manifest_head;
+
+typedef struct sat_manifest {
+    int version;
+    sat_manifest_head head;
+    sat_cluster *clusters;
+    size_t n_clusters;
+    sat_mentry *entries; /* sorted by id, strictly increasing */
+    size_t n_entries;
+    char *text; /* owned copy of the text, fields split in place */
+    size_t text_len;
+} sat_manifest;
+
+/* Appends the canonical manifest text to out. Entries must already be sorted by id
+ * (strictly) and valid; the caller fills every location. Returns 0 or an error. */
+int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
+                        size_t n_clusters, const sat_meta *metas, const sat_mentry *locs,
+                        size_t n_entries, sat_err *err);
+
+/* Parses a manifest strictly. file_size bounds every offset. On success *out owns a
+ * copy of the text. Errors are SAT_E_FORMAT or SAT_E_LIMIT with the line number. */
+int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_manifest **out,
+                       sat_err *err);
+
+/* Looks an entry up by id (binary search). NULL when absent. */
+const sat_mentry *sat_manifest_find(const sat_manifest *m, const char *id);
+
+void sat_manifest_free(sat_manifest *m);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void sat_hex(const uint8_t *in, size_t n, char *out);
+
+#endif

@@ -1,0 +1,166 @@
+/* sat_zstd.c - bounded zstd compression and decompression. */
+#define ZSTD_STATIC_LINKING_ONLY
+#include "sat_zstd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zdict.h>
+#include <zstd.h>
+
+struct sat_zstd {
+    ZSTD_CCtx *cctx;
+    ZSTD_DCtx *dctx;
+    ZSTD_CDict *cdict;
+    ZSTD_DDict *ddict;
+    unsigned dict_id;
+};
+
+int sat_zstd_create(const void *dict, size_t dict_len, int level, sat_zstd **out, sat_err *err)
+{
+    sat_zstd *z = calloc(1, sizeof *z);
+    size_t r;
+
+    *out = NULL;
+    if (z == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "zstd: out of memory");
+    if (level > 0) {
+        z->cctx = ZSTD_createCCtx();
+        if (z->cctx == NULL)
+            goto nomem;
+        r = ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_compressionLevel, level);
+        if (!ZSTD_isError(r))
+            r = ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_checksumFlag, 1);
+        if (!ZSTD_isError(r))
+            r = ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_contentSizeFlag, 1);
+        if (ZSTD_isError(r)) {
+            sat_zstd_free(z);
+            return sat_err_set(err, SAT_E_ARG, "zstd: %s", ZSTD_getErrorName(r));
+        }
+        if (dict != NULL) {
+            z->cdict = ZSTD_createCDict(dict, dict_len, level);
+            if (z->cdict == NULL)
+                goto nomem;
+            r = ZSTD_CCtx_refCDict(z->cctx, z->cdict);
+            if (ZSTD_isError(r)) {
+                sat_zstd_free(z);
+                return sat_err_set(err, SAT_E_FORMAT, "zstd dictionary: %s",
+                                   ZSTD_getErrorName(r));
+            }
+        }
+    }
+    z->dctx = ZSTD_createDCtx();
+    if (z->dctx == NULL)
+        goto nomem;
+    if (dict != NULL) {
+        z->dict_id = ZSTD_getDictID_fromDict(dict, dict_len);
+        if (z->dict_id == 0) {
+            sat_zstd_free(z);
+            return sat_err_set(err, SAT_E_FORMAT,
+                               "zstd dictionary: not a zstd dictionary (no dictionary id)");
+        }
+        z->ddict = ZSTD_createDDict(dict, dict_len);
+        if (z->ddict == NULL)
+            goto nomem;
+    }
+    *out = z;
+    return 0;
+nomem:
+    sat_zstd_free(z);
+    return sat_err_set(err, SAT_E_NOMEM, "zstd: out of memory");
+}
+
+void sat_zstd_free(sat_zstd *z)
+{
+    if (z == NULL)
+        return;
+    ZSTD_freeCCtx(z->cctx);
+    ZSTD_freeDCtx(z->dctx);
+    ZSTD_freeCDict(z->cdict);
+    ZSTD_freeDDict(z->ddict);
+    free(z);
+}
+
+int sat_zstd_compress(sat_zstd *z, const void *src, size_t n, uint8_t **out, size_t *out_len,
+                      sat_err *err)
+{
+    size_t cap = ZSTD_compressBound(n);
+    uint8_t *buf;
+    size_t r;
+
+    *out = NULL;
+    *out_len = 0;
+    if (z->cctx == NULL)
+        return sat_err_set(err, SAT_E_ARG, "zstd: codec was created for decompression only");
+    if (ZSTD_isError(cap) || cap == 0)
+        return sat_err_set(err, SAT_E_LIMIT, "zstd: input too large to compress");
+    buf = malloc(cap);
+    if (buf == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "zstd: out of memory");
+    r = ZSTD_compress2(z->cctx, buf, cap, src, n);
+    if (ZSTD_isError(r)) {
+        free(buf);
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: compression failed: %s",
+                           ZSTD_getErrorName(r));
+    }
+    *out = buf;
+    *out_len = r;
+    return 0;
+}
+
+int sat_zstd_decompress(sat_zstd *z, const void *src, size_t n, void *dst, size_t expect,
+                        sat_err *err)
+{
+    unsigned long long claimed;
+    size_t fsize, r;
+    unsigned did;
+
+    if (n < 6)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: frame too short (%zu bytes)", n);
+    claimed = ZSTD_getFrameContentSize(src, n);
+    if (claimed == ZSTD_CONTENTSIZE_ERROR)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: not a zstd frame");
+    if (claimed == ZSTD_CONTENTSIZE_UNKNOWN)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: frame does not declare its content size");
+    if (claimed != (unsigned long long)expect)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "zstd: frame claims %llu bytes but the manifest says %zu", claimed,
+                           expect);
+    fsize = ZSTD_findFrameCompressedSize(src, n);
+    if (ZSTD_isError(fsize))
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: damaged frame: %s", ZSTD_getErrorName(fsize));
+    if (fsize != n)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "zstd: %zu bytes after the frame (exactly one frame expected)",
+                           n - fsize);
+    did = ZSTD_getDictID_fromFrame(src, n);
+    if (did != z->dict_id)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "zstd: frame needs dictionary id %u but the bundle's is %u", did,
+                           z->dict_id);
+    if (z->ddict != NULL)
+        r = ZSTD_decompress_usingDDict(z->dctx, dst, expect, src, n, z->ddict);
+    else
+        r = ZSTD_decompressDCtx(z->dctx, dst, expect, src, n);
+    if (ZSTD_isError(r))
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: decompression failed: %s",
+                           ZSTD_getErrorName(r));
+    if (r != expect)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: produced %zu bytes, expected %zu", r,
+                           expect);
+    return 0;
+}
+
+int sat_zstd_train(void *dict, size_t cap, const void *samples, const size_t *sizes, unsigned n,
+                   size_t *out_len, sat_err *err)
+{
+    size_t r;
+
+    *out_len = 0;
+    if (n < 16)
+        return 0;
+    r = ZDICT_trainFromBuffer(dict, cap, samples, sizes, n);
+    if (ZDICT_isError(r))
+        return 0; /* too little or too uniform data: go on without a dictionary */
+    *out_len = r;
+    return 0;
+}
