@@ -33,6 +33,8 @@
 #define SAT_SIGFILE_MAX 4096
 /* Most keys in one keyring. */
 #define SAT_KEYRING_MAX 256
+/* Longest keyring file accepted (room for SAT_KEYRING_MAX commented keys). */
+#define SAT_KEYRING_FILE_MAX (SAT_KEYRING_MAX * 256)
 /* "12345 67890 ... " : 8 groups of 5 digits separated by single spaces. */
 #define SAT_FINGERPRINT_LEN 47
 
@@ -69,10 +71,13 @@ void sat_seckey_free(sat_seckey *sk);
 void sat_seckey_pubkey(const sat_seckey *sk, sat_pubkey *pk_out);
 
 /* Parses the text of a public key file (comment line optional; also accepts the
- * bare base64 line). Returns 0 or SAT_E_FORMAT with the reason. */
+ * bare base64 line). Key files are hand-managed, so the final LF is optional and
+ * a CR before each LF is ignored; nothing may follow the key line. Returns 0 or
+ * SAT_E_FORMAT with the reason (SAT_E_LIMIT past SAT_SIGFILE_MAX). */
 int sat_pubkey_parse(sat_pubkey *pk, const char *text, size_t len, sat_err *err);
 
-/* Reads and parses a public key file (at most SAT_SIGFILE_MAX bytes). */
+/* Reads and parses a public key file (at most SAT_SIGFILE_MAX bytes; a symlink or
+ * a non-regular file is refused with SAT_E_IO). */
 int sat_pubkey_load(sat_pubkey *pk, const char *path, sat_err *err);
 
 /* Formats a public key file ("untrusted comment: minisign public key <KEYID>\n<b64>\n")
@@ -80,28 +85,44 @@ int sat_pubkey_load(sat_pubkey *pk, const char *path, sat_err *err);
  * too small (256 is always enough). */
 int sat_pubkey_format(const sat_pubkey *pk, char *out, size_t cap);
 
-/* Writes a public key file. Refuses to replace an existing file unless force. */
+/* Writes a public key file (mode 0644) via a temporary file in the same directory,
+ * fsynced, then moved into place. Refuses to replace an existing file unless force
+ * (SAT_E_EXISTS); with force the old file is replaced atomically. */
 int sat_pubkey_save(const sat_pubkey *pk, const char *path, int force, sat_err *err);
 
 /* Writes a secret key file, mode 0600, created O_EXCL (or replaced atomically
- * when force). passphrase NULL writes an unencrypted key (minisign -W format);
- * otherwise scrypt with opslimit/memlimit (0 for minisign's defaults). */
+ * when force). passphrase NULL writes an unencrypted key (minisign -W format:
+ * kdf, salt, limits and checksum all zero); otherwise scrypt with
+ * opslimit/memlimit (0 for minisign's defaults 33554432 / 1073741824; each at
+ * most 2^32, else SAT_E_ARG). */
 int sat_seckey_save(const sat_seckey *sk, const char *path, const char *passphrase,
                     unsigned long long opslimit, size_t memlimit, int force, sat_err *err);
 
-/* Loads a secret key file. If it is encrypted, calls getpass once (confirm=0);
- * a wrong passphrase gives SAT_E_CRYPTO "wrong passphrase". */
+/* Loads a secret key file (owned by the caller: sat_seckey_free). If it is
+ * encrypted, calls getpass once (confirm=0); a wrong passphrase gives SAT_E_CRYPTO
+ * "wrong passphrase", getpass NULL or returning < 0 gives SAT_E_ARG. scrypt limits
+ * above 2^32 (ops or memory bytes) are refused with SAT_E_LIMIT before asking. An
+ * unencrypted key may carry a zero checksum (as minisign -W writes) or a correct
+ * one. The public half is always checked against the seed. */
 int sat_seckey_load(sat_seckey **sk_out, const char *path, sat_passphrase_fn getpass,
                     void *ctx, sat_err *err);
 
-/* Signs msg as minisign -S -H would (prehashed "ED") with the given trusted
- * comment (no LF, at most SAT_TRUSTED_COMMENT_MAX bytes) and untrusted comment.
- * Returns a malloc'd signature file text in *out (NUL-terminated) and its length. */
+/* Signs msg as minisign -S does (prehashed "ED") with the given trusted comment
+ * (one line, at most SAT_TRUSTED_COMMENT_MAX bytes, UTF-8 without control
+ * characters except TAB; NULL means empty) and untrusted comment (one line, at
+ * most 1024 bytes; NULL gives a default). Returns 0 and a malloc'd signature file
+ * text in *out (NUL-terminated, caller frees) and its length in *out_len (may be
+ * NULL); SAT_E_ARG for a bad comment. */
 int sat_sign(const sat_seckey *sk, const uint8_t *msg, size_t len, const char *untrusted_comment,
              const char *trusted_comment, char **out, size_t *out_len, sat_err *err);
 
-/* Parses a signature file strictly (4 lines, LF endings, known prefixes, exact base64
- * lengths). Returns 0 or SAT_E_SIG/SAT_E_FORMAT. */
+/* Parses a signature file strictly: exactly 4 lines, each ending in LF (a missing
+ * final LF is refused: minisign and sat_sign always write it; no CR), no NUL,
+ * known prefixes, untrusted comment at most 1024 bytes, exact canonical base64
+ * lengths, trusted comment at most SAT_TRUSTED_COMMENT_MAX bytes of UTF-8 without
+ * control characters other than TAB (minisign's default comment uses tabs).
+ * Returns 0 or SAT_E_FORMAT (syntax), SAT_E_SIG (unknown algorithm), SAT_E_LIMIT
+ * (text longer than SAT_SIGFILE_MAX). */
 int sat_sig_parse(sat_sig *sig, const char *text, size_t len, sat_err *err);
 
 /* Verifies sig over msg against the trusted keys: keynum match, then the
@@ -112,9 +133,13 @@ int sat_sig_parse(sat_sig *sig, const char *text, size_t len, sat_err *err);
 int sat_sig_verify(const sat_sig *sig, const sat_pubkey *keys, size_t nkeys, const uint8_t *msg,
                    size_t len, int allow_legacy, size_t *which, sat_err *err);
 
-/* Loads a keyring file: any number of public keys, each either a full minisign
- * public key file (comment line + key line) or a bare key line; blank lines and
- * lines starting with '#' are ignored. Appends to keys[*nkeys..cap). */
+/* Loads a keyring file (at most SAT_KEYRING_FILE_MAX bytes): any number of public
+ * keys, each either a full minisign public key file (comment line + key line) or a
+ * bare key line; blank lines and lines starting with '#' are ignored. Appends to
+ * keys[*nkeys..cap) and updates *nkeys, all or nothing (on error *nkeys is
+ * unchanged). A key already present is skipped; a different key with the same
+ * keynum is SAT_E_FORMAT; more than min(cap, SAT_KEYRING_MAX) keys SAT_E_LIMIT.
+ * Errors name the file and line. */
 int sat_keyring_load(sat_pubkey *keys, size_t cap, size_t *nkeys, const char *path, sat_err *err);
 
 /* Fingerprint of the whole public key (keynum and pk): BLAKE2b with a 40-byte
