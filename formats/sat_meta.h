@@ -3,13 +3,16 @@
  * parsers, the bundle writer and the manifest.
  *
  * Field rules (checked by sat_meta_check, enforced again by the manifest parser):
- *   id      1..SAT_ID_MAX bytes of [A-Za-z0-9._-], not starting with '.' or '-'
+ *   id      1..SAT_ID_MAX bytes of [A-Za-z0-9._-], not starting with '.' or '-',
+ *           no ".." anywhere (ids become file names: no "/", no path tricks)
  *   title   required, valid UTF-8, no control characters (C0, DEL, C1), no TAB/LF,
  *           at most SAT_TITLE_MAX bytes
- *   date    "YYYY-MM-DD" or "YYYY-MM-DDThh:mm:ssZ", or NULL
- *   lang    BCP 47-ish tag: [A-Za-z0-9-]{1,35}, or NULL
+ *   date    "YYYY-MM-DD" or "YYYY-MM-DDThh:mm:ssZ", or NULL; a real calendar date
+ *           (leap years), year 1900..9999, hh 00..23, mm and ss 00..59
+ *   lang    BCP 47-ish tag: [A-Za-z0-9-]{1,35}, subtags of 1..8 letters/digits joined
+ *           by single hyphens (no leading/trailing hyphen), or NULL
  *   author, source, section, tags: like title but at most SAT_FIELD_MAX bytes, or NULL
- *   tags    comma-separated, no spaces around commas
+ *   tags    comma-separated, no empty tags, no spaces around commas or at either end
  *   parent  id of the entry this one is attached to (image of an article, audio of a
  *           transcript), or NULL
  * Every string is malloc'd and owned by the struct; sat_meta_free frees them.
@@ -63,11 +66,13 @@ int sat_lang_valid(const char *s, size_t len);
 /* 1 if s[0..len) is a valid free-text field of at most max bytes (UTF-8, no controls/TAB/LF). */
 int sat_field_valid(const char *s, size_t len, size_t max);
 
-/* Checks every field of m against the rules above. Returns 0 or SAT_E_FORMAT naming the
- * field. */
+/* Checks every field of m against the rules above. Returns 0 or SAT_E_FORMAT with a
+ * message naming the entry (when its id is valid), the field, the bad value (sanitised
+ * for a terminal and shortened) and what was expected. Empty optional fields pass. */
 int sat_meta_check(const sat_meta *m, sat_err *err);
 
-/* Deep copy. Returns 0 or SAT_E_NOMEM. */
+/* Deep copy into *dst, which is overwritten (not freed first). Returns 0 or SAT_E_NOMEM
+ * (then *dst is untouched). The copy is freed with sat_meta_free. */
 int sat_meta_copy(sat_meta *dst, const sat_meta *src, sat_err *err);
 
 /* Frees every string and zeroes the struct. Accepts NULL. */
