@@ -1,0 +1,305 @@
+/*
+ * satchel-pack - build signed Satchel bundles.
+ *
+ *   satchel-pack keygen -p PUBFILE -s SECFILE [--no-passphrase] [--passphrase-file F] [--force]
+ *   satchel-pack build SRC_DIR -o BUNDLE -s SECFILE [options]
+ *
+ * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
+ */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pack_input.h"
+#include "passphrase.h"
+#include "sat_bundle.h"
+#include "sat_sig.h"
+
+#define EXIT_USAGE 2
+
+static const char *prog = "satchel-pack";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage:\n"
+            "  %s keygen -p PUBFILE -s SECFILE [--no-passphrase] [--passphrase-file FILE] "
+            "[--force]\n"
+            "  %s build SRC_DIR -o BUNDLE -s SECFILE [--title T] [--publisher P]\n"
+            "        [--date ISO8601] [--seq N] [--skip-bad] [--passphrase-file FILE]\n"
+            "        [--level N] [--cluster-size BYTES] [--threads N] [--quiet]\n"
+            "  %s --help | --version\n"
+            "\n"
+            "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
+            "passphrase read from the terminal or the first line of FILE) and prints the\n"
+            "public key's fingerprint for reading aloud.\n"
+            "build packs Markdown, text, WebVTT/SRT transcripts, images and audio from\n"
+            "SRC_DIR into one signed bundle (see docs/INPUT.md and formats/SPEC.md).\n"
+            "\n"
+            "Exit status: 0 success, 1 failure, 2 usage error.\n",
+            prog, prog, prog);
+}
+
+static int die_usage(const char *msg)
+{
+    fprintf(stderr, "%s: %s\n", prog, msg);
+    fprintf(stderr, "Try '%s --help'.\n", prog);
+    return EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------------------
+ * keygen
+ * ------------------------------------------------------------------------ */
+
+static int cmd_keygen(int argc, char **argv)
+{
+    static const struct option opts[] = {{"pub", required_argument, NULL, 'p'},
+                                         {"sec", required_argument, NULL, 's'},
+                                         {"no-passphrase", no_argument, NULL, 'W'},
+                                         {"passphrase-file", required_argument, NULL, 'P'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *pubf = NULL, *secf = NULL;
+    pack_pass_src src = {NULL};
+    int nopass = 0, force = 0, c, rc = 1;
+    sat_pubkey pk;
+    sat_seckey *sk = NULL;
+    char *pass = NULL;
+    char fp[SAT_FINGERPRINT_LEN + 1], keyid[17];
+    sat_err err = {0};
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:s:WP:fh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': pubf = optarg; break;
+        case 's': secf = optarg; break;
+        case 'W': nopass = 1; break;
+        case 'P': src.file = optarg; break;
+        case 'f': force = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: return die_usage("keygen: unknown option");
+        }
+    }
+    if (pubf == NULL || secf == NULL || optind != argc)
+        return die_usage("keygen needs -p PUBFILE and -s SECFILE");
+    if (nopass && src.file != NULL)
+        return die_usage("--no-passphrase and --passphrase-file exclude each other");
+    if (!force && (access(pubf, F_OK) == 0 || access(secf, F_OK) == 0)) {
+        fprintf(stderr, "%s: %s or %s exists already; refusing to overwrite a key without --force\n",
+                prog, pubf, secf);
+        return 1;
+    }
+    if (!nopass) {
+        pass = sodium_malloc(1024);
+        if (pass == NULL || pack_passphrase_get(&src, pass, 1024, 1) != 0)
+            goto out;
+    }
+    if (sat_keypair_generate(&pk, &sk, &err) != 0 ||
+        sat_seckey_save(sk, secf, pass, 0, 0, force, &err) != 0 ||
+        sat_pubkey_save(&pk, pubf, force, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        goto out;
+    }
+    sat_pubkey_fingerprint(&pk, fp);
+    sat_pubkey_keyid(&pk, keyid);
+    printf("Public key:  %s\nSecret key:  %s%s\nKey id:      %s\nFingerprint: %s\n", pubf, secf,
+           pass ? " (encrypted)" : " (NOT encrypted)", keyid, fp);
+    rc = 0;
+out:
+    if (pass != NULL)
+        sodium_free(pass); /* sodium_free wipes the memory */
+    sat_seckey_free(sk);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * build
+ * ------------------------------------------------------------------------ */
+
+typedef struct prog_state {
+    int on;
+    time_t last;
+} prog_state;
+
+static void on_progress(void *ctx, const char *stage, uint64_t done, uint64_t total)
+{
+    prog_state *p = ctx;
+    time_t now = time(NULL);
+
+    if (!p->on || (now == p->last && done != total))
+        return;
+    p->last = now;
+    fprintf(stderr, "\r%s: %-10s %llu/%llu   ", prog, stage, (unsigned long long)done,
+            (unsigned long long)total);
+    fflush(stderr);
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"sec", required_argument, NULL, 's'},
+                                         {"title", required_argument, NULL, 't'},
+                                         {"publisher", required_argument, NULL, 'u'},
+                                         {"date", required_argument, NULL, 'd'},
+                                         {"seq", required_argument, NULL, 'n'},
+                                         {"skip-bad", no_argument, NULL, 'k'},
+                                         {"passphrase-file", required_argument, NULL, 'P'},
+                                         {"level", required_argument, NULL, 'L'},
+                                         {"cluster-size", required_argument, NULL, 'C'},
+                                         {"threads", required_argument, NULL, 'T'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *out = NULL, *secf = NULL, *src_dir;
+    pack_pass_src psrc = {NULL};
+    pack_scan_opts sopts = {0};
+    pack_source *src = NULL;
+    sat_writer_opts wo;
+    sat_writer *w = NULL;
+    sat_writer_stats st;
+    sat_seckey *sk = NULL;
+    sat_pubkey pk;
+    sat_err err = {0};
+    char created[21], fp[SAT_FINGERPRINT_LEN + 1];
+    char *end;
+    long long t;
+    int quiet = 0, c, rc = 1;
+    size_t i;
+    prog_state ps = {0, 0};
+
+    memset(&wo, 0, sizeof wo);
+    wo.seq = 1;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kP:L:C:T:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 's': secf = optarg; break;
+        case 't': wo.title = optarg; break;
+        case 'u': wo.publisher = optarg; break;
+        case 'd':
+            if (sat_time_parse(optarg, &t) != 0)
+                return die_usage("--date must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ");
+            sat_time_format(t, created);
+            wo.created = created;
+            break;
+        case 'n':
+            wo.seq = strtoull(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || *optarg == '-')
+                return die_usage("--seq needs a whole number");
+            break;
+        case 'k': sopts.skip_bad = 1; break;
+        case 'P': psrc.file = optarg; break;
+        case 'L':
+            wo.level = atoi(optarg);
+            if (wo.level < 1 || wo.level > 22)
+                return die_usage("--level must be 1..22");
+            break;
+        case 'C':
+            wo.cluster_size = (size_t)strtoull(optarg, &end, 10);
+            if (*end != '\0' || wo.cluster_size < 4096 || wo.cluster_size > SAT_CLUSTER_MAX)
+                return die_usage("--cluster-size must be 4096..16777216 bytes");
+            break;
+        case 'T': wo.threads = atoi(optarg); break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: return die_usage("build: unknown option");
+        }
+    }
+    if (optind + 1 != argc)
+        return die_usage("build needs exactly one SRC_DIR");
+    src_dir = argv[optind];
+    if (out == NULL || secf == NULL)
+        return die_usage("build needs -o BUNDLE and -s SECFILE");
+    if (wo.title == NULL)
+        wo.title = "Satchel bundle";
+    ps.on = !quiet && isatty(2);
+    wo.progress = on_progress;
+    wo.progress_ctx = &ps;
+
+    /* Key first: a wrong passphrase should not cost a whole scan. */
+    if (sat_seckey_load(&sk, secf, pack_passphrase_get, &psrc, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        goto out;
+    }
+    if (pack_source_scan(src_dir, &sopts, &src, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        fprintf(stderr, "%s: no bundle written\n", prog);
+        goto out;
+    }
+    for (i = 0; i < src->n_skipped; i++)
+        fprintf(stderr, "%s: skipped %s\n", prog, src->skipped[i].reason);
+    if (sat_writer_create(&wo, &w, &err) != 0)
+        goto fail;
+    for (i = 0; i < src->n_docs; i++)
+        if (sat_writer_add_text(w, &src->docs[i].meta, src->docs[i].body, src->docs[i].body_len,
+                                &err) != 0) {
+            sat_err_prefix(&err, "%s", src->docs[i].relpath);
+            goto fail;
+        }
+    for (i = 0; i < src->n_media; i++)
+        if (sat_writer_add_media(w, &src->media[i].meta, src->media[i].path, &err) != 0) {
+            sat_err_prefix(&err, "%s", src->media[i].relpath);
+            goto fail;
+        }
+    if (sat_writer_finish(w, out, sk, &err) != 0)
+        goto fail;
+    if (ps.on)
+        fprintf(stderr, "\r%60s\r", "");
+    sat_writer_get_stats(w, &st);
+    sat_seckey_pubkey(sk, &pk);
+    sat_pubkey_fingerprint(&pk, fp);
+    if (!quiet) {
+        printf("Wrote %s: %llu bytes, %llu text entries in %llu clusters, %llu media",
+               out, (unsigned long long)st.bundle_bytes, (unsigned long long)st.n_text,
+               (unsigned long long)st.n_clusters, (unsigned long long)st.n_media);
+        if (src->n_skipped)
+            printf(", %zu files skipped", src->n_skipped);
+        printf("\nText %llu bytes -> %llu bytes compressed (dictionary %llu bytes, manifest "
+               "%llu -> %llu bytes)\nSigned by key %s\n",
+               (unsigned long long)st.text_bytes, (unsigned long long)st.compressed_bytes,
+               (unsigned long long)st.dict_bytes, (unsigned long long)st.manifest_bytes,
+               (unsigned long long)st.manifest_zbytes, fp);
+    }
+    rc = 0;
+    goto out;
+fail:
+    if (ps.on)
+        fprintf(stderr, "\n");
+    fprintf(stderr, "%s: %s\n%s: no bundle written\n", prog, err.msg, prog);
+out:
+    sat_writer_free(w);
+    pack_source_free(src);
+    sat_seckey_free(sk);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return die_usage("no command given");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("satchel-pack %s (bundle format %d)\n", SAT_VERSION, SAT_FORMAT_VERSION);
+        return 0;
+    }
+    if (sodium_init() < 0) {
+        fprintf(stderr, "%s: libsodium failed to initialise\n", prog);
+        return 1;
+    }
+    if (strcmp(argv[1], "keygen") == 0)
+        return cmd_keygen(argc - 1, argv + 1);
+    if (strcmp(argv[1], "build") == 0)
+        return cmd_build(argc - 1, argv + 1);
+    fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+    fprintf(stderr, "Try '%s --help'.\n", prog);
+    return EXIT_USAGE;
+}

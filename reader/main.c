@@ -1,0 +1,690 @@
+/*
+ * satchel-read - verify and read Satchel bundles on an air-gapped machine.
+ *
+ * Every command opens the bundle through sat_bundle_open, which verifies the
+ * manifest's signature against the trusted keys before anything else is
+ * parsed; content is shown or written only after its hash matched.
+ *
+ * Exit codes: 0 success; 1 the bundle is damaged or an entry failed; 2 usage;
+ * 3 the bundle is not genuine (bad signature, untrusted key, not a bundle);
+ * 4 I/O error outside the bundle (cannot write the target folder, ...).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reader_keys.h"
+#include "render_term.h"
+#include "sat_bundle.h"
+#include "sat_text.h"
+
+#define EXIT_DAMAGED 1
+#define EXIT_USAGE 2
+#define EXIT_FORGED 3
+#define EXIT_IO 4
+
+static const char *prog = "satchel-read";
+
+/* Options shared by every command. */
+typedef struct ropts {
+    rk_set keys;
+    int json, deep, force, width;
+    const char *kind, *lang, *since, *section, *to;
+} ropts;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage:\n"
+            "  %s verify  BUNDLE [KEYS] [--deep] [--json]\n"
+            "  %s info    BUNDLE [KEYS] [--json]\n"
+            "  %s list    BUNDLE [KEYS] [--kind K] [--lang L] [--since DATE] [--section S] "
+            "[--json]\n"
+            "  %s show    BUNDLE ID [KEYS] [--width N]\n"
+            "  %s extract BUNDLE --to DIR [ID...] [KEYS] [--force]\n"
+            "  %s key-info PUBFILE\n"
+            "  %s --help | --version\n"
+            "\n"
+            "KEYS: -p PUBFILE (repeatable), --keyring FILE (one public key per entry);\n"
+            "keys compiled into this reader are always trusted.\n"
+            "Nothing from a bundle is shown or written before its signature and hashes check out.\n"
+            "\n"
+            "Exit status: 0 ok, 1 damaged entries, 2 usage error, 3 not genuine (bad or\n"
+            "untrusted signature, not a bundle), 4 cannot write the target.\n",
+            prog, prog, prog, prog, prog, prog, prog);
+}
+
+static int die_usage(const char *msg)
+{
+    fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, msg, prog);
+    return EXIT_USAGE;
+}
+
+/* Prints untrusted text to a stream, sanitised. */
+static void put_safe(FILE *f, const char *s)
+{
+    sat_buf b = {0};
+
+    if (s == NULL)
+        return;
+    if (sat_text_sanitize(&b, s, strlen(s), 0) == 0 && b.len > 0)
+        fwrite(b.data, 1, b.len, f);
+    sat_buf_free(&b);
+}
+
+static void put_json(FILE *f, const char *s)
+{
+    sat_buf b = {0};
+
+    if (s == NULL) {
+        fputs("null", f);
+        return;
+    }
+    if (sat_json_string(&b, s, strlen(s)) == 0 && b.len > 0)
+        fwrite(b.data, 1, b.len, f);
+    sat_buf_free(&b);
+}
+
+static int exit_for(int code)
+{
+    switch (code) {
+    case SAT_E_SIG:
+    case SAT_E_UNTRUSTED:
+    case SAT_E_FORMAT:
+    case SAT_E_LIMIT:
+        return EXIT_FORGED;
+    case SAT_E_HASH:
+        return EXIT_DAMAGED;
+    default:
+        return EXIT_DAMAGED;
+    }
+}
+
+static int open_bundle(const char *path, ropts *o, sat_bundle **b)
+{
+    sat_err err = {0};
+    int rc = sat_bundle_open(path, o->keys.keys, o->keys.n, b, &err);
+
+    if (rc != 0) {
+        fprintf(stderr, "%s: NOT VERIFIED: ", prog);
+        put_safe(stderr, err.msg);
+        fputc('\n', stderr);
+        return exit_for(rc);
+    }
+    return 0;
+}
+
+/* The manifest's view of an entry as a sat_meta for the renderer (borrowed strings). */
+static sat_meta meta_of(const sat_mentry *e)
+{
+    sat_meta m;
+
+    memset(&m, 0, sizeof m);
+    m.id = (char *)e->id;
+    m.kind = e->kind;
+    m.parent = (char *)e->parent;
+    m.title = (char *)e->title;
+    m.date = (char *)e->date;
+    m.lang = (char *)e->lang;
+    m.section = (char *)e->section;
+    m.source = (char *)e->source;
+    m.author = (char *)e->author;
+    m.tags = (char *)e->tags;
+    return m;
+}
+
+static void rt_entry_header(sat_buf *out, const sat_mentry *e, size_t width)
+{
+    sat_meta m = meta_of(e);
+
+    rt_meta_header(out, &m, rt_width_clamp(width), NULL);
+}
+
+/* One `list` row: id, date, kind, lang, title, cut to the width. */
+static void rt_list_line(sat_buf *out, const sat_mentry *e, size_t width)
+{
+    size_t w = rt_width_clamp(width), used = 28 + 1 + 10 + 1 + 10 + 1 + 5 + 1;
+    const char *date = e->date ? e->date : "-";
+    const char *lang = e->lang ? e->lang : "-";
+
+    rt_field(out, e->id, strlen(e->id), 28, 1, NULL);
+    sat_buf_puts(out, " ");
+    rt_field(out, date, strlen(date) < 10 ? strlen(date) : 10, 10, 1, NULL);
+    sat_buf_puts(out, " ");
+    rt_field(out, sat_kind_name(e->kind), strlen(sat_kind_name(e->kind)), 10, 1, NULL);
+    sat_buf_puts(out, " ");
+    rt_field(out, lang, strlen(lang), 5, 1, NULL);
+    sat_buf_puts(out, " ");
+    if (w > used + 4)
+        rt_field(out, e->title, strlen(e->title), w - used, 0, NULL);
+    sat_buf_puts(out, "\n");
+}
+
+/* ------------------------------------------------------------------------
+ * verify
+ * ------------------------------------------------------------------------ */
+
+typedef struct vctx {
+    int json;
+    int first;
+} vctx;
+
+static void on_problem(void *ctx, const sat_mentry *e, const char *msg)
+{
+    vctx *v = ctx;
+
+    if (v->json) {
+        printf("%s\n    {\"id\": ", v->first ? "" : ",");
+        put_json(stdout, e ? e->id : NULL);
+        printf(", \"problem\": ");
+        put_json(stdout, msg);
+        printf("}");
+        v->first = 0;
+        return;
+    }
+    printf("DAMAGED ");
+    put_safe(stdout, e ? e->id : "(bundle)");
+    printf(": ");
+    put_safe(stdout, msg);
+    printf("\n");
+}
+
+static void on_verify_progress(void *ctx, const char *stage, uint64_t done, uint64_t total)
+{
+    static time_t last;
+    time_t now = time(NULL);
+
+    (void)ctx;
+    if (!isatty(2) || (now == last && done != total))
+        return;
+    last = now;
+    fprintf(stderr, "\r%s: %s %3d%%", prog, stage, total ? (int)(done * 100 / total) : 100);
+    if (done == total)
+        fprintf(stderr, "\r%30s\r", "");
+}
+
+static void signer_line(const sat_bundle *b, char fp[SAT_FINGERPRINT_LEN + 1], char keyid[17])
+{
+    sat_pubkey_fingerprint(sat_bundle_signer(b), fp);
+    sat_pubkey_keyid(sat_bundle_signer(b), keyid);
+}
+
+static int cmd_verify(const char *path, ropts *o)
+{
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    size_t nbad = 0;
+    vctx v = {o->json, 1};
+    char fp[SAT_FINGERPRINT_LEN + 1], keyid[17];
+    int rc;
+
+    if (o->json) {
+        rc = sat_bundle_open(path, o->keys.keys, o->keys.n, &b, &err);
+        if (rc != 0) {
+            printf("{\"bundle\": ");
+            put_json(stdout, path);
+            printf(", \"signature\": \"bad\", \"ok\": false, \"error\": ");
+            put_json(stdout, err.msg);
+            printf("}\n");
+            return exit_for(rc);
+        }
+    } else if ((rc = open_bundle(path, o, &b)) != 0) {
+        return rc;
+    }
+    signer_line(b, fp, keyid);
+    if (!o->json)
+        printf("Signature: good, by key %s (fingerprint %s)\n", keyid, fp);
+    else {
+        printf("{\"bundle\": ");
+        put_json(stdout, path);
+        printf(", \"signature\": \"good\", \"key_id\": \"%s\", \"fingerprint\": \"%s\", "
+               "\"damaged\": [",
+               keyid, fp);
+    }
+    if (sat_bundle_verify(b, o->deep, on_problem, &v, &nbad, on_verify_progress, NULL, &err) !=
+        0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        sat_bundle_close(b);
+        return EXIT_DAMAGED;
+    }
+    if (o->json) {
+        printf("%s], \"entries\": %zu, \"damaged_count\": %zu, \"ok\": %s}\n", v.first ? "" : "\n  ",
+               sat_bundle_manifest(b)->n_entries, nbad, nbad ? "false" : "true");
+    } else if (nbad == 0) {
+        printf("All %zu entries intact (%s).\n", sat_bundle_manifest(b)->n_entries,
+               o->deep ? "stored bytes and decompressed content checked"
+                       : "every stored byte checked");
+    } else {
+        printf("%zu of %zu entries DAMAGED; the others are intact and readable.\n", nbad,
+               sat_bundle_manifest(b)->n_entries);
+    }
+    sat_bundle_close(b);
+    return nbad ? EXIT_DAMAGED : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * info, list
+ * ------------------------------------------------------------------------ */
+
+static int cmd_info(const char *path, ropts *o)
+{
+    sat_bundle *b = NULL;
+    const sat_manifest *m;
+    char fp[SAT_FINGERPRINT_LEN + 1], keyid[17], id[2 * SAT_BUNDLE_ID_BYTES + 1];
+    size_t counts[SAT_KIND_COUNT] = {0}, i;
+    long long created = 0, age;
+    int rc;
+
+    if ((rc = open_bundle(path, o, &b)) != 0)
+        return rc;
+    m = sat_bundle_manifest(b);
+    signer_line(b, fp, keyid);
+    sat_hex(m->head.bundle_id, SAT_BUNDLE_ID_BYTES, id);
+    for (i = 0; i < m->n_entries; i++)
+        counts[m->entries[i].kind]++;
+    sat_time_parse(m->head.created, &created);
+    age = ((long long)time(NULL) - created) / 86400;
+    if (o->json) {
+        printf("{\"bundle\": ");
+        put_json(stdout, path);
+        printf(", \"format\": %d, \"id\": \"%s\", \"title\": ", m->version, id);
+        put_json(stdout, m->head.title);
+        printf(", \"publisher\": ");
+        put_json(stdout, m->head.publisher);
+        printf(", \"created\": \"%s\", \"age_days\": %lld, \"seq\": %llu, \"key_id\": \"%s\", "
+               "\"fingerprint\": \"%s\", \"entries\": %zu, \"articles\": %zu, \"transcripts\": "
+               "%zu, \"images\": %zu, \"audio\": %zu, \"clusters\": %zu, \"dictionary\": %s, "
+               "\"size\": %llu}\n",
+               m->head.created, age, (unsigned long long)m->head.seq, keyid, fp, m->n_entries,
+               counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT], counts[SAT_KIND_IMAGE],
+               counts[SAT_KIND_AUDIO], m->n_clusters, m->head.has_dict ? "true" : "false",
+               (unsigned long long)sat_bundle_file_size(b));
+    } else {
+        printf("Title:       ");
+        put_safe(stdout, m->head.title);
+        printf("\nPublisher:   ");
+        put_safe(stdout, m->head.publisher ? m->head.publisher : "-");
+        printf("\nCreated:     %s (%lld days ago)\nSequence:    %llu\nBundle id:   %s\n"
+               "Signed by:   key %s\nFingerprint: %s\nEntries:     %zu (%zu articles, %zu "
+               "transcripts, %zu images, %zu audio)\nStorage:     %zu clusters%s, %llu bytes, "
+               "format %d\n",
+               m->head.created, age, (unsigned long long)m->head.seq, id, keyid, fp, m->n_entries,
+               counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT], counts[SAT_KIND_IMAGE],
+               counts[SAT_KIND_AUDIO], m->n_clusters,
+               m->head.has_dict ? " with a trained dictionary" : "",
+               (unsigned long long)sat_bundle_file_size(b), m->version);
+    }
+    sat_bundle_close(b);
+    return 0;
+}
+
+static int matches(const sat_mentry *e, const ropts *o)
+{
+    if (o->kind != NULL && strcmp(sat_kind_name(e->kind), o->kind) != 0)
+        return 0;
+    if (o->lang != NULL && (e->lang == NULL || strcasecmp(e->lang, o->lang) != 0))
+        return 0;
+    if (o->section != NULL && (e->section == NULL || strcmp(e->section, o->section) != 0))
+        return 0;
+    if (o->since != NULL && (e->date == NULL || strcmp(e->date, o->since) < 0))
+        return 0;
+    return 1;
+}
+
+static int cmd_list(const char *path, ropts *o)
+{
+    sat_bundle *b = NULL;
+    const sat_manifest *m;
+    size_t i, shown = 0;
+    int rc, first = 1;
+    sat_buf line = {0};
+
+    if (o->kind != NULL) {
+        sat_kind k;
+        if (sat_kind_parse(o->kind, strlen(o->kind), &k) != 0)
+            return die_usage("--kind must be article, transcript, image or audio");
+    }
+    if ((rc = open_bundle(path, o, &b)) != 0)
+        return rc;
+    m = sat_bundle_manifest(b);
+    if (o->json)
+        printf("[");
+    for (i = 0; i < m->n_entries; i++) {
+        const sat_mentry *e = &m->entries[i];
+        if (!matches(e, o))
+            continue;
+        shown++;
+        if (o->json) {
+            printf("%s\n  {\"id\": ", first ? "" : ",");
+            put_json(stdout, e->id);
+            printf(", \"kind\": \"%s\", \"date\": ", sat_kind_name(e->kind));
+            put_json(stdout, e->date);
+            printf(", \"lang\": ");
+            put_json(stdout, e->lang);
+            printf(", \"section\": ");
+            put_json(stdout, e->section);
+            printf(", \"title\": ");
+            put_json(stdout, e->title);
+            printf(", \"parent\": ");
+            put_json(stdout, e->parent);
+            printf(", \"size\": %llu}", (unsigned long long)e->size);
+            first = 0;
+            continue;
+        }
+        line.len = 0;
+        rt_list_line(&line, e, (size_t)o->width);
+        if (line.len > 0)
+            fwrite(line.data, 1, line.len, stdout);
+    }
+    if (o->json)
+        printf("%s]\n", first ? "" : "\n");
+    else if (isatty(1))
+        printf("%zu of %zu entries\n", shown, m->n_entries);
+    sat_buf_free(&line);
+    sat_bundle_close(b);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * show
+ * ------------------------------------------------------------------------ */
+
+static int cmd_show(const char *path, const char *id, ropts *o)
+{
+    sat_bundle *b = NULL;
+    const sat_mentry *e;
+    sat_err err = {0};
+    sat_buf out = {0};
+    char *body = NULL;
+    size_t len = 0, i;
+    int rc;
+
+    if ((rc = open_bundle(path, o, &b)) != 0)
+        return rc;
+    e = sat_manifest_find(sat_bundle_manifest(b), id);
+    if (e == NULL) {
+        fprintf(stderr, "%s: no entry \"", prog);
+        put_safe(stderr, id);
+        fprintf(stderr, "\" in this bundle (see '%s list')\n", prog);
+        sat_bundle_close(b);
+        return EXIT_DAMAGED;
+    }
+    if (!sat_kind_is_text(e->kind)) {
+        rt_entry_header(&out, e, (size_t)o->width);
+        sat_buf_printf(&out, "\n%s attachment, %llu bytes: save it with '%s extract BUNDLE --to "
+                             "DIR %s'\n",
+                       sat_kind_name(e->kind), (unsigned long long)e->size, prog, e->id);
+    } else {
+        rc = sat_bundle_read(b, e, &body, &len, &err);
+        if (rc != 0) {
+            fprintf(stderr, "%s: DAMAGED: ", prog);
+            put_safe(stderr, err.msg);
+            fprintf(stderr, "\n");
+            sat_bundle_close(b);
+            return EXIT_DAMAGED;
+        }
+        rt_entry_header(&out, e, (size_t)o->width);
+        sat_buf_puts(&out, "\n");
+        rt_body(&out, body, len, rt_width_clamp((size_t)o->width), NULL);
+        /* Attachments of this entry. */
+        for (i = 0; i < sat_bundle_manifest(b)->n_entries; i++) {
+            const sat_mentry *a = &sat_bundle_manifest(b)->entries[i];
+            if (a->parent != NULL && strcmp(a->parent, e->id) == 0)
+                sat_buf_printf(&out, "\nAttachment: %s (%s, %llu bytes)", a->id,
+                               sat_kind_name(a->kind), (unsigned long long)a->size);
+        }
+    }
+    if (out.len > 0)
+        fwrite(out.data, 1, out.len, stdout);
+    if (out.len > 0 && out.data[out.len - 1] != '\n')
+        fputc('\n', stdout);
+    free(body);
+    sat_buf_free(&out);
+    sat_bundle_close(b);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * extract
+ * ------------------------------------------------------------------------ */
+
+/* Writes one entry into dirfd as `name`: temporary file (O_EXCL|O_NOFOLLOW), content
+ * hash-checked while copied, fsync, then renamed over the final name. */
+static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force, int *io_fail)
+{
+    char name[SAT_ID_MAX + 8], tmp[SAT_ID_MAX + 32];
+    sat_err err = {0};
+    struct stat sb;
+    int fd, rc;
+
+    snprintf(name, sizeof name, "%s%s", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (!force) {
+            fprintf(stderr, "%s: %s exists; not overwriting (use --force)\n", prog, name);
+            *io_fail = 1;
+            return -1;
+        }
+        if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+            fprintf(stderr, "%s: %s exists and is not a file; not replacing it\n", prog, name);
+            *io_fail = 1;
+            return -1;
+        }
+    }
+    snprintf(tmp, sizeof tmp, ".%s.tmp-%ld", name, (long)getpid());
+    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "%s: cannot create %s: %s\n", prog, tmp, strerror(errno));
+        *io_fail = 1;
+        return -1;
+    }
+    rc = sat_bundle_copy(b, e, fd, &err);
+    if (rc == 0 && fsync(fd) != 0)
+        rc = sat_err_set(&err, SAT_E_IO, "fsync: %s", strerror(errno));
+    if (close(fd) != 0 && rc == 0)
+        rc = sat_err_set(&err, SAT_E_IO, "close: %s", strerror(errno));
+    if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
+        rc = sat_err_set(&err, SAT_E_IO, "rename: %s", strerror(errno));
+    if (rc != 0) {
+        unlinkat(dirfd, tmp, 0);
+        fprintf(stderr, "%s: %s: ", prog, rc == SAT_E_IO ? "cannot write" : "DAMAGED, not written");
+        put_safe(stderr, e->id);
+        fprintf(stderr, ": ");
+        put_safe(stderr, err.msg);
+        fprintf(stderr, "\n");
+        if (rc == SAT_E_IO)
+            *io_fail = 1;
+        return -1;
+    }
+    printf("%s\n", name);
+    return 0;
+}
+
+static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
+{
+    sat_bundle *b = NULL;
+    const sat_manifest *m;
+    int dirfd = -1, rc, bad = 0, io_fail = 0, i;
+    size_t k;
+
+    if (o->to == NULL)
+        return die_usage("extract needs --to DIR");
+    if ((rc = open_bundle(path, o, &b)) != 0)
+        return rc;
+    m = sat_bundle_manifest(b);
+    for (i = 0; i < nids; i++)
+        if (sat_manifest_find(m, ids[i]) == NULL) {
+            fprintf(stderr, "%s: no entry \"", prog);
+            put_safe(stderr, ids[i]);
+            fprintf(stderr, "\" in this bundle\n");
+            sat_bundle_close(b);
+            return EXIT_DAMAGED;
+        }
+    if (mkdir(o->to, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->to, strerror(errno));
+        sat_bundle_close(b);
+        return EXIT_IO;
+    }
+    dirfd = open(o->to, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) {
+        fprintf(stderr, "%s: cannot open folder %s: %s\n", prog, o->to, strerror(errno));
+        sat_bundle_close(b);
+        return EXIT_IO;
+    }
+    if (nids == 0) {
+        for (k = 0; k < m->n_entries; k++)
+            if (extract_one(b, dirfd, &m->entries[k], o->force, &io_fail) != 0)
+                bad++;
+    } else {
+        for (i = 0; i < nids; i++)
+            if (extract_one(b, dirfd, sat_manifest_find(m, ids[i]), o->force, &io_fail) != 0)
+                bad++;
+    }
+    fsync(dirfd);
+    close(dirfd);
+    sat_bundle_close(b);
+    if (io_fail)
+        return EXIT_IO;
+    return bad ? EXIT_DAMAGED : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * key-info
+ * ------------------------------------------------------------------------ */
+
+static int cmd_key_info(const char *path)
+{
+    sat_pubkey pk;
+    sat_err err = {0};
+    char fp[SAT_FINGERPRINT_LEN + 1], keyid[17];
+
+    if (sat_pubkey_load(&pk, path, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        return EXIT_FORGED;
+    }
+    sat_pubkey_fingerprint(&pk, fp);
+    sat_pubkey_keyid(&pk, keyid);
+    printf("Key id:      %s\nFingerprint: %s\n", keyid, fp);
+    printf("Compare the fingerprint, group by group, with the one the publisher announces.\n");
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * main
+ * ------------------------------------------------------------------------ */
+
+static int term_width(void)
+{
+    struct winsize ws;
+    const char *cols = getenv("COLUMNS");
+
+    if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    if (cols != NULL && atoi(cols) >= 20)
+        return atoi(cols);
+    return 80;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {{"pub", required_argument, NULL, 'p'},
+                                         {"keyring", required_argument, NULL, 'K'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"deep", no_argument, NULL, 'D'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"width", required_argument, NULL, 'w'},
+                                         {"kind", required_argument, NULL, 'k'},
+                                         {"lang", required_argument, NULL, 'l'},
+                                         {"since", required_argument, NULL, 's'},
+                                         {"section", required_argument, NULL, 'S'},
+                                         {"to", required_argument, NULL, 't'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    static ropts o;
+    const char *cmd;
+    sat_err err = {0};
+    int c;
+
+    setlocale(LC_ALL, "");
+    if (argc < 2)
+        return die_usage("no command given");
+    cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("satchel-read %s (bundle format %d)\n", SAT_VERSION, SAT_FORMAT_VERSION);
+        return 0;
+    }
+    if (rk_add_builtin(&o.keys, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        return EXIT_USAGE;
+    }
+    o.width = term_width();
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "p:K:jDfw:k:l:s:S:t:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (rk_add_file(&o.keys, optarg, &err) != 0) {
+                fprintf(stderr, "%s: %s\n", prog, err.msg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'K':
+            if (rk_add_keyring(&o.keys, optarg, &err) != 0) {
+                fprintf(stderr, "%s: %s\n", prog, err.msg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'j': o.json = 1; break;
+        case 'D': o.deep = 1; break;
+        case 'f': o.force = 1; break;
+        case 'w':
+            o.width = atoi(optarg);
+            if (o.width < 20 || o.width > 1000)
+                return die_usage("--width must be 20..1000");
+            break;
+        case 'k': o.kind = optarg; break;
+        case 'l': o.lang = optarg; break;
+        case 's':
+            if (!sat_date_valid(optarg, strlen(optarg)))
+                return die_usage("--since must be YYYY-MM-DD");
+            o.since = optarg;
+            break;
+        case 'S': o.section = optarg; break;
+        case 't': o.to = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: return die_usage("unknown option");
+        }
+    }
+    if (strcmp(cmd, "key-info") == 0) {
+        if (optind + 1 != argc)
+            return die_usage("key-info needs one PUBFILE");
+        return cmd_key_info(argv[optind]);
+    }
+    if (optind >= argc)
+        return die_usage("no BUNDLE given");
+    if (strcmp(cmd, "verify") == 0 && optind + 1 == argc)
+        return cmd_verify(argv[optind], &o);
+    if (strcmp(cmd, "info") == 0 && optind + 1 == argc)
+        return cmd_info(argv[optind], &o);
+    if (strcmp(cmd, "list") == 0 && optind + 1 == argc)
+        return cmd_list(argv[optind], &o);
+    if (strcmp(cmd, "show") == 0 && optind + 2 == argc)
+        return cmd_show(argv[optind], argv[optind + 1], &o);
+    if (strcmp(cmd, "extract") == 0)
+        return cmd_extract(argv[optind], argv + optind + 1, argc - optind - 1, &o);
+    if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 || strcmp(cmd, "list") == 0 ||
+        strcmp(cmd, "show") == 0)
+        return die_usage("wrong number of arguments");
+    fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,362 @@
+/* test_bundle.c - writer and reader of whole bundles: round trip, determinism,
+ * tampering with the manifest, signature and clusters, truncation, wrong keys. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sat_bundle.h"
+
+static char dir[] = "/tmp/satchel-test-bundle-XXXXXX";
+static sat_seckey *sk, *other_sk;
+static sat_pubkey pk, other_pk;
+
+static char *path_in(const char *name)
+{
+    static char p[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+static void make_text(char *buf, size_t n, unsigned seed)
+{
+    static const char *words[] = {"평양에서", "문서를", "가격이", "오늘", "시장", "election",
+                                  "market", "rice", "weather", "뉴스", "라디오", "the"};
+    size_t len = 0;
+
+    while (len + 16 < n) {
+        const char *w = words[(seed = seed * 1103515245u + 12345u) >> 16 & 7 ? (seed >> 8) % 12 : 0];
+        size_t wl = strlen(w);
+        memcpy(buf + len, w, wl);
+        len += wl;
+        buf[len++] = (seed & 0x300) ? ' ' : '\n';
+    }
+    buf[len++] = '\n';
+    buf[len] = '\0';
+}
+
+/* Builds a bundle of n_text articles (~size bytes each) plus one media file. */
+static void build(const char *out, size_t n_text, size_t size, size_t cluster, const char *date,
+                  const sat_seckey *key)
+{
+    sat_writer_opts o;
+    sat_writer *w = NULL;
+    sat_err err = {0};
+    size_t i;
+    char *body = malloc(size + 32);
+    FILE *f;
+
+    memset(&o, 0, sizeof o);
+    o.title = "Test bundle 시험";
+    o.publisher = "Satchel tests";
+    o.created = date;
+    o.seq = 7;
+    o.level = 3;
+    o.cluster_size = cluster;
+    assert_int_equal(sat_writer_create(&o, &w, &err), 0);
+    for (i = 0; i < n_text; i++) {
+        sat_meta m;
+        char id[32], title[64];
+        memset(&m, 0, sizeof m);
+        snprintf(id, sizeof id, "a%04zu", i);
+        snprintf(title, sizeof title, "기사 %zu", i);
+        m.id = id;
+        m.kind = SAT_KIND_ARTICLE;
+        m.title = title;
+        m.date = "2026-11-01";
+        m.lang = (i % 2) ? "en" : "ko";
+        m.section = "world";
+        make_text(body, size, (unsigned)i + 1);
+        assert_int_equal(sat_writer_add_text(w, &m, body, strlen(body), &err), 0);
+    }
+    f = fopen(path_in("img.png"), "wb");
+    assert_non_null(f);
+    fputs("\x89PNG not really an image", f);
+    fclose(f);
+    {
+        sat_meta m;
+        memset(&m, 0, sizeof m);
+        m.id = "img.png";
+        m.kind = SAT_KIND_IMAGE;
+        m.title = "img.png";
+        m.parent = "a0000";
+        assert_int_equal(sat_writer_add_media(w, &m, path_in("img.png"), &err), 0);
+    }
+    if (sat_writer_finish(w, out, key, &err) != 0)
+        fail_msg("finish: %s", err.msg);
+    sat_writer_free(w);
+    free(body);
+}
+
+static void slurp(const char *p, char **buf, size_t *len)
+{
+    FILE *f = fopen(p, "rb");
+    long n;
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    *buf = malloc((size_t)n + 1);
+    assert_int_equal(fread(*buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+}
+
+static void spill(const char *p, const char *buf, size_t len)
+{
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, len, f), len);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    sat_err err = {0};
+    (void)state;
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    if (sat_keypair_generate(&pk, &sk, &err) != 0 ||
+        sat_keypair_generate(&other_pk, &other_sk, &err) != 0)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[512];
+    (void)state;
+    sat_seckey_free(sk);
+    sat_seckey_free(other_sk);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_round_trip(void **state)
+{
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    const sat_manifest *m;
+    const sat_mentry *e;
+    char *body = NULL, expect[4096];
+    size_t len, nbad = 9;
+    (void)state;
+
+    build(path_in("rt.satchel"), 40, 3000, 16384, "2026-11-02T00:00:00Z", sk);
+    assert_int_equal(sat_bundle_open(path_in("rt.satchel"), &pk, 1, &b, &err), 0);
+    m = sat_bundle_manifest(b);
+    assert_int_equal(m->n_entries, 41);
+    assert_true(m->n_clusters >= 6); /* 40 x 3 KB in 16 KB clusters */
+    assert_string_equal(m->head.title, "Test bundle 시험");
+    assert_int_equal(m->head.seq, 7);
+    e = sat_manifest_find(m, "a0017");
+    assert_non_null(e);
+    assert_int_equal(sat_bundle_read(b, e, &body, &len, &err), 0);
+    make_text(expect, 3000, 18);
+    assert_int_equal(len, strlen(expect));
+    assert_memory_equal(body, expect, len);
+    free(body);
+    e = sat_manifest_find(m, "img.png");
+    assert_non_null(e);
+    assert_string_equal(e->parent, "a0000");
+    assert_int_equal(sat_bundle_read(b, e, &body, &len, &err), 0);
+    assert_memory_equal(body, "\x89PNG", 4);
+    free(body);
+    assert_int_equal(sat_bundle_verify(b, 1, NULL, NULL, &nbad, NULL, NULL, &err), 0);
+    assert_int_equal(nbad, 0);
+    sat_bundle_close(b);
+}
+
+static void test_deterministic(void **state)
+{
+    char *a, *b2;
+    size_t la, lb;
+    (void)state;
+
+    build(path_in("d1.satchel"), 30, 2000, 8192, "2026-11-02T00:00:00Z", sk);
+    build(path_in("d2.satchel"), 30, 2000, 8192, "2026-11-02T00:00:00Z", sk);
+    slurp(path_in("d1.satchel"), &a, &la);
+    slurp(path_in("d2.satchel"), &b2, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b2, la);
+    free(b2);
+    build(path_in("d3.satchel"), 30, 2000, 8192, "2026-11-03T00:00:00Z", sk);
+    slurp(path_in("d3.satchel"), &b2, &lb);
+    assert_true(la != lb || memcmp(a, b2, la) != 0);
+    free(a);
+    free(b2);
+}
+
+static void test_untrusted_key(void **state)
+{
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    (void)state;
+
+    build(path_in("u.satchel"), 5, 500, 8192, "2026-11-02T00:00:00Z", other_sk);
+    assert_int_equal(sat_bundle_open(path_in("u.satchel"), &pk, 1, &b, &err), SAT_E_UNTRUSTED);
+    assert_null(b);
+    assert_int_equal(sat_bundle_open(path_in("u.satchel"), &other_pk, 1, &b, &err), 0);
+    sat_bundle_close(b);
+}
+
+/* Every byte of the signature member and of the compressed manifest: a flip must
+ * make open fail (or, inside the untrusted comment, be harmless). */
+static void test_flip_manifest_and_signature(void **state)
+{
+    char *orig, *p;
+    size_t len, i, moff, mlen, siglen, detected = 0, harmless = 0;
+    const char *tcm;
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    (void)state;
+
+    build(path_in("f.satchel"), 8, 800, 8192, "2026-11-02T00:00:00Z", sk);
+    slurp(path_in("f.satchel"), &orig, &len);
+    assert_int_equal(sat_bundle_open(path_in("f.satchel"), &pk, 1, &b, &err), 0);
+    tcm = strstr(sat_bundle_trusted_comment(b), "manifest=");
+    assert_non_null(tcm);
+    assert_int_equal(sscanf(tcm, "manifest=%zu+%zu", &moff, &mlen), 2);
+    sat_bundle_close(b);
+    p = malloc(len);
+    for (i = 0; i < 512 + 512 + mlen + 512; i++) {
+        size_t pos = i < 1024 ? i : moff - 512 + (i - 1024);
+        size_t ucl_end;
+        int rc;
+        if (pos >= len)
+            break;
+        memcpy(p, orig, len);
+        p[pos] ^= 0x01;
+        spill(path_in("flip.satchel"), p, len);
+        rc = sat_bundle_open(path_in("flip.satchel"), &pk, 1, &b, &err);
+        ucl_end = 512 + (size_t)(strchr(orig + 512, '\n') - (orig + 512));
+        siglen = strlen(orig + 512); /* NUL padding follows the signature text */
+        if (rc != 0) {
+            detected++;
+        } else {
+            /* accepted: must be outside the signed bytes (untrusted comment, tar padding,
+             * unused header fields) and give the same manifest */
+            if (!((pos >= 512 && pos < ucl_end) || pos < 512 ||
+                  (pos >= moff - 512 && pos < moff) || pos >= moff + mlen ||
+                  (pos >= 512 + siglen && pos < 1024)))
+                fail_msg("flip at byte %zu accepted", pos);
+            harmless++;
+            sat_bundle_close(b);
+        }
+    }
+    /* every byte of the compressed manifest must be detected */
+    for (i = moff; i < moff + mlen; i++) {
+        memcpy(p, orig, len);
+        p[i] ^= 0x80;
+        spill(path_in("flip.satchel"), p, len);
+        assert_int_not_equal(sat_bundle_open(path_in("flip.satchel"), &pk, 1, &b, &err), 0);
+    }
+    assert_true(detected > mlen);
+    free(p);
+    free(orig);
+}
+
+static void test_cluster_damage_is_local(void **state)
+{
+    char *orig, *body;
+    size_t len, blen, nbad = 0, i, bad_count = 0;
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    const sat_manifest *m;
+    uint64_t off;
+    (void)state;
+
+    build(path_in("c.satchel"), 40, 3000, 16384, "2026-11-02T00:00:00Z", sk);
+    assert_int_equal(sat_bundle_open(path_in("c.satchel"), &pk, 1, &b, &err), 0);
+    off = sat_bundle_manifest(b)->clusters[2].offset + 10;
+    sat_bundle_close(b);
+    slurp(path_in("c.satchel"), &orig, &len);
+    orig[off] ^= 0x55;
+    spill(path_in("c.satchel"), orig, len);
+    free(orig);
+    assert_int_equal(sat_bundle_open(path_in("c.satchel"), &pk, 1, &b, &err), 0);
+    m = sat_bundle_manifest(b);
+    assert_int_equal(sat_bundle_verify(b, 0, NULL, NULL, &nbad, NULL, NULL, &err), 0);
+    for (i = 0; i < m->n_entries; i++) {
+        const sat_mentry *e = &m->entries[i];
+        int rc = sat_bundle_read(b, e, &body, &blen, &err);
+        if (e->unit == 2) {
+            assert_int_equal(rc, SAT_E_HASH);
+            bad_count++;
+        } else {
+            assert_int_equal(rc, 0);
+            free(body);
+        }
+    }
+    assert_true(bad_count > 0);
+    assert_int_equal(nbad, bad_count);
+    sat_bundle_close(b);
+}
+
+static void test_truncated(void **state)
+{
+    char *orig;
+    size_t len, cut;
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    (void)state;
+
+    build(path_in("t.satchel"), 10, 1000, 8192, "2026-11-02T00:00:00Z", sk);
+    slurp(path_in("t.satchel"), &orig, &len);
+    /* Everything up to the end of the manifest is needed; the tar end blocks are not. */
+    for (cut = 0; cut < len - 1024 - 512; cut += 509) {
+        spill(path_in("t2.satchel"), orig, cut);
+        assert_int_not_equal(sat_bundle_open(path_in("t2.satchel"), &pk, 1, &b, &err), 0);
+        assert_null(b);
+        assert_true(strlen(err.msg) > 0);
+    }
+    free(orig);
+}
+
+static void test_no_half_written_bundle(void **state)
+{
+    sat_writer_opts o;
+    sat_writer *w = NULL;
+    sat_err err = {0};
+    sat_meta m;
+    struct stat sb;
+    (void)state;
+
+    memset(&o, 0, sizeof o);
+    o.title = "x";
+    assert_int_equal(sat_writer_create(&o, &w, &err), 0);
+    memset(&m, 0, sizeof m);
+    m.id = "same";
+    m.kind = SAT_KIND_ARTICLE;
+    m.title = "t";
+    assert_int_equal(sat_writer_add_text(w, &m, "a\n", 2, &err), 0);
+    assert_int_equal(sat_writer_add_text(w, &m, "b\n", 2, &err), 0);
+    assert_int_not_equal(sat_writer_finish(w, path_in("dup.satchel"), sk, &err), 0);
+    assert_non_null(strstr(err.msg, "duplicate"));
+    assert_int_not_equal(stat(path_in("dup.satchel"), &sb), 0);
+    sat_writer_free(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_untrusted_key),
+        cmocka_unit_test(test_flip_manifest_and_signature),
+        cmocka_unit_test(test_cluster_damage_is_local),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_no_half_written_bundle),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
