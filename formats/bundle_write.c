@@ -588,8 +588,10 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     memset(&head, 0, sizeof head);
     if (w->n_texts + w->n_media == 0)
         return sat_err_set(err, SAT_E_ARG, "nothing to pack: no entries");
-    qsort(w->texts, w->n_texts, sizeof *w->texts, cmp_text);
-    qsort(w->media, w->n_media, sizeof *w->media, cmp_media);
+    if (w->n_texts > 1)
+        qsort(w->texts, w->n_texts, sizeof *w->texts, cmp_text);
+    if (w->n_media > 1)
+        qsort(w->media, w->n_media, sizeof *w->media, cmp_media);
 
     /* One id space: merge both sorted lists into the manifest order. */
     n = w->n_texts + w->n_media;
