@@ -1,0 +1,29 @@
+#!/bin/sh
+# make demo: a throw-away key, pack examples/, verify, list, show one Korean article.
+set -eu
+BIN=${1:?usage: demo.sh BIN_DIR}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/demo"
+mkdir -p "$OUT"
+rm -f "$OUT/demo.key" "$OUT/demo.pub"
+echo "== 1. A throw-away signing key (no passphrase: demo only)"
+"$BIN/satchel-pack" keygen --no-passphrase -p "$OUT/demo.pub" -s "$OUT/demo.key"
+echo
+echo "== 2. Pack examples/ into demo/demo.satchel"
+"$BIN/satchel-pack" build "$ROOT/examples" -o "$OUT/demo.satchel" -s "$OUT/demo.key" \
+    --title "Satchel demo bundle" --publisher "Example newsroom" --seq 1
+echo
+echo "== 3. Verify (signature first, then every hash)"
+"$BIN/satchel-read" verify "$OUT/demo.satchel" -p "$OUT/demo.pub"
+echo
+echo "== 4. Bundle info and list"
+"$BIN/satchel-read" info "$OUT/demo.satchel" -p "$OUT/demo.pub"
+echo
+"$BIN/satchel-read" list "$OUT/demo.satchel" -p "$OUT/demo.pub"
+echo
+ID=$("$BIN/satchel-read" list "$OUT/demo.satchel" -p "$OUT/demo.pub" --lang ko --kind article --json |
+    sed -n 's/^.*"id": "\([^"]*\)".*$/\1/p' | head -n 1)
+echo "== 5. One Korean article: satchel-read show demo/demo.satchel $ID"
+"$BIN/satchel-read" show "$OUT/demo.satchel" "$ID" -p "$OUT/demo.pub"
+echo
+echo "Done. Try: $BIN/satchel-read --help"
