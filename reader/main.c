@@ -36,7 +36,7 @@ static const char *prog = "satchel-read";
 /* Options shared by every command. */
 typedef struct ropts {
     rk_set keys;
-    int json, deep, force, width;
+    int json, deep, force, width, width_given;
     const char *kind, *lang, *since, *section, *to;
 } ropts;
 
@@ -148,14 +148,14 @@ static void rt_entry_header(sat_buf *out, const sat_mentry *e, size_t width)
     rt_meta_header(out, &m, rt_width_clamp(width), NULL);
 }
 
-/* One `list` row: id, date, kind, lang, title, cut to the width. */
-static void rt_list_line(sat_buf *out, const sat_mentry *e, size_t width)
+/* One `list` row: id (padded to idw columns), date, kind, lang, title cut to the width. */
+static void rt_list_line(sat_buf *out, const sat_mentry *e, size_t width, size_t idw)
 {
-    size_t w = rt_width_clamp(width), used = 28 + 1 + 10 + 1 + 10 + 1 + 5 + 1;
+    size_t w = rt_width_clamp(width), used = idw + 1 + 10 + 1 + 10 + 1 + 5 + 1;
     const char *date = e->date ? e->date : "-";
     const char *lang = e->lang ? e->lang : "-";
 
-    rt_field(out, e->id, strlen(e->id), 28, 1, NULL);
+    rt_field(out, e->id, strlen(e->id), idw, 1, NULL);
     sat_buf_puts(out, " ");
     rt_field(out, date, strlen(date) < 10 ? strlen(date) : 10, 10, 1, NULL);
     sat_buf_puts(out, " ");
@@ -163,8 +163,7 @@ static void rt_list_line(sat_buf *out, const sat_mentry *e, size_t width)
     sat_buf_puts(out, " ");
     rt_field(out, lang, strlen(lang), 5, 1, NULL);
     sat_buf_puts(out, " ");
-    if (w > used + 4)
-        rt_field(out, e->title, strlen(e->title), w - used, 0, NULL);
+    rt_field(out, e->title, strlen(e->title), w > used + 12 ? w - used : 12, 0, NULL);
     sat_buf_puts(out, "\n");
 }
 
@@ -343,7 +342,7 @@ static int cmd_list(const char *path, ropts *o)
 {
     sat_bundle *b = NULL;
     const sat_manifest *m;
-    size_t i, shown = 0;
+    size_t i, shown = 0, idw = 2;
     int rc, first = 1;
     sat_buf line = {0};
 
@@ -355,6 +354,13 @@ static int cmd_list(const char *path, ropts *o)
     if ((rc = open_bundle(path, o, &b)) != 0)
         return rc;
     m = sat_bundle_manifest(b);
+    /* piped output (scripts, grep) keeps whole titles unless --width says otherwise */
+    if (!isatty(1) && !o->width_given)
+        o->width = RT_WIDTH_MAX;
+    /* ids are never cut: they are what `show` and `extract` take */
+    for (i = 0; i < m->n_entries; i++)
+        if (matches(&m->entries[i], o) && strlen(m->entries[i].id) > idw)
+            idw = strlen(m->entries[i].id);
     if (o->json)
         printf("[");
     for (i = 0; i < m->n_entries; i++) {
@@ -380,7 +386,7 @@ static int cmd_list(const char *path, ropts *o)
             continue;
         }
         line.len = 0;
-        rt_list_line(&line, e, (size_t)o->width);
+        rt_list_line(&line, e, (size_t)o->width, idw);
         if (line.len > 0)
             fwrite(line.data, 1, line.len, stdout);
     }
@@ -649,6 +655,7 @@ int main(int argc, char **argv)
         case 'f': o.force = 1; break;
         case 'w':
             o.width = atoi(optarg);
+            o.width_given = 1;
             if (o.width < 20 || o.width > 1000)
                 return die_usage("--width must be 20..1000");
             break;
