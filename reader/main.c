@@ -444,7 +444,7 @@ static int cmd_show(const char *path, const char *id, ropts *o)
         for (i = 0; i < sat_bundle_manifest(b)->n_entries; i++) {
             const sat_mentry *a = &sat_bundle_manifest(b)->entries[i];
             if (a->parent != NULL && strcmp(a->parent, e->id) == 0)
-                sat_buf_printf(&out, "\nAttachment: %s (%s, %llu bytes)", a->id,
+                sat_buf_printf(&out, "\nAttachment: %s\n  %s, %llu bytes", a->id,
                                sat_kind_name(a->kind), (unsigned long long)a->size);
         }
     }
