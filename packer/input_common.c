@@ -259,6 +259,8 @@ int pack_gem_pre_open(pack_gem *g, const char *alt, size_t n)
 {
     if (g->in_pre && pack_gem_pre_close(g) != 0)
         return SAT_E_NOMEM;
+    g->pre_start = g->out.len;
+    g->pre_prev = g->last;
     if (gem_begin(g, GRP_PRE) != 0 || sat_buf_puts(&g->out, "```") != 0)
         return SAT_E_NOMEM;
     pack_in_trim(&alt, &n);
@@ -267,6 +269,7 @@ int pack_gem_pre_open(pack_gem *g, const char *alt, size_t n)
     if (sat_buf_append(&g->out, "\n", 1) != 0)
         return SAT_E_NOMEM;
     g->in_pre = 1;
+    g->pre_text = 0;
     g->pre_end = g->out.len;
     return 0;
 }
@@ -284,8 +287,10 @@ int pack_gem_pre_line(pack_gem *g, const char *s, size_t n)
             return SAT_E_NOMEM;
     if (sat_buf_append(&g->out, "\n", 1) != 0)
         return SAT_E_NOMEM;
-    if (n > 0)
+    if (n > 0) {
         g->pre_end = g->out.len;
+        g->pre_text = 1;
+    }
     return 0;
 }
 
@@ -293,9 +298,23 @@ int pack_gem_pre_close(pack_gem *g)
 {
     if (!g->in_pre)
         return 0;
-    g->out.len = g->pre_end; /* drop trailing blank lines inside the block */
     g->in_pre = 0;
+    if (!g->pre_text) {
+        /* nothing but the opening line: drop the whole block */
+        g->out.len = g->pre_start;
+        if (g->out.data != NULL)
+            g->out.data[g->out.len] = '\0';
+        g->last = g->pre_prev;
+        return 0;
+    }
+    g->out.len = g->pre_end; /* drop trailing blank lines inside the block */
     return sat_buf_puts(&g->out, "```\n") != 0 ? SAT_E_NOMEM : 0;
+}
+
+void pack_gem_break_links(pack_gem *g)
+{
+    if (g->last == GRP_LINK)
+        g->last = GRP_SINGLE;
 }
 
 void pack_gem_free(pack_gem *g)
@@ -304,6 +323,7 @@ void pack_gem_free(pack_gem *g)
     g->last = GRP_NONE;
     g->in_pre = 0;
     g->pre_end = 0;
+    g->pre_text = 0;
 }
 
 /* ------------------------------------------------------------------------

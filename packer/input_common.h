@@ -69,6 +69,9 @@ typedef struct pack_gem {
     int last;          /* group of the last block written; 0 = nothing written yet */
     int in_pre;        /* inside a ``` block */
     size_t pre_end;    /* end of the last non-blank line inside the open ``` block */
+    size_t pre_start;  /* body length before the open ``` block (to drop it when empty) */
+    int pre_prev;      /* last before the open ``` block */
+    int pre_text;      /* the open ``` block has a non-blank line */
 } pack_gem;
 
 /* Appends one line of type t. The text is made single-line: runs of spaces/TABs become
@@ -80,12 +83,15 @@ int pack_gem_add(pack_gem *g, pack_gem_type t, const char *text, size_t n);
  * label may be empty. An empty url is skipped. Returns 0 or SAT_E_NOMEM. */
 int pack_gem_link(pack_gem *g, const char *url, size_t url_n, const char *label,
                   size_t label_n);
+/* Ends the current group of link lines: the next link line starts a new block. */
+void pack_gem_break_links(pack_gem *g);
 /* Opens a preformatted block with an optional alt text. */
 int pack_gem_pre_open(pack_gem *g, const char *alt, size_t n);
 /* Appends one preformatted line verbatim (TAB -> space, trailing spaces removed, a
  * leading "```" protected by a space). */
 int pack_gem_pre_line(pack_gem *g, const char *s, size_t n);
-/* Closes the preformatted block if open (also drops trailing blank lines in it). */
+/* Closes the preformatted block if open. Trailing blank lines in it are dropped, and a
+ * block with no text at all is removed. */
 int pack_gem_pre_close(pack_gem *g);
 /* Frees the buffer. */
 void pack_gem_free(pack_gem *g);

@@ -72,6 +72,7 @@ static int emit_links(md_state *st, md_links *l)
             return oom(st);
         i += un + 1 + ln + 1;
     }
+    pack_gem_break_links(&st->gem); /* links of the next block form their own block */
     return 0;
 }
 
@@ -785,11 +786,21 @@ static int md_front(md_state *st, pack_in_lines *it, sat_kind *kind)
     pack_in_lines probe = *it;
     const char *line;
     size_t n;
+    int closed;
     int rc;
 
     if (!pack_in_lines_next(&probe, &line, &n) || !is_dashes(line, n))
         return 0; /* no front matter */
     *it = probe;
+    /* find the closing line first: a missing one is the likeliest mistake */
+    closed = 0;
+    while (!closed && pack_in_lines_next(&probe, &line, &n))
+        closed = is_dashes(line, n);
+    if (!closed)
+        return sat_err_set(st->err, SAT_E_FORMAT,
+                           "%s:1: front matter is not closed: add a line '---' after the last "
+                           "'key: value' line",
+                           st->relpath);
     while (pack_in_lines_next(it, &line, &n)) {
         const char *key, *val;
         size_t klen, vlen;
