@@ -1,0 +1,118 @@
+# The bundle is a plain ustar archive that GNU tar, bsdtar, minisign and zstd understand,
+# laid out as formats/SPEC.md section 1-3 says.
+. "$E2E_LIB"
+
+keygen demo
+# small clusters so that there are several
+"$PACK" build "$ROOT/examples" -o demo.satchel -s demo.key --title "Satchel demo" \
+    --date 2026-11-20 --seq 3 --cluster-size 8192 --quiet
+TAB=$(printf '\t')
+
+expect_exit 0 tar -tvf demo.satchel
+cp "$T/out" gnu-tv.txt
+expect_exit 0 tar -tf demo.satchel
+cp "$T/out" gnu.txt
+expect_exit 0 bsdtar -tvf demo.satchel
+cp "$T/out" bsd-tv.txt
+expect_exit 0 bsdtar -tf demo.satchel
+cp "$T/out" bsd.txt
+cmp gnu.txt bsd.txt || fail "GNU tar and bsdtar list different members"
+[ "$(wc -l < gnu-tv.txt)" -eq "$(wc -l < gnu.txt)" ] && [ "$(wc -l < bsd-tv.txt)" -eq "$(wc -l < gnu.txt)" ] ||
+    fail "tar -tv and -t disagree"
+# owner 0/0, mode 0644 everywhere
+awk '$1 != "-rw-r--r--" || $2 != "0/0" { exit 1 }' gnu-tv.txt || fail "unexpected modes/owners: $(cat gnu-tv.txt)"
+
+# member order (SPEC 2): signature, [dict], clusters in order, media in id order, manifest
+[ "$(head -n 1 gnu.txt)" = satchel-manifest.zst.minisig ] || fail "first member: $(head -n 1 gnu.txt)"
+[ "$(tail -n 1 gnu.txt)" = satchel-manifest.zst ] || fail "last member: $(tail -n 1 gnu.txt)"
+sed '1d;$d' gnu.txt > middle.txt
+grep -v -e '^satchel-dict$' -e '^clusters/[0-9]\{6\}\.zst$' -e '^media/[A-Za-z0-9._-]*$' middle.txt &&
+    fail "unexpected members above"
+grep '^clusters/' middle.txt > clusters.txt
+nc=$(wc -l < clusters.txt)
+[ "$nc" -ge 3 ] || fail "want several clusters with --cluster-size 8192, got $nc"
+i=0
+while read -r c; do
+    [ "$c" = "$(printf 'clusters/%06d.zst' "$i")" ] || fail "cluster $i is named $c"
+    i=$((i + 1))
+done < clusters.txt
+grep -n . middle.txt | awk -F: '/clusters\// { lc = $1 } /media\// && !fm { fm = $1 } END { exit !(fm > lc) }' ||
+    fail "media members are not after the clusters"
+grep '^media/' middle.txt > media.txt
+LC_ALL=C sort media.txt | cmp -s - media.txt || fail "media members are not in id order"
+[ "$(wc -l < media.txt)" -eq "$(find "$ROOT/examples" -name '*.png' -o -name '*.ogg' | wc -l)" ] || fail "media count"
+
+# the signature verifies with stock minisign
+mkdir x && cd x
+tar -xf ../demo.satchel satchel-manifest.zst satchel-manifest.zst.minisig
+expect_exit 0 minisign -V -p ../demo.pub -m satchel-manifest.zst
+grep -q 'Signature and comment signature verified' "$T/out" "$T/err" || fail "minisign -V: $(cat "$T/out" "$T/err")"
+tc=$(sed -n 's/^Trusted comment: //p' "$T/out")
+case "$tc" in "satchel-bundle v1 id="*) ;; *) fail "trusted comment: '$tc'" ;; esac
+echo "$tc" | grep -Eq '^satchel-bundle v1 id=[0-9a-f]{32} seq=3 created=2026-11-20T00:00:00Z manifest=[0-9]+\+[0-9]+:[0-9]+$' ||
+    fail "trusted comment not in the SPEC 3.1 form: '$tc'"
+[ "$(sed -n 3p satchel-manifest.zst.minisig)" = "trusted comment: $tc" ] || fail "minisig line 3"
+# another key does not verify it
+(cd .. && keygen other)
+expect_exit 1 minisign -V -p ../other.pub -m satchel-manifest.zst
+
+# the manifest: one zstd frame; first line "satchel-manifest<TAB>1"
+zstd -dq satchel-manifest.zst -o manifest.txt || fail "zstd -d of the manifest"
+[ "$(head -n 1 manifest.txt)" = "satchel-manifest${TAB}1" ] || fail "manifest first line: $(head -n 1 manifest.txt | od -c | head -2)"
+[ "$(tail -n 1 manifest.txt)" = end ] || fail "manifest does not end with 'end'"
+id=$(echo "$tc" | sed 's/.* id=\([0-9a-f]*\) .*/\1/')
+grep -qx "bundle${TAB}$id" manifest.txt || fail "manifest bundle id differs from the trusted comment's"
+grep -qx "seq${TAB}3" manifest.txt || fail "manifest seq"
+grep -qx "clusters${TAB}$nc" manifest.txt || fail "manifest cluster count"
+zlen=$(wc -c < satchel-manifest.zst); len=$(wc -c < manifest.txt)
+echo "$tc" | grep -q "+$zlen:$len\$" || fail "trusted comment sizes are not $zlen:$len: $tc"
+cd ..
+
+# offsets: trusted comment and manifest point at the members' data (python's tarfile
+# reads the archive independently); the archive is strict ustar and ends properly
+python3 - demo.satchel x/manifest.txt "$tc" <<'PY' || fail "offsets or ustar layout wrong"
+import os, re, sys, tarfile, hashlib
+path, mpath, tc = sys.argv[1:4]
+data = open(path, "rb").read()
+with tarfile.open(path, "r:") as t:
+    ms = t.getmembers()
+    by = {m.name: m for m in ms}
+    for m in ms:
+        assert m.type == tarfile.REGTYPE and m.uid == 0 and m.gid == 0, m.name
+        assert m.uname == "" and m.gname == "" and m.mode == 0o644, m.name
+        h = data[m.offset:m.offset + 512]
+        assert h[257:265] == b"ustar\x0000", (m.name, h[257:265])
+        assert h[345:500] == b"\0" * 155, m.name  # empty prefix
+    end = ms[-1].offset_data + (ms[-1].size + 511) // 512 * 512
+    assert data[end:] == b"\0" * 1024, ("archive end", len(data) - end)
+    m = re.search(r"manifest=(\d+)\+(\d+):(\d+)$", tc)
+    off, zlen = int(m.group(1)), int(m.group(2))
+    mf = by["satchel-manifest.zst"]
+    assert (mf.offset_data, mf.size) == (off, zlen), (mf.offset_data, mf.size, off, zlen)
+    assert by["satchel-manifest.zst.minisig"].offset_data == 512
+    lines = open(mpath, encoding="utf-8").read().split("\n")
+    cs = [l.split("\t") for l in lines if l.startswith("C\t")]
+    for i, c in enumerate(cs):
+        m = by["clusters/%06d.zst" % i]
+        assert (int(c[1]), int(c[2])) == (m.offset_data, m.size), ("C", i)
+        assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == c[4]
+    for l in lines:
+        f = l.split("\t")
+        if f[0] == "E" and f[11] == "m":
+            m = by["media/" + f[1]]
+            assert (int(f[12]), int(f[13])) == (m.offset_data, m.size), ("E", f[1])
+            assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == f[14]
+PY
+
+# bsdtar and GNU tar unpack the media unchanged
+mkdir gx bx
+tar -xf demo.satchel -C gx
+bsdtar -xf demo.satchel -C bx
+diff -r gx bx >/dev/null || fail "GNU tar and bsdtar unpack different bytes"
+cmp gx/media/images-rice-prices.png "$ROOT/examples/images/rice-prices.png" || fail "media/images-rice-prices.png"
+cmp bx/media/radio-2026-11-02-morning-news.ogg "$ROOT/examples/radio/2026-11-02-morning-news.ogg" || fail "audio member"
+# every cluster is one zstd frame that stock zstd decompresses (no dictionary here)
+grep -qx "dict${TAB}-" x/manifest.txt || fail "examples/ unexpectedly got a dictionary"
+for c in gx/clusters/*.zst; do
+    zstd -t -q "$c" || fail "zstd -t $c"
+done
