@@ -1,0 +1,72 @@
+# The auditor's recipe of formats/SPEC.md section 10, run verbatim with stock tools, recovers
+# entries byte-identical to `satchel-read extract`, and reports damage.
+. "$E2E_LIB"
+
+awk '/^## 10\./ { s = 1; next } s == 1 && /^```sh$/ { s = 2; next }
+     s == 2 && /^```$/ { exit } s == 2 { print }' "$ROOT/formats/SPEC.md" > recipe.sh
+[ "$(wc -l < recipe.sh)" -ge 10 ] || fail "could not find the recipe in SPEC.md section 10: $(cat recipe.sh)"
+grep -q 'minisign -V' recipe.sh || fail "the recipe does not verify the signature"
+
+demo_bundle demo.satchel
+B="$T/demo.satchel"; PUB="$T/demo.pub"
+
+# run_recipe DIR BUNDLE PUB ID: runs the recipe in a fresh folder; output in DIR.log
+run_recipe() {
+    rm -rf "$T/$1"; mkdir "$T/$1"
+    set +e
+    (cd "$T/$1" && B="$2" PUB="$3" ID="$4" sh -eu "$T/recipe.sh") > "$T/$1.log" 2>&1
+    rc=$?
+    set -e
+}
+
+check_entry() { # check_entry NAME BUNDLE ID EXTRACTED-NAME
+    run_recipe "$1" "$2" "$PUB" "$3"
+    [ "$rc" -eq 0 ] || { cat "$T/$1.log"; fail "recipe failed for $3 (exit $rc)"; }
+    grep -qx "entry $3 OK" "$T/$1.log" || { cat "$T/$1.log"; fail "recipe did not say 'entry $3 OK'"; }
+    grep -q 'Signature and comment signature verified' "$T/$1.log" || fail "recipe: no minisign verification"
+    expect_exit 0 "$READ" extract "$2" --to "$T/x-$1" -p "$PUB" "$3"
+    cmp "$T/$1/entry.out" "$T/x-$1/$4" || fail "recipe's entry.out differs from satchel-read extract for $3"
+}
+
+# (a) a Korean text entry, (b) the image media entry
+check_entry ko "$B" articles-ko-2026-11-03-rice-prices articles-ko-2026-11-03-rice-prices.gmi
+grep -q '쌀값' ko/entry.out || fail "Korean entry content"
+check_entry img "$B" images-rice-prices.png images-rice-prices.png
+cmp img/entry.out "$ROOT/examples/images/rice-prices.png" || fail "image differs from the source"
+check_entry aud "$B" radio-2026-11-02-morning-news.ogg radio-2026-11-02-morning-news.ogg
+
+# a bundle with a trained dictionary exercises the recipe's other branch
+mkdir corp
+awk 'BEGIN { srand(42); n = split("평양 함흥 쌀값 장마당 문서 선거 market election harvest water river winter 기온 배추 철도 화물 the of and news radio", w, " ")
+  for (a = 0; a < 100; a++) { f = sprintf("corp/a%03d.md", a)
+    printf "---\ntitle: Synthetic %d\ndate: 2026-11-%02d\nlang: ko\n---\n", a, a % 28 + 1 > f
+    for (p = 0; p < 50; p++) { s = ""; for (k = 0; k < 40; k++) s = s w[int(rand() * n) + 1] " "; print s "." > f; print "" > f }
+    close(f) } }'
+"$PACK" build corp -o dict.satchel -s demo.key --date 2026-11-20 --cluster-size 65536 --quiet
+tar -tf dict.satchel | grep -qx satchel-dict || fail "the synthetic corpus got no dictionary"
+check_entry dk "$T/dict.satchel" a057 a057.gmi
+[ "$(head -n 1 dk/entry.out)" = "$(sed -n 6p corp/a057.md | sed 's/ *$//')" ] || fail "dictionary entry content"
+
+# a damaged cluster: the recipe says DAMAGED and fails
+tar -xOf "$B" satchel-manifest.zst | zstd -dq > manifest.txt
+coff=$(awk -F'\t' '$1 == "C" { print $2; exit }' manifest.txt)
+csize=$(awk -F'\t' '$1 == "C" { print $3; exit }' manifest.txt)
+cp "$B" bad.satchel
+pos=$((coff + csize / 2))
+orig=$(od -An -tu1 -j "$pos" -N1 bad.satchel | tr -d ' ')
+printf "$(printf '\\%03o' $(( (orig + 1) % 256 )))" | dd of=bad.satchel bs=1 seek="$pos" conv=notrunc 2>/dev/null
+cmp -s "$B" bad.satchel && fail "byte flip did not change the bundle"
+run_recipe bad "$T/bad.satchel" "$PUB" articles-ko-2026-11-03-rice-prices
+[ "$rc" -ne 0 ] || { cat bad.log; fail "recipe succeeded on a damaged cluster"; }
+grep -q 'DAMAGED' bad.log || { cat bad.log; fail "recipe did not report DAMAGED"; }
+grep -q 'OK$' bad.log && fail "recipe said OK on a damaged cluster"
+# media of the damaged bundle is still fine
+run_recipe badimg "$T/bad.satchel" "$PUB" images-rice-prices.png
+[ "$rc" -eq 0 ] || { cat badimg.log; fail "recipe failed for an undamaged media entry"; }
+
+# a wrong key: the recipe (under set -e) stops at minisign
+keygen other
+run_recipe wrongkey "$B" "$T/other.pub" articles-ko-2026-11-03-rice-prices
+[ "$rc" -ne 0 ] || fail "recipe passed with the wrong public key"
+grep -q 'OK$' wrongkey.log && fail "recipe said OK with the wrong public key"
+true
