@@ -103,16 +103,29 @@ static size_t sig_b64_len(size_t n)
     return sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL) - 1;
 }
 
-/* Decodes a whole line of base64 that must give exactly n bytes. libsodium's
- * decoder is strict about padding and unused bits, so every distinct valid
- * text decodes to distinct bytes. Returns 0 or -1. */
+/* 1 if ch is in the RFC 4648 standard alphabet (no padding). */
+static int sig_b64_char(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '+' || ch == '/';
+}
+
+/* Decodes a whole line of base64 that must give exactly n bytes, so that every
+ * distinct accepted text decodes to distinct bytes. libsodium's decoder checks
+ * padding and unused bits, but 1.0.18 maps bytes >= 0x80 to values whose extra
+ * bits are dropped (a changed text can decode to the same bytes), so the
+ * alphabet is checked here first. Returns 0 or -1. */
 static int sig_b64_decode(sat_span line, uint8_t *out, size_t n)
 {
-    size_t got = 0;
+    size_t got = 0, i, data;
     const char *end = NULL;
 
     if (line.len != sig_b64_len(n))
         return -1;
+    data = line.len - (3 - n % 3) % 3; /* characters before the '=' padding */
+    for (i = 0; i < line.len; i++)
+        if (i < data ? !sig_b64_char(line.p[i]) : line.p[i] != '=')
+            return -1;
     if (sodium_base642bin(out, n, line.p, line.len, NULL, &got, &end,
                           sodium_base64_VARIANT_ORIGINAL) != 0)
         return -1;
