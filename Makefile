@@ -30,7 +30,7 @@ CPPFLAGS   += -D_GNU_SOURCE -DSAT_VERSION='"$(VERSION)"' -Iformats
 CFLAGS     ?=
 ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS) \
               $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS     := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS     := -Wl,--as-needed $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC    := $(sort $(wildcard formats/*.c))

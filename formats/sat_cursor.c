@@ -91,13 +91,21 @@ int sat_span_eq(sat_span s, const char *lit)
     return s.len == n && memcmp(s.p, lit, n) == 0;
 }
 
-static int hexval(char ch)
+/* Lowercase hex digit values; -1 for every other byte. */
+static signed char hexval_tab[256];
+static int hexval_ready;
+
+static void hexval_init(void)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    return -1;
+    int i;
+
+    for (i = 0; i < 256; i++)
+        hexval_tab[i] = -1;
+    for (i = 0; i < 10; i++)
+        hexval_tab['0' + i] = (signed char)i;
+    for (i = 0; i < 6; i++)
+        hexval_tab['a' + i] = (signed char)(10 + i);
+    hexval_ready = 1;
 }
 
 int sat_span_hex(sat_span s, uint8_t *out, size_t n)
@@ -106,9 +114,11 @@ int sat_span_hex(sat_span s, uint8_t *out, size_t n)
 
     if (s.len != 2 * n)
         return -1;
+    if (!hexval_ready)
+        hexval_init();
     for (i = 0; i < n; i++) {
-        int hi = hexval(s.p[2 * i]);
-        int lo = hexval(s.p[2 * i + 1]);
+        int hi = hexval_tab[(unsigned char)s.p[2 * i]];
+        int lo = hexval_tab[(unsigned char)s.p[2 * i + 1]];
         if (hi < 0 || lo < 0)
             return -1;
         out[i] = (uint8_t)(hi << 4 | lo);

@@ -152,16 +152,17 @@ static const char *cstr(parser *p, sat_span s)
     return q;
 }
 
+/* Free-text fields: the whole text was checked once for UTF-8 and control
+ * characters (text_clean), and fields end at ASCII separators, so each field is
+ * valid UTF-8 without controls; only its length is left to check. */
 static int opt_field(parser *p, sat_span s, size_t max, const char *name, const char **out)
 {
     if (sat_span_eq(s, "-")) {
         *out = NULL;
         return 0;
     }
-    if (!sat_field_valid(s.p, s.len, max))
-        return sat_err_set(p->err, SAT_E_FORMAT,
-                           "manifest line %zu: %s is not valid (UTF-8 without control "
-                           "characters, at most %zu bytes)",
+    if (s.len > max)
+        return sat_err_set(p->err, SAT_E_FORMAT, "manifest line %zu: %s longer than %zu bytes",
                            p->lineno, name, max);
     *out = cstr(p, s);
     return 0;
@@ -356,6 +357,27 @@ static int parse_entry(parser *p, sat_manifest *m, size_t i)
     return 0;
 }
 
+/* One pass over the whole text: valid UTF-8, and no control character but TAB
+ * and LF (no C0, DEL, or C1 U+0080..U+009F, which UTF-8 encodes as C2 80..C2 9F). */
+static int text_clean(const char *text, size_t len, sat_err *err)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t i, bad;
+
+    if (!sat_utf8_valid(text, len, &bad))
+        return sat_err_set(err, SAT_E_FORMAT, "manifest: invalid UTF-8 at byte %zu", bad);
+    for (i = 0; i < len; i++) {
+        unsigned char ch = u[i];
+        if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f ||
+            (ch == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f))
+            return sat_err_set(err, SAT_E_FORMAT,
+                               "manifest: control character at byte %zu (CR, NUL and escape "
+                               "sequences are not allowed)",
+                               i);
+    }
+    return 0;
+}
+
 int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_manifest **out,
                        sat_err *err)
 {
@@ -369,10 +391,8 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
     if (len > SAT_MANIFEST_MAX)
         return sat_err_set(err, SAT_E_LIMIT, "manifest: larger than %llu bytes",
                            (unsigned long long)SAT_MANIFEST_MAX);
-    if (memchr(text, '\0', len) != NULL)
-        return sat_err_set(err, SAT_E_FORMAT, "manifest: contains a NUL byte");
-    if (memchr(text, '\r', len) != NULL)
-        return sat_err_set(err, SAT_E_FORMAT, "manifest: contains CR (lines end with LF only)");
+    if ((rc = text_clean(text, len, err)) != 0)
+        return rc;
     m = calloc(1, sizeof *m);
     if (m == NULL)
         goto nomem;
