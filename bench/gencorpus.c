@@ -9,13 +9,16 @@
  * (splitmix64) and its own exp/log, so it gives the same bytes on every machine.
  *
  * Text model (see bench/README.md):
- *   - Korean vocabulary: ~200 real common words, then generated words of 1-4 Hangul
- *     syllables; syllables are built from weighted initial/medial/final jamo and the
- *     syllable pool itself is Zipf-weighted, so common syllables dominate.
- *   - English vocabulary: ~300 real common words, then pseudo-words built from
- *     onset/vowel/coda patterns with occasional suffixes.
- *   - Words are drawn with a Zipf law (s = 1.05); Korean nouns take a particle about 40%
- *     of the time (은/는, 이/가, 을/를, 와/과, 으로/로 chosen by the final consonant);
+ *   - Korean vocabulary (24,000 words): ~200 real common words, then generated words of
+ *     1-4 Hangul syllables drawn from a Zipf-weighted pool of 900 syllables (about 200
+ *     common real syllables first, the rest built from weighted initial/medial/final jamo).
+ *   - English vocabulary (24,000 words): ~300 real common words, then pseudo-words built
+ *     from onset/vowel/coda patterns with occasional suffixes.
+ *   - Words are drawn with a Zipf-Mandelbrot law (s = 1.05 Korean, 1.1 English); 15-22%
+ *     of word slots instead take one of 4,000 fixed 2-4 word collocations (Zipf-weighted),
+ *     which gives compressors the phrase repeats real news has. Korean nouns take a
+ *     particle about 40% of the time (은/는, 이/가, 을/를, 와/과, 으로/로 chosen by the
+ *     final consonant);
  *     sentences have 6-20 words and end in 했다/입니다/이다/한다 or a period; paragraphs
  *     have 2-6 sentences; "## " subheadings, short lists, numbers and dates appear now and
  *     then; a fixed set of topic words (평양, 함흥, 문서, 선거, election, market, ...) is
@@ -38,7 +41,7 @@
 #define KO_VOCAB 24000 /* words, including the real core list */
 #define EN_VOCAB 24000
 #define KO_SYLLABLES 900
-#define ZIPF_S 1.05    /* Korean */
+#define ZIPF_S 1.05 /* Korean */
 #define ZIPF_S_EN 1.1
 /* Mandelbrot offsets: Korean space-separated words (word + particle) have a flatter head
  * than English, where "the" alone is ~6% of tokens. */
@@ -352,29 +355,31 @@ static const double ko_final_w[28] = {
 
 /* Real common words, most frequent first. Nouns may take particles. */
 static const char *const ko_core_nouns[] = {
-    "정부", "국가", "경제", "사회", "시장", "사람", "문제", "지역", "생활", "시간", "오늘",
-    "올해", "지난해", "정책", "회의", "주민", "기업", "농민", "학교", "병원", "전문가",
-    "관계자", "결과", "계획", "발표", "조사", "증가", "감소", "수준", "대부분", "세계",
-    "나라", "도시", "마을", "날씨", "기온", "농사", "식량", "건강", "과학", "연구", "기술",
-    "전기", "물", "쌀", "옥수수", "돈", "외화", "교통", "철도", "소식", "방송", "신문",
-    "기록", "역사", "문화", "체육", "경기", "선수", "가족", "아이", "노인", "여성", "청년",
-    "공장", "상인", "물가", "소금", "연료", "배터리", "겨울", "여름", "봄", "가을", "아침",
-    "저녁", "주말", "내년", "지난달", "이번", "다음", "사고", "안전", "의사", "약", "치료",
-    "예방", "질병", "환자", "교사", "학생", "책", "편지", "사진", "지도", "국경", "무역",
-    "수출", "수입", "곡물", "비료", "가뭄", "홍수", "태풍", "강수량", "수확", "농장", "우주",
-    "탐사", "발견", "원인", "영향", "변화", "방법", "정보", "목소리", "노래", "영화", "축구",
-    "마라톤", "대회", "우승", "기록", "협상", "합의", "법", "권리", "자유", "국제", "대표",
-    "장관", "대통령", "의회", "군대", "평화", "전쟁", "이웃", "친구", "집", "방", "밥",
-    "국수", "채소", "고기", "생선", "우유", "콩", "감자", "배추", "김치"};
+    "정부",   "국가",   "경제",   "사회", "시장",   "사람",   "문제", "지역", "생활",   "시간",
+    "오늘",   "올해",   "지난해", "정책", "회의",   "주민",   "기업", "농민", "학교",   "병원",
+    "전문가", "관계자", "결과",   "계획", "발표",   "조사",   "증가", "감소", "수준",   "대부분",
+    "세계",   "나라",   "도시",   "마을", "날씨",   "기온",   "농사", "식량", "건강",   "과학",
+    "연구",   "기술",   "전기",   "물",   "쌀",     "옥수수", "돈",   "외화", "교통",   "철도",
+    "소식",   "방송",   "신문",   "기록", "역사",   "문화",   "체육", "경기", "선수",   "가족",
+    "아이",   "노인",   "여성",   "청년", "공장",   "상인",   "물가", "소금", "연료",   "배터리",
+    "겨울",   "여름",   "봄",     "가을", "아침",   "저녁",   "주말", "내년", "지난달", "이번",
+    "다음",   "사고",   "안전",   "의사", "약",     "치료",   "예방", "질병", "환자",   "교사",
+    "학생",   "책",     "편지",   "사진", "지도",   "국경",   "무역", "수출", "수입",   "곡물",
+    "비료",   "가뭄",   "홍수",   "태풍", "강수량", "수확",   "농장", "우주", "탐사",   "발견",
+    "원인",   "영향",   "변화",   "방법", "정보",   "목소리", "노래", "영화", "축구",   "마라톤",
+    "대회",   "우승",   "기록",   "협상", "합의",   "법",     "권리", "자유", "국제",   "대표",
+    "장관",   "대통령", "의회",   "군대", "평화",   "전쟁",   "이웃", "친구", "집",     "방",
+    "밥",     "국수",   "채소",   "고기", "생선",   "우유",   "콩",   "감자", "배추",   "김치"};
 static const char *const ko_core_other[] = {
-    "그러나", "또한", "특히", "가장", "많은", "크게", "다시", "함께", "모두", "이미", "아직",
-    "처음", "위해", "통해", "대한", "따라", "있는", "없는", "새로운", "작은", "큰", "오래된",
-    "빠르게", "천천히", "최근", "앞으로", "지금", "당시", "이후", "이전", "약", "모든", "여러",
-    "다른", "같은", "매우", "조금", "더", "덜", "곧", "자주", "흔히", "결국", "한편", "반면",
+    "그러나", "또한",   "특히",   "가장",   "많은",   "크게",   "다시", "함께",   "모두",
+    "이미",   "아직",   "처음",   "위해",   "통해",   "대한",   "따라", "있는",   "없는",
+    "새로운", "작은",   "큰",     "오래된", "빠르게", "천천히", "최근", "앞으로", "지금",
+    "당시",   "이후",   "이전",   "약",     "모든",   "여러",   "다른", "같은",   "매우",
+    "조금",   "더",     "덜",     "곧",     "자주",   "흔히",   "결국", "한편",   "반면",
     "그리고", "하지만", "따라서", "이처럼", "그래서"};
 
 /* Topic words for search benchmarks (nouns). */
-static const char *const ko_topics[] = {"평양", "함흥", "신의주", "문서", "선거",
+static const char *const ko_topics[] = {"평양", "함흥", "신의주", "문서",  "선거",
                                         "가격", "쌀값", "라디오", "장마당"};
 static const char *const en_topics[] = {"election", "market", "price",   "Pyongyang",
                                         "document", "radio",  "harvest", "Hamhung"};
@@ -414,8 +419,8 @@ static void ko_build(void)
 
     /* Curated common syllables first (duplicates in the string are skipped). */
     while (*p != 0 && n < KO_SYLLABLES) {
-        uint32_t s = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
-                     (p[2] & 0x3F);
+        uint32_t s =
+            ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
         int j, dup = 0;
         p += 3;
         for (j = 0; j < n; j++)
@@ -499,16 +504,36 @@ static void ko_put_particle(buf *b, const char *w)
 
     buf_puts(b, w);
     switch (pick_weighted(pw, 10)) {
-    case 0: buf_puts(b, has ? "은" : "는"); break;
-    case 1: buf_puts(b, has ? "이" : "가"); break;
-    case 2: buf_puts(b, has ? "을" : "를"); break;
-    case 3: buf_puts(b, has ? "과" : "와"); break;
-    case 4: buf_puts(b, (has && fin != 8) ? "으로" : "로"); break;
-    case 5: buf_puts(b, "에"); break;
-    case 6: buf_puts(b, "에서"); break;
-    case 7: buf_puts(b, "의"); break;
-    case 8: buf_puts(b, "도"); break;
-    default: buf_puts(b, "만"); break;
+    case 0:
+        buf_puts(b, has ? "은" : "는");
+        break;
+    case 1:
+        buf_puts(b, has ? "이" : "가");
+        break;
+    case 2:
+        buf_puts(b, has ? "을" : "를");
+        break;
+    case 3:
+        buf_puts(b, has ? "과" : "와");
+        break;
+    case 4:
+        buf_puts(b, (has && fin != 8) ? "으로" : "로");
+        break;
+    case 5:
+        buf_puts(b, "에");
+        break;
+    case 6:
+        buf_puts(b, "에서");
+        break;
+    case 7:
+        buf_puts(b, "의");
+        break;
+    case 8:
+        buf_puts(b, "도");
+        break;
+    default:
+        buf_puts(b, "만");
+        break;
     }
 }
 
@@ -518,64 +543,94 @@ static void ko_put_particle(buf *b, const char *w)
 
 /* Real common words, roughly by frequency (function words first). */
 static const char *const en_core[] = {
-    "the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "was", "on", "with", "as",
-    "by", "he", "at", "from", "his", "be", "are", "this", "have", "said", "not", "but", "they",
-    "were", "had", "has", "an", "or", "which", "their", "been", "will", "more", "its", "who",
-    "would", "one", "new", "about", "after", "also", "two", "year", "people", "than", "first",
-    "up", "out", "last", "over", "she", "we", "can", "there", "her", "all", "other", "some",
-    "into", "years", "government", "could", "time", "when", "no", "so", "what", "if", "three",
-    "them", "only", "most", "may", "state", "because", "before", "between", "against", "during",
-    "under", "while", "where", "since", "still", "such", "many", "much", "these", "those",
-    "should", "did", "do", "does", "our", "you", "your", "him", "then", "now", "just", "very",
-    "even", "back", "well", "here", "how", "through", "down", "off", "both", "each", "few",
-    "any", "own", "same", "another", "around", "already", "often", "never", "again", "later",
-    "week", "month", "day", "today", "country", "city", "region", "village", "world", "nation",
-    "official", "officials", "minister", "president", "leader", "report", "reports", "news",
-    "percent", "million", "billion", "number", "group", "part", "place", "case", "point",
-    "water", "food", "rice", "grain", "flour", "fuel", "oil", "power", "electricity", "winter",
-    "summer", "spring", "autumn", "weather", "rain", "snow", "storm", "flood", "farm",
-    "farmers", "crop", "crops", "field", "school", "children", "family", "families", "home",
-    "house", "health", "doctor", "doctors", "hospital", "clinic", "disease", "medicine",
-    "science", "scientists", "study", "research", "space", "moon", "energy", "money",
-    "trade", "border", "company", "companies", "workers", "work", "jobs", "cost", "costs",
-    "higher", "lower", "rise", "rose", "fell", "fall", "growth", "economy", "economic",
-    "bank", "law", "court", "rights", "police", "army", "peace", "war", "talks", "deal",
-    "agreement", "team", "game", "match", "season", "players", "coach", "goal", "history",
-    "book", "books", "music", "film", "culture", "language", "local", "national",
-    "international", "public", "private", "small", "large", "big", "long", "short", "old",
-    "young", "good", "better", "best", "high", "low", "early", "late", "recent", "major",
-    "important", "possible", "likely", "several", "whole", "free", "open", "safe", "clean",
-    "make", "made", "take", "took", "give", "gave", "get", "got", "go", "went", "come", "came",
-    "see", "saw", "know", "think", "say", "says", "told", "use", "used", "find", "found",
-    "keep", "kept", "help", "show", "showed", "expected", "according", "including", "added",
-    "called", "began", "became", "remain", "remains", "reached", "moved", "planned"};
+    "the",        "of",          "and",           "to",       "a",
+    "in",         "is",          "that",          "for",      "it",
+    "was",        "on",          "with",          "as",       "by",
+    "he",         "at",          "from",          "his",      "be",
+    "are",        "this",        "have",          "said",     "not",
+    "but",        "they",        "were",          "had",      "has",
+    "an",         "or",          "which",         "their",    "been",
+    "will",       "more",        "its",           "who",      "would",
+    "one",        "new",         "about",         "after",    "also",
+    "two",        "year",        "people",        "than",     "first",
+    "up",         "out",         "last",          "over",     "she",
+    "we",         "can",         "there",         "her",      "all",
+    "other",      "some",        "into",          "years",    "government",
+    "could",      "time",        "when",          "no",       "so",
+    "what",       "if",          "three",         "them",     "only",
+    "most",       "may",         "state",         "because",  "before",
+    "between",    "against",     "during",        "under",    "while",
+    "where",      "since",       "still",         "such",     "many",
+    "much",       "these",       "those",         "should",   "did",
+    "do",         "does",        "our",           "you",      "your",
+    "him",        "then",        "now",           "just",     "very",
+    "even",       "back",        "well",          "here",     "how",
+    "through",    "down",        "off",           "both",     "each",
+    "few",        "any",         "own",           "same",     "another",
+    "around",     "already",     "often",         "never",    "again",
+    "later",      "week",        "month",         "day",      "today",
+    "country",    "city",        "region",        "village",  "world",
+    "nation",     "official",    "officials",     "minister", "president",
+    "leader",     "report",      "reports",       "news",     "percent",
+    "million",    "billion",     "number",        "group",    "part",
+    "place",      "case",        "point",         "water",    "food",
+    "rice",       "grain",       "flour",         "fuel",     "oil",
+    "power",      "electricity", "winter",        "summer",   "spring",
+    "autumn",     "weather",     "rain",          "snow",     "storm",
+    "flood",      "farm",        "farmers",       "crop",     "crops",
+    "field",      "school",      "children",      "family",   "families",
+    "home",       "house",       "health",        "doctor",   "doctors",
+    "hospital",   "clinic",      "disease",       "medicine", "science",
+    "scientists", "study",       "research",      "space",    "moon",
+    "energy",     "money",       "trade",         "border",   "company",
+    "companies",  "workers",     "work",          "jobs",     "cost",
+    "costs",      "higher",      "lower",         "rise",     "rose",
+    "fell",       "fall",        "growth",        "economy",  "economic",
+    "bank",       "law",         "court",         "rights",   "police",
+    "army",       "peace",       "war",           "talks",    "deal",
+    "agreement",  "team",        "game",          "match",    "season",
+    "players",    "coach",       "goal",          "history",  "book",
+    "books",      "music",       "film",          "culture",  "language",
+    "local",      "national",    "international", "public",   "private",
+    "small",      "large",       "big",           "long",     "short",
+    "old",        "young",       "good",          "better",   "best",
+    "high",       "low",         "early",         "late",     "recent",
+    "major",      "important",   "possible",      "likely",   "several",
+    "whole",      "free",        "open",          "safe",     "clean",
+    "make",       "made",        "take",          "took",     "give",
+    "gave",       "get",         "got",           "go",       "went",
+    "come",       "came",        "see",           "saw",      "know",
+    "think",      "say",         "says",          "told",     "use",
+    "used",       "find",        "found",         "keep",     "kept",
+    "help",       "show",        "showed",        "expected", "according",
+    "including",  "added",       "called",        "began",    "became",
+    "remain",     "remains",     "reached",       "moved",    "planned"};
 
-static const char *const en_onsets[] = {"b", "c", "d", "f", "g", "h", "j", "k", "l", "m",
-                                        "n", "p", "r", "s", "t", "v", "w", "y", "z", "bl",
-                                        "br", "ch", "cl", "cr", "dr", "fl", "fr", "gr", "pl",
-                                        "pr", "sh", "sl", "sp", "st", "str", "th", "tr", "wh",
-                                        "", ""};
-static const double en_onset_w[] = {5, 6, 6, 4, 3, 4, 1, 1, 6, 6, 6, 6, 7, 8, 8, 3, 3, 1,
-                                    0.3, 1, 1.5, 2, 1, 1, 1, 1, 1.5, 1.5, 1.5, 3, 2, 0.7,
-                                    1, 2.5, 0.8, 3, 2, 1, 6, 6};
-static const char *const en_vowels[] = {"a", "e", "i", "o", "u", "ai", "ea", "ee", "ou",
-                                        "oo", "io", "y"};
+static const char *const en_onsets[] = {"b",  "c",  "d",  "f",  "g",   "h",  "j",  "k",  "l",  "m",
+                                        "n",  "p",  "r",  "s",  "t",   "v",  "w",  "y",  "z",  "bl",
+                                        "br", "ch", "cl", "cr", "dr",  "fl", "fr", "gr", "pl", "pr",
+                                        "sh", "sl", "sp", "st", "str", "th", "tr", "wh", "",   ""};
+static const double en_onset_w[] = {5,   6, 6, 4,   3,   4,   1,   1, 6, 6, 6, 6, 7,   8,
+                                    8,   3, 3, 1,   0.3, 1,   1.5, 2, 1, 1, 1, 1, 1.5, 1.5,
+                                    1.5, 3, 2, 0.7, 1,   2.5, 0.8, 3, 2, 1, 6, 6};
+static const char *const en_vowels[] = {"a",  "e",  "i",  "o",  "u",  "ai",
+                                        "ea", "ee", "ou", "oo", "io", "y"};
 static const double en_vowel_w[] = {10, 12, 9, 8, 4, 1.5, 2, 1.5, 2, 1, 1, 0.8};
-static const char *const en_codas[] = {"", "n", "r", "s", "t", "l", "d", "m", "nd", "nt",
+static const char *const en_codas[] = {"",   "n",  "r",  "s",  "t",  "l",  "d", "m",  "nd", "nt",
                                        "st", "ck", "ng", "rt", "ll", "ss", "x", "ch", "sh"};
-static const double en_coda_w[] = {20, 9, 8, 6, 6, 5, 4, 3, 2, 2, 1.5, 1, 1.5, 1, 1, 1,
-                                   0.3, 0.7, 0.5};
-static const char *const en_suffixes[] = {"ing", "ed", "tion", "ly", "er", "s", "ment",
-                                          "al", "ity", "ness"};
+static const double en_coda_w[] = {20,  9, 8,   6, 6, 5, 4,   3,   2,  2,
+                                   1.5, 1, 1.5, 1, 1, 1, 0.3, 0.7, 0.5};
+static const char *const en_suffixes[] = {"ing", "ed",   "tion", "ly",  "er",
+                                          "s",   "ment", "al",   "ity", "ness"};
 
-static const char *const en_first[] = {"Anna", "Daniel", "Mara", "Tomas", "Priya", "Leila",
-                                       "Oren", "Grace", "Samuel", "Ines", "Kofi", "Hana",
-                                       "Peter", "Sofia", "Jonas", "Amara", "Felix", "Nadia",
-                                       "Victor", "Clara", "Yusuf", "Elena", "Marcus", "Ruth"};
-static const char *const en_last[] = {"Lindqvist", "Okafor", "Berg", "Raman", "Novak",
-                                      "Moreau", "Castillo", "Haddad", "Kowalski", "Mensah",
-                                      "Fischer", "Tanaka", "Duarte", "Ivanova", "Brennan",
-                                      "Osei", "Keller", "Santos", "Weber", "Lund"};
+static const char *const en_first[] = {"Anna",   "Daniel", "Mara",   "Tomas", "Priya",  "Leila",
+                                       "Oren",   "Grace",  "Samuel", "Ines",  "Kofi",   "Hana",
+                                       "Peter",  "Sofia",  "Jonas",  "Amara", "Felix",  "Nadia",
+                                       "Victor", "Clara",  "Yusuf",  "Elena", "Marcus", "Ruth"};
+static const char *const en_last[] = {"Lindqvist", "Okafor",   "Berg",   "Raman",    "Novak",
+                                      "Moreau",    "Castillo", "Haddad", "Kowalski", "Mensah",
+                                      "Fischer",   "Tanaka",   "Duarte", "Ivanova",  "Brennan",
+                                      "Osei",      "Keller",   "Santos", "Weber",    "Lund"};
 
 static vocab en_vocab;
 static zipf en_zipf;
@@ -619,14 +674,14 @@ static void en_build(void)
  * Article text
  * ------------------------------------------------------------------------ */
 
-static const char *const en_months[] = {"January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December"};
+static const char *const en_months[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
 static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 typedef struct {
-    int ko;         /* 1 Korean, 0 English */
-    int focus[2];   /* topic words this article is "about" */
+    int ko;       /* 1 Korean, 0 English */
+    int focus[2]; /* topic words this article is "about" */
     int nfocus;
 } article_ctx;
 
@@ -711,7 +766,8 @@ static void put_word(buf *b, const article_ctx *a, int cap, int allow_number)
         put_number(b, a->ko);
         return;
     }
-    if (allow_number && phrases[a->ko][0] != NULL && rng_chance(a->ko ? PHRASE_P_KO : PHRASE_P_EN)) {
+    if (allow_number && phrases[a->ko][0] != NULL &&
+        rng_chance(a->ko ? PHRASE_P_KO : PHRASE_P_EN)) {
         w = phrases[a->ko][zipf_pick(&phrase_zipf)];
         if (cap && w[0] >= 'a' && w[0] <= 'z') {
             char c = (char)(w[0] - 'a' + 'A');
@@ -820,8 +876,7 @@ static void put_body(buf *b, const article_ctx *a, size_t target)
         para++;
     }
     /* one trailing newline */
-    while (b->len > start && b->p[b->len - 1] == '\n' && b->len >= 2 &&
-           b->p[b->len - 2] == '\n') {
+    while (b->len > start && b->p[b->len - 1] == '\n' && b->len >= 2 && b->p[b->len - 2] == '\n') {
         b->len--;
         b->p[b->len] = '\0';
     }
@@ -924,7 +979,7 @@ static void make_dir(const char *path)
 
 int main(int argc, char **argv)
 {
-    static const char *const sections[] = {"world",   "economy", "health",  "science",
+    static const char *const sections[] = {"world",   "economy", "health",   "science",
                                            "culture", "sport",   "practical"};
     static const double section_w[] = {25, 22, 14, 10, 10, 11, 8};
     const char *outdir;
