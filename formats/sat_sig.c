@@ -38,7 +38,7 @@
 #define SIG_OPSLIMIT_MAX (1ULL << 32)
 #define SIG_MEMLIMIT_MAX (1ULL << 32)
 
-#define SIG_PUB_BYTES (2 + SAT_KEYNUM_BYTES + SAT_PK_BYTES) /* 42 */
+#define SIG_PUB_BYTES (2 + SAT_KEYNUM_BYTES + SAT_PK_BYTES)      /* 42 */
 #define SIG_SIGLINE_BYTES (2 + SAT_KEYNUM_BYTES + SAT_SIG_BYTES) /* 74 */
 #define SIG_SK_BYTES 64
 #define SIG_CHK_BYTES 32
@@ -213,8 +213,7 @@ static int sig_read_file(const char *path, char *buf, size_t max, size_t *len_ou
     fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ELOOP)
-            return sat_err_set(err, SAT_E_IO, "%s: is a symbolic link; give the real file",
-                               path);
+            return sat_err_set(err, SAT_E_IO, "%s: is a symbolic link; give the real file", path);
         return sat_err_set(err, SAT_E_IO, "%s: cannot open: %s", path, strerror(errno));
     }
     if (fstat(fd, &st) != 0) {
@@ -242,8 +241,8 @@ static int sig_read_file(const char *path, char *buf, size_t max, size_t *len_ou
             break;
         len += (size_t)r;
         if (len > max) {
-            rc = sat_err_set(err, SAT_E_LIMIT, "%s: file grew past %zu bytes while reading",
-                             path, max);
+            rc = sat_err_set(err, SAT_E_LIMIT, "%s: file grew past %zu bytes while reading", path,
+                             max);
             goto cleanup;
         }
     }
@@ -275,8 +274,7 @@ static int sig_fsync_dir(const char *path, sat_err *err)
     if (fd < 0)
         return sat_err_set(err, SAT_E_IO, "%s: cannot open directory: %s", dir, strerror(errno));
     if (fsync(fd) != 0 && errno != EINVAL)
-        rc = sat_err_set(err, SAT_E_IO, "%s: fsync of directory failed: %s", dir,
-                         strerror(errno));
+        rc = sat_err_set(err, SAT_E_IO, "%s: fsync of directory failed: %s", dir, strerror(errno));
     close(fd);
     return rc;
 }
@@ -297,8 +295,7 @@ static int sig_write_file(const char *path, const void *data, size_t len, mode_t
     int n;
 
     if (!force && access(path, F_OK) == 0)
-        return sat_err_set(err, SAT_E_EXISTS, "%s: already exists; use force to replace it",
-                           path);
+        return sat_err_set(err, SAT_E_EXISTS, "%s: already exists; use force to replace it", path);
     n = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
     if (n < 0 || (size_t)n >= sizeof tmp)
         return sat_err_set(err, SAT_E_ARG, "%s: path too long", path);
@@ -348,8 +345,8 @@ static int sig_write_file(const char *path, const void *data, size_t len, mode_t
     } else if (link(tmp, path) != 0) {
         /* No RENAME_NOREPLACE here: link() fails with EEXIST just as atomically. */
         if (errno == EEXIST)
-            rc = sat_err_set(err, SAT_E_EXISTS, "%s: already exists; use force to replace it",
-                             path);
+            rc =
+                sat_err_set(err, SAT_E_EXISTS, "%s: already exists; use force to replace it", path);
         else
             rc = sat_err_set(err, SAT_E_IO, "%s: cannot create: %s", path, strerror(errno));
         goto cleanup;
@@ -554,8 +551,8 @@ static void sig_seckey_chk(const sig_seckey_rec *rec, uint8_t chk[SIG_CHK_BYTES]
 }
 
 /* XORs keynum || sk || chk with the scrypt stream for passphrase and salt. */
-static int sig_seckey_xor(sig_seckey_rec *rec, const char *pass, unsigned long long ops,
-                          size_t mem, sat_err *err)
+static int sig_seckey_xor(sig_seckey_rec *rec, const char *pass, unsigned long long ops, size_t mem,
+                          sat_err *err)
 {
     uint8_t *stream = NULL;
     uint8_t *dst = rec->keynum;
@@ -565,8 +562,8 @@ static int sig_seckey_xor(sig_seckey_rec *rec, const char *pass, unsigned long l
     stream = sodium_malloc(SIG_CIPHER_BYTES);
     if (stream == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "out of secure memory for the key stream");
-    if (crypto_pwhash_scryptsalsa208sha256(stream, SIG_CIPHER_BYTES, pass, strlen(pass),
-                                           rec->salt, ops, mem) != 0) {
+    if (crypto_pwhash_scryptsalsa208sha256(stream, SIG_CIPHER_BYTES, pass, strlen(pass), rec->salt,
+                                           ops, mem) != 0) {
         rc = sat_err_set(err, SAT_E_CRYPTO,
                          "scrypt failed (opslimit %llu, memlimit %zu): out of memory?", ops, mem);
         goto cleanup;
@@ -588,8 +585,9 @@ int sat_seckey_save(const sat_seckey *sk, const char *path, const char *passphra
                     unsigned long long opslimit, size_t memlimit, int force, sat_err *err)
 {
     static const char comment[] = SIG_UNTRUSTED_PREFIX "minisign encrypted secret key\n";
-    enum { B64_CAP = sodium_base64_ENCODED_LEN(sizeof(sig_seckey_rec),
-                                               sodium_base64_VARIANT_ORIGINAL) };
+    enum {
+        B64_CAP = sodium_base64_ENCODED_LEN(sizeof(sig_seckey_rec), sodium_base64_VARIANT_ORIGINAL)
+    };
     enum { TEXT_CAP = sizeof comment - 1 + B64_CAP + 1 };
     sig_seckey_rec *rec = NULL;
     char *text = NULL;
@@ -605,9 +603,11 @@ int sat_seckey_save(const sat_seckey *sk, const char *path, const char *passphra
         opslimit = SIG_OPSLIMIT_DEFAULT;
     if (memlimit == 0)
         memlimit = (size_t)SIG_MEMLIMIT_DEFAULT;
-    if (passphrase != NULL && (opslimit > SIG_OPSLIMIT_MAX || (uint64_t)memlimit > SIG_MEMLIMIT_MAX))
-        return sat_err_set(err, SAT_E_ARG, "scrypt limits too large (opslimit at most %llu, "
-                                           "memlimit at most %llu)",
+    if (passphrase != NULL &&
+        (opslimit > SIG_OPSLIMIT_MAX || (uint64_t)memlimit > SIG_MEMLIMIT_MAX))
+        return sat_err_set(err, SAT_E_ARG,
+                           "scrypt limits too large (opslimit at most %llu, "
+                           "memlimit at most %llu)",
                            (unsigned long long)SIG_OPSLIMIT_MAX,
                            (unsigned long long)SIG_MEMLIMIT_MAX);
     rec = sodium_malloc(sizeof *rec);
@@ -633,8 +633,8 @@ int sat_seckey_save(const sat_seckey *sk, const char *path, const char *passphra
     }
     /* Unencrypted (minisign -W): kdf, salt, limits and chk all stay zero. */
     memcpy(text, comment, sizeof comment - 1);
-    sodium_bin2base64(text + sizeof comment - 1, B64_CAP, (const unsigned char *)rec,
-                      sizeof *rec, sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(text + sizeof comment - 1, B64_CAP, (const unsigned char *)rec, sizeof *rec,
+                      sodium_base64_VARIANT_ORIGINAL);
     n = sizeof comment - 1 + B64_CAP - 1;
     text[n++] = '\n';
     rc = sig_write_file(path, text, n, 0600, force, err);
@@ -678,8 +678,7 @@ static int sig_seckey_decrypt(sig_seckey_rec *rec, const char *path, sat_passphr
     char *pass = NULL;
     int rc = 0;
 
-    if (ops == 0 || ops > SIG_OPSLIMIT_MAX || mem == 0 || mem > SIG_MEMLIMIT_MAX ||
-        mem > SIZE_MAX)
+    if (ops == 0 || ops > SIG_OPSLIMIT_MAX || mem == 0 || mem > SIG_MEMLIMIT_MAX || mem > SIZE_MAX)
         return sat_err_set(err, SAT_E_LIMIT,
                            "%s: scrypt limits out of range (opslimit %" PRIu64 ", memlimit %" PRIu64
                            "; at most %llu and %llu); refusing a damaged or hostile key file",
@@ -751,8 +750,7 @@ int sat_seckey_load(sat_seckey **sk_out, const char *path, sat_passphrase_fn pas
                          path, SIG_COMMENT_MAX);
         goto cleanup;
     }
-    if (sig_key_line(&c, &line) != 0 ||
-        sig_b64_decode(line, (uint8_t *)rec, sizeof *rec) != 0) {
+    if (sig_key_line(&c, &line) != 0 || sig_b64_decode(line, (uint8_t *)rec, sizeof *rec) != 0) {
         rc = sat_err_set(err, SAT_E_FORMAT,
                          "%s: line 2 is not %zu characters of base64 for a %zu-byte secret key",
                          path, sig_b64_len(sizeof *rec), sizeof *rec);
@@ -776,8 +774,7 @@ int sat_seckey_load(sat_seckey **sk_out, const char *path, sat_passphrase_fn pas
         sig_seckey_chk(rec, chk);
         if (sodium_memcmp(rec->chk, zero, SIG_CHK_BYTES) != 0 &&
             sodium_memcmp(rec->chk, chk, SIG_CHK_BYTES) != 0) {
-            rc = sat_err_set(err, SAT_E_FORMAT, "%s: checksum mismatch; key file is damaged",
-                             path);
+            rc = sat_err_set(err, SAT_E_FORMAT, "%s: checksum mismatch; key file is damaged", path);
             goto cleanup;
         }
     } else {
@@ -823,8 +820,7 @@ cleanup:
 
 /* Checks a comment given to sat_sign: no LF/CR, NUL-free (it is a C string),
  * at most max bytes; trusted ones must also pass sig_comment_bad. */
-static int sig_check_comment(const char *s, size_t max, int trusted, const char *what,
-                             sat_err *err)
+static int sig_check_comment(const char *s, size_t max, int trusted, const char *what, sat_err *err)
 {
     size_t n = strnlen(s, max + 1);
 
@@ -895,8 +891,8 @@ int sat_sign(const sat_seckey *sk, const uint8_t *msg, size_t len, const char *u
     text = malloc(cap);
     if (text == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory for a signature");
-    n = snprintf(text, cap, SIG_UNTRUSTED_PREFIX "%s\n%s\n" SIG_TRUSTED_PREFIX "%s\n%s\n", uc,
-                 b64a, tc, b64b);
+    n = snprintf(text, cap, SIG_UNTRUSTED_PREFIX "%s\n%s\n" SIG_TRUSTED_PREFIX "%s\n%s\n", uc, b64a,
+                 tc, b64b);
     if (n < 0 || (size_t)n >= cap) {
         free(text);
         return sat_err_set(err, SAT_E_ARG, "signature text does not fit (internal error)");
@@ -930,8 +926,7 @@ int sat_sig_parse(sat_sig *sig, const char *text, size_t len, sat_err *err)
     if (sat_cursor_line(&c, &line) != 0)
         return sat_err_set(err, SAT_E_FORMAT, "signature line 1: missing or not LF-terminated");
     if (!sig_span_starts(line, SIG_UNTRUSTED_PREFIX))
-        return sat_err_set(err, SAT_E_FORMAT,
-                           "signature line 1: \"untrusted comment: \" expected");
+        return sat_err_set(err, SAT_E_FORMAT, "signature line 1: \"untrusted comment: \" expected");
     if (line.len - plen > SIG_COMMENT_MAX)
         return sat_err_set(err, SAT_E_FORMAT, "signature line 1: comment longer than %d bytes",
                            SIG_COMMENT_MAX);
@@ -1008,8 +1003,7 @@ int sat_sig_verify(const sat_sig *sig, const sat_pubkey *keys, size_t nkeys, con
             found = 1;
     if (!found)
         return sat_err_set(err, SAT_E_UNTRUSTED,
-                           "signed by key %s, which is not among the %zu trusted keys", id,
-                           nkeys);
+                           "signed by key %s, which is not among the %zu trusted keys", id, nkeys);
     if (sig->alg[0] != 'E' || (sig->alg[1] != 'D' && sig->alg[1] != 'd'))
         return sat_err_set(err, SAT_E_SIG, "unknown signature algorithm");
     prehashed = sig->alg[1] == 'D';
@@ -1036,8 +1030,8 @@ int sat_sig_verify(const sat_sig *sig, const sat_pubkey *keys, size_t nkeys, con
             continue;
         }
         msg_ok = 1;
-        if (crypto_sign_verify_detached(sig->global_sig, gbuf, SAT_SIG_BYTES + tlen,
-                                        keys[i].pk) != 0)
+        if (crypto_sign_verify_detached(sig->global_sig, gbuf, SAT_SIG_BYTES + tlen, keys[i].pk) !=
+            0)
             continue;
         if (which != NULL)
             *which = i;

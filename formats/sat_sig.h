@@ -104,8 +104,8 @@ int sat_seckey_save(const sat_seckey *sk, const char *path, const char *passphra
  * above 2^32 (ops or memory bytes) are refused with SAT_E_LIMIT before asking. An
  * unencrypted key may carry a zero checksum (as minisign -W writes) or a correct
  * one. The public half is always checked against the seed. */
-int sat_seckey_load(sat_seckey **sk_out, const char *path, sat_passphrase_fn getpass,
-                    void *ctx, sat_err *err);
+int sat_seckey_load(sat_seckey **sk_out, const char *path, sat_passphrase_fn getpass, void *ctx,
+                    sat_err *err);
 
 /* Signs msg as minisign -S does (prehashed "ED") with the given trusted comment
  * (one line, at most SAT_TRUSTED_COMMENT_MAX bytes, UTF-8 without control

@@ -154,9 +154,8 @@ static char *sign_text(const sat_seckey *sk, const char *tc, size_t *len)
     char *text = NULL;
     sat_err err;
 
-    assert_int_equal(sat_sign(sk, (const uint8_t *)message, strlen(message), NULL, tc, &text,
-                              len, &err),
-                     0);
+    assert_int_equal(
+        sat_sign(sk, (const uint8_t *)message, strlen(message), NULL, tc, &text, len, &err), 0);
     assert_non_null(text);
     return text;
 }
@@ -194,9 +193,8 @@ static void test_generate_roundtrip_unencrypted(void **state)
     /* The loaded key signs for the generated public key. */
     text = sign_text(sk2, "round trip", &len);
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0,
-                                    NULL, &err),
-                     0);
+    assert_int_equal(
+        sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0, NULL, &err), 0);
     free(text);
     sat_seckey_free(sk);
     sat_seckey_free(sk2);
@@ -212,9 +210,9 @@ static void seckey_record(const char *path, uint8_t rec[158])
 
     assert_non_null(nl);
     assert_int_equal(strlen(nl + 1), 213); /* 212 base64 characters + LF */
-    assert_int_equal(sodium_base642bin(rec, 158, nl + 1, 212, NULL, &got, NULL,
-                                       sodium_base64_VARIANT_ORIGINAL),
-                     0);
+    assert_int_equal(
+        sodium_base642bin(rec, 158, nl + 1, 212, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL),
+        0);
     assert_int_equal(got, 158);
     free(text);
 }
@@ -258,8 +256,7 @@ static void test_encrypted_roundtrip_and_wrong_passphrase(void **state)
     sat_seckey_free(sk2);
     sk2 = NULL;
 
-    assert_int_equal(sat_seckey_load(&sk2, tmp_path("e.key"), pass_cb, &bad, &err),
-                     SAT_E_CRYPTO);
+    assert_int_equal(sat_seckey_load(&sk2, tmp_path("e.key"), pass_cb, &bad, &err), SAT_E_CRYPTO);
     assert_null(sk2);
     assert_non_null(strstr(err.msg, "wrong passphrase"));
     assert_non_null(strstr(err.msg, "e.key"));
@@ -340,8 +337,8 @@ static void test_pubkey_parse_forms(void **state)
 
     /* CRLF line ends are tolerated in key files. */
     nl = strchr(file, '\n');
-    snprintf(crlf, sizeof crlf, "%.*s\r\n%.*s\r\n", (int)(nl - file), file,
-             (int)strlen(line) - 1, line);
+    snprintf(crlf, sizeof crlf, "%.*s\r\n%.*s\r\n", (int)(nl - file), file, (int)strlen(line) - 1,
+             line);
     assert_int_equal(sat_pubkey_parse(&pk, crlf, strlen(crlf), &err), 0);
     assert_memory_equal(&pk, &ref, sizeof pk);
 
@@ -428,37 +425,37 @@ static void test_sign_parse_verify(void **state)
 
     keys[0] = other_pk;
     keys[1] = pk;
-    assert_int_equal(sat_sig_verify(&sig, keys, 2, (const uint8_t *)message, strlen(message), 0,
-                                    &which, &err),
-                     0);
+    assert_int_equal(
+        sat_sig_verify(&sig, keys, 2, (const uint8_t *)message, strlen(message), 0, &which, &err),
+        0);
     assert_int_equal(which, 1);
 
     /* Untrusted: no key with that keynum. */
-    assert_int_equal(sat_sig_verify(&sig, &other_pk, 1, (const uint8_t *)message,
-                                    strlen(message), 0, NULL, &err),
+    assert_int_equal(sat_sig_verify(&sig, &other_pk, 1, (const uint8_t *)message, strlen(message),
+                                    0, NULL, &err),
                      SAT_E_UNTRUSTED);
-    assert_int_equal(sat_sig_verify(&sig, NULL, 0, (const uint8_t *)message, strlen(message), 0,
-                                    NULL, &err),
-                     SAT_E_UNTRUSTED);
+    assert_int_equal(
+        sat_sig_verify(&sig, NULL, 0, (const uint8_t *)message, strlen(message), 0, NULL, &err),
+        SAT_E_UNTRUSTED);
 
     /* Same keynum, wrong public key: a forgery, not merely untrusted. */
     keys[2] = other_pk;
     memcpy(keys[2].keynum, pk.keynum, 8);
-    assert_int_equal(sat_sig_verify(&sig, &keys[2], 1, (const uint8_t *)message,
-                                    strlen(message), 0, NULL, &err),
-                     SAT_E_SIG);
+    assert_int_equal(
+        sat_sig_verify(&sig, &keys[2], 1, (const uint8_t *)message, strlen(message), 0, NULL, &err),
+        SAT_E_SIG);
 
     /* Trusted comment tampering. */
     sig.trusted_comment[0] = 'T';
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0,
-                                    NULL, &err),
-                     SAT_E_SIG);
+    assert_int_equal(
+        sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0, NULL, &err),
+        SAT_E_SIG);
     assert_non_null(strstr(err.msg, "trusted comment"));
     sig.trusted_comment[0] = 't';
     strcat(sig.trusted_comment, " ");
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0,
-                                    NULL, &err),
-                     SAT_E_SIG);
+    assert_int_equal(
+        sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0, NULL, &err),
+        SAT_E_SIG);
 
     /* Empty message and empty trusted comment work too. */
     free(text);
@@ -491,8 +488,7 @@ static void test_sign_rejects_bad_comments(void **state)
     assert_int_equal(sat_sign(sk, m, 1, "two\nlines", "ok", &text, &len, &err), SAT_E_ARG);
     assert_int_equal(sat_sign(sk, m, 1, NULL, "bell\a", &text, &len, &err), SAT_E_ARG);
     assert_int_equal(sat_sign(sk, m, 1, NULL, "bad \xc3", &text, &len, &err), SAT_E_ARG);
-    assert_int_equal(sat_sign(sk, m, 1, NULL, "overlong \xc0\xaf", &text, &len, &err),
-                     SAT_E_ARG);
+    assert_int_equal(sat_sign(sk, m, 1, NULL, "overlong \xc0\xaf", &text, &len, &err), SAT_E_ARG);
     assert_int_equal(sat_sign(sk, m, 1, NULL, "C1 \xc2\x9b", &text, &len, &err), SAT_E_ARG);
     memset(big, 'a', sizeof big - 1);
     big[sizeof big - 1] = '\0';
@@ -504,9 +500,9 @@ static void test_sign_rejects_bad_comments(void **state)
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
     assert_int_equal(sat_sig_verify(&sig, &pk, 1, m, 1, 0, NULL, &err), 0);
     free(text);
-    assert_int_equal(sat_sign(sk, m, 1, NULL, "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x93\xb0", &text,
-                              &len, &err),
-                     0);
+    assert_int_equal(
+        sat_sign(sk, m, 1, NULL, "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x93\xb0", &text, &len, &err),
+        0);
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
     assert_string_equal(sig.trusted_comment, "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x93\xb0");
     free(text);
@@ -551,9 +547,8 @@ static void test_flip_every_signature_byte(void **state)
     assert_true(harmless_ok > 0);
     /* And the unmodified text still verifies. */
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0,
-                                    NULL, &err),
-                     0);
+    assert_int_equal(
+        sat_sig_verify(&sig, &pk, 1, (const uint8_t *)message, strlen(message), 0, NULL, &err), 0);
     free(text);
     sat_seckey_free(sk);
 }
@@ -574,18 +569,18 @@ static void test_flip_every_message_byte(void **state)
     memcpy(msg, message, sizeof msg);
     for (i = 0; i < strlen(msg); i++) {
         msg[i] ^= 0x01;
-        assert_int_equal(sat_sig_verify(&sig, &pk, 1, (const uint8_t *)msg, strlen(message), 0,
-                                        NULL, &err),
-                         SAT_E_SIG);
+        assert_int_equal(
+            sat_sig_verify(&sig, &pk, 1, (const uint8_t *)msg, strlen(message), 0, NULL, &err),
+            SAT_E_SIG);
         msg[i] ^= 0x01;
     }
     /* Truncated and extended messages too. */
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (const uint8_t *)msg, strlen(msg) - 1, 0, NULL,
-                                    &err),
-                     SAT_E_SIG);
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (const uint8_t *)msg, strlen(msg) + 1, 0, NULL,
-                                    &err),
-                     SAT_E_SIG);
+    assert_int_equal(
+        sat_sig_verify(&sig, &pk, 1, (const uint8_t *)msg, strlen(msg) - 1, 0, NULL, &err),
+        SAT_E_SIG);
+    assert_int_equal(
+        sat_sig_verify(&sig, &pk, 1, (const uint8_t *)msg, strlen(msg) + 1, 0, NULL, &err),
+        SAT_E_SIG);
     free(text);
     sat_seckey_free(sk);
 }
@@ -656,8 +651,7 @@ static void test_sig_parse_strict(void **state)
      * 4 unused bits; setting one must be refused, not silently ignored. */
     {
         char *end = text + len - 4; /* "X==\n" */
-        const char *alpha =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         int v = (int)(strchr(alpha, *end) - alpha);
         assert_memory_equal(end + 1, "==\n", 3);
         memcpy(buf, text, len);
@@ -685,13 +679,11 @@ static void test_legacy_needs_allow(void **state)
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
     assert_memory_equal(sig.alg, "Ed", 2);
     assert_string_equal(sig.trusted_comment, "legacy trusted text");
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (uint8_t *)msg, mlen, 0, NULL, &err),
-                     SAT_E_SIG);
+    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (uint8_t *)msg, mlen, 0, NULL, &err), SAT_E_SIG);
     assert_non_null(strstr(err.msg, "legacy"));
     assert_int_equal(sat_sig_verify(&sig, &pk, 1, (uint8_t *)msg, mlen, 1, NULL, &err), 0);
     msg[0] ^= 1;
-    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (uint8_t *)msg, mlen, 1, NULL, &err),
-                     SAT_E_SIG);
+    assert_int_equal(sat_sig_verify(&sig, &pk, 1, (uint8_t *)msg, mlen, 1, NULL, &err), SAT_E_SIG);
     free(text);
     free(msg);
 }
@@ -771,16 +763,14 @@ static void test_hostile_and_damaged_seckeys(void **state)
     /* ...but a wrong one is refused. */
     rec[126] ^= 1;
     write_seckey(tmp_path("badchk.key"), rec);
-    assert_int_equal(sat_seckey_load(&sk, tmp_path("badchk.key"), NULL, NULL, &err),
-                     SAT_E_FORMAT);
+    assert_int_equal(sat_seckey_load(&sk, tmp_path("badchk.key"), NULL, NULL, &err), SAT_E_FORMAT);
     assert_null(sk);
     memset(rec + 126, 0, 32);
 
     /* A damaged secret key (public half not matching the seed). */
     rec[62 + 40] ^= 1;
     write_seckey(tmp_path("bad-sk.key"), rec);
-    assert_int_equal(sat_seckey_load(&sk, tmp_path("bad-sk.key"), NULL, NULL, &err),
-                     SAT_E_CRYPTO);
+    assert_int_equal(sat_seckey_load(&sk, tmp_path("bad-sk.key"), NULL, NULL, &err), SAT_E_CRYPTO);
     rec[62 + 40] ^= 1;
 
     /* Unknown kdf. */
@@ -791,8 +781,8 @@ static void test_hostile_and_damaged_seckeys(void **state)
     /* Encrypted with absurd scrypt limits: refused before asking for a passphrase. */
     memcpy(rec + 2, "Sc", 2);
     memset(rec + 38, 0, 16);
-    rec[38] = 1;          /* opslimit 1 */
-    rec[46 + 4] = 2;      /* memlimit 8 GiB */
+    rec[38] = 1;     /* opslimit 1 */
+    rec[46 + 4] = 2; /* memlimit 8 GiB */
     write_seckey(tmp_path("mem.key"), rec);
     assert_int_equal(sat_seckey_load(&sk, tmp_path("mem.key"), pass_cb, &pc, &err), SAT_E_LIMIT);
     assert_int_equal(pc.calls, 0);
@@ -807,8 +797,7 @@ static void test_hostile_and_damaged_seckeys(void **state)
     /* Text-level damage: truncated base64, extra line, no comment line. */
     text = slurp(data_path("sig-minisign.key"), &len);
     spit(tmp_path("trunc.key"), text, len - 5);
-    assert_int_equal(sat_seckey_load(&sk, tmp_path("trunc.key"), NULL, NULL, &err),
-                     SAT_E_FORMAT);
+    assert_int_equal(sat_seckey_load(&sk, tmp_path("trunc.key"), NULL, NULL, &err), SAT_E_FORMAT);
     spit(tmp_path("extra.key"), text, len);
     {
         FILE *f = fopen(tmp_path("extra.key"), "ab");
@@ -816,8 +805,7 @@ static void test_hostile_and_damaged_seckeys(void **state)
         fputs("more\n", f);
         fclose(f);
     }
-    assert_int_equal(sat_seckey_load(&sk, tmp_path("extra.key"), NULL, NULL, &err),
-                     SAT_E_FORMAT);
+    assert_int_equal(sat_seckey_load(&sk, tmp_path("extra.key"), NULL, NULL, &err), SAT_E_FORMAT);
     spit(tmp_path("nocomment.key"), strchr(text, '\n') + 1, strlen(strchr(text, '\n') + 1));
     assert_int_equal(sat_seckey_load(&sk, tmp_path("nocomment.key"), NULL, NULL, &err),
                      SAT_E_FORMAT);
@@ -922,8 +910,7 @@ static void test_keyring(void **state)
     /* A comment line with no key after it. */
     snprintf(buf, sizeof buf, "%suntrusted comment: dangling\n", ring);
     spit(tmp_path("dangling-ring"), buf, strlen(buf));
-    assert_int_equal(sat_keyring_load(keys, 8, &n, tmp_path("dangling-ring"), &err),
-                     SAT_E_FORMAT);
+    assert_int_equal(sat_keyring_load(keys, 8, &n, tmp_path("dangling-ring"), &err), SAT_E_FORMAT);
     assert_int_equal(n, 0);
 
     /* Same keynum, different public key: refused. */
