@@ -1,0 +1,153 @@
+# Tampering and damage: flipped bytes in the signature and manifest make the bundle not
+# genuine (exit 3); a damaged cluster or media member costs exactly its entries (exit 1);
+# truncated, foreign-signed, empty and random files are refused (exit 3).
+. "$E2E_LIB"
+
+keygen demo
+"$PACK" build "$ROOT/examples" -o good.satchel -s demo.key --title "Satchel demo" \
+    --date 2026-11-20 --cluster-size 8192 --quiet
+expect_exit 0 "$READ" verify good.satchel -p demo.pub
+size=$(wc -c < good.satchel)
+
+# flip FILE POS: XORs the byte at POS with 0x01 in place (applying it twice restores it)
+flip() {
+    _b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    [ -n "$_b" ] || fail "flip: no byte at $2 in $1"
+    printf "$(printf '\\%03o' $((_b ^ 1)))" | dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
+}
+# flip_each FIRST END STEP WHAT: for POS = FIRST, FIRST+STEP, ... < END, verify of t.satchel
+# with the byte at POS flipped must exit 3 with a NOT VERIFIED message (kept quick: the
+# original bytes are read once, and the messages are checked together at the end)
+flip_each() {
+    : > fl.out; : > fl.err
+    _n=0
+    _pos=$1
+    for _b in $(od -An -tu1 -v -j "$1" -N $(($2 - $1)) t.satchel | awk -v s="$3" '{ for (i = 1; i <= NF; i++) if (k++ % s == 0) print $i }'); do
+        printf "$(printf '\\%03o' $((_b ^ 1)))" | dd of=t.satchel bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
+        set +e
+        "$READ" verify t.satchel -p demo.pub >> fl.out 2>> fl.err
+        _rc=$?
+        set -e
+        printf "$(printf '\\%03o' "$_b")" | dd of=t.satchel bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
+        [ "$_rc" -eq 3 ] || { cat fl.out; tail -n 3 fl.err; fail "$4: flipping byte $_pos gave exit $_rc, want 3"; }
+        _pos=$((_pos + $3)); _n=$((_n + 1))
+    done
+    [ "$_n" -gt 0 ] || fail "$4: nothing flipped"
+    [ "$(grep -c 'NOT VERIFIED' fl.err)" -eq "$_n" ] || fail "$4: not every flip says NOT VERIFIED"
+    grep -q 'intact' fl.out && fail "$4: a flipped bundle was called intact"
+    cmp -s good.satchel t.satchel || fail "$4: the flipper did not restore the file"
+    echo "$4: $_n flips, all refused"
+}
+
+# (a) the signature member: data at 512; lines 2-4 (signature, trusted comment, global
+# signature), every byte including the line ends
+cp good.satchel t.satchel
+sig=$(tar -xOf good.satchel satchel-manifest.zst.minisig)
+l1=$(printf '%s\n' "$sig" | sed -n 1p | wc -c)
+l24=$(printf '%s\n' "$sig" | sed -n 2,4p | wc -c)
+[ "$l24" -gt 200 ] || fail "signature lines 2-4 are only $l24 bytes"
+flip_each $((512 + l1)) $((512 + l1 + l24)) 1 "signature lines 2-4"
+# the member's header (name, mode, size, checksum, typeflag, magic): a sample
+for pos in 0 5 27 100 103 124 130 148 150 156 257 262; do
+    flip_each "$pos" $((pos + 1)) 1 "signature header byte $pos"
+done
+
+# (b) the compressed manifest, every 7th byte, its last byte and its header
+tc=$(printf '%s\n' "$sig" | sed -n 's/^trusted comment: //p')
+moff=$(echo "$tc" | sed 's/.*manifest=\([0-9]*\)+.*/\1/')
+mzlen=$(echo "$tc" | sed 's/.*manifest=[0-9]*+\([0-9]*\):.*/\1/')
+[ "$((moff + mzlen))" -le "$size" ] && [ "$mzlen" -gt 100 ] || fail "bad manifest location: $tc"
+flip_each "$moff" $((moff + mzlen)) 7 "compressed manifest"
+flip_each $((moff + mzlen - 1)) $((moff + mzlen)) 1 "manifest's last byte"
+for pos in $((moff - 512)) $((moff - 512 + 124)) $((moff - 512 + 148)) $((moff - 512 + 257)); do
+    flip_each "$pos" $((pos + 1)) 1 "manifest header byte $pos"
+done
+
+# (c) one byte of cluster 0: exactly cluster 0's entries are damaged, the rest readable
+tar -xOf good.satchel satchel-manifest.zst | zstd -dq > manifest.txt
+c0off=$(awk -F'\t' '$1 == "C" { print $2; exit }' manifest.txt)
+c0size=$(awk -F'\t' '$1 == "C" { print $3; exit }' manifest.txt)
+[ "$(grep -c '^C' manifest.txt)" -ge 3 ] || fail "want several clusters"
+awk -F'\t' '$1 == "E" && $12 == "0" { print $2 }' manifest.txt | LC_ALL=C sort > in0.txt
+awk -F'\t' '$1 == "E" && $12 == "1" { print $2; exit }' manifest.txt > in1.txt
+[ -s in0.txt ] && [ -s in1.txt ] || fail "no entries in clusters 0 and 1"
+cp good.satchel c.satchel
+flip c.satchel $((c0off + c0size / 3))
+expect_exit 1 "$READ" verify c.satchel -p demo.pub
+grep -q '^Signature: good' "$T/out" || fail "damaged cluster: signature no longer good?"
+sed -n 's/^DAMAGED \([^:]*\):.*/\1/p' "$T/out" | LC_ALL=C sort > named.txt
+cmp -s in0.txt named.txt || { diff in0.txt named.txt; fail "verify named other entries than cluster 0's"; }
+nent=$(grep -c '^E' manifest.txt)
+grep -q "^$(wc -l < in0.txt) of $nent entries DAMAGED" "$T/out" || fail "verify summary: $(tail -n 1 "$T/out")"
+expect_exit 1 "$READ" verify c.satchel -p demo.pub --json
+python3 - "$T/out" in0.txt <<'PY' || fail "verify --json on damage: $(cat "$T/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["ok"] is False and j["signature"] == "good"
+assert sorted(d["id"] for d in j["damaged"]) == open(sys.argv[2]).read().split()
+PY
+expect_exit 0 "$READ" show c.satchel "$(cat in1.txt)" -p demo.pub
+[ -s "$T/out" ] || fail "show of an entry in cluster 1 printed nothing"
+expect_exit 1 "$READ" show c.satchel "$(head -n 1 in0.txt)" -p demo.pub
+grep -q 'DAMAGED' "$T/err" || fail "show of a damaged entry: $(cat "$T/err")"
+[ ! -s "$T/out" ] || fail "show of a damaged entry printed content"
+# extract: everything but cluster 0's entries, and those not at all
+expect_exit 1 "$READ" extract c.satchel --to xc -p demo.pub
+while read -r id; do
+    [ ! -e "xc/$id.gmi" ] || fail "extract wrote damaged entry $id"
+done < in0.txt
+[ -s "xc/$(cat in1.txt).gmi" ] || fail "extract skipped an intact entry"
+[ "$(ls xc | wc -l)" -eq $((nent - $(wc -l < in0.txt))) ] || fail "extract wrote $(ls xc | wc -l) files"
+ls -A xc | grep -q '^\.' && fail "extract left temporary files"
+
+# a damaged media member: only that entry
+moff_img=$(awk -F'\t' '$1 == "E" && $2 == "images-rice-prices.png" { print $13 }' manifest.txt)
+cp good.satchel m.satchel
+flip m.satchel $((moff_img + 100))
+expect_exit 1 "$READ" verify m.satchel -p demo.pub
+[ "$(grep -c '^DAMAGED' "$T/out")" -eq 1 ] && grep -q '^DAMAGED images-rice-prices.png:' "$T/out" ||
+    fail "media damage: $(cat "$T/out")"
+expect_exit 1 "$READ" extract m.satchel --to xm -p demo.pub images-rice-prices.png
+[ ! -e xm/images-rice-prices.png ] || fail "damaged image was written"
+expect_exit 0 "$READ" show m.satchel articles-ko-2026-11-03-rice-prices -p demo.pub
+
+# (d) truncated bundles
+for cut in $((size / 2)) 600 $((size - 2000)) 1500 $((moff + 10)); do
+    head -c "$cut" good.satchel > cut.satchel
+    expect_exit 3 "$READ" verify cut.satchel -p demo.pub
+    grep -Eq 'truncated|too short|not a Satchel bundle' "$T/err" ||
+        fail "truncated at $cut: unclear message: $(cat "$T/err")"
+done
+head -c $((size - 2000)) good.satchel > cut.satchel
+expect_exit 3 "$READ" verify cut.satchel -p demo.pub
+grep -q 'truncated' "$T/err" || fail "cut inside the manifest: message does not say truncated: $(cat "$T/err")"
+
+# (e) signed by another key
+keygen other
+"$PACK" build "$ROOT/examples" -o other.satchel -s other.key --date 2026-11-20 --quiet
+expect_exit 3 "$READ" verify other.satchel -p demo.pub
+grep -Eq 'trusted|key' "$T/err" || fail "foreign key: message: $(cat "$T/err")"
+grep -q "$(head -n 1 other.pub | sed 's/.* //')" "$T/err" || fail "foreign key: key id not named"
+for cmd in info list; do
+    expect_exit 3 "$READ" $cmd other.satchel -p demo.pub
+    [ ! -s "$T/out" ] || fail "$cmd of a foreign bundle printed: $(cat "$T/out")"
+done
+expect_exit 3 "$READ" show other.satchel articles-ko-2026-11-03-rice-prices -p demo.pub
+[ ! -s "$T/out" ] || fail "show of a foreign bundle printed content"
+expect_exit 3 "$READ" extract other.satchel --to xo -p demo.pub
+[ ! -e xo ] || [ -z "$(ls -A xo)" ] || fail "extract of a foreign bundle wrote files"
+# a signature transplanted from another bundle onto this manifest
+cp good.satchel sw.satchel
+dd if=other.satchel of=sw.satchel bs=512 count=2 conv=notrunc 2>/dev/null
+expect_exit 3 "$READ" verify sw.satchel -p demo.pub -p other.pub
+
+# (f) an empty file, random bytes, a plain tar archive
+: > empty.satchel
+expect_exit 3 "$READ" verify empty.satchel -p demo.pub
+[ -s "$T/err" ] || fail "empty file: no message"
+head -c 102400 /dev/urandom > random.satchel
+expect_exit 3 "$READ" verify random.satchel -p demo.pub
+grep -q 'not a Satchel bundle' "$T/err" || fail "random file: message: $(cat "$T/err")"
+tar -cf plain.tar manifest.txt demo.pub
+expect_exit 3 "$READ" verify plain.tar -p demo.pub
+grep -q 'not a Satchel bundle' "$T/err" || fail "plain tar: message: $(cat "$T/err")"
