@@ -31,6 +31,10 @@ struct sat_bundle {
     sat_pubkey signer;
     char tc[SAT_TRUSTED_COMMENT_MAX + 1];
     sat_manifest *m;
+    /* index pages, loaded on first use and kept until close */
+    sat_mpage **pages;
+    signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged */
+    sat_zstd *pz;            /* dictionary-less codec for pages */
     /* dictionary and codec, loaded on first use */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
     sat_zstd *z;
@@ -301,10 +305,15 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
                          path);
         goto fail;
     }
+    b->pages = calloc(b->m->n_pages + 1, sizeof *b->pages);
+    b->page_state = calloc(b->m->n_pages + 1, 1);
+    if (b->pages == NULL || b->page_state == NULL)
+        goto nomem;
+    b->pz = dz;
+    dz = NULL;
     free(sigtext);
     free(mz);
     free(mtext);
-    sat_zstd_free(dz);
     *out = b;
     return 0;
 
@@ -325,6 +334,14 @@ void sat_bundle_close(sat_bundle *b)
         return;
     if (b->fd >= 0)
         close(b->fd);
+    if (b->pages != NULL && b->m != NULL) {
+        size_t i;
+        for (i = 0; i < b->m->n_pages; i++)
+            sat_mpage_free(b->pages[i]);
+    }
+    free(b->pages);
+    free(b->page_state);
+    sat_zstd_free(b->pz);
     sat_manifest_free(b->m);
     sat_zstd_free(b->z);
     free(b->cbuf);
@@ -351,6 +368,95 @@ const char *sat_bundle_trusted_comment(const sat_bundle *b)
 uint64_t sat_bundle_file_size(const sat_bundle *b)
 {
     return b->file_size;
+}
+
+/* ------------------------------------------------------------------------
+ * Index pages
+ * ------------------------------------------------------------------------ */
+
+static int hash_ok(const void *p, size_t n, const uint8_t want[SAT_HASH_BYTES]);
+
+static int load_page(sat_bundle *b, size_t pi, sat_err *err)
+{
+    const sat_page *pg = &b->m->pages[pi];
+    uint8_t *z = NULL;
+    char *t = NULL;
+    int rc;
+
+    if (b->page_state[pi] == 1)
+        return 0;
+    if (b->page_state[pi] == -1)
+        return sat_err_set(err, SAT_E_HASH, "index page %zu is damaged", pi);
+    if (pg->size > SAT_PAGE_MAX + 4096)
+        return sat_err_set(err, SAT_E_LIMIT, "index page %zu: stored size too large", pi);
+    z = malloc((size_t)pg->size);
+    t = malloc((size_t)pg->usize + 1);
+    if (z == NULL || t == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = read_at(b, pg->offset, z, (size_t)pg->size, err)) != 0)
+        goto out;
+    if (!hash_ok(z, (size_t)pg->size, pg->hash)) {
+        b->page_state[pi] = -1;
+        rc = sat_err_set(err, SAT_E_HASH,
+                         "index page %zu (bytes %llu..%llu) is damaged: its %u entries cannot "
+                         "be found",
+                         pi, (unsigned long long)pg->offset,
+                         (unsigned long long)(pg->offset + pg->size), (unsigned)pg->count);
+        goto out;
+    }
+    rc = sat_zstd_decompress(b->pz, z, (size_t)pg->size, t, (size_t)pg->usize, err);
+    if (rc == 0)
+        rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, b->file_size, &b->pages[pi], err);
+    if (rc != 0) {
+        /* signed and hash-matched yet malformed: the signer made it; refuse it */
+        b->page_state[pi] = -1;
+        sat_err_prefix(err, "index page %zu", pi);
+        goto out;
+    }
+    b->page_state[pi] = 1;
+out:
+    free(z);
+    free(t);
+    return rc;
+}
+
+uint64_t sat_bundle_count(const sat_bundle *b)
+{
+    return b->m->n_entries;
+}
+
+int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *err)
+{
+    size_t pi;
+    int rc;
+
+    *e = NULL;
+    if (i >= b->m->n_entries)
+        return sat_err_set(err, SAT_E_ARG, "entry index %llu out of range",
+                           (unsigned long long)i);
+    pi = sat_manifest_page_of_index(b->m, i);
+    if ((rc = load_page(b, pi, err)) != 0)
+        return rc;
+    *e = &b->pages[pi]->entries[i - b->m->pages[pi].first];
+    return 0;
+}
+
+int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err *err)
+{
+    size_t pi = sat_manifest_page_for(b->m, id);
+    int rc;
+
+    *e = NULL;
+    if (pi == SIZE_MAX)
+        return sat_err_set(err, SAT_E_NOTFOUND, "no entry \"%.100s\" in this bundle", id);
+    if ((rc = load_page(b, pi, err)) != 0)
+        return rc;
+    *e = sat_mpage_find(b->pages[pi], id);
+    if (*e == NULL)
+        return sat_err_set(err, SAT_E_NOTFOUND, "no entry \"%.100s\" in this bundle", id);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -564,7 +670,7 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     const sat_manifest *m = b->m;
     unsigned char *cstate = NULL; /* per cluster: 1 ok, 2 damaged */
     char (*cmsg)[160] = NULL;
-    size_t i, bad = 0;
+    size_t i, pi, bad = 0;
     uint64_t total = 0, done = 0;
     int dict_bad = 0;
     sat_err e;
@@ -579,9 +685,8 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     }
     for (i = 0; i < m->n_clusters; i++)
         total += m->clusters[i].size;
-    for (i = 0; i < m->n_entries; i++)
-        if (m->entries[i].unit == SAT_UNIT_MEDIA)
-            total += m->entries[i].size;
+    for (i = 0; i < m->n_pages; i++)
+        total += m->pages[i].size;
     if (m->head.has_dict && !range_ok(b, m->head.dict_offset, m->head.dict_size,
                                       m->head.dict_hash, &e)) {
         dict_bad = 1;
@@ -598,30 +703,41 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
         if (prog != NULL && (i % 16 == 0 || i + 1 == m->n_clusters))
             prog(prog_ctx, "verify", done, total);
     }
-    for (i = 0; i < m->n_entries; i++) {
-        const sat_mentry *en = &m->entries[i];
-        const char *why = NULL;
+    for (pi = 0; pi < m->n_pages; pi++) {
+        const sat_mpage *pg;
         sat_err_clear(&e);
-        if (en->unit == SAT_UNIT_MEDIA) {
-            if (!range_ok(b, en->offset, en->size, en->hash, &e))
-                why = e.msg;
-            done += en->size;
-            if (prog != NULL)
-                prog(prog_ctx, "verify", done, total);
-        } else if (dict_bad) {
-            why = "the compression dictionary is damaged";
-        } else if (cstate[en->unit] == 2) {
-            why = cmsg[en->unit];
-        } else if (deep) {
-            if (load_cluster(b, en->unit, &e) != 0)
-                why = e.msg;
-            else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
-                why = "content does not match its signed hash";
-        }
-        if (why != NULL) {
-            bad++;
+        if (load_page(b, pi, &e) != 0) {
+            bad += m->pages[pi].count;
             if (fn != NULL)
-                fn(ctx, en, why);
+                fn(ctx, NULL, e.msg);
+            continue;
+        }
+        pg = b->pages[pi];
+        for (i = 0; i < pg->n; i++) {
+            const sat_mentry *en = &pg->entries[i];
+            const char *why = NULL;
+            sat_err_clear(&e);
+            if (en->unit == SAT_UNIT_MEDIA) {
+                if (!range_ok(b, en->offset, en->size, en->hash, &e))
+                    why = e.msg;
+                done += en->size;
+                if (prog != NULL)
+                    prog(prog_ctx, "verify", done, total);
+            } else if (dict_bad) {
+                why = "the compression dictionary is damaged";
+            } else if (cstate[en->unit] == 2) {
+                why = cmsg[en->unit];
+            } else if (deep) {
+                if (load_cluster(b, en->unit, &e) != 0)
+                    why = e.msg;
+                else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
+                    why = "content does not match its signed hash";
+            }
+            if (why != NULL) {
+                bad++;
+                if (fn != NULL)
+                    fn(ctx, en, why);
+            }
         }
     }
     free(cstate);

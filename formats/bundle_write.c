@@ -73,49 +73,6 @@ static char *dupstr(const char *s)
 }
 
 /* ------------------------------------------------------------------------
- * Time
- * ------------------------------------------------------------------------ */
-
-int sat_time_parse(const char *s, long long *out)
-{
-    struct tm tm;
-    size_t n = strlen(s);
-    time_t t;
-
-    if (!sat_date_valid(s, n))
-        return -1;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = atoi(s) - 1900;
-    tm.tm_mon = atoi(s + 5) - 1;
-    tm.tm_mday = atoi(s + 8);
-    if (n == 20) {
-        tm.tm_hour = atoi(s + 11);
-        tm.tm_min = atoi(s + 14);
-        tm.tm_sec = atoi(s + 17);
-    }
-    t = timegm(&tm);
-    *out = (long long)t;
-    return 0;
-}
-
-void sat_time_format(long long t, char out[21])
-{
-    struct tm tm;
-    time_t tt = (time_t)t;
-
-    unsigned y, mo, d, h, mi, s;
-
-    gmtime_r(&tt, &tm);
-    y = (unsigned)(tm.tm_year + 1900) % 10000u;
-    mo = (unsigned)(tm.tm_mon + 1) % 100u;
-    d = (unsigned)tm.tm_mday % 100u;
-    h = (unsigned)tm.tm_hour % 100u;
-    mi = (unsigned)tm.tm_min % 100u;
-    s = (unsigned)tm.tm_sec % 100u;
-    snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, s);
-}
-
-/* ------------------------------------------------------------------------
  * Collecting entries
  * ------------------------------------------------------------------------ */
 
@@ -562,6 +519,9 @@ static uint64_t place(uint64_t *pos, uint64_t size)
 int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk, sat_err *err)
 {
     sat_buf mtext = {0};
+    sat_page *pages = NULL;
+    uint8_t **pz = NULL;
+    size_t *pzlen = NULL, n_pages = 0;
     sat_meta *metas = NULL;
     sat_mentry *locs = NULL;
     sat_cluster *crec = NULL;
@@ -735,9 +695,38 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         crypto_generichash(head.dict_hash, SAT_HASH_BYTES, w->dict, w->dict_len, NULL, 0);
     }
     progress(w, "manifest", 0, 1);
-    if ((rc = sat_manifest_render(&mtext, &head, crec, w->n_clusters, metas, locs, n, err)) != 0)
-        goto out;
     if ((rc = sat_zstd_create(NULL, 0, MANIFEST_LEVEL, &mz, err)) != 0)
+        goto out;
+    /* Index pages: SAT_PAGE_ENTRIES entries each, compressed alone, placed after the media. */
+    n_pages = (n + SAT_PAGE_ENTRIES - 1) / SAT_PAGE_ENTRIES;
+    pages = calloc(n_pages + 1, sizeof *pages);
+    pz = calloc(n_pages + 1, sizeof *pz);
+    pzlen = calloc(n_pages + 1, sizeof *pzlen);
+    if (pages == NULL || pz == NULL || pzlen == NULL)
+        goto nomem;
+    for (i = 0; i < n_pages; i++) {
+        size_t first = i * SAT_PAGE_ENTRIES;
+        size_t cnt = n - first < SAT_PAGE_ENTRIES ? n - first : SAT_PAGE_ENTRIES;
+        mtext.len = 0;
+        if ((rc = sat_manifest_render_page(&mtext, metas + first, locs + first, cnt, err)) != 0)
+            goto out;
+        if ((rc = sat_zstd_compress(mz, mtext.data, mtext.len, &pz[i], &pzlen[i], err)) != 0)
+            goto out;
+        if (mtext.len > SAT_PAGE_MAX) {
+            rc = sat_err_set(err, SAT_E_LIMIT, "index page %zu too large", i);
+            goto out;
+        }
+        pages[i].offset = place(&pos, pzlen[i]);
+        pages[i].size = pzlen[i];
+        pages[i].usize = mtext.len;
+        pages[i].count = (uint32_t)cnt;
+        pages[i].first_id = metas[first].id;
+        crypto_generichash(pages[i].hash, SAT_HASH_BYTES, pz[i], pzlen[i], NULL, 0);
+        w->st.index_zbytes += pzlen[i];
+    }
+    mtext.len = 0;
+    if ((rc = sat_manifest_render(&mtext, &head, crec, w->n_clusters, pages, n_pages, n, err)) !=
+        0)
         goto out;
     if ((rc = sat_zstd_compress(mz, mtext.data, mtext.len, &mzbuf, &mzlen, err)) != 0)
         goto out;
@@ -830,6 +819,12 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         }
         progress(w, "write", i + 1, w->n_media);
     }
+    for (i = 0; i < n_pages; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_PAGE_FMT, i);
+        if ((rc = tar_member(a, name, pzlen[i], mtime, err)) != 0 ||
+            (rc = tar_data(a, name, pz[i], pzlen[i], err)) != 0)
+            goto out;
+    }
     if ((rc = tar_member(a, SAT_MEMBER_MANIFEST, mzlen, mtime, err)) != 0 ||
         (rc = tar_data(a, SAT_MEMBER_MANIFEST, mzbuf, mzlen, err)) != 0)
         goto out;
@@ -863,6 +858,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     w->st.n_clusters = w->n_clusters;
     w->st.dict_bytes = w->dict_len;
     w->st.manifest_bytes = mtext.len;
+    w->st.n_pages = n_pages;
     w->st.manifest_zbytes = mzlen;
     w->st.bundle_bytes = L.total;
     goto out;
@@ -882,6 +878,11 @@ out:
     sat_zstd_free(mz);
     sat_buf_free(&mtext);
     free(crec);
+    for (i = 0; pz != NULL && i < n_pages; i++)
+        free(pz[i]);
+    free(pz);
+    free(pzlen);
+    free(pages);
     free(metas); /* shallow copies: the strings belong to texts/media */
     free(locs);
     free(L.cluster_off);

@@ -11,7 +11,7 @@
  * Reading (reader): every path goes through sat_bundle_open, which checks the
  * manifest's signature against the trusted keys before parsing anything else.
  *   sat_bundle *b; sat_bundle_open(path, keys, nkeys, &b, &err);
- *   const sat_manifest *m = sat_bundle_manifest(b);
+ *   sat_bundle_find(b, "id", &entry, &err);            // or sat_bundle_entry(b, i, ...)
  *   sat_bundle_read(b, entry, &buf, &len, &err);       // hash-checked content
  *   sat_bundle_verify(b, on_problem, ctx, &nbad, &err); // every hash in the bundle
  *   sat_bundle_close(b);
@@ -33,6 +33,7 @@
 #define SAT_MEMBER_DICT "satchel-dict"
 #define SAT_MEMBER_CLUSTER_FMT "clusters/%06zu.zst"
 #define SAT_MEMBER_MEDIA_PREFIX "media/"
+#define SAT_MEMBER_PAGE_FMT "index/%06zu.zst"
 /* Trusted comment prefix (domain separation for the signed bytes). */
 #define SAT_TC_PREFIX "satchel-bundle v1 "
 /* Largest compressed manifest. */
@@ -73,9 +74,9 @@ int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, 
 int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk, sat_err *err);
 /* Summary numbers after finish. */
 typedef struct sat_writer_stats {
-    uint64_t n_text, n_media, n_clusters;
+    uint64_t n_text, n_media, n_clusters, n_pages;
     uint64_t text_bytes, compressed_bytes, dict_bytes, manifest_bytes, manifest_zbytes,
-        bundle_bytes;
+        index_zbytes, bundle_bytes;
 } sat_writer_stats;
 void sat_writer_get_stats(const sat_writer *w, sat_writer_stats *st);
 void sat_writer_free(sat_writer *w);
@@ -99,6 +100,17 @@ const char *sat_bundle_trusted_comment(const sat_bundle *b);
 /* Size of the bundle file. */
 uint64_t sat_bundle_file_size(const sat_bundle *b);
 
+/* Number of entries. */
+uint64_t sat_bundle_count(const sat_bundle *b);
+
+/* The i-th entry in id order (loads and checks its index page on first use). *e stays
+ * valid until sat_bundle_close. SAT_E_HASH when the index page is damaged. */
+int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *err);
+
+/* The entry with this id: SAT_E_NOTFOUND when the bundle has none, SAT_E_HASH when its
+ * index page is damaged. *e stays valid until sat_bundle_close. */
+int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err *err);
+
 /* Reads one entry's content into a malloc'd buffer (NUL-terminated, not counted in
  * *len) after checking the cluster's stored hash (or the media hash) and the entry's
  * content hash. SAT_E_HASH when damaged, SAT_E_LIMIT for media above SAT_READ_MAX. */
@@ -112,7 +124,7 @@ int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err);
 typedef void (*sat_problem_fn)(void *ctx, const sat_mentry *e, const char *msg);
 
 /* Checks every stored byte against its signed hash: the dictionary, every cluster,
- * every media member. With deep, also decompresses every cluster and checks each
+ * every index page, every media member. With deep, also decompresses every cluster and checks each
  * text entry's content hash. Damaged entries are reported through fn (once each);
  * *n_bad receives their number. Returns 0 when the checks ran (look at *n_bad), or an
  * error when they could not run. */

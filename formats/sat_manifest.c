@@ -12,6 +12,7 @@
 #define E_FIELDS 15 /* "E" + 14 fields */
 #define MIN_E_LINE 40
 #define MIN_C_LINE 72
+#define MIN_P_LINE 76
 
 /* ------------------------------------------------------------------------
  * Rendering
@@ -37,8 +38,8 @@ static int put_opt(sat_buf *out, const char *s)
 }
 
 int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
-                        size_t n_clusters, const sat_meta *metas, const sat_mentry *locs,
-                        size_t n_entries, sat_err *err)
+                        size_t n_clusters, const sat_page *pages, size_t n_pages,
+                        uint64_t n_entries, sat_err *err)
 {
     char hex[2 * SAT_HASH_BYTES + 1];
     size_t i;
@@ -59,7 +60,8 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
     } else {
         rc |= sat_buf_puts(out, "dict\t-\n");
     }
-    rc |= sat_buf_printf(out, "clusters\t%zu\nentries\t%zu\n", n_clusters, n_entries);
+    rc |= sat_buf_printf(out, "clusters\t%zu\npages\t%zu\nentries\t%llu\n", n_clusters, n_pages,
+                         (unsigned long long)n_entries);
     for (i = 0; i < n_clusters && rc == 0; i++) {
         sat_hex(clusters[i].hash, SAT_HASH_BYTES, hex);
         rc |= sat_buf_printf(out, "C\t%llu\t%llu\t%llu\t%s\n",
@@ -67,7 +69,28 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
                              (unsigned long long)clusters[i].size,
                              (unsigned long long)clusters[i].usize, hex);
     }
-    for (i = 0; i < n_entries && rc == 0; i++) {
+    for (i = 0; i < n_pages && rc == 0; i++) {
+        sat_hex(pages[i].hash, SAT_HASH_BYTES, hex);
+        rc |= sat_buf_printf(out, "P\t%llu\t%llu\t%llu\t%u\t%s\t%s\n",
+                             (unsigned long long)pages[i].offset,
+                             (unsigned long long)pages[i].size,
+                             (unsigned long long)pages[i].usize, (unsigned)pages[i].count,
+                             pages[i].first_id, hex);
+    }
+    rc |= sat_buf_puts(out, "end\n");
+    if (rc != 0)
+        return sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
+    return 0;
+}
+
+int sat_manifest_render_page(sat_buf *out, const sat_meta *metas, const sat_mentry *locs,
+                             size_t n, sat_err *err)
+{
+    char hex[2 * SAT_HASH_BYTES + 1];
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < n && rc == 0; i++) {
         const sat_meta *m = &metas[i];
         const sat_mentry *l = &locs[i];
         if (i > 0 && strcmp(metas[i - 1].id, m->id) >= 0)
@@ -91,7 +114,6 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
         rc |= sat_buf_printf(out, "\t%llu\t%llu\t%s\n", (unsigned long long)l->offset,
                              (unsigned long long)l->size, hex);
     }
-    rc |= sat_buf_puts(out, "end\n");
     if (rc != 0)
         return sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
     return 0;
@@ -184,7 +206,7 @@ static int key_line(parser *p, const char *key, sat_span *f, size_t n)
     return 0;
 }
 
-static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *ne)
+static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *np, uint64_t *ne)
 {
     sat_manifest_head *h = &m->head;
     sat_span f[4];
@@ -242,6 +264,11 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *ne)
     if (sat_span_u64(f[1], SAT_CLUSTERS_MAX, nc) != 0)
         return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: cluster count invalid or above %u",
                            p->lineno, SAT_CLUSTERS_MAX);
+    if ((rc = key_line(p, "pages", f, 2)) != 0)
+        return rc;
+    if (sat_span_u64(f[1], SAT_PAGES_MAX, np) != 0)
+        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: page count invalid or above %u",
+                           p->lineno, SAT_PAGES_MAX);
     if ((rc = key_line(p, "entries", f, 2)) != 0)
         return rc;
     if (sat_span_u64(f[1], SAT_ENTRIES_MAX, ne) != 0)
@@ -249,7 +276,7 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *ne)
                            p->lineno, SAT_ENTRIES_MAX);
     /* Counts are claims: each record needs a line of some minimum length, so a
      * small manifest cannot make us allocate for millions of records. */
-    if (*nc > sat_cursor_left(&p->c) / MIN_C_LINE || *ne > sat_cursor_left(&p->c) / MIN_E_LINE)
+    if (*nc > sat_cursor_left(&p->c) / MIN_C_LINE || *np > sat_cursor_left(&p->c) / MIN_P_LINE)
         return sat_err_set(p->err, SAT_E_LIMIT,
                            "manifest line %zu: counts larger than the manifest can hold",
                            p->lineno);
@@ -283,9 +310,51 @@ static int parse_cluster(parser *p, sat_manifest *m, size_t i)
     return 0;
 }
 
-static int parse_entry(parser *p, sat_manifest *m, size_t i)
+static int parse_page_line(parser *p, sat_manifest *m, size_t i)
 {
-    sat_mentry *e = &m->entries[i];
+    sat_page *pg = &m->pages[i];
+    sat_span f[7];
+    uint64_t count;
+    int rc;
+
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if ((rc = split(p, f, 7)) != 0)
+        return rc;
+    if (!sat_span_eq(f[0], "P"))
+        return bad(p, "expected an index page line (P)");
+    if (sat_span_u64(f[1], p->file_size, &pg->offset) != 0 ||
+        sat_span_u64(f[2], p->file_size, &pg->size) != 0 || pg->size == 0 ||
+        pg->offset + pg->size > p->file_size)
+        return bad(p, "index page offset or size outside the bundle");
+    if (sat_span_u64(f[3], SAT_PAGE_MAX, &pg->usize) != 0 || pg->usize == 0)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: index page size invalid or above %llu bytes",
+                           p->lineno, (unsigned long long)SAT_PAGE_MAX);
+    if (sat_span_u64(f[4], SAT_PAGE_ENTRIES_MAX, &count) != 0 || count == 0)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: index page entry count invalid or above %u",
+                           p->lineno, SAT_PAGE_ENTRIES_MAX);
+    pg->count = (uint32_t)count;
+    if (!sat_id_valid(f[5].p, f[5].len))
+        return bad(p, "index page first id is not a valid id");
+    pg->first_id = cstr(p, f[5]);
+    if (sat_span_hex(f[6], pg->hash, SAT_HASH_BYTES) != 0)
+        return bad(p, "index page hash must be 64 lowercase hex digits");
+    if (i > 0) {
+        const sat_page *prev = &m->pages[i - 1];
+        if (strcmp(prev->first_id, pg->first_id) >= 0)
+            return bad(p, "index pages are not in increasing id order");
+        if (pg->offset < prev->offset + prev->size)
+            return bad(p, "index pages overlap or are out of order");
+        pg->first = prev->first + prev->count;
+    }
+    return 0;
+}
+
+static int parse_entry(parser *p, const sat_manifest *m, sat_mentry *entries, size_t i)
+{
+    sat_mentry *e = &entries[i];
     sat_span f[E_FIELDS];
     uint64_t v;
     int rc;
@@ -299,7 +368,7 @@ static int parse_entry(parser *p, sat_manifest *m, size_t i)
     if (!sat_id_valid(f[1].p, f[1].len))
         return bad(p, "entry id is not valid ([A-Za-z0-9._-], at most 80 bytes)");
     e->id = cstr(p, f[1]);
-    if (i > 0 && strcmp(m->entries[i - 1].id, e->id) >= 0)
+    if (i > 0 && strcmp(entries[i - 1].id, e->id) >= 0)
         return bad(p, "entry ids are not in strictly increasing order (duplicate id?)");
     if (sat_kind_parse(f[2].p, f[2].len, &e->kind) != 0)
         return bad(p, "unknown entry kind");
@@ -309,6 +378,8 @@ static int parse_entry(parser *p, sat_manifest *m, size_t i)
         if (!sat_id_valid(f[3].p, f[3].len))
             return bad(p, "parent id is not valid");
         e->parent = cstr(p, f[3]);
+        if (strcmp(e->parent, e->id) == 0)
+            return bad(p, "an entry cannot be its own parent");
     }
     if (sat_span_eq(f[4], "-")) {
         e->date = NULL;
@@ -378,12 +449,22 @@ static int text_clean(const char *text, size_t len, sat_err *err)
     return 0;
 }
 
+static int copy_text(const char *text, size_t len, char **out, sat_err *err)
+{
+    *out = malloc(len + 1);
+    if (*out == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
+    memcpy(*out, text, len);
+    (*out)[len] = '\0';
+    return 0;
+}
+
 int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_manifest **out,
                        sat_err *err)
 {
     sat_manifest *m = NULL;
     parser p;
-    uint64_t nc = 0, ne = 0;
+    uint64_t nc = 0, np = 0, ne = 0, sum = 0;
     size_t i;
     int rc;
 
@@ -395,12 +476,9 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
         return rc;
     m = calloc(1, sizeof *m);
     if (m == NULL)
-        goto nomem;
-    m->text = malloc(len + 1);
-    if (m->text == NULL)
-        goto nomem;
-    memcpy(m->text, text, len);
-    m->text[len] = '\0';
+        return sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
+    if ((rc = copy_text(text, len, &m->text, err)) != 0)
+        goto fail;
     m->text_len = len;
     memset(&p, 0, sizeof p);
     p.c = sat_cursor_make(m->text, len);
@@ -408,43 +486,38 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
     p.file_size = file_size;
     p.err = err;
 
-    if ((rc = parse_head(&p, m, &nc, &ne)) != 0)
+    if ((rc = parse_head(&p, m, &nc, &np, &ne)) != 0)
         goto fail;
     m->n_clusters = (size_t)nc;
-    m->n_entries = (size_t)ne;
+    m->n_pages = (size_t)np;
+    m->n_entries = ne;
     if (nc > 0 && (m->clusters = calloc((size_t)nc, sizeof *m->clusters)) == NULL)
         goto nomem;
-    if (ne > 0 && (m->entries = calloc((size_t)ne, sizeof *m->entries)) == NULL)
+    if (np > 0 && (m->pages = calloc((size_t)np, sizeof *m->pages)) == NULL)
         goto nomem;
     for (i = 0; i < m->n_clusters; i++)
         if ((rc = parse_cluster(&p, m, i)) != 0)
             goto fail;
-    for (i = 0; i < m->n_entries; i++)
-        if ((rc = parse_entry(&p, m, i)) != 0)
+    for (i = 0; i < m->n_pages; i++) {
+        if ((rc = parse_page_line(&p, m, i)) != 0)
             goto fail;
+        sum += m->pages[i].count;
+    }
+    if (sum != ne) {
+        rc = sat_err_set(err, SAT_E_FORMAT,
+                         "manifest: the index pages hold %llu entries, the header says %llu",
+                         (unsigned long long)sum, (unsigned long long)ne);
+        goto fail;
+    }
     if ((rc = next_line(&p)) != 0)
         goto fail;
     if (!sat_span_eq(p.line, "end")) {
-        rc = bad(&p, "expected \"end\" after the last entry (entry count wrong?)");
+        rc = bad(&p, "expected \"end\" after the last index page line (count wrong?)");
         goto fail;
     }
     if (sat_cursor_left(&p.c) != 0) {
         rc = bad(&p, "bytes after \"end\"");
         goto fail;
-    }
-    for (i = 0; i < m->n_entries; i++) {
-        const sat_mentry *e = &m->entries[i];
-        const sat_mentry *par;
-        if (e->parent == NULL)
-            continue;
-        par = sat_manifest_find(m, e->parent);
-        if (par == NULL || par == e || par->parent != NULL) {
-            rc = sat_err_set(err, SAT_E_FORMAT,
-                             "manifest: entry %s names a parent that does not exist or is "
-                             "itself attached",
-                             e->id);
-            goto fail;
-        }
     }
     *out = m;
     return 0;
@@ -456,15 +529,95 @@ fail:
     return rc;
 }
 
-const sat_mentry *sat_manifest_find(const sat_manifest *m, const char *id)
+size_t sat_manifest_page_for(const sat_manifest *m, const char *id)
 {
-    size_t lo = 0, hi = m->n_entries;
+    size_t lo = 0, hi = m->n_pages;
+
+    /* last page with first_id <= id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(m->pages[mid].first_id, id) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? SIZE_MAX : lo - 1;
+}
+
+size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i)
+{
+    size_t lo = 0, hi = m->n_pages;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(m->entries[mid].id, id);
+        if (m->pages[mid].first <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? 0 : lo - 1;
+}
+
+int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len,
+                    uint64_t file_size, sat_mpage **out, sat_err *err)
+{
+    const sat_page *pg = &m->pages[pi];
+    sat_mpage *g = NULL;
+    parser p;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if ((rc = text_clean(text, len, err)) != 0)
+        return sat_err_prefix(err, "index page %zu", pi);
+    g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
+    if ((rc = copy_text(text, len, &g->text, err)) != 0)
+        goto fail;
+    g->entries = calloc(pg->count, sizeof *g->entries);
+    if (g->entries == NULL)
+        goto nomem;
+    g->n = pg->count;
+    memset(&p, 0, sizeof p);
+    p.c = sat_cursor_make(g->text, len);
+    p.base = g->text;
+    p.file_size = file_size;
+    p.err = err;
+    for (i = 0; i < g->n; i++)
+        if ((rc = parse_entry(&p, m, g->entries, i)) != 0) {
+            sat_err_prefix(err, "index page %zu", pi);
+            goto fail;
+        }
+    if (sat_cursor_left(&p.c) != 0) {
+        rc = sat_err_set(err, SAT_E_FORMAT, "index page %zu: more entries than its count %u", pi,
+                         (unsigned)pg->count);
+        goto fail;
+    }
+    if (strcmp(g->entries[0].id, pg->first_id) != 0 ||
+        (pi + 1 < m->n_pages && strcmp(g->entries[g->n - 1].id, m->pages[pi + 1].first_id) >= 0)) {
+        rc = sat_err_set(err, SAT_E_FORMAT,
+                         "index page %zu: its ids do not match the range the root gives it", pi);
+        goto fail;
+    }
+    *out = g;
+    return 0;
+nomem:
+    rc = sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
+fail:
+    sat_mpage_free(g);
+    return rc;
+}
+
+const sat_mentry *sat_mpage_find(const sat_mpage *g, const char *id)
+{
+    size_t lo = 0, hi = g->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(g->entries[mid].id, id);
         if (c == 0)
-            return &m->entries[mid];
+            return &g->entries[mid];
         if (c < 0)
             lo = mid + 1;
         else
@@ -473,12 +626,21 @@ const sat_mentry *sat_manifest_find(const sat_manifest *m, const char *id)
     return NULL;
 }
 
+void sat_mpage_free(sat_mpage *g)
+{
+    if (g == NULL)
+        return;
+    free(g->entries);
+    free(g->text);
+    free(g);
+}
+
 void sat_manifest_free(sat_manifest *m)
 {
     if (m == NULL)
         return;
     free(m->clusters);
-    free(m->entries);
+    free(m->pages);
     free(m->text);
     free(m);
 }

@@ -1,16 +1,19 @@
 /*
  * sat_manifest.h - the bundle manifest: canonical text, one strict form.
  *
- * The manifest lists the bundle header, the dictionary, every cluster and
- * every entry with its location and hashes (formats/SPEC.md, "Manifest").
- * The writer renders it with sat_manifest_render; the reader parses it with
- * sat_manifest_parse, which accepts exactly the canonical form and nothing
- * else (so a given manifest has one byte representation).
+ * The signed root manifest lists the bundle header, the dictionary, every
+ * cluster and every index page; index pages hold the entries (E lines), a few
+ * hundred each, so that finding one entry reads one small page, never the
+ * whole index (formats/SPEC.md, "Manifest"). Both are canonical text: the
+ * parsers accept exactly one byte representation.
  *
  *   sat_manifest *m = NULL;
- *   sat_manifest_parse(text, len, file_size, &m, &err);   // takes a copy
- *   const sat_mentry *e = sat_manifest_find(m, "id");
- *   sat_manifest_free(m);
+ *   sat_manifest_parse(text, len, file_size, &m, &err);       // the root
+ *   size_t pi = sat_manifest_page_for(m, "id");                // which page
+ *   sat_mpage *pg = NULL;
+ *   sat_mpage_parse(m, pi, page_text, page_len, file_size, &pg, &err);
+ *   const sat_mentry *e = sat_mpage_find(pg, "id");
+ *   sat_mpage_free(pg); sat_manifest_free(m);
  */
 #ifndef SAT_MANIFEST_H
 #define SAT_MANIFEST_H
@@ -40,6 +43,12 @@
 #define SAT_BUNDLE_MAX ((uint64_t)1 << 40)
 /* Longest manifest line. */
 #define SAT_LINE_MAX 8192
+/* Entries per index page written by the packer, and the most a reader accepts. */
+#define SAT_PAGE_ENTRIES 1024
+#define SAT_PAGE_ENTRIES_MAX 4096
+/* Largest decompressed index page. */
+#define SAT_PAGE_MAX ((uint64_t)8 << 20)
+#define SAT_PAGES_MAX 100000u
 /* Unit value of a media entry (stored as its own tar member). */
 #define SAT_UNIT_MEDIA UINT32_MAX
 
@@ -80,31 +89,69 @@ typedef struct sat_manifest_head {
     uint8_t dict_hash[SAT_HASH_BYTES];
 } sat_manifest_head;
 
+/* One index page as the root lists it. */
+typedef struct sat_page {
+    uint64_t offset; /* absolute offset of the compressed page */
+    uint64_t size;   /* compressed size */
+    uint64_t usize;  /* decompressed size */
+    uint64_t first;  /* index of its first entry in the whole bundle (derived) */
+    uint32_t count;  /* entries in it */
+    const char *first_id; /* id of its first entry (points into the root text) */
+    uint8_t hash[SAT_HASH_BYTES]; /* BLAKE2b-256 of the stored bytes */
+} sat_page;
+
+/* The root manifest. */
 typedef struct sat_manifest {
     int version;
     sat_manifest_head head;
     sat_cluster *clusters;
     size_t n_clusters;
-    sat_mentry *entries; /* sorted by id, strictly increasing */
-    size_t n_entries;
+    sat_page *pages; /* ordered by first_id, strictly increasing */
+    size_t n_pages;
+    uint64_t n_entries; /* sum of the pages' counts */
     char *text; /* owned copy of the text, fields split in place */
     size_t text_len;
 } sat_manifest;
 
-/* Appends the canonical manifest text to out. Entries must already be sorted by id
- * (strictly) and valid; the caller fills every location. Returns 0 or an error. */
-int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
-                        size_t n_clusters, const sat_meta *metas, const sat_mentry *locs,
-                        size_t n_entries, sat_err *err);
+/* A parsed index page. */
+typedef struct sat_mpage {
+    sat_mentry *entries; /* sorted by id, strictly increasing */
+    size_t n;
+    char *text;
+} sat_mpage;
 
-/* Parses a manifest strictly. file_size bounds every offset. On success *out owns a
+/* Appends the canonical root manifest text to out. Returns 0 or SAT_E_NOMEM. */
+int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
+                        size_t n_clusters, const sat_page *pages, size_t n_pages,
+                        uint64_t n_entries, sat_err *err);
+
+/* Appends the canonical E lines of entries metas[0..n) / locs[0..n) (sorted by id,
+ * strictly, each valid) to out. Returns 0 or an error naming the entry. */
+int sat_manifest_render_page(sat_buf *out, const sat_meta *metas, const sat_mentry *locs,
+                             size_t n, sat_err *err);
+
+/* Parses a root manifest strictly. file_size bounds every offset. On success *out owns a
  * copy of the text. Errors are SAT_E_FORMAT or SAT_E_LIMIT with the line number. */
 int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_manifest **out,
                        sat_err *err);
 
-/* Looks an entry up by id (binary search). NULL when absent. */
-const sat_mentry *sat_manifest_find(const sat_manifest *m, const char *id);
+/* The page that holds `id` if the bundle has it (the last page whose first id is <= id),
+ * or SIZE_MAX when id sorts before every page. */
+size_t sat_manifest_page_for(const sat_manifest *m, const char *id);
 
+/* The page holding the entry with bundle-wide index i (i < n_entries). */
+size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i);
+
+/* Parses index page `pi` of m strictly: exactly count entries, the first id equal to the
+ * root's, ids increasing and below the next page's first id, every location inside its
+ * cluster or the file. Takes a copy of the text. */
+int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len,
+                    uint64_t file_size, sat_mpage **out, sat_err *err);
+
+/* Looks an entry up by id (binary search). NULL when absent. */
+const sat_mentry *sat_mpage_find(const sat_mpage *pg, const char *id);
+
+void sat_mpage_free(sat_mpage *pg);
 void sat_manifest_free(sat_manifest *m);
 
 /* Lowercase hex of n bytes into out (2n+1 bytes). */

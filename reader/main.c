@@ -256,14 +256,14 @@ static int cmd_verify(const char *path, ropts *o)
     }
     if (o->json) {
         printf("%s], \"entries\": %zu, \"damaged_count\": %zu, \"ok\": %s}\n", v.first ? "" : "\n  ",
-               sat_bundle_manifest(b)->n_entries, nbad, nbad ? "false" : "true");
+               (size_t)sat_bundle_count(b), nbad, nbad ? "false" : "true");
     } else if (nbad == 0) {
-        printf("All %zu entries intact (%s).\n", sat_bundle_manifest(b)->n_entries,
+        printf("All %zu entries intact (%s).\n", (size_t)sat_bundle_count(b),
                o->deep ? "stored bytes and decompressed content checked"
                        : "every stored byte checked");
     } else {
         printf("%zu of %zu entries DAMAGED; the others are intact and readable.\n", nbad,
-               sat_bundle_manifest(b)->n_entries);
+               (size_t)sat_bundle_count(b));
     }
     sat_bundle_close(b);
     return nbad ? EXIT_DAMAGED : 0;
@@ -278,7 +278,7 @@ static int cmd_info(const char *path, ropts *o)
     sat_bundle *b = NULL;
     const sat_manifest *m;
     char fp[SAT_FINGERPRINT_LEN + 1], keyid[17], id[2 * SAT_BUNDLE_ID_BYTES + 1];
-    size_t counts[SAT_KIND_COUNT] = {0}, i;
+    size_t counts[SAT_KIND_COUNT] = {0}, i, damaged_index = 0;
     long long created = 0, age;
     int rc;
 
@@ -287,8 +287,13 @@ static int cmd_info(const char *path, ropts *o)
     m = sat_bundle_manifest(b);
     signer_line(b, fp, keyid);
     sat_hex(m->head.bundle_id, SAT_BUNDLE_ID_BYTES, id);
-    for (i = 0; i < m->n_entries; i++)
-        counts[m->entries[i].kind]++;
+    for (i = 0; i < sat_bundle_count(b); i++) {
+        const sat_mentry *e;
+        if (sat_bundle_entry(b, i, &e, NULL) == 0)
+            counts[e->kind]++;
+        else
+            damaged_index++;
+    }
     sat_time_parse(m->head.created, &created);
     age = ((long long)time(NULL) - created) / 86400;
     if (o->json) {
@@ -302,7 +307,7 @@ static int cmd_info(const char *path, ropts *o)
                "\"fingerprint\": \"%s\", \"entries\": %zu, \"articles\": %zu, \"transcripts\": "
                "%zu, \"images\": %zu, \"audio\": %zu, \"clusters\": %zu, \"dictionary\": %s, "
                "\"size\": %llu}\n",
-               m->head.created, age, (unsigned long long)m->head.seq, keyid, fp, m->n_entries,
+               m->head.created, age, (unsigned long long)m->head.seq, keyid, fp, (size_t)m->n_entries,
                counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT], counts[SAT_KIND_IMAGE],
                counts[SAT_KIND_AUDIO], m->n_clusters, m->head.has_dict ? "true" : "false",
                (unsigned long long)sat_bundle_file_size(b));
@@ -315,14 +320,18 @@ static int cmd_info(const char *path, ropts *o)
                "Signed by:   key %s\nFingerprint: %s\nEntries:     %zu (%zu articles, %zu "
                "transcripts, %zu images, %zu audio)\nStorage:     %zu clusters%s, %llu bytes, "
                "format %d\n",
-               m->head.created, age, (unsigned long long)m->head.seq, id, keyid, fp, m->n_entries,
+               m->head.created, age, (unsigned long long)m->head.seq, id, keyid, fp,
+               (size_t)m->n_entries,
                counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT], counts[SAT_KIND_IMAGE],
                counts[SAT_KIND_AUDIO], m->n_clusters,
                m->head.has_dict ? " with a trained dictionary" : "",
                (unsigned long long)sat_bundle_file_size(b), m->version);
     }
+    if (damaged_index > 0)
+        fprintf(stderr, "%s: %zu entries are in damaged index pages (run verify)\n", prog,
+                damaged_index);
     sat_bundle_close(b);
-    return 0;
+    return damaged_index ? EXIT_DAMAGED : 0;
 }
 
 static int matches(const sat_mentry *e, const ropts *o)
@@ -341,9 +350,10 @@ static int matches(const sat_mentry *e, const ropts *o)
 static int cmd_list(const char *path, ropts *o)
 {
     sat_bundle *b = NULL;
-    const sat_manifest *m;
-    size_t i, shown = 0, idw = 2;
-    int rc, first = 1;
+    size_t shown = 0, idw = 2, damaged = 0;
+    uint64_t i, n;
+    int rc, first = 1, last_code = 0;
+    char last_msg[SAT_ERR_MSG_MAX] = "";
     sat_buf line = {0};
 
     if (o->kind != NULL) {
@@ -353,18 +363,33 @@ static int cmd_list(const char *path, ropts *o)
     }
     if ((rc = open_bundle(path, o, &b)) != 0)
         return rc;
-    m = sat_bundle_manifest(b);
     /* piped output (scripts, grep) keeps whole titles unless --width says otherwise */
     if (!isatty(1) && !o->width_given)
         o->width = RT_WIDTH_MAX;
+    n = sat_bundle_count(b);
     /* ids are never cut: they are what `show` and `extract` take */
-    for (i = 0; i < m->n_entries; i++)
-        if (matches(&m->entries[i], o) && strlen(m->entries[i].id) > idw)
-            idw = strlen(m->entries[i].id);
+    for (i = 0; i < n; i++) {
+        const sat_mentry *e;
+        if (sat_bundle_entry(b, i, &e, NULL) == 0 && matches(e, o) && strlen(e->id) > idw)
+            idw = strlen(e->id);
+    }
     if (o->json)
         printf("[");
-    for (i = 0; i < m->n_entries; i++) {
-        const sat_mentry *e = &m->entries[i];
+    for (i = 0; i < n; i++) {
+        const sat_mentry *e;
+        sat_err err = {0};
+        if (sat_bundle_entry(b, i, &e, &err) != 0) {
+            /* a damaged index page: say so once per page, keep listing the rest */
+            if (err.code != last_code || strcmp(err.msg, last_msg) != 0) {
+                fprintf(stderr, "%s: DAMAGED: ", prog);
+                put_safe(stderr, err.msg);
+                fputc('\n', stderr);
+                snprintf(last_msg, sizeof last_msg, "%s", err.msg);
+                last_code = err.code;
+            }
+            damaged++;
+            continue;
+        }
         if (!matches(e, o))
             continue;
         shown++;
@@ -393,10 +418,10 @@ static int cmd_list(const char *path, ropts *o)
     if (o->json)
         printf("%s]\n", first ? "" : "\n");
     else if (isatty(1))
-        printf("%zu of %zu entries\n", shown, m->n_entries);
+        printf("%zu of %llu entries\n", shown, (unsigned long long)n);
     sat_buf_free(&line);
     sat_bundle_close(b);
-    return 0;
+    return damaged ? EXIT_DAMAGED : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -410,16 +435,15 @@ static int cmd_show(const char *path, const char *id, ropts *o)
     sat_err err = {0};
     sat_buf out = {0};
     char *body = NULL;
-    size_t len = 0, i;
+    size_t len = 0;
     int rc;
 
     if ((rc = open_bundle(path, o, &b)) != 0)
         return rc;
-    e = sat_manifest_find(sat_bundle_manifest(b), id);
-    if (e == NULL) {
-        fprintf(stderr, "%s: no entry \"", prog);
-        put_safe(stderr, id);
-        fprintf(stderr, "\" in this bundle (see '%s list')\n", prog);
+    if ((rc = sat_bundle_find(b, id, &e, &err)) != 0) {
+        fprintf(stderr, "%s: ", prog);
+        put_safe(stderr, err.msg);
+        fprintf(stderr, rc == SAT_E_NOTFOUND ? " (see '%s list')\n" : "\n", prog);
         sat_bundle_close(b);
         return EXIT_DAMAGED;
     }
@@ -440,13 +464,6 @@ static int cmd_show(const char *path, const char *id, ropts *o)
         rt_entry_header(&out, e, (size_t)o->width);
         sat_buf_puts(&out, "\n");
         rt_body(&out, body, len, rt_width_clamp((size_t)o->width), NULL);
-        /* Attachments of this entry. */
-        for (i = 0; i < sat_bundle_manifest(b)->n_entries; i++) {
-            const sat_mentry *a = &sat_bundle_manifest(b)->entries[i];
-            if (a->parent != NULL && strcmp(a->parent, e->id) == 0)
-                sat_buf_printf(&out, "\nAttachment: %s\n  %s, %llu bytes", a->id,
-                               sat_kind_name(a->kind), (unsigned long long)a->size);
-        }
     }
     if (out.len > 0)
         fwrite(out.data, 1, out.len, stdout);
@@ -516,23 +533,24 @@ static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force,
 static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
 {
     sat_bundle *b = NULL;
-    const sat_manifest *m;
     int dirfd = -1, rc, bad = 0, io_fail = 0, i;
-    size_t k;
+    uint64_t k;
 
     if (o->to == NULL)
         return die_usage("extract needs --to DIR");
     if ((rc = open_bundle(path, o, &b)) != 0)
         return rc;
-    m = sat_bundle_manifest(b);
-    for (i = 0; i < nids; i++)
-        if (sat_manifest_find(m, ids[i]) == NULL) {
-            fprintf(stderr, "%s: no entry \"", prog);
-            put_safe(stderr, ids[i]);
-            fprintf(stderr, "\" in this bundle\n");
+    for (i = 0; i < nids; i++) {
+        const sat_mentry *e;
+        sat_err err = {0};
+        if (sat_bundle_find(b, ids[i], &e, &err) != 0) {
+            fprintf(stderr, "%s: ", prog);
+            put_safe(stderr, err.msg);
+            fputc('\n', stderr);
             sat_bundle_close(b);
             return EXIT_DAMAGED;
         }
+    }
     if (mkdir(o->to, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->to, strerror(errno));
         sat_bundle_close(b);
@@ -545,13 +563,26 @@ static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
         return EXIT_IO;
     }
     if (nids == 0) {
-        for (k = 0; k < m->n_entries; k++)
-            if (extract_one(b, dirfd, &m->entries[k], o->force, &io_fail) != 0)
+        for (k = 0; k < sat_bundle_count(b); k++) {
+            const sat_mentry *e;
+            sat_err err = {0};
+            if (sat_bundle_entry(b, k, &e, &err) != 0) {
+                fprintf(stderr, "%s: DAMAGED: ", prog);
+                put_safe(stderr, err.msg);
+                fputc('\n', stderr);
                 bad++;
+                continue;
+            }
+            if (extract_one(b, dirfd, e, o->force, &io_fail) != 0)
+                bad++;
+        }
     } else {
-        for (i = 0; i < nids; i++)
-            if (extract_one(b, dirfd, sat_manifest_find(m, ids[i]), o->force, &io_fail) != 0)
+        for (i = 0; i < nids; i++) {
+            const sat_mentry *e;
+            sat_bundle_find(b, ids[i], &e, NULL);
+            if (extract_one(b, dirfd, e, o->force, &io_fail) != 0)
                 bad++;
+        }
     }
     fsync(dirfd);
     close(dirfd);

@@ -159,15 +159,16 @@ static void test_round_trip(void **state)
     assert_true(m->n_clusters >= 6); /* 40 x 3 KB in 16 KB clusters */
     assert_string_equal(m->head.title, "Test bundle 시험");
     assert_int_equal(m->head.seq, 7);
-    e = sat_manifest_find(m, "a0017");
-    assert_non_null(e);
+    assert_int_equal(sat_bundle_find(b, "a0017", &e, &err), 0);
+    assert_int_equal(sat_bundle_find(b, "a0017x", &e, &err), SAT_E_NOTFOUND);
+    assert_int_equal(sat_bundle_find(b, "0", &e, &err), SAT_E_NOTFOUND);
+    assert_int_equal(sat_bundle_find(b, "a0017", &e, &err), 0);
     assert_int_equal(sat_bundle_read(b, e, &body, &len, &err), 0);
     make_text(expect, 3000, 18);
     assert_int_equal(len, strlen(expect));
     assert_memory_equal(body, expect, len);
     free(body);
-    e = sat_manifest_find(m, "img.png");
-    assert_non_null(e);
+    assert_int_equal(sat_bundle_find(b, "img.png", &e, &err), 0);
     assert_string_equal(e->parent, "a0000");
     assert_int_equal(sat_bundle_read(b, e, &body, &len, &err), 0);
     assert_memory_equal(body, "\x89PNG", 4);
@@ -288,8 +289,10 @@ static void test_cluster_damage_is_local(void **state)
     m = sat_bundle_manifest(b);
     assert_int_equal(sat_bundle_verify(b, 0, NULL, NULL, &nbad, NULL, NULL, &err), 0);
     for (i = 0; i < m->n_entries; i++) {
-        const sat_mentry *e = &m->entries[i];
-        int rc = sat_bundle_read(b, e, &body, &blen, &err);
+        const sat_mentry *e;
+        int rc;
+        assert_int_equal(sat_bundle_entry(b, i, &e, &err), 0);
+        rc = sat_bundle_read(b, e, &body, &blen, &err);
         if (e->unit == 2) {
             assert_int_equal(rc, SAT_E_HASH);
             bad_count++;
@@ -300,6 +303,52 @@ static void test_cluster_damage_is_local(void **state)
     }
     assert_true(bad_count > 0);
     assert_int_equal(nbad, bad_count);
+    sat_bundle_close(b);
+}
+
+/* More entries than one index page holds: every entry is found through its page,
+ * in order, and damage to one page loses exactly that page's entries. */
+static void test_index_pages(void **state)
+{
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    const sat_manifest *m;
+    const sat_mentry *e, *prev = NULL;
+    size_t i, n = 2 * SAT_PAGE_ENTRIES + 10, nbad = 0;
+    char id[32], *orig;
+    size_t len;
+    uint64_t off;
+    (void)state;
+
+    build(path_in("p.satchel"), n, 200, 65536, "2026-11-02T00:00:00Z", sk);
+    assert_int_equal(sat_bundle_open(path_in("p.satchel"), &pk, 1, &b, &err), 0);
+    m = sat_bundle_manifest(b);
+    assert_int_equal(m->n_pages, 3);
+    assert_int_equal(sat_bundle_count(b), n + 1);
+    for (i = 0; i < n; i++) {
+        snprintf(id, sizeof id, "a%04zu", i);
+        assert_int_equal(sat_bundle_find(b, id, &e, &err), 0);
+        assert_string_equal(e->id, id);
+    }
+    for (i = 0; i <= n; i++) {
+        assert_int_equal(sat_bundle_entry(b, i, &e, &err), 0);
+        if (prev != NULL)
+            assert_true(strcmp(prev->id, e->id) < 0);
+        prev = e;
+    }
+    off = m->pages[1].offset + 3;
+    sat_bundle_close(b);
+    slurp(path_in("p.satchel"), &orig, &len);
+    orig[off] ^= 0x20;
+    spill(path_in("p.satchel"), orig, len);
+    free(orig);
+    assert_int_equal(sat_bundle_open(path_in("p.satchel"), &pk, 1, &b, &err), 0);
+    m = sat_bundle_manifest(b);
+    snprintf(id, sizeof id, "a%04zu", (size_t)SAT_PAGE_ENTRIES + 5);
+    assert_int_equal(sat_bundle_find(b, id, &e, &err), SAT_E_HASH);
+    assert_int_equal(sat_bundle_find(b, "a0005", &e, &err), 0);
+    assert_int_equal(sat_bundle_verify(b, 0, NULL, NULL, &nbad, NULL, NULL, &err), 0);
+    assert_int_equal(nbad, m->pages[1].count);
     sat_bundle_close(b);
 }
 
@@ -355,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_untrusted_key),
         cmocka_unit_test(test_flip_manifest_and_signature),
         cmocka_unit_test(test_cluster_damage_is_local),
+        cmocka_unit_test(test_index_pages),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_no_half_written_bundle),
     };

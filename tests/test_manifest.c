@@ -12,19 +12,22 @@
 
 #define FILE_SIZE 1000000
 
+/* A root with 2 clusters and 1 index page, and the page's text. */
+static char *good_page(size_t *len);
+
 static char *good(size_t *len)
 {
     sat_manifest_head h;
     sat_cluster c[2];
-    sat_meta m[3];
-    sat_mentry l[3];
+    sat_page pg;
     sat_buf b = {0};
     sat_err err = {0};
+    size_t plen;
+    char *page = good_page(&plen);
 
     memset(&h, 0, sizeof h);
     memset(c, 0, sizeof c);
-    memset(m, 0, sizeof m);
-    memset(l, 0, sizeof l);
+    memset(&pg, 0, sizeof pg);
     memset(h.bundle_id, 0xab, sizeof h.bundle_id);
     h.title = "주간 뉴스 48";
     h.publisher = NULL;
@@ -36,6 +39,27 @@ static char *good(size_t *len)
     c[1].offset = 3072;
     c[1].size = 900;
     c[1].usize = 4000;
+    pg.offset = 6144;
+    pg.size = 200;
+    pg.usize = plen;
+    pg.count = 3;
+    pg.first_id = "a-first";
+    memset(pg.hash, 0x11, sizeof pg.hash);
+    assert_int_equal(sat_manifest_render(&b, &h, c, 2, &pg, 1, 3, &err), 0);
+    free(page);
+    *len = b.len;
+    return b.data;
+}
+
+static char *good_page(size_t *len)
+{
+    sat_meta m[3];
+    sat_mentry l[3];
+    sat_buf b = {0};
+    sat_err err = {0};
+
+    memset(m, 0, sizeof m);
+    memset(l, 0, sizeof l);
     m[0].id = "a-first";
     m[0].kind = SAT_KIND_ARTICLE;
     m[0].title = "평양에서 온 소식";
@@ -58,7 +82,7 @@ static char *good(size_t *len)
     l[2].unit = 1;
     l[2].offset = 10;
     l[2].size = 3990;
-    assert_int_equal(sat_manifest_render(&b, &h, c, 2, m, l, 3, &err), 0);
+    assert_int_equal(sat_manifest_render_page(&b, m, l, 3, &err), 0);
     *len = b.len;
     return b.data;
 }
@@ -69,54 +93,87 @@ static int parse(const char *t, size_t n, sat_manifest **m)
     return sat_manifest_parse(t, n, FILE_SIZE, m, &err);
 }
 
+static int parse_page(const char *t, size_t n, sat_mpage **pg)
+{
+    size_t rn;
+    char *r = good(&rn);
+    sat_manifest *m = NULL;
+    sat_err err = {0};
+    int rc;
+
+    assert_int_equal(parse(r, rn, &m), 0);
+    rc = sat_mpage_parse(m, 0, t, n, FILE_SIZE, pg, &err);
+    sat_manifest_free(m);
+    free(r);
+    return rc;
+}
+
 static void test_round_trip(void **state)
 {
-    size_t n;
-    char *t = good(&n);
+    size_t n, pn;
+    char *t = good(&n), *pt = good_page(&pn);
     sat_manifest *m = NULL;
+    sat_mpage *pg = NULL;
     const sat_mentry *e;
+    sat_err err = {0};
     (void)state;
 
     assert_int_equal(parse(t, n, &m), 0);
     assert_int_equal(m->n_entries, 3);
     assert_int_equal(m->n_clusters, 2);
+    assert_int_equal(m->n_pages, 1);
+    assert_string_equal(m->pages[0].first_id, "a-first");
     assert_string_equal(m->head.title, "주간 뉴스 48");
     assert_null(m->head.publisher);
     assert_int_equal(m->head.seq, 48);
-    e = sat_manifest_find(m, "b-img.png");
+    assert_int_equal(sat_manifest_page_for(m, "b"), 0);
+    assert_int_equal(sat_manifest_page_for(m, "A"), SIZE_MAX);
+    assert_int_equal(sat_mpage_parse(m, 0, pt, pn, FILE_SIZE, &pg, &err), 0);
+    e = sat_mpage_find(pg, "b-img.png");
     assert_non_null(e);
     assert_int_equal(e->unit, SAT_UNIT_MEDIA);
     assert_string_equal(e->parent, "a-first");
-    e = sat_manifest_find(m, "c-radio");
+    e = sat_mpage_find(pg, "c-radio");
     assert_int_equal(e->unit, 1);
     assert_int_equal(e->offset, 10);
-    assert_null(sat_manifest_find(m, "nope"));
-    assert_string_equal(sat_manifest_find(m, "a-first")->tags, "a,b");
+    assert_null(sat_mpage_find(pg, "nope"));
+    assert_string_equal(sat_mpage_find(pg, "a-first")->tags, "a,b");
+    sat_mpage_free(pg);
     sat_manifest_free(m);
     free(t);
+    free(pt);
 }
 
-/* Replaces the first occurrence of `from` by `to` and expects parsing to fail. */
-static void expect_reject(const char *from, const char *to)
+/* Replaces the first occurrence of `from` by `to` in the root (page = 0) or the
+ * page (page = 1) and expects parsing to fail. */
+static void expect_reject_in(int page, const char *from, const char *to)
 {
     size_t n;
-    char *t = good(&n);
+    char *t = page ? good_page(&n) : good(&n);
     char *p = strstr(t, from);
     char *u;
     sat_manifest *m = NULL;
+    sat_mpage *pg = NULL;
     size_t fl = strlen(from), tl = strlen(to);
+    int rc;
 
-    assert_non_null(p);
+    if (p == NULL)
+        fail_msg("\"%s\" not found in the %s", from, page ? "page" : "root");
     u = malloc(n - fl + tl + 1);
     memcpy(u, t, (size_t)(p - t));
     memcpy(u + (p - t), to, tl);
     memcpy(u + (p - t) + tl, p + fl, n - (size_t)(p - t) - fl);
-    if (parse(u, n - fl + tl, &m) == 0)
-        fail_msg("accepted a manifest with \"%s\" replaced by \"%s\"", from, to);
+    rc = page ? parse_page(u, n - fl + tl, &pg) : parse(u, n - fl + tl, &m);
+    if (rc == 0)
+        fail_msg("accepted a %s with \"%s\" replaced by \"%s\"", page ? "page" : "root", from, to);
     assert_null(m);
+    assert_null(pg);
     free(u);
     free(t);
 }
+
+#define expect_reject(f, t) expect_reject_in(0, f, t)
+#define expect_reject_page(f, t) expect_reject_in(1, f, t)
 
 static void test_rejects(void **state)
 {
@@ -127,33 +184,43 @@ static void test_rejects(void **state)
     expect_reject("seq\t48", "seq\t-48");
     expect_reject("abababab", "ABABABAB");                       /* uppercase hex */
     expect_reject("bundle\t", "bundle\t\t");                     /* extra field */
-    expect_reject("entries\t3", "entries\t4");                   /* count wrong */
-    expect_reject("entries\t3", "entries\t2");
-    expect_reject("entries\t3", "entries\t1999999");             /* huge claimed count */
-    expect_reject("clusters\t2", "clusters\t999999");
-    expect_reject("E\tb-img.png", "E\ta-first");                 /* duplicate id */
-    expect_reject("E\tb-img.png", "E\t../etc");                  /* bad id */
-    expect_reject("\tarticle\t", "\tnovel\t");                   /* unknown kind */
-    expect_reject("2026-11-01", "2026-02-30");                   /* bad date */
-    expect_reject("평양에서", "\x1b[31m평양");                     /* control char in title */
-    expect_reject("평양에서", "\xff\xfe");                         /* invalid UTF-8 */
-    expect_reject("Radio", "-");                                 /* missing title */
-    expect_reject("\t1\t10\t3990\t", "\t1\t10\t3991\t");          /* range beyond cluster */
-    expect_reject("\t1\t10\t3990\t", "\t2\t10\t3990\t");          /* no such cluster */
-    expect_reject("\tm\t5120\t300\t", "\tm\t999999\t300\t");     /* media beyond file */
-    expect_reject("\timage\ta-first\t", "\timage\tnobody\t");   /* parent missing */
+    expect_reject("entries\t3", "entries\t4");                   /* count differs from pages */
+    expect_reject("entries\t3", "entries\t1999999");
+    expect_reject("clusters\t2", "clusters\t999999");            /* huge claimed count */
+    expect_reject("pages\t1", "pages\t99999");
+    expect_reject("pages\t1", "pages\t0");
     expect_reject("C\t3072", "C\t1600");                         /* clusters overlap */
+    expect_reject("P\t6144", "P\t999999");                       /* page beyond the file */
+    expect_reject("\ta-first\t", "\t../x\t");                    /* bad first id */
+    expect_reject("주간", "\x1b[31m");                            /* control char in title */
+    expect_reject("주간", "\xc2\x9b");                            /* C1 control */
+    expect_reject("주간", "\xff\xfe");                            /* invalid UTF-8 */
     expect_reject("end\n", "end\nX");                            /* trailing bytes */
     expect_reject("end\n", "end");                               /* no final LF */
     expect_reject("end\n", "fin\n");
-    expect_reject("\ta,b\t", "\t\t");                            /* empty field */
+    expect_reject("\t3\ta-first", "\t4\ta-first");               /* page count mismatch */
+
+    expect_reject_page("E\tb-img.png", "E\ta-first");            /* duplicate id */
+    expect_reject_page("E\tb-img.png", "E\t../etc");             /* bad id */
+    expect_reject_page("E\ta-first", "E\ta-zero");               /* first id differs */
+    expect_reject_page("\tarticle\t", "\tnovel\t");              /* unknown kind */
+    expect_reject_page("2026-11-01", "2026-02-30");              /* bad date */
+    expect_reject_page("평양에서", "\x1b]0;x\x07");                /* escape in title */
+    expect_reject_page("Radio", "-");                            /* missing title */
+    expect_reject_page("\t1\t10\t3990\t", "\t1\t10\t3991\t");     /* range beyond cluster */
+    expect_reject_page("\t1\t10\t3990\t", "\t2\t10\t3990\t");     /* no such cluster */
+    expect_reject_page("\tm\t5120\t300\t", "\tm\t999999\t300\t"); /* media beyond file */
+    expect_reject_page("\tarticle\t-", "\tarticle\ta-first");    /* its own parent */
+    expect_reject_page("\ttranscript\t", "\timage\t");           /* media kind in a cluster */
+    expect_reject_page("\ta,b\t", "\t\t");                       /* empty field */
+    expect_reject_page("E\tc-radio", "X\tc-radio");
 }
 
 static void test_long_line(void **state)
 {
     size_t n;
     char *t = good(&n);
-    char *u, *p = strstr(t, "Radio");
+    char *u, *p = strstr(t, "48");
     sat_manifest *m = NULL;
     size_t pad = SAT_LINE_MAX + 10, off = (size_t)(p - t);
     sat_err err = {0};
@@ -173,11 +240,18 @@ static void test_every_truncation(void **state)
     size_t n, i;
     char *t = good(&n);
     sat_manifest *m = NULL;
+    sat_mpage *pg = NULL;
     (void)state;
 
     for (i = 0; i < n; i++) {
         assert_int_not_equal(parse(t, i, &m), 0);
         assert_null(m);
+    }
+    free(t);
+    t = good_page(&n);
+    for (i = 0; i < n; i++) {
+        assert_int_not_equal(parse_page(t, i, &pg), 0);
+        assert_null(pg);
     }
     free(t);
 }
