@@ -1,0 +1,107 @@
+#!/bin/sh
+# make bench: Satchel against the tools a user would otherwise use, side by side, in one run.
+#   BENCH_N=20000   articles in the synthetic corpus (bench/gencorpus.c)
+#   BENCH_CLUSTERS="131072 262144 1048576 2097152 4194304"  cluster sizes for the trade-off table
+#                   (empty to skip)
+# Writes into bench/out/ (kept between runs; the corpus is reused for the same N).
+set -eu
+BIN=${1:?usage: run.sh BIN_DIR}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${BENCH_N:-20000}
+CLUSTERS=${BENCH_CLUSTERS-"131072 1048576 4194304"}
+OUT="$ROOT/bench/out"
+PACK="$BIN/satchel-pack"
+READ="$BIN/satchel-read"
+mkdir -p "$OUT"
+cd "$OUT"
+
+cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o gencorpus "$ROOT/bench/gencorpus.c"
+cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o timeit "$ROOT/bench/timeit.c"
+
+if [ ! -f "corpus-$N.done" ]; then
+    rm -rf corpus corpus-*.done
+    ./gencorpus corpus "$N" 1 >/dev/null
+    touch "corpus-$N.done"
+fi
+rm -f bench.key bench.pub m.key m.pub
+"$PACK" keygen --no-passphrase -p bench.pub -s bench.key >/dev/null
+minisign -G -W -p m.pub -s m.key >/dev/null
+
+# run "label" cmd... : wall seconds and peak RSS (KB) of one run, into $secs and $rss
+run() {
+    /usr/bin/time -f "%e %M" -o time.out "$@" >/dev/null
+    secs=$(cut -d' ' -f1 time.out)
+    rss=$(cut -d' ' -f2 time.out)
+}
+size() { stat -c %s "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+raw=$(du -sb corpus | cut -f1)
+echo "corpus: $N articles, $raw bytes of Markdown (bench/gencorpus.c, seed 1)"
+echo
+
+# ---- pack
+run "$PACK" build corpus -o bench.satchel -s bench.key --date 2026-11-20 --quiet
+pack_s=$secs pack_rss=$rss bundle=$(size bench.satchel)
+run sh -c 'tar -cf - corpus | zstd -19 -T2 -q -c > corpus.tar.zst && minisign -S -s m.key -m corpus.tar.zst -x corpus.tar.zst.minisig'
+tz_s=$secs tz_rss=$rss tz=$(size corpus.tar.zst)
+
+# ---- the bundle's own normalised content, solid
+rm -rf content && mkdir content
+"$READ" extract bench.satchel --to content/bodies -p bench.pub >/dev/null
+"$READ" list bench.satchel --json -p bench.pub > content/metadata.json
+tar -cf - content/bodies | zstd -19 -T2 -q -c > bodies.tar.zst
+tar -cf - content | zstd -19 -T2 -q -c > content.tar.zst
+solid_bodies=$(size bodies.tar.zst)
+solid=$(size content.tar.zst)
+
+# ---- verify
+set -- $(./timeit 5 "$READ" verify bench.satchel -p bench.pub)
+best_v=$(awk -v m="$1" 'BEGIN { print m / 1000 }') v_rss=$4
+set -- $(./timeit 5 b2sum bench.satchel)
+best_b=$(awk -v m="$1" 'BEGIN { print m / 1000 }') b_rss=$4
+run "$READ" verify --deep bench.satchel -p bench.pub
+deep_s=$secs deep_rss=$rss
+
+# ---- show one random article
+step=$((N / 50)); [ "$step" -ge 1 ] || step=1
+"$READ" list bench.satchel -p bench.pub | cut -d' ' -f1 | awk -v s="$step" 'NR % s == 0' | head -n 50 > ids.txt
+show=$(./timeit 50 "$READ" show bench.satchel {} -p bench.pub < ids.txt)
+# the same articles out of the tar.zst (path from the id: DIR-FILE -> corpus/DIR/FILE.md)
+awk '{ d = substr($0, 1, 3); f = substr($0, 5); print "corpus/" d "/" f ".md" }' ids.txt > paths.txt
+tzshow=$(./timeit 10 sh -c 'zstd -dcq corpus.tar.zst | tar -xOf - "$0"' {} < paths.txt)
+
+# ---- report
+printf '\n%-44s %14s %14s %10s\n' "measure" "satchel" "baseline" "ratio"
+printf '%-44s %14s %14s %10s\n' "--------------------------------------------" "-------" "--------" "-----"
+printf '%-44s %13ss %13ss %10s\n' "pack time (vs tar|zstd -19 -T2 + minisign)" "$pack_s" "$tz_s" "$(ratio "$pack_s" "$tz_s")"
+printf '%-44s %14s %14s %10s\n' "pack peak RSS KB" "$pack_rss" "$tz_rss" ""
+printf '%-44s %14s %14s %10s\n' "size vs tar|zstd -19 of the input folder" "$bundle" "$tz" "$(ratio "$bundle" "$tz")"
+printf '%-44s %14s %14s %10s\n' "size vs solid zstd -19 of own content*" "$bundle" "$solid" "$(ratio "$bundle" "$solid")"
+printf '%-44s %14s %14s %10s\n' "  (bodies only, without metadata)" "$bundle" "$solid_bodies" "$(ratio "$bundle" "$solid_bodies")"
+thr_v=$(awk -v s="$bundle" -v t="$best_v" 'BEGIN { printf "%.0f", s / t / 1e6 }')
+thr_b=$(awk -v s="$bundle" -v t="$best_b" 'BEGIN { printf "%.0f", s / t / 1e6 }')
+printf '%-44s %12sMB/s %12sMB/s %10s\n' "verify throughput (vs b2sum of the bundle)" "$thr_v" "$thr_b" "$(ratio "$thr_v" "$thr_b")"
+printf '%-44s %13ss %14s %10s\n' "verify --deep (decompress + content hashes)" "$deep_s" "" ""
+printf '%-44s %14s %14s %10s\n' "verify peak RSS KB (vs b2sum)" "$v_rss" "$b_rss" ""
+set -- $show
+s_med=$1 s_p95=$2 s_rss=$4
+set -- $tzshow
+printf '%-44s %12sms %12sms %10s\n' "show one article, median (vs from tar.zst)" "$s_med" "$1" "$(ratio "$s_med" "$1")"
+printf '%-44s %12sms %12sms %10s\n' "show one article, 95th percentile" "$s_p95" "$2" ""
+printf '%-44s %14s %14s %10s\n' "show peak RSS KB" "$s_rss" "$4" ""
+echo
+echo "* own content = every entry as satchel-read extract writes it, plus the metadata listing"
+echo "  (satchel-read list --json): what a reader gets out of the bundle, without hashes or locations."
+echo "targets: size <= 1.15x solid; verify >= 0.8x b2sum; show <= 10 ms; reader RSS <= 32768 KB"
+
+# ---- cluster size trade-off
+if [ -n "$CLUSTERS" ]; then
+    printf '\n%-14s %12s %10s %12s %12s\n' "cluster size" "bundle" "x solid" "show med ms" "show p95 ms"
+    for c in $CLUSTERS; do
+        "$PACK" build corpus -o c.satchel -s bench.key --date 2026-11-20 --quiet --cluster-size "$c"
+        set -- $(./timeit 50 "$READ" show c.satchel {} -p bench.pub < ids.txt)
+        printf '%-14s %12s %10s %12s %12s\n' "$c" "$(size c.satchel)" "$(ratio "$(size c.satchel)" "$solid")" "$1" "$2"
+    done
+    rm -f c.satchel
+fi
