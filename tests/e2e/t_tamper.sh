@@ -4,10 +4,21 @@
 . "$E2E_LIB"
 
 keygen demo
-"$PACK" build "$ROOT/examples" -o good.satchel -s demo.key --title "Satchel demo" \
+# a part of examples/, small clusters so that there are several
+mkdir -p src/articles/ko
+cp -R "$ROOT/examples/images" "$ROOT/examples/radio" src/
+cp "$ROOT/examples/articles/ko/"2026-11-* src/articles/ko/
+"$PACK" build src -o good.satchel -s demo.key --title "Satchel demo" \
     --date 2026-11-20 --cluster-size 8192 --quiet
 expect_exit 0 "$READ" verify good.satchel -p demo.pub
 size=$(wc -c < good.satchel)
+# the flips in (a) and (b) run verify about 450 times: on a bundle of three articles and
+# an image, so that its manifest is small
+mkdir -p tiny/articles/ko tiny/images
+cp "$ROOT/examples/articles/ko/"2026-11-0[34]-* "$ROOT/examples/articles/ko/"2026-11-10-* tiny/articles/ko/
+cp "$ROOT/examples/images/rice-prices.png" "$ROOT/examples/images/water-steps.png" tiny/images/
+"$PACK" build tiny -o tiny.satchel -s demo.key --date 2026-11-20 --quiet
+expect_exit 0 "$READ" verify tiny.satchel -p demo.pub
 
 # flip FILE POS: XORs the byte at POS with 0x01 in place (applying it twice restores it)
 flip() {
@@ -15,53 +26,65 @@ flip() {
     [ -n "$_b" ] || fail "flip: no byte at $2 in $1"
     printf "$(printf '\\%03o' $((_b ^ 1)))" | dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
 }
-# flip_each FIRST END STEP WHAT: for POS = FIRST, FIRST+STEP, ... < END, verify of t.satchel
-# with the byte at POS flipped must exit 3 with a NOT VERIFIED message (kept quick: the
-# original bytes are read once, and the messages are checked together at the end)
+# flip_each FILE FIRST END STEP WHAT: for POS = FIRST, FIRST+STEP, ... < END, verify of FILE
+# (a copy of tiny.satchel) with the byte at POS flipped must exit 3 with a NOT VERIFIED
+# message. Kept quick: the original bytes are read once, the messages are checked
+# together at the end, and two loops run at the same time on two copies.
 flip_each() {
-    : > fl.out; : > fl.err
+    _f=$1
+    : > "$_f.out"; : > "$_f.err"
     _n=0
-    _pos=$1
-    for _b in $(od -An -tu1 -v -j "$1" -N $(($2 - $1)) t.satchel | awk -v s="$3" '{ for (i = 1; i <= NF; i++) if (k++ % s == 0) print $i }'); do
-        printf "$(printf '\\%03o' $((_b ^ 1)))" | dd of=t.satchel bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
+    _pos=$2
+    for _b in $(od -An -tu1 -v -j "$2" -N $(($3 - $2)) "$_f" | awk -v s="$4" '{ for (i = 1; i <= NF; i++) if (k++ % s == 0) print $i }'); do
+        printf "$(printf '\\%03o' $((_b ^ 1)))" | dd of="$_f" bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
         set +e
-        "$READ" verify t.satchel -p demo.pub >> fl.out 2>> fl.err
+        "$READ" verify "$_f" -p demo.pub >> "$_f.out" 2>> "$_f.err"
         _rc=$?
         set -e
-        printf "$(printf '\\%03o' "$_b")" | dd of=t.satchel bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
-        [ "$_rc" -eq 3 ] || { cat fl.out; tail -n 3 fl.err; fail "$4: flipping byte $_pos gave exit $_rc, want 3"; }
-        _pos=$((_pos + $3)); _n=$((_n + 1))
+        printf "$(printf '\\%03o' "$_b")" | dd of="$_f" bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
+        [ "$_rc" -eq 3 ] || { cat "$_f.out"; tail -n 3 "$_f.err"; fail "$5: flipping byte $_pos gave exit $_rc, want 3"; }
+        _pos=$((_pos + $4)); _n=$((_n + 1))
     done
-    [ "$_n" -gt 0 ] || fail "$4: nothing flipped"
-    [ "$(grep -c 'NOT VERIFIED' fl.err)" -eq "$_n" ] || fail "$4: not every flip says NOT VERIFIED"
-    grep -q 'intact' fl.out && fail "$4: a flipped bundle was called intact"
-    cmp -s good.satchel t.satchel || fail "$4: the flipper did not restore the file"
-    echo "$4: $_n flips, all refused"
+    [ "$_n" -gt 0 ] || fail "$5: nothing flipped"
+    [ "$(grep -c 'NOT VERIFIED' "$_f.err")" -eq "$_n" ] || fail "$5: not every flip says NOT VERIFIED"
+    grep -q 'intact' "$_f.out" && fail "$5: a flipped bundle was called intact"
+    cmp -s tiny.satchel "$_f" || fail "$5: the flipper did not restore the file"
+    echo "$5: $_n flips, all refused"
 }
 
 # (a) the signature member: data at 512; lines 2-4 (signature, trusted comment, global
-# signature), every byte including the line ends
-cp good.satchel t.satchel
-sig=$(tar -xOf good.satchel satchel-manifest.zst.minisig)
+# signature), every byte including the line ends; and a sample of its tar header (name,
+# mode, size, checksum, typeflag, magic)
+sig=$(tar -xOf tiny.satchel satchel-manifest.zst.minisig)
 l1=$(printf '%s\n' "$sig" | sed -n 1p | wc -c)
 l24=$(printf '%s\n' "$sig" | sed -n 2,4p | wc -c)
 [ "$l24" -gt 200 ] || fail "signature lines 2-4 are only $l24 bytes"
-flip_each $((512 + l1)) $((512 + l1 + l24)) 1 "signature lines 2-4"
-# the member's header (name, mode, size, checksum, typeflag, magic): a sample
-for pos in 0 5 27 100 103 124 130 148 150 156 257 262; do
-    flip_each "$pos" $((pos + 1)) 1 "signature header byte $pos"
-done
+cp tiny.satchel t1.satchel
+(
+    flip_each t1.satchel $((512 + l1)) $((512 + l1 + l24)) 1 "signature lines 2-4"
+    for pos in 0 5 27 100 103 124 130 148 150 156 257 262; do
+        flip_each t1.satchel "$pos" $((pos + 1)) 1 "signature header byte $pos"
+    done
+) > job1.log 2>&1 &
+job1=$!
 
-# (b) the compressed manifest, every 7th byte, its last byte and its header
+# (b) the compressed manifest, every 7th byte, its last byte and a sample of its header
 tc=$(printf '%s\n' "$sig" | sed -n 's/^trusted comment: //p')
 moff=$(echo "$tc" | sed 's/.*manifest=\([0-9]*\)+.*/\1/')
 mzlen=$(echo "$tc" | sed 's/.*manifest=[0-9]*+\([0-9]*\):.*/\1/')
-[ "$((moff + mzlen))" -le "$size" ] && [ "$mzlen" -gt 100 ] || fail "bad manifest location: $tc"
-flip_each "$moff" $((moff + mzlen)) 7 "compressed manifest"
-flip_each $((moff + mzlen - 1)) $((moff + mzlen)) 1 "manifest's last byte"
-for pos in $((moff - 512)) $((moff - 512 + 124)) $((moff - 512 + 148)) $((moff - 512 + 257)); do
-    flip_each "$pos" $((pos + 1)) 1 "manifest header byte $pos"
-done
+[ "$((moff + mzlen))" -le "$(wc -c < tiny.satchel)" ] && [ "$mzlen" -gt 100 ] || fail "bad manifest location: $tc"
+cp tiny.satchel t2.satchel
+(
+    flip_each t2.satchel "$moff" $((moff + mzlen)) 7 "compressed manifest"
+    flip_each t2.satchel $((moff + mzlen - 1)) $((moff + mzlen)) 1 "manifest's last byte"
+    for pos in $((moff - 512)) $((moff - 512 + 124)) $((moff - 512 + 148)) $((moff - 512 + 257)); do
+        flip_each t2.satchel "$pos" $((pos + 1)) 1 "manifest header byte $pos"
+    done
+) > job2.log 2>&1 &
+job2=$!
+wait "$job1" || { cat job1.log; fail "signature flips"; }
+wait "$job2" || { cat job2.log; fail "manifest flips"; }
+cat job1.log job2.log
 
 # (c) one byte of cluster 0: exactly cluster 0's entries are damaged, the rest readable
 tar -xOf good.satchel satchel-manifest.zst | zstd -dq > manifest.txt
@@ -111,20 +134,24 @@ expect_exit 1 "$READ" extract m.satchel --to xm -p demo.pub images-rice-prices.p
 [ ! -e xm/images-rice-prices.png ] || fail "damaged image was written"
 expect_exit 0 "$READ" show m.satchel articles-ko-2026-11-03-rice-prices -p demo.pub
 
-# (d) truncated bundles
-for cut in $((size / 2)) 600 $((size - 2000)) 1500 $((moff + 10)); do
+# (d) truncated bundles (half, 600 bytes, inside the manifest, just after its header, ...)
+gmoff=$(tar -xOf good.satchel satchel-manifest.zst.minisig | sed -n 's/.*manifest=\([0-9]*\)+.*/\1/p')
+[ -n "$gmoff" ] || fail "no manifest offset in good.satchel"
+for cut in $((size / 2)) 600 $((size - 2000)) 1500 $((gmoff + 10)) $((gmoff - 100)); do
     head -c "$cut" good.satchel > cut.satchel
     expect_exit 3 "$READ" verify cut.satchel -p demo.pub
     grep -Eq 'truncated|too short|not a Satchel bundle' "$T/err" ||
         fail "truncated at $cut: unclear message: $(cat "$T/err")"
 done
-head -c $((size - 2000)) good.satchel > cut.satchel
-expect_exit 3 "$READ" verify cut.satchel -p demo.pub
-grep -q 'truncated' "$T/err" || fail "cut inside the manifest: message does not say truncated: $(cat "$T/err")"
+for cut in $((size - 2000)) $((gmoff + 10)); do
+    head -c "$cut" good.satchel > cut.satchel
+    expect_exit 3 "$READ" verify cut.satchel -p demo.pub
+    grep -q 'truncated' "$T/err" || fail "cut inside the manifest at $cut: message does not say truncated: $(cat "$T/err")"
+done
 
 # (e) signed by another key
 keygen other
-"$PACK" build "$ROOT/examples" -o other.satchel -s other.key --date 2026-11-20 --quiet
+"$PACK" build src -o other.satchel -s other.key --date 2026-11-20 --quiet
 expect_exit 3 "$READ" verify other.satchel -p demo.pub
 grep -Eq 'trusted|key' "$T/err" || fail "foreign key: message: $(cat "$T/err")"
 grep -q "$(head -n 1 other.pub | sed 's/.* //')" "$T/err" || fail "foreign key: key id not named"
