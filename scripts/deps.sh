@@ -3,8 +3,11 @@
 # Needs root on Debian (or Ubuntu). Prints what it would need otherwise.
 set -eu
 
+# build: compiler, pkg-config, the three libraries; tests: cmocka, and the stock tools
+# the interop and end-to-end tests drive (minisign, GNU tar, bsdtar, zstd, b2sum from
+# coreutils, python3 to validate JSON, script from bsdutils, GNU time for the bench).
 PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
-zstd minisign libarchive-tools tar coreutils time clang"
+zstd minisign libarchive-tools tar coreutils bsdutils python3 time"
 
 missing=""
 for p in $PKGS; do
