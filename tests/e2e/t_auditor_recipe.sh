@@ -1,6 +1,7 @@
 # The auditor's recipe of formats/SPEC.md section 10, run verbatim with stock tools, recovers
 # entries byte-identical to `satchel-read extract`, and reports damage.
 . "$E2E_LIB"
+. "$(dirname "$E2E_LIB")/spec_tools.sh"
 
 awk '/^## 10\./ { s = 1; next } s == 1 && /^```sh$/ { s = 2; next }
      s == 2 && /^```$/ { exit } s == 2 { print }' "$ROOT/formats/SPEC.md" > recipe.sh
@@ -48,7 +49,7 @@ check_entry dk "$T/dict.satchel" a057 a057.gmi
 [ "$(head -n 1 dk/entry.out)" = "$(sed -n 6p corp/a057.md | sed 's/ *$//')" ] || fail "dictionary entry content"
 
 # a damaged cluster: the recipe says DAMAGED and fails
-tar -xOf "$B" satchel-manifest.zst | zstd -dq > manifest.txt
+manifest_of "$B" > manifest.txt
 coff=$(awk -F'\t' '$1 == "C" { print $2; exit }' manifest.txt)
 csize=$(awk -F'\t' '$1 == "C" { print $3; exit }' manifest.txt)
 cp "$B" bad.satchel

@@ -22,11 +22,13 @@ cmp gnu.txt bsd.txt || fail "GNU tar and bsdtar list different members"
 # owner 0/0, mode 0644 everywhere
 awk '$1 != "-rw-r--r--" || $2 != "0/0" { exit 1 }' gnu-tv.txt || fail "unexpected modes/owners: $(cat gnu-tv.txt)"
 
-# member order (SPEC 2): signature, [dict], clusters in order, media in id order, manifest
+# member order (SPEC 2): signature, [dict], clusters in order, media in id order, index
+# pages in order, root manifest
 [ "$(head -n 1 gnu.txt)" = satchel-manifest.zst.minisig ] || fail "first member: $(head -n 1 gnu.txt)"
 [ "$(tail -n 1 gnu.txt)" = satchel-manifest.zst ] || fail "last member: $(tail -n 1 gnu.txt)"
 sed '1d;$d' gnu.txt > middle.txt
-grep -v -e '^satchel-dict$' -e '^clusters/[0-9]\{6\}\.zst$' -e '^media/[A-Za-z0-9._-]*$' middle.txt &&
+grep -v -e '^satchel-dict$' -e '^clusters/[0-9]\{6\}\.zst$' -e '^media/[A-Za-z0-9._-]*$' \
+    -e '^index/[0-9]\{6\}\.zst$' middle.txt &&
     fail "unexpected members above"
 grep '^clusters/' middle.txt > clusters.txt
 nc=$(wc -l < clusters.txt)
@@ -38,6 +40,10 @@ while read -r c; do
 done < clusters.txt
 grep -n . middle.txt | awk -F: '/clusters\// { lc = $1 } /media\// && !fm { fm = $1 } END { exit !(fm > lc) }' ||
     fail "media members are not after the clusters"
+grep -n . middle.txt | awk -F: '/media\// { lm = $1 } /index\// && !fi { fi = $1 } END { exit !(fi > lm) }' ||
+    fail "index pages are not after the media"
+grep '^index/' middle.txt > pages.txt
+[ "$(head -n 1 pages.txt)" = index/000000.zst ] || fail "no index page 0"
 grep '^media/' middle.txt > media.txt
 LC_ALL=C sort media.txt | cmp -s - media.txt || fail "media members are not in id order"
 [ "$(wc -l < media.txt)" -eq "$(find "$ROOT/examples" -name '*.png' -o -name '*.ogg' | wc -l)" ] || fail "media count"
@@ -64,15 +70,23 @@ id=$(echo "$tc" | sed 's/.* id=\([0-9a-f]*\) .*/\1/')
 grep -qx "bundle${TAB}$id" manifest.txt || fail "manifest bundle id differs from the trusted comment's"
 grep -qx "seq${TAB}3" manifest.txt || fail "manifest seq"
 grep -qx "clusters${TAB}$nc" manifest.txt || fail "manifest cluster count"
+grep -qx "pages${TAB}$(wc -l < ../pages.txt)" manifest.txt || fail "manifest page count"
+tar -xf ../demo.satchel index
+zstd -dqc index/*.zst > entries.txt || fail "zstd -d of the index pages"
+nent=$(find "$ROOT/examples" -type f | wc -l)
+grep -qx "entries${TAB}$nent" manifest.txt || fail "manifest entry count is not $nent"
+[ "$(grep -c '^E' entries.txt)" -eq "$nent" ] && [ "$(wc -l < entries.txt)" -eq "$nent" ] ||
+    fail "index pages do not hold exactly $nent E lines"
+cut -f2 entries.txt | LC_ALL=C sort -c -u || fail "index ids not strictly increasing"
 zlen=$(wc -c < satchel-manifest.zst); len=$(wc -c < manifest.txt)
 echo "$tc" | grep -q "+$zlen:$len\$" || fail "trusted comment sizes are not $zlen:$len: $tc"
 cd ..
 
 # offsets: trusted comment and manifest point at the members' data (python's tarfile
 # reads the archive independently); the archive is strict ustar and ends properly
-python3 - demo.satchel x/manifest.txt "$tc" <<'PY' || fail "offsets or ustar layout wrong"
+python3 - demo.satchel x/manifest.txt "$tc" x/entries.txt <<'PY' || fail "offsets or ustar layout wrong"
 import os, re, sys, tarfile, hashlib
-path, mpath, tc = sys.argv[1:4]
+path, mpath, tc, epath = sys.argv[1:5]
 data = open(path, "rb").read()
 with tarfile.open(path, "r:") as t:
     ms = t.getmembers()
@@ -96,12 +110,21 @@ with tarfile.open(path, "r:") as t:
         m = by["clusters/%06d.zst" % i]
         assert (int(c[1]), int(c[2])) == (m.offset_data, m.size), ("C", i)
         assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == c[4]
-    for l in lines:
+    ps = [l.split("\t") for l in lines if l.startswith("P\t")]
+    for i, p in enumerate(ps):
+        m = by["index/%06d.zst" % i]
+        assert (int(p[1]), int(p[2])) == (m.offset_data, m.size), ("P", i)
+        assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == p[6]
+    assert ps and cs
+    nm = 0
+    for l in open(epath, encoding="utf-8").read().split("\n"):
         f = l.split("\t")
         if f[0] == "E" and f[11] == "m":
+            nm += 1
             m = by["media/" + f[1]]
             assert (int(f[12]), int(f[13])) == (m.offset_data, m.size), ("E", f[1])
             assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == f[14]
+    assert nm == len([n for n in by if n.startswith("media/")]) and nm > 0, nm
 PY
 
 # bsdtar and GNU tar unpack the media unchanged

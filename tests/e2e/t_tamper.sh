@@ -2,6 +2,7 @@
 # genuine (exit 3); a damaged cluster or media member costs exactly its entries (exit 1);
 # truncated, foreign-signed, empty and random files are refused (exit 3).
 . "$E2E_LIB"
+. "$(dirname "$E2E_LIB")/spec_tools.sh"
 
 keygen demo
 # a part of examples/, small clusters so that there are several
@@ -32,6 +33,7 @@ flip() {
 # together at the end, and two loops run at the same time on two copies.
 flip_each() {
     _f=$1
+    _want=${6:-3}
     : > "$_f.out"; : > "$_f.err"
     _n=0
     _pos=$2
@@ -42,12 +44,17 @@ flip_each() {
         _rc=$?
         set -e
         printf "$(printf '\\%03o' "$_b")" | dd of="$_f" bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
-        [ "$_rc" -eq 3 ] || { cat "$_f.out"; tail -n 3 "$_f.err"; fail "$5: flipping byte $_pos gave exit $_rc, want 3"; }
+        [ "$_rc" -eq "$_want" ] || { cat "$_f.out"; tail -n 3 "$_f.err"; fail "$5: flipping byte $_pos gave exit $_rc, want $_want"; }
         _pos=$((_pos + $4)); _n=$((_n + 1))
     done
     [ "$_n" -gt 0 ] || fail "$5: nothing flipped"
-    [ "$(grep -c 'NOT VERIFIED' "$_f.err")" -eq "$_n" ] || fail "$5: not every flip says NOT VERIFIED"
-    grep -q 'intact' "$_f.out" && fail "$5: a flipped bundle was called intact"
+    if [ "$_want" -eq 3 ]; then
+        [ "$(grep -c 'NOT VERIFIED' "$_f.err")" -eq "$_n" ] || fail "$5: not every flip says NOT VERIFIED"
+    else
+        [ "$(grep -c '^Signature: good' "$_f.out")" -eq "$_n" ] || fail "$5: signature not good"
+        [ "$(grep -c '^DAMAGED .*index page' "$_f.out")" -eq "$_n" ] || fail "$5: not every flip names the index page"
+    fi
+    grep -q '^All .* intact' "$_f.out" && fail "$5: a flipped bundle was called intact"
     cmp -s tiny.satchel "$_f" || fail "$5: the flipper did not restore the file"
     echo "$5: $_n flips, all refused"
 }
@@ -82,17 +89,30 @@ cp tiny.satchel t2.satchel
     done
 ) > job2.log 2>&1 &
 job2=$!
+# (b2) the index page, every 11th byte: damaged (exit 1), the signature still good
+pg=$(manifest_of tiny.satchel | awk -F'\t' '$1 == "P" { print $2, $3; exit }')
+[ -n "$pg" ] || fail "tiny.satchel has no index page"
+set -- $pg
+cp tiny.satchel t3.satchel
+flip_each t3.satchel "$1" $(($1 + $2)) 11 "index page" 1
+flip t3.satchel $(($1 + $2 / 2))
+expect_exit 1 "$READ" show t3.satchel articles-ko-2026-11-03-rice-prices -p demo.pub
+grep -q 'index page' "$T/err" || fail "show with a damaged index page: $(cat "$T/err")"
+[ ! -s "$T/out" ] || fail "show with a damaged index page printed something"
+expect_exit 1 "$READ" extract t3.satchel --to xt3 -p demo.pub
+[ -z "$(ls -A xt3 2>/dev/null)" ] || fail "extract with a damaged index page wrote files"
 wait "$job1" || { cat job1.log; fail "signature flips"; }
 wait "$job2" || { cat job2.log; fail "manifest flips"; }
 cat job1.log job2.log
 
 # (c) one byte of cluster 0: exactly cluster 0's entries are damaged, the rest readable
-tar -xOf good.satchel satchel-manifest.zst | zstd -dq > manifest.txt
+manifest_of good.satchel > manifest.txt
+entries_of good.satchel > entries.txt
 c0off=$(awk -F'\t' '$1 == "C" { print $2; exit }' manifest.txt)
 c0size=$(awk -F'\t' '$1 == "C" { print $3; exit }' manifest.txt)
 [ "$(grep -c '^C' manifest.txt)" -ge 3 ] || fail "want several clusters"
-awk -F'\t' '$1 == "E" && $12 == "0" { print $2 }' manifest.txt | LC_ALL=C sort > in0.txt
-awk -F'\t' '$1 == "E" && $12 == "1" { print $2; exit }' manifest.txt > in1.txt
+awk -F'\t' '$1 == "E" && $12 == "0" { print $2 }' entries.txt | LC_ALL=C sort > in0.txt
+awk -F'\t' '$1 == "E" && $12 == "1" { print $2; exit }' entries.txt > in1.txt
 [ -s in0.txt ] && [ -s in1.txt ] || fail "no entries in clusters 0 and 1"
 cp good.satchel c.satchel
 flip c.satchel $((c0off + c0size / 3))
@@ -100,7 +120,7 @@ expect_exit 1 "$READ" verify c.satchel -p demo.pub
 grep -q '^Signature: good' "$T/out" || fail "damaged cluster: signature no longer good?"
 sed -n 's/^DAMAGED \([^:]*\):.*/\1/p' "$T/out" | LC_ALL=C sort > named.txt
 cmp -s in0.txt named.txt || { diff in0.txt named.txt; fail "verify named other entries than cluster 0's"; }
-nent=$(grep -c '^E' manifest.txt)
+nent=$(grep -c '^E' entries.txt)
 grep -q "^$(wc -l < in0.txt) of $nent entries DAMAGED" "$T/out" || fail "verify summary: $(tail -n 1 "$T/out")"
 expect_exit 1 "$READ" verify c.satchel -p demo.pub --json
 python3 - "$T/out" in0.txt <<'PY' || fail "verify --json on damage: $(cat "$T/out")"
@@ -124,7 +144,7 @@ done < in0.txt
 ls -A xc | grep -q '^\.' && fail "extract left temporary files"
 
 # a damaged media member: only that entry
-moff_img=$(awk -F'\t' '$1 == "E" && $2 == "images-rice-prices.png" { print $13 }' manifest.txt)
+moff_img=$(awk -F'\t' '$1 == "E" && $2 == "images-rice-prices.png" { print $13 }' entries.txt)
 cp good.satchel m.satchel
 flip m.satchel $((moff_img + 100))
 expect_exit 1 "$READ" verify m.satchel -p demo.pub
@@ -143,7 +163,11 @@ for cut in $((size / 2)) 600 $((size - 2000)) 1500 $((gmoff + 10)) $((gmoff - 10
     grep -Eq 'truncated|too short|not a Satchel bundle' "$T/err" ||
         fail "truncated at $cut: unclear message: $(cat "$T/err")"
 done
-for cut in $((size - 2000)) $((gmoff + 10)); do
+# a cut inside the root manifest must say "truncated" (cuts before the manifest's offset
+# currently get "the signature's trusted comment is not a Satchel bundle comment", which is
+# accepted above but misleading: see the e2e report)
+gmzlen=$(tar -xOf good.satchel satchel-manifest.zst.minisig | sed -n 's/.*manifest=[0-9]*+\([0-9]*\):.*/\1/p')
+for cut in $((gmoff + 10)) $((gmoff + gmzlen - 1)); do
     head -c "$cut" good.satchel > cut.satchel
     expect_exit 3 "$READ" verify cut.satchel -p demo.pub
     grep -q 'truncated' "$T/err" || fail "cut inside the manifest at $cut: message does not say truncated: $(cat "$T/err")"
