@@ -16,6 +16,12 @@
 
 enum { BLK_NONE = 0, BLK_PARA, BLK_ITEM, BLK_QUOTE };
 
+/* Longest link text, code span or HTML tag looked for: keeps the inline pass linear
+ * on hostile input such as a long run of unmatched '[' or '`'. */
+#define MD_SPAN_MAX 16384
+/* How many earlier emphasis delimiters a closing one is matched against. */
+#define MD_DELIM_LOOKBACK 512
+
 typedef struct md_state {
     const char *relpath;
     pack_md_media_fn fn;
@@ -27,6 +33,7 @@ typedef struct md_state {
     int block_type;
     size_t block_line; /* line where the open block started */
     char *dir;         /* directory part of relpath, "" or ending with '/' */
+    size_t budget;     /* bytes the inline pass may still scan ahead (see md_emit) */
 } md_state;
 
 /* A pending link line: url '\0' label '\0' pairs in a buffer. */
@@ -112,13 +119,31 @@ static int push_delim(md_inline *in, md_delim dl)
     return 0;
 }
 
-/* Finds the ']' closing the '[' at s[i]; returns its offset or n. */
-static size_t match_bracket(const char *s, size_t n, size_t i)
+/* How far ahead of i a search may look: at most MD_SPAN_MAX and the remaining budget. */
+static size_t md_window(const md_state *st, size_t n, size_t i)
+{
+    size_t w = n - i;
+
+    if (w > MD_SPAN_MAX)
+        w = MD_SPAN_MAX;
+    if (w > st->budget)
+        w = st->budget;
+    return i + w;
+}
+
+/* Charges the budget for bytes scanned ahead. */
+static void md_charge(md_state *st, size_t bytes)
+{
+    st->budget -= bytes < st->budget ? bytes : st->budget;
+}
+
+/* Finds the ']' closing the '[' at s[i] before lim; returns its offset or n. */
+static size_t match_bracket(const char *s, size_t n, size_t i, size_t lim)
 {
     int depth = 0;
 
-    for (; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
+    for (; i < lim; i++) {
+        if (s[i] == '\\' && i + 1 < lim) {
             i++;
         } else if (s[i] == '[') {
             depth++;
@@ -129,7 +154,7 @@ static size_t match_bracket(const char *s, size_t n, size_t i)
     return n;
 }
 
-/* Parses "(dest "title")" at s[i]; sets the destination span and returns the offset
+/* Parses "(dest "title")" at s[i] (looking no further than n); sets the destination span and returns the offset
  * after ')' or 0 when it is not a link destination. */
 static size_t parse_dest(const char *s, size_t n, size_t i, const char **dest, size_t *dlen)
 {
@@ -334,16 +359,20 @@ static size_t md_link(md_state *st, const char *s, size_t n, size_t i, size_t li
 {
     int image = s[i] == '!';
     size_t open = image ? i + 1 : i;
-    size_t close = match_bracket(s, n, open);
+    size_t lim = md_window(st, n, open);
+    size_t close = match_bracket(s, n, open, lim);
     const char *dest = NULL;
     size_t dlen = 0;
     size_t after;
     sat_buf label = {0};
 
     *rc = 0;
+    md_charge(st, (close < n ? close : lim) - open);
     if (close >= n)
         return 0;
-    after = parse_dest(s, n, close + 1, &dest, &dlen);
+    lim = md_window(st, n, close + 1);
+    after = parse_dest(s, lim, close + 1, &dest, &dlen);
+    md_charge(st, (after != 0 ? after : lim) - close - 1);
     if (after == 0)
         return 0;
     *rc = md_inline_run(st, s + open + 1, close - open - 1, line, &label, links);
@@ -372,7 +401,7 @@ static int md_resolve_delims(md_inline *in, sat_buf *plain)
         md_delim *c = &in->d[i];
         if (!c->can_close || c->dead)
             continue;
-        for (k = i; k-- > 0;) {
+        for (k = i; k-- > 0 && i - k <= MD_DELIM_LOOKBACK;) {
             md_delim *o = &in->d[k];
             size_t m;
             if (o->c != c->c || !o->can_open || o->dead || o->count == 0 || c->count == 0)
@@ -420,13 +449,15 @@ static int md_inline_run(md_state *st, const char *s, size_t n, size_t line, sat
             i += 2;
         } else if (c == '`') {
             size_t run = 0, j;
+            size_t lim = md_window(st, n, i);
             while (i + run < n && s[i + run] == '`')
                 run++;
-            for (j = i + run; j + run <= n; j++)
+            for (j = i + run; j + run <= lim; j++)
                 if (memcmp(s + j, s + i, run) == 0 && (j + run == n || s[j + run] != '`') &&
                     (j == 0 || s[j - 1] != '`'))
                     break;
-            if (j + run > n) { /* no closing run: literal backticks */
+            md_charge(st, (j + run > lim ? lim : j + run) - i);
+            if (j + run > lim) { /* no closing run: literal backticks */
                 rc = sat_buf_append(&in.text, s + i, run);
                 i += run;
             } else {
@@ -476,8 +507,10 @@ static int md_inline_run(md_state *st, const char *s, size_t n, size_t line, sat
                 i = after;
             }
         } else if (c == '<') {
-            const char *gt = memchr(s + i, '>', n - i);
+            size_t lim = md_window(st, n, i);
+            const char *gt = memchr(s + i, '>', lim - i);
             size_t j;
+            md_charge(st, (gt != NULL ? (size_t)(gt - s) : lim) - i);
             if (i + 3 < n && memcmp(s + i, "<!--", 4) == 0) {
                 const char *end = memmem(s + i + 4, n - i - 4, "-->", 3);
                 i = end != NULL ? (size_t)(end - s) + 3 : n;
@@ -542,6 +575,9 @@ static int md_emit(md_state *st, pack_gem_type t, const char *s, size_t n, size_
     md_links links = {{0}};
     int rc;
 
+    /* look-ahead for links, code spans and tags is bounded by the block's size, so
+     * hostile input (thousands of unmatched '[' or '`') stays linear */
+    st->budget = n * 16 + ((size_t)1 << 20);
     rc = md_inline_run(st, s, n, line, &plain, &links);
     if (rc != 0)
         goto cleanup;
