@@ -56,14 +56,18 @@ pad = lambda d: d + b"\0" * (-len(d) % 512)
 open("c.bin", "wb").write(body)
 subprocess.run(["zstd", "-q", "-f", "-19", "c.bin", "-o", "c.zst"], check=True)
 cz = open("c.zst", "rb").read()
+page = b"E\tevil\tarticle\t-\t2026-11-20\ten\t-\t-\t-\t-\t" + title + b"\t0\t0\t%d\t%s\n" % (len(body), h(body))
+open("p.txt", "wb").write(page)
+subprocess.run(["zstd", "-q", "-f", "-19", "p.txt", "-o", "p.zst"], check=True)
+pz = open("p.zst", "rb").read()
 coff = 512 + 512 + 512                      # signature (< 512 bytes) first
-moff = coff + len(pad(cz)) + 512
+poff = coff + len(pad(cz)) + 512
+moff = poff + len(pad(pz)) + 512
 created = b"2026-11-20T00:00:00Z"
 m = b"\n".join([b"satchel-manifest\t1", b"bundle\t" + b"ab" * 16, b"title\t" + btitle,
-    b"publisher\t-", b"created\t" + created, b"seq\t1", b"dict\t-", b"clusters\t1", b"entries\t1",
-    b"C\t%d\t%d\t%d\t%s" % (coff, len(cz), len(body), h(cz)),
-    b"E\tevil\tarticle\t-\t2026-11-20\ten\t-\t-\t-\t-\t" + title + b"\t0\t0\t%d\t%s" % (len(body), h(body)),
-    b"end"]) + b"\n"
+    b"publisher\t-", b"created\t" + created, b"seq\t1", b"dict\t-", b"clusters\t1", b"pages\t1",
+    b"entries\t1", b"C\t%d\t%d\t%d\t%s" % (coff, len(cz), len(body), h(cz)),
+    b"P\t%d\t%d\t%d\t1\tevil\t%s" % (poff, len(pz), len(page), h(pz)), b"end"]) + b"\n"
 open("m.txt", "wb").write(m)
 subprocess.run(["zstd", "-q", "-f", "-19", "m.txt", "-o", "satchel-manifest.zst"], check=True)
 mz = open("satchel-manifest.zst", "rb").read()
@@ -77,6 +81,7 @@ def hdr(name, size):
     ti.uname = ti.gname = ""
     return ti.tobuf(format=tarfile.USTAR_FORMAT)
 data = hdr("satchel-manifest.zst.minisig", len(sig)) + pad(sig) + hdr("clusters/000000.zst", len(cz)) + pad(cz)
+data += hdr("index/000000.zst", len(pz)) + pad(pz)
 assert len(data) + 512 == moff
 data += hdr("satchel-manifest.zst", len(mz)) + pad(mz) + b"\0" * 1024
 open(out, "wb").write(data)
@@ -109,8 +114,14 @@ grep -q 'exe.gnp' "$T/out" || fail "list (crafted): title text lost"
 expect_exit 1 "$READ" show evil.satchel "$(printf 'no\033[31mid\342\200\256')" -p demo.pub
 check_clean "$T/err" "show unknown hostile id (stderr)"
 
-# the manifest may not carry controls at all (SPEC 4.1): such a bundle is refused
+# the manifest and index pages may not carry controls at all (SPEC 4): such a bundle is
+# refused (the title is in the index page)
 python3 craft.py ctl.satchel "$(hexof 'Red \033[31mALERT')" "$(hexof 'Body.\n')"
-expect_exit 3 "$READ" list ctl.satchel -p demo.pub
+set +e
+"$READ" list ctl.satchel -p demo.pub > "$T/out" 2> "$T/err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || [ "$rc" -eq 3 ] || fail "list of a manifest with ESC in a title: exit $rc"
+[ ! -s "$T/out" ] || fail "list of a manifest with ESC in a title printed: $(cat "$T/out")"
 check_clean "$T/out" "list of a manifest with ESC"
 check_clean "$T/err" "list of a manifest with ESC (stderr)"
