@@ -65,6 +65,48 @@ grep -q 'OK$' bad.log && fail "recipe said OK on a damaged cluster"
 run_recipe badimg "$T/bad.satchel" "$PUB" images-rice-prices.png
 [ "$rc" -eq 0 ] || { cat badimg.log; fail "recipe failed for an undamaged media entry"; }
 
+# a forged index page (the image's bytes and its E line hash replaced; the signed root
+# manifest untouched, so its P line hash no longer matches the page): the recipe must not
+# call the forged image OK, and satchel-read must refuse it
+python3 - "$B" forged.satchel <<'PY'
+import hashlib, subprocess, sys, tarfile
+src, dst = sys.argv[1:3]
+t = tarfile.open(src)
+members = [(m, t.extractfile(m).read()) for m in t.getmembers()]
+img = b"forged image bytes\n"
+out = []
+for m, d in members:
+    if m.name == "media/images-rice-prices.png":
+        d = img
+    if m.name.startswith("index/"):
+        txt = subprocess.run(["zstd", "-dq"], input=d, stdout=subprocess.PIPE, check=True).stdout
+        lines = txt.decode().split("\n")
+        for i, l in enumerate(lines):
+            f = l.split("\t")
+            if len(f) > 2 and f[1] == "images-rice-prices.png":
+                f[13] = str(len(img)); f[14] = hashlib.blake2b(img, digest_size=32).hexdigest()
+                lines[i] = "\t".join(f)
+        txt = "\n".join(lines).encode()
+        d = subprocess.run(["zstd", "-q", "-19", "--stream-size=%d" % len(txt)], input=txt,
+                           stdout=subprocess.PIPE, check=True).stdout
+    m.size = len(d)
+    out.append((m, d))
+with open(dst, "wb") as f:
+    for m, d in out:
+        f.write(m.tobuf(format=tarfile.USTAR_FORMAT))
+        f.write(d + b"\0" * (-len(d) % 512))
+    f.write(b"\0" * 1024)
+PY
+run_recipe forged "$T/forged.satchel" "$PUB" images-rice-prices.png
+grep -q 'OK$' forged.log && { cat forged.log; fail "the SPEC recipe calls an entry from a forged index page OK"; }
+[ "$rc" -ne 0 ] || { cat forged.log; fail "the SPEC recipe succeeded on a forged index page"; }
+set +e
+"$READ" extract forged.satchel --to xforged -p "$PUB" images-rice-prices.png > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -ne 0 ] || fail "satchel-read extracted from a forged index page"
+[ ! -e xforged/images-rice-prices.png ] || fail "satchel-read wrote the forged image"
+
 # a wrong key: the recipe (under set -e) stops at minisign
 keygen other
 run_recipe wrongkey "$B" "$T/other.pub" articles-ko-2026-11-03-rice-prices
