@@ -153,7 +153,7 @@ static int kv(sat_cursor *c, const char *key, sat_span *val)
     return 0;
 }
 
-static int parse_tc(const char *tc, uint64_t file_size, tcinfo *t)
+static int parse_tc(const char *tc, tcinfo *t)
 {
     size_t pl = strlen(SAT_TC_PREFIX);
     sat_cursor c, mc;
@@ -173,7 +173,8 @@ static int parse_tc(const char *tc, uint64_t file_size, tcinfo *t)
     if (kv(&c, "manifest=", &v) != 0 || sat_cursor_left(&c) != 0)
         return -1;
     mc = sat_cursor_make(v.p, v.len);
-    if (sat_cursor_field(&mc, '+', &a) != 0 || sat_span_u64(a, file_size, &t->moff) != 0)
+    /* bounded by the format here; the caller reports an offset past the end as truncation */
+    if (sat_cursor_field(&mc, '+', &a) != 0 || sat_span_u64(a, SAT_BUNDLE_MAX, &t->moff) != 0)
         return -1;
     if (sat_cursor_field(&mc, ':', &a) != 0 || sat_span_u64(a, SAT_MANIFEST_ZMAX, &t->mzlen) != 0)
         return -1;
@@ -251,14 +252,14 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
         rc = SAT_E_SIG;
         goto fail;
     }
-    if (parse_tc(sig.trusted_comment, b->file_size, &t) != 0) {
+    if (parse_tc(sig.trusted_comment, &t) != 0) {
         rc = sat_err_set(err, SAT_E_SIG,
                          "%s: the signature's trusted comment is not a Satchel bundle comment",
                          path);
         goto fail;
     }
     /* 2. The manifest bytes the signature covers (location from the comment, bounded). */
-    if (t.moff < 2 * BLOCK || t.mzlen > b->file_size - t.moff) {
+    if (t.moff < 2 * BLOCK || t.moff > b->file_size || t.mzlen > b->file_size - t.moff) {
         rc = sat_err_set(err, SAT_E_FORMAT, "%s: truncated: the manifest lies beyond the end",
                          path);
         goto fail;

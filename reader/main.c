@@ -449,9 +449,12 @@ static int cmd_show(const char *path, const char *id, ropts *o)
     }
     if (!sat_kind_is_text(e->kind)) {
         rt_entry_header(&out, e, (size_t)o->width);
-        sat_buf_printf(&out, "\n%s attachment, %llu bytes: save it with '%s extract BUNDLE --to "
-                             "DIR %s'\n",
+        sat_buf hint = {0};
+        sat_buf_printf(&hint, "%s attachment, %llu bytes. To save it: %s extract BUNDLE --to DIR %s\n",
                        sat_kind_name(e->kind), (unsigned long long)e->size, prog, e->id);
+        sat_buf_puts(&out, "\n");
+        rt_body(&out, hint.data, hint.len, rt_width_clamp((size_t)o->width), NULL);
+        sat_buf_free(&hint);
     } else {
         rc = sat_bundle_read(b, e, &body, &len, &err);
         if (rc != 0) {
@@ -702,6 +705,11 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return 0;
         default: return die_usage("unknown option");
         }
+    }
+    if (strcmp(cmd, "key-info") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "info") != 0 &&
+        strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 && strcmp(cmd, "extract") != 0) {
+        fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
+        return EXIT_USAGE;
     }
     if (strcmp(cmd, "key-info") == 0) {
         if (optind + 1 != argc)
