@@ -38,8 +38,9 @@ struct sat_bundle {
     /* dictionary and codec, loaded on first use */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
     sat_zstd *z;
-    /* one decompressed cluster kept */
+    /* one decompressed cluster kept (its first cached_len bytes are valid) */
     size_t cached_unit;
+    size_t cached_len;
     char *cbuf;
     size_t cbuf_cap;
     uint8_t *zbuf;
@@ -524,13 +525,14 @@ out:
     return rc;
 }
 
-/* Makes b->cbuf hold cluster `unit`, decompressed and checked. */
-static int load_cluster(sat_bundle *b, size_t unit, sat_err *err)
+/* Makes b->cbuf hold at least the first `need` bytes of cluster `unit`, after its
+ * stored bytes matched their hash. */
+static int load_cluster(sat_bundle *b, size_t unit, size_t need, sat_err *err)
 {
     const sat_cluster *c = &b->m->clusters[unit];
     int rc;
 
-    if (b->cached_unit == unit)
+    if (b->cached_unit == unit && b->cached_len >= need)
         return 0;
     b->cached_unit = SIZE_MAX;
     if ((rc = load_dict(b, err)) != 0)
@@ -546,12 +548,14 @@ static int load_cluster(sat_bundle *b, size_t unit, sat_err *err)
         return sat_err_set(err, SAT_E_HASH, "cluster %zu (bytes %llu..%llu) is damaged", unit,
                            (unsigned long long)c->offset,
                            (unsigned long long)(c->offset + c->size));
-    rc = sat_zstd_decompress(b->z, b->zbuf, (size_t)c->size, b->cbuf, (size_t)c->usize, err);
+    rc = sat_zstd_decompress_prefix(b->z, b->zbuf, (size_t)c->size, b->cbuf, (size_t)c->usize,
+                                    need, err);
     if (rc != 0) {
         sat_err_prefix(err, "cluster %zu", unit);
         return rc;
     }
     b->cached_unit = unit;
+    b->cached_len = need >= c->usize ? (size_t)c->usize : need;
     return 0;
 }
 
@@ -571,7 +575,7 @@ int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len,
     if (e->unit == SAT_UNIT_MEDIA) {
         rc = read_at(b, e->offset, buf, (size_t)e->size, err);
     } else {
-        rc = load_cluster(b, e->unit, err);
+        rc = load_cluster(b, e->unit, (size_t)(e->offset + e->size), err);
         if (rc == 0)
             memcpy(buf, b->cbuf + e->offset, (size_t)e->size);
     }
@@ -639,18 +643,17 @@ int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err)
     return 0;
 }
 
-/* Reads and hashes a stored range in chunks; 1 if it matches. */
+/* Reads and hashes a stored range in chunks through buf; 1 if it matches. */
 static int range_ok(sat_bundle *b, uint64_t off, uint64_t size, const uint8_t want[SAT_HASH_BYTES],
-                    sat_err *err)
+                    char *buf, size_t cap, sat_err *err)
 {
     crypto_generichash_state st;
     uint8_t h[SAT_HASH_BYTES];
-    static _Thread_local char buf[1 << 17];
     uint64_t done = 0;
 
     crypto_generichash_init(&st, NULL, 0, SAT_HASH_BYTES);
     while (done < size) {
-        size_t n = size - done > sizeof buf ? sizeof buf : (size_t)(size - done);
+        size_t n = size - done > cap ? cap : (size_t)(size - done);
         if (read_at(b, off + done, buf, n, err) != 0)
             return 0;
         crypto_generichash_update(&st, (const uint8_t *)buf, n);
@@ -665,84 +668,161 @@ static int range_ok(sat_bundle *b, uint64_t off, uint64_t size, const uint8_t wa
     return 1;
 }
 
+/* Index of the root's media line at this offset, or SIZE_MAX. */
+static size_t media_index(const sat_manifest *m, uint64_t off)
+{
+    size_t lo = 0, hi = m->n_media;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->media[mid].offset == off)
+            return mid;
+        if (m->media[mid].offset < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
+}
+
+typedef struct vstate {
+    unsigned char *c, *md, *pg; /* per cluster, media, page: 1 ok, 2 damaged */
+    char (*cmsg)[160];
+    int dict_bad;
+} vstate;
+
+/* Names the damaged entries of one intact page. */
+static size_t verify_page_entries(sat_bundle *b, size_t pi, const vstate *v, int deep,
+                                  sat_problem_fn fn, void *ctx)
+{
+    const sat_mpage *pg = b->pages[pi];
+    size_t i, bad = 0;
+    sat_err e;
+
+    for (i = 0; i < pg->n; i++) {
+        const sat_mentry *en = &pg->entries[i];
+        const char *why = NULL;
+        char msg[200];
+        sat_err_clear(&e);
+        if (en->unit == SAT_UNIT_MEDIA) {
+            size_t mi = media_index(b->m, en->offset);
+            if (mi == SIZE_MAX || v->md[mi] == 2) {
+                snprintf(msg, sizeof msg, "media member at byte %llu is damaged",
+                         (unsigned long long)en->offset);
+                why = msg;
+            }
+        } else if (v->dict_bad) {
+            why = "the compression dictionary is damaged";
+        } else if (v->c[en->unit] == 2) {
+            why = v->cmsg[en->unit];
+        } else if (deep) {
+            if (load_cluster(b, en->unit, SIZE_MAX, &e) != 0)
+                why = e.msg;
+            else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
+                why = "content does not match its signed hash";
+        }
+        if (why != NULL) {
+            bad++;
+            if (fn != NULL)
+                fn(ctx, en, why);
+        }
+    }
+    return bad;
+}
+
 int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, size_t *n_bad,
                       sat_progress_fn prog, void *prog_ctx, sat_err *err)
 {
     const sat_manifest *m = b->m;
-    unsigned char *cstate = NULL; /* per cluster: 1 ok, 2 damaged */
-    char (*cmsg)[160] = NULL;
-    size_t i, pi, bad = 0;
+    const size_t cap = (size_t)1 << 20;
+    vstate v;
+    char *buf = NULL;
+    size_t i, bad = 0;
     uint64_t total = 0, done = 0;
-    int dict_bad = 0;
+    int any = 0, rc = 0;
     sat_err e;
 
     *n_bad = 0;
-    cstate = calloc(m->n_clusters + 1, 1);
-    cmsg = calloc(m->n_clusters + 1, sizeof *cmsg);
-    if (cstate == NULL || cmsg == NULL) {
-        free(cstate);
-        free(cmsg);
-        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    memset(&v, 0, sizeof v);
+    v.c = calloc(m->n_clusters + 1, 1);
+    v.md = calloc(m->n_media + 1, 1);
+    v.pg = calloc(m->n_pages + 1, 1);
+    v.cmsg = calloc(m->n_clusters + 1, sizeof *v.cmsg);
+    buf = malloc(cap);
+    if (v.c == NULL || v.md == NULL || v.pg == NULL || v.cmsg == NULL || buf == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto out;
     }
     for (i = 0; i < m->n_clusters; i++)
         total += m->clusters[i].size;
+    for (i = 0; i < m->n_media; i++)
+        total += m->media[i].size;
     for (i = 0; i < m->n_pages; i++)
         total += m->pages[i].size;
-    if (m->head.has_dict && !range_ok(b, m->head.dict_offset, m->head.dict_size,
-                                      m->head.dict_hash, &e)) {
-        dict_bad = 1;
+
+    /* 1. Every stored unit the signed root lists, read once, in file order. */
+    if (m->head.has_dict &&
+        !range_ok(b, m->head.dict_offset, m->head.dict_size, m->head.dict_hash, buf, cap, &e)) {
+        v.dict_bad = any = 1;
         if (fn != NULL)
             fn(ctx, NULL, "the compression dictionary is damaged: no text entry can be read");
     }
     for (i = 0; i < m->n_clusters; i++) {
         const sat_cluster *c = &m->clusters[i];
         sat_err_clear(&e);
-        cstate[i] = range_ok(b, c->offset, c->size, c->hash, &e) ? 1 : 2;
-        if (cstate[i] == 2)
-            snprintf(cmsg[i], sizeof cmsg[i], "cluster %zu: %.120s", i, e.msg);
+        v.c[i] = range_ok(b, c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
+        if (v.c[i] == 2) {
+            snprintf(v.cmsg[i], sizeof v.cmsg[i], "cluster %zu: %.120s", i, e.msg);
+            any = 1;
+        }
         done += c->size;
         if (prog != NULL && (i % 16 == 0 || i + 1 == m->n_clusters))
             prog(prog_ctx, "verify", done, total);
     }
-    for (pi = 0; pi < m->n_pages; pi++) {
-        const sat_mpage *pg;
+    for (i = 0; i < m->n_media; i++) {
+        const sat_cluster *c = &m->media[i];
+        v.md[i] = range_ok(b, c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
+        any |= v.md[i] == 2;
+        done += c->size;
+        if (prog != NULL)
+            prog(prog_ctx, "verify", done, total);
+    }
+    for (i = 0; i < m->n_pages; i++) {
+        const sat_page *pg = &m->pages[i];
+        v.pg[i] = range_ok(b, pg->offset, pg->size, pg->hash, buf, cap, &e) ? 1 : 2;
+        any |= v.pg[i] == 2;
+        done += pg->size;
+    }
+    if (prog != NULL)
+        prog(prog_ctx, "verify", total, total);
+    if (!any && !deep)
+        goto out; /* every byte matched: no entry to name */
+
+    /* 2. Name the damaged entries through the intact index pages. */
+    for (i = 0; i < m->n_pages; i++) {
         sat_err_clear(&e);
-        if (load_page(b, pi, &e) != 0) {
-            bad += m->pages[pi].count;
+        if (v.pg[i] == 2 || load_page(b, i, &e) != 0) {
+            char msg[SAT_ERR_MSG_MAX];
+            if (v.pg[i] == 2)
+                snprintf(msg, sizeof msg,
+                         "index page %zu is damaged: its %u entries (from \"%.80s\") cannot be "
+                         "listed",
+                         i, (unsigned)m->pages[i].count, m->pages[i].first_id);
+            else
+                snprintf(msg, sizeof msg, "%.400s", e.msg);
+            bad += m->pages[i].count;
             if (fn != NULL)
-                fn(ctx, NULL, e.msg);
+                fn(ctx, NULL, msg);
             continue;
         }
-        pg = b->pages[pi];
-        for (i = 0; i < pg->n; i++) {
-            const sat_mentry *en = &pg->entries[i];
-            const char *why = NULL;
-            sat_err_clear(&e);
-            if (en->unit == SAT_UNIT_MEDIA) {
-                if (!range_ok(b, en->offset, en->size, en->hash, &e))
-                    why = e.msg;
-                done += en->size;
-                if (prog != NULL)
-                    prog(prog_ctx, "verify", done, total);
-            } else if (dict_bad) {
-                why = "the compression dictionary is damaged";
-            } else if (cstate[en->unit] == 2) {
-                why = cmsg[en->unit];
-            } else if (deep) {
-                if (load_cluster(b, en->unit, &e) != 0)
-                    why = e.msg;
-                else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
-                    why = "content does not match its signed hash";
-            }
-            if (why != NULL) {
-                bad++;
-                if (fn != NULL)
-                    fn(ctx, en, why);
-            }
-        }
+        bad += verify_page_entries(b, i, &v, deep, fn, ctx);
     }
-    free(cstate);
-    free(cmsg);
+out:
+    free(v.c);
+    free(v.md);
+    free(v.pg);
+    free(v.cmsg);
+    free(buf);
     *n_bad = bad;
-    return 0;
+    return rc;
 }

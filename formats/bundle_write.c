@@ -524,7 +524,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     size_t *pzlen = NULL, n_pages = 0;
     sat_meta *metas = NULL;
     sat_mentry *locs = NULL;
-    sat_cluster *crec = NULL;
+    sat_cluster *crec = NULL, *mrec = NULL;
     sat_manifest_head head;
     sat_pubkey pk;
     sat_zstd *mz = NULL;
@@ -583,8 +583,14 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         L.media_off[i] = place(&pos, w->media[i].size);
 
     crec = calloc(w->n_clusters + 1, sizeof *crec);
-    if (crec == NULL)
+    mrec = calloc(w->n_media + 1, sizeof *mrec);
+    if (crec == NULL || mrec == NULL)
         goto nomem;
+    for (i = 0; i < w->n_media; i++) {
+        mrec[i].offset = L.media_off[i];
+        mrec[i].size = mrec[i].usize = w->media[i].size;
+        memcpy(mrec[i].hash, w->media[i].hash, SAT_HASH_BYTES);
+    }
     for (i = 0; i < w->n_clusters; i++) {
         crec[i].offset = L.cluster_off[i];
         crec[i].size = w->clusters[i].zlen;
@@ -725,8 +731,8 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         w->st.index_zbytes += pzlen[i];
     }
     mtext.len = 0;
-    if ((rc = sat_manifest_render(&mtext, &head, crec, w->n_clusters, pages, n_pages, n, err)) !=
-        0)
+    if ((rc = sat_manifest_render(&mtext, &head, crec, w->n_clusters, mrec, w->n_media, pages,
+                                  n_pages, n, err)) != 0)
         goto out;
     if ((rc = sat_zstd_compress(mz, mtext.data, mtext.len, &mzbuf, &mzlen, err)) != 0)
         goto out;
@@ -878,6 +884,7 @@ out:
     sat_zstd_free(mz);
     sat_buf_free(&mtext);
     free(crec);
+    free(mrec);
     for (i = 0; pz != NULL && i < n_pages; i++)
         free(pz[i]);
     free(pz);

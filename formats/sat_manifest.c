@@ -13,6 +13,7 @@
 #define MIN_E_LINE 40
 #define MIN_C_LINE 72
 #define MIN_P_LINE 76
+#define MIN_M_LINE 70
 
 /* ------------------------------------------------------------------------
  * Rendering
@@ -38,8 +39,8 @@ static int put_opt(sat_buf *out, const char *s)
 }
 
 int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
-                        size_t n_clusters, const sat_page *pages, size_t n_pages,
-                        uint64_t n_entries, sat_err *err)
+                        size_t n_clusters, const sat_cluster *media, size_t n_media,
+                        const sat_page *pages, size_t n_pages, uint64_t n_entries, sat_err *err)
 {
     char hex[2 * SAT_HASH_BYTES + 1];
     size_t i;
@@ -60,14 +61,19 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
     } else {
         rc |= sat_buf_puts(out, "dict\t-\n");
     }
-    rc |= sat_buf_printf(out, "clusters\t%zu\npages\t%zu\nentries\t%llu\n", n_clusters, n_pages,
-                         (unsigned long long)n_entries);
+    rc |= sat_buf_printf(out, "clusters\t%zu\nmedia\t%zu\npages\t%zu\nentries\t%llu\n",
+                         n_clusters, n_media, n_pages, (unsigned long long)n_entries);
     for (i = 0; i < n_clusters && rc == 0; i++) {
         sat_hex(clusters[i].hash, SAT_HASH_BYTES, hex);
         rc |= sat_buf_printf(out, "C\t%llu\t%llu\t%llu\t%s\n",
                              (unsigned long long)clusters[i].offset,
                              (unsigned long long)clusters[i].size,
                              (unsigned long long)clusters[i].usize, hex);
+    }
+    for (i = 0; i < n_media && rc == 0; i++) {
+        sat_hex(media[i].hash, SAT_HASH_BYTES, hex);
+        rc |= sat_buf_printf(out, "M\t%llu\t%llu\t%s\n", (unsigned long long)media[i].offset,
+                             (unsigned long long)media[i].size, hex);
     }
     for (i = 0; i < n_pages && rc == 0; i++) {
         sat_hex(pages[i].hash, SAT_HASH_BYTES, hex);
@@ -206,7 +212,8 @@ static int key_line(parser *p, const char *key, sat_span *f, size_t n)
     return 0;
 }
 
-static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *np, uint64_t *ne)
+static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, uint64_t *np,
+                      uint64_t *ne)
 {
     sat_manifest_head *h = &m->head;
     sat_span f[4];
@@ -264,6 +271,11 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *np, ui
     if (sat_span_u64(f[1], SAT_CLUSTERS_MAX, nc) != 0)
         return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: cluster count invalid or above %u",
                            p->lineno, SAT_CLUSTERS_MAX);
+    if ((rc = key_line(p, "media", f, 2)) != 0)
+        return rc;
+    if (sat_span_u64(f[1], SAT_MEDIA_COUNT_MAX, nm) != 0)
+        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: media count invalid or above %u",
+                           p->lineno, SAT_MEDIA_COUNT_MAX);
     if ((rc = key_line(p, "pages", f, 2)) != 0)
         return rc;
     if (sat_span_u64(f[1], SAT_PAGES_MAX, np) != 0)
@@ -276,7 +288,8 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *np, ui
                            p->lineno, SAT_ENTRIES_MAX);
     /* Counts are claims: each record needs a line of some minimum length, so a
      * small manifest cannot make us allocate for millions of records. */
-    if (*nc > sat_cursor_left(&p->c) / MIN_C_LINE || *np > sat_cursor_left(&p->c) / MIN_P_LINE)
+    if (*nc > sat_cursor_left(&p->c) / MIN_C_LINE || *np > sat_cursor_left(&p->c) / MIN_P_LINE ||
+        *nm > sat_cursor_left(&p->c) / MIN_M_LINE)
         return sat_err_set(p->err, SAT_E_LIMIT,
                            "manifest line %zu: counts larger than the manifest can hold",
                            p->lineno);
@@ -308,6 +321,46 @@ static int parse_cluster(parser *p, sat_manifest *m, size_t i)
     if (i > 0 && c->offset < m->clusters[i - 1].offset + m->clusters[i - 1].size)
         return bad(p, "clusters overlap or are out of order");
     return 0;
+}
+
+static int parse_media_line(parser *p, sat_manifest *m, size_t i)
+{
+    sat_cluster *c = &m->media[i];
+    sat_span f[4];
+    int rc;
+
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if ((rc = split(p, f, 4)) != 0)
+        return rc;
+    if (!sat_span_eq(f[0], "M"))
+        return bad(p, "expected a media line (M)");
+    if (sat_span_u64(f[1], p->file_size, &c->offset) != 0 ||
+        sat_span_u64(f[2], SAT_MEDIA_MAX, &c->size) != 0 || c->offset + c->size > p->file_size)
+        return bad(p, "media offset or size outside the bundle");
+    c->usize = c->size;
+    if (sat_span_hex(f[3], c->hash, SAT_HASH_BYTES) != 0)
+        return bad(p, "media hash must be 64 lowercase hex digits");
+    if (i > 0 && c->offset < m->media[i - 1].offset + m->media[i - 1].size)
+        return bad(p, "media members overlap or are out of order");
+    return 0;
+}
+
+/* The root's media line at this offset, or NULL. */
+static const sat_cluster *media_at(const sat_manifest *m, uint64_t off)
+{
+    size_t lo = 0, hi = m->n_media;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->media[mid].offset == off)
+            return &m->media[mid];
+        if (m->media[mid].offset < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 static int parse_page_line(parser *p, sat_manifest *m, size_t i)
@@ -425,28 +478,67 @@ static int parse_entry(parser *p, const sat_manifest *m, sat_mentry *entries, si
     }
     if (sat_span_hex(f[14], e->hash, SAT_HASH_BYTES) != 0)
         return bad(p, "entry hash must be 64 lowercase hex digits");
+    if (e->unit == SAT_UNIT_MEDIA) {
+        const sat_cluster *mm = media_at(m, e->offset);
+        if (mm == NULL || mm->size != e->size || memcmp(mm->hash, e->hash, SAT_HASH_BYTES) != 0)
+            return bad(p, "media entry does not match a media line of the root manifest");
+    }
     return 0;
 }
 
-/* One pass over the whole text: valid UTF-8, and no control character but TAB
- * and LF (no C0, DEL, or C1 U+0080..U+009F, which UTF-8 encodes as C2 80..C2 9F). */
+/* One pass over the whole text: valid UTF-8 (no overlongs, surrogates or code
+ * points past U+10FFFF), and no control character but TAB and LF (no C0, DEL, or
+ * C1 U+0080..U+009F). ASCII, most of any manifest, takes the short path. */
 static int text_clean(const char *text, size_t len, sat_err *err)
 {
     const unsigned char *u = (const unsigned char *)text;
-    size_t i, bad;
+    size_t i = 0;
 
-    if (!sat_utf8_valid(text, len, &bad))
-        return sat_err_set(err, SAT_E_FORMAT, "manifest: invalid UTF-8 at byte %zu", bad);
-    for (i = 0; i < len; i++) {
-        unsigned char ch = u[i];
-        if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f ||
-            (ch == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f))
-            return sat_err_set(err, SAT_E_FORMAT,
-                               "manifest: control character at byte %zu (CR, NUL and escape "
-                               "sequences are not allowed)",
-                               i);
+    while (i < len) {
+        unsigned char c = u[i];
+        size_t n, k;
+        uint32_t cp;
+
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+                goto control;
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 2;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 4;
+            cp = c & 0x07;
+        } else {
+            goto invalid;
+        }
+        if (len - i < n)
+            goto invalid;
+        for (k = 1; k < n; k++) {
+            if ((u[i + k] & 0xc0) != 0x80)
+                goto invalid;
+            cp = cp << 6 | (u[i + k] & 0x3f);
+        }
+        if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+            goto invalid;
+        if (cp >= 0x80 && cp <= 0x9f)
+            goto control;
+        i += n;
     }
     return 0;
+invalid:
+    return sat_err_set(err, SAT_E_FORMAT, "manifest: invalid UTF-8 at byte %zu", i);
+control:
+    return sat_err_set(err, SAT_E_FORMAT,
+                       "manifest: control character at byte %zu (CR, NUL and escape sequences "
+                       "are not allowed)",
+                       i);
 }
 
 static int copy_text(const char *text, size_t len, char **out, sat_err *err)
@@ -464,7 +556,7 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
 {
     sat_manifest *m = NULL;
     parser p;
-    uint64_t nc = 0, np = 0, ne = 0, sum = 0;
+    uint64_t nc = 0, nm = 0, np = 0, ne = 0, sum = 0;
     size_t i;
     int rc;
 
@@ -486,17 +578,23 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
     p.file_size = file_size;
     p.err = err;
 
-    if ((rc = parse_head(&p, m, &nc, &np, &ne)) != 0)
+    if ((rc = parse_head(&p, m, &nc, &nm, &np, &ne)) != 0)
         goto fail;
     m->n_clusters = (size_t)nc;
+    m->n_media = (size_t)nm;
     m->n_pages = (size_t)np;
     m->n_entries = ne;
     if (nc > 0 && (m->clusters = calloc((size_t)nc, sizeof *m->clusters)) == NULL)
         goto nomem;
     if (np > 0 && (m->pages = calloc((size_t)np, sizeof *m->pages)) == NULL)
         goto nomem;
+    if (nm > 0 && (m->media = calloc((size_t)nm, sizeof *m->media)) == NULL)
+        goto nomem;
     for (i = 0; i < m->n_clusters; i++)
         if ((rc = parse_cluster(&p, m, i)) != 0)
+            goto fail;
+    for (i = 0; i < m->n_media; i++)
+        if ((rc = parse_media_line(&p, m, i)) != 0)
             goto fail;
     for (i = 0; i < m->n_pages; i++) {
         if ((rc = parse_page_line(&p, m, i)) != 0)
@@ -640,6 +738,7 @@ void sat_manifest_free(sat_manifest *m)
     if (m == NULL)
         return;
     free(m->clusters);
+    free(m->media);
     free(m->pages);
     free(m->text);
     free(m);

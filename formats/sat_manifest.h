@@ -46,6 +46,8 @@
 /* Entries per index page written by the packer, and the most a reader accepts. */
 #define SAT_PAGE_ENTRIES 1024
 #define SAT_PAGE_ENTRIES_MAX 4096
+/* Most media members. */
+#define SAT_MEDIA_COUNT_MAX 2000000u
 /* Largest decompressed index page. */
 #define SAT_PAGE_MAX ((uint64_t)8 << 20)
 #define SAT_PAGES_MAX 100000u
@@ -106,6 +108,8 @@ typedef struct sat_manifest {
     sat_manifest_head head;
     sat_cluster *clusters;
     size_t n_clusters;
+    sat_cluster *media; /* media members: offset, size (= usize), hash; by offset */
+    size_t n_media;
     sat_page *pages; /* ordered by first_id, strictly increasing */
     size_t n_pages;
     uint64_t n_entries; /* sum of the pages' counts */
@@ -122,8 +126,8 @@ typedef struct sat_mpage {
 
 /* Appends the canonical root manifest text to out. Returns 0 or SAT_E_NOMEM. */
 int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
-                        size_t n_clusters, const sat_page *pages, size_t n_pages,
-                        uint64_t n_entries, sat_err *err);
+                        size_t n_clusters, const sat_cluster *media, size_t n_media,
+                        const sat_page *pages, size_t n_pages, uint64_t n_entries, sat_err *err);
 
 /* Appends the canonical E lines of entries metas[0..n) / locs[0..n) (sorted by id,
  * strictly, each valid) to out. Returns 0 or an error naming the entry. */
@@ -143,8 +147,9 @@ size_t sat_manifest_page_for(const sat_manifest *m, const char *id);
 size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i);
 
 /* Parses index page `pi` of m strictly: exactly count entries, the first id equal to the
- * root's, ids increasing and below the next page's first id, every location inside its
- * cluster or the file. Takes a copy of the text. */
+ * root's, ids increasing and below the next page's first id, every text location inside
+ * its cluster, every media entry equal (offset, size, hash) to one of the root's M lines.
+ * Takes a copy of the text. */
 int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len,
                     uint64_t file_size, sat_mpage **out, sat_err *err);
 

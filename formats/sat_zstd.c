@@ -107,11 +107,11 @@ int sat_zstd_compress(sat_zstd *z, const void *src, size_t n, uint8_t **out, siz
     return 0;
 }
 
-int sat_zstd_decompress(sat_zstd *z, const void *src, size_t n, void *dst, size_t expect,
-                        sat_err *err)
+/* The checks every frame passes before zstd decodes a byte of it. */
+static int frame_check(sat_zstd *z, const void *src, size_t n, size_t expect, sat_err *err)
 {
     unsigned long long claimed;
-    size_t fsize, r;
+    size_t fsize;
     unsigned did;
 
     if (n < 6)
@@ -137,6 +137,17 @@ int sat_zstd_decompress(sat_zstd *z, const void *src, size_t n, void *dst, size_
         return sat_err_set(err, SAT_E_FORMAT,
                            "zstd: frame needs dictionary id %u but the bundle's is %u", did,
                            z->dict_id);
+    return 0;
+}
+
+int sat_zstd_decompress(sat_zstd *z, const void *src, size_t n, void *dst, size_t expect,
+                        sat_err *err)
+{
+    size_t r;
+    int rc;
+
+    if ((rc = frame_check(z, src, n, expect, err)) != 0)
+        return rc;
     if (z->ddict != NULL)
         r = ZSTD_decompress_usingDDict(z->dctx, dst, expect, src, n, z->ddict);
     else
@@ -163,4 +174,62 @@ int sat_zstd_train(void *dict, size_t cap, const void *samples, const size_t *si
         return 0; /* too little or too uniform data: go on without a dictionary */
     *out_len = r;
     return 0;
+}
+
+int sat_zstd_decompress_prefix(sat_zstd *z, const void *src, size_t n, void *dst, size_t expect,
+                               size_t need, sat_err *err)
+{
+    ZSTD_outBuffer out;
+    ZSTD_inBuffer in;
+    size_t r = 0, chunk = 16384;
+    int rc = 0;
+
+    if (need >= expect)
+        return sat_zstd_decompress(z, src, n, dst, expect, err);
+    if ((rc = frame_check(z, src, n, expect, err)) != 0)
+        return rc;
+    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_and_parameters);
+    r = ZSTD_DCtx_setParameter(z->dctx, ZSTD_d_stableOutBuffer, 1);
+    if (!ZSTD_isError(r))
+        r = ZSTD_DCtx_setParameter(z->dctx, ZSTD_d_windowLogMax, 25);
+    if (!ZSTD_isError(r) && z->ddict != NULL)
+        r = ZSTD_DCtx_refDDict(z->dctx, z->ddict);
+    if (ZSTD_isError(r)) {
+        rc = sat_err_set(err, SAT_E_FORMAT, "zstd: %s", ZSTD_getErrorName(r));
+        goto out;
+    }
+    /* The whole frame fits dst (stable output buffer, nothing allocated for a window);
+     * input is fed in small steps so decoding stops soon after `need` bytes exist. */
+    out.dst = dst;
+    out.size = expect;
+    out.pos = 0;
+    in.src = src;
+    in.pos = 0;
+    in.size = 0;
+    while (out.pos < need) {
+        if (in.size == n) {
+            rc = sat_err_set(err, SAT_E_FORMAT, "zstd: frame ended after %zu of %zu bytes",
+                             out.pos, expect);
+            goto out;
+        }
+        in.size = n - in.size < chunk ? n : in.size + chunk;
+        while (in.pos < in.size && out.pos < need) {
+            r = ZSTD_decompressStream(z->dctx, &out, &in);
+            if (ZSTD_isError(r)) {
+                rc = sat_err_set(err, SAT_E_FORMAT, "zstd: decompression failed: %s",
+                                 ZSTD_getErrorName(r));
+                goto out;
+            }
+            if (r == 0)
+                break;
+        }
+        if (r == 0 && out.pos < need) {
+            rc = sat_err_set(err, SAT_E_FORMAT, "zstd: frame ended after %zu of %zu bytes",
+                             out.pos, expect);
+            goto out;
+        }
+    }
+out:
+    ZSTD_DCtx_reset(z->dctx, ZSTD_reset_session_and_parameters);
+    return rc;
 }

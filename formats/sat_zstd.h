@@ -32,6 +32,13 @@ int sat_zstd_compress(sat_zstd *z, const void *src, size_t n, uint8_t **out, siz
 int sat_zstd_decompress(sat_zstd *z, const void *src, size_t n, void *dst, size_t expect,
                         sat_err *err);
 
+/* Like sat_zstd_decompress, with the same checks, but stops once at least the first
+ * `need` bytes of dst are decoded (dst must still hold `expect` bytes). Used to read one
+ * entry early in a cluster without decoding the rest; the caller has already checked the
+ * stored bytes' hash, so the frame checksum at the end is not needed. */
+int sat_zstd_decompress_prefix(sat_zstd *z, const void *src, size_t n, void *dst, size_t expect,
+                               size_t need, sat_err *err);
+
 /* Trains a dictionary of at most cap bytes from samples. Returns 0 and *out_len > 0,
  * or 0 with *out_len == 0 when the samples are too few to train on (no dictionary). */
 int sat_zstd_train(void *dict, size_t cap, const void *samples, const size_t *sizes,

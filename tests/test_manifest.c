@@ -18,7 +18,7 @@ static char *good_page(size_t *len);
 static char *good(size_t *len)
 {
     sat_manifest_head h;
-    sat_cluster c[2];
+    sat_cluster c[2], md;
     sat_page pg;
     sat_buf b = {0};
     sat_err err = {0};
@@ -45,7 +45,10 @@ static char *good(size_t *len)
     pg.count = 3;
     pg.first_id = "a-first";
     memset(pg.hash, 0x11, sizeof pg.hash);
-    assert_int_equal(sat_manifest_render(&b, &h, c, 2, &pg, 1, 3, &err), 0);
+    memset(&md, 0, sizeof md);
+    md.offset = 5120;
+    md.size = md.usize = 300;
+    assert_int_equal(sat_manifest_render(&b, &h, c, 2, &md, 1, &pg, 1, 3, &err), 0);
     free(page);
     *len = b.len;
     return b.data;
@@ -122,6 +125,8 @@ static void test_round_trip(void **state)
     assert_int_equal(m->n_entries, 3);
     assert_int_equal(m->n_clusters, 2);
     assert_int_equal(m->n_pages, 1);
+    assert_int_equal(m->n_media, 1);
+    assert_int_equal(m->media[0].offset, 5120);
     assert_string_equal(m->pages[0].first_id, "a-first");
     assert_string_equal(m->head.title, "주간 뉴스 48");
     assert_null(m->head.publisher);
@@ -191,6 +196,9 @@ static void test_rejects(void **state)
     expect_reject("pages\t1", "pages\t0");
     expect_reject("C\t3072", "C\t1600");                         /* clusters overlap */
     expect_reject("P\t6144", "P\t999999");                       /* page beyond the file */
+    expect_reject("media\t1", "media\t2");                       /* media count wrong */
+    expect_reject("M\t5120\t300", "M\t5120\t999999");            /* media beyond the file */
+    expect_reject("\t300\t0000", "\t300\tG000");                 /* media hash not hex */
     expect_reject("\ta-first\t", "\t../x\t");                    /* bad first id */
     expect_reject("주간", "\x1b[31m");                            /* control char in title */
     expect_reject("주간", "\xc2\x9b");                            /* C1 control */
@@ -210,6 +218,8 @@ static void test_rejects(void **state)
     expect_reject_page("\t1\t10\t3990\t", "\t1\t10\t3991\t");     /* range beyond cluster */
     expect_reject_page("\t1\t10\t3990\t", "\t2\t10\t3990\t");     /* no such cluster */
     expect_reject_page("\tm\t5120\t300\t", "\tm\t999999\t300\t"); /* media beyond file */
+    expect_reject_page("\tm\t5120\t300\t", "\tm\t5120\t299\t");    /* differs from its M line */
+    expect_reject_page("\tm\t5120\t300\t", "\tm\t5121\t300\t");    /* no M line there */
     expect_reject_page("\tarticle\t-", "\tarticle\ta-first");    /* its own parent */
     expect_reject_page("\ttranscript\t", "\timage\t");           /* media kind in a cluster */
     expect_reject_page("\ta,b\t", "\t\t");                       /* empty field */

@@ -65,7 +65,7 @@ poff = coff + len(pad(cz)) + 512
 moff = poff + len(pad(pz)) + 512
 created = b"2026-11-20T00:00:00Z"
 m = b"\n".join([b"satchel-manifest\t1", b"bundle\t" + b"ab" * 16, b"title\t" + btitle,
-    b"publisher\t-", b"created\t" + created, b"seq\t1", b"dict\t-", b"clusters\t1", b"pages\t1",
+    b"publisher\t-", b"created\t" + created, b"seq\t1", b"dict\t-", b"clusters\t1", b"media\t0", b"pages\t1",
     b"entries\t1", b"C\t%d\t%d\t%d\t%s" % (coff, len(cz), len(body), h(cz)),
     b"P\t%d\t%d\t%d\t1\tevil\t%s" % (poff, len(pz), len(page), h(pz)), b"end"]) + b"\n"
 open("m.txt", "wb").write(m)
