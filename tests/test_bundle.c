@@ -168,6 +168,22 @@ static void test_round_trip(void **state)
     assert_int_equal(len, strlen(expect));
     assert_memory_equal(body, expect, len);
     free(body);
+    /* two entries of one cluster, later one first, then an earlier and a later one again:
+     * the partly decoded cluster cache must serve each correctly */
+    {
+        const char *order[] = {"a0003", "a0001", "a0004", "a0000"};
+        size_t k;
+        for (k = 0; k < 4; k++) {
+            unsigned seed = (unsigned)atoi(order[k] + 1) + 1;
+            assert_int_equal(sat_bundle_find(b, order[k], &e, &err), 0);
+            assert_int_equal(e->unit, 0);
+            assert_int_equal(sat_bundle_read(b, e, &body, &len, &err), 0);
+            make_text(expect, 3000, seed);
+            assert_int_equal(len, strlen(expect));
+            assert_memory_equal(body, expect, len);
+            free(body);
+        }
+    }
     assert_int_equal(sat_bundle_find(b, "img.png", &e, &err), 0);
     assert_string_equal(e->parent, "a0000");
     assert_int_equal(sat_bundle_read(b, e, &body, &len, &err), 0);

@@ -53,6 +53,15 @@ static void test_round_trip_and_size_checks(void **state)
         assert_int_not_equal(sat_zstd_decompress(z, g, 2 * flen, out, sizeof text, &err), 0);
         free(g);
     }
+    /* a prefix: the first bytes decoded exactly, the frame checks still applied */
+    memset(out, 0, sizeof text);
+    assert_int_equal(sat_zstd_decompress_prefix(z, f, flen, out, sizeof text, 100, &err), 0);
+    assert_memory_equal(out, text, 100);
+    assert_int_equal(sat_zstd_decompress_prefix(z, f, flen, out, sizeof text, 15000, &err), 0);
+    assert_memory_equal(out, text, 15000);
+    assert_int_not_equal(sat_zstd_decompress_prefix(z, f, flen, out, sizeof text - 1, 10, &err), 0);
+    assert_int_not_equal(sat_zstd_decompress_prefix(z, f, flen / 2, out, sizeof text, 19000, &err),
+                         0);
     /* truncated frame */
     assert_int_not_equal(sat_zstd_decompress(z, f, flen - 1, out, sizeof text, &err), 0);
     /* garbage */
