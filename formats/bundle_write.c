@@ -31,6 +31,8 @@ typedef struct wtext {
     char *body;
     size_t len;
     uint8_t hash[SAT_HASH_BYTES];
+    uint32_t unit; /* cluster, set by make_clusters */
+    uint64_t coff; /* offset inside the decompressed cluster */
 } wtext;
 
 typedef struct wmedia {
@@ -41,7 +43,7 @@ typedef struct wmedia {
 } wmedia;
 
 typedef struct wcluster {
-    size_t first, count; /* range of texts[] */
+    size_t first, count; /* range of order[] */
     size_t usize;
     uint8_t *z;
     size_t zlen;
@@ -54,6 +56,7 @@ struct sat_writer {
     size_t n_texts, cap_texts;
     wmedia *media;
     size_t n_media, cap_media;
+    wtext **order; /* texts in cluster order */
     wcluster *clusters;
     size_t n_clusters;
     uint8_t *dict;
@@ -282,29 +285,58 @@ static int cmp_media(const void *a, const void *b)
     return strcmp(((const wmedia *)a)->meta.id, ((const wmedia *)b)->meta.id);
 }
 
+static int cmp_str0(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Cluster order: like with like compresses better, so texts are grouped by kind,
+ * language and section, then ordered by id. Deterministic. */
+static int cmp_cluster_order(const void *a, const void *b)
+{
+    const wtext *x = *(wtext *const *)a, *y = *(wtext *const *)b;
+    int c;
+
+    if (x->meta.kind != y->meta.kind)
+        return x->meta.kind < y->meta.kind ? -1 : 1;
+    if ((c = cmp_str0(x->meta.lang, y->meta.lang)) != 0)
+        return c;
+    if ((c = cmp_str0(x->meta.section, y->meta.section)) != 0)
+        return c;
+    return strcmp(x->meta.id, y->meta.id);
+}
+
 static int make_clusters(sat_writer *w, sat_err *err)
 {
     size_t i, cap = 0;
 
+    w->order = malloc((w->n_texts + 1) * sizeof *w->order);
+    if (w->order == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    for (i = 0; i < w->n_texts; i++)
+        w->order[i] = &w->texts[i];
+    if (w->n_texts > 1)
+        qsort(w->order, w->n_texts, sizeof *w->order, cmp_cluster_order);
     for (i = 0; i < w->n_texts; i++) {
+        wtext *t = w->order[i];
         wcluster *c = w->n_clusters ? &w->clusters[w->n_clusters - 1] : NULL;
-        if (c == NULL || c->usize + w->texts[i].len > w->o.cluster_size || c->usize == 0) {
-            if (c == NULL || c->usize > 0) {
-                if (grow((void **)&w->clusters, &cap, w->n_clusters + 1, sizeof *w->clusters))
-                    return sat_err_set(err, SAT_E_NOMEM, "out of memory");
-                c = &w->clusters[w->n_clusters++];
-                memset(c, 0, sizeof *c);
-                c->first = i;
-            }
+        if (c == NULL || (c->usize > 0 && c->usize + t->len > w->o.cluster_size)) {
+            if (grow((void **)&w->clusters, &cap, w->n_clusters + 1, sizeof *w->clusters))
+                return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+            c = &w->clusters[w->n_clusters++];
+            memset(c, 0, sizeof *c);
+            c->first = i;
         }
+        t->unit = (uint32_t)(w->n_clusters - 1);
+        t->coff = c->usize;
         c->count++;
-        c->usize += w->texts[i].len;
+        c->usize += t->len;
     }
     /* An empty body makes a cluster of zero bytes, which the format forbids. */
     for (i = 0; i < w->n_clusters; i++)
         if (w->clusters[i].usize == 0)
             return sat_err_set(err, SAT_E_FORMAT, "%s: empty body",
-                               w->texts[w->clusters[i].first].meta.id);
+                               w->order[w->clusters[i].first]->meta.id);
     return 0;
 }
 
@@ -392,7 +424,7 @@ static void *compress_worker(void *arg)
         pthread_mutex_unlock(&j->mu);
         c = &w->clusters[ci];
         for (k = 0; k < c->count; k++) {
-            const wtext *t = &w->texts[c->first + k];
+            const wtext *t = w->order[c->first + k];
             memcpy(buf + off, t->body, t->len);
             off += t->len;
         }
@@ -601,8 +633,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     }
     /* Entry locations, merged in id order. */
     {
-        size_t ci = 0, k = 0;
-        uint64_t coff = 0;
+        size_t k = 0;
         ti = mi = 0;
         while (ti < w->n_texts || mi < w->n_media) {
             int take_text;
@@ -623,18 +654,11 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
                 goto out;
             }
             if (take_text) {
-                /* texts are clustered in the same (sorted) order */
-                while (ci < w->n_clusters &&
-                       ti >= w->clusters[ci].first + w->clusters[ci].count) {
-                    ci++;
-                    coff = 0;
-                }
                 metas[k] = w->texts[ti].meta;
-                locs[k].unit = (uint32_t)ci;
-                locs[k].offset = coff;
+                locs[k].unit = w->texts[ti].unit;
+                locs[k].offset = w->texts[ti].coff;
                 locs[k].size = w->texts[ti].len;
                 memcpy(locs[k].hash, w->texts[ti].hash, SAT_HASH_BYTES);
-                coff += w->texts[ti].len;
                 ti++;
             } else {
                 metas[k] = w->media[mi].meta;
@@ -918,6 +942,7 @@ void sat_writer_free(sat_writer *w)
     }
     for (i = 0; i < w->n_clusters; i++)
         free(w->clusters[i].z);
+    free(w->order);
     free(w->texts);
     free(w->media);
     free(w->clusters);
