@@ -532,8 +532,14 @@ static int load_cluster(sat_bundle *b, size_t unit, size_t need, sat_err *err)
     const sat_cluster *c = &b->m->clusters[unit];
     int rc;
 
+    if (need > c->usize)
+        need = (size_t)c->usize;
     if (b->cached_unit == unit && b->cached_len >= need)
         return 0;
+    /* A second entry further into the same cluster: decode all of it this time, so
+     * reading a whole cluster entry by entry decodes it at most twice. */
+    if (b->cached_unit == unit)
+        need = (size_t)c->usize;
     b->cached_unit = SIZE_MAX;
     if ((rc = load_dict(b, err)) != 0)
         return rc;
@@ -555,7 +561,7 @@ static int load_cluster(sat_bundle *b, size_t unit, size_t need, sat_err *err)
         return rc;
     }
     b->cached_unit = unit;
-    b->cached_len = need >= c->usize ? (size_t)c->usize : need;
+    b->cached_len = need;
     return 0;
 }
 
@@ -689,10 +695,12 @@ typedef struct vstate {
     unsigned char *c, *md, *pg; /* per cluster, media, page: 1 ok, 2 damaged */
     char (*cmsg)[160];
     int dict_bad;
+    const sat_mentry **deep_list; /* text entries left for the deep check */
+    size_t n_deep;
 } vstate;
 
 /* Names the damaged entries of one intact page. */
-static size_t verify_page_entries(sat_bundle *b, size_t pi, const vstate *v, int deep,
+static size_t verify_page_entries(sat_bundle *b, size_t pi, vstate *v, int deep,
                                   sat_problem_fn fn, void *ctx)
 {
     const sat_mpage *pg = b->pages[pi];
@@ -716,11 +724,42 @@ static size_t verify_page_entries(sat_bundle *b, size_t pi, const vstate *v, int
         } else if (v->c[en->unit] == 2) {
             why = v->cmsg[en->unit];
         } else if (deep) {
-            if (load_cluster(b, en->unit, SIZE_MAX, &e) != 0)
-                why = e.msg;
-            else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
-                why = "content does not match its signed hash";
+            v->deep_list[v->n_deep++] = en; /* checked cluster by cluster afterwards */
         }
+        if (why != NULL) {
+            bad++;
+            if (fn != NULL)
+                fn(ctx, en, why);
+        }
+    }
+    return bad;
+}
+
+static int cmp_unit(const void *a, const void *b)
+{
+    const sat_mentry *x = *(const sat_mentry *const *)a, *y = *(const sat_mentry *const *)b;
+
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Deep check: decompress each cluster once and check the content hash of each of its
+ * entries (collected from the pages, then sorted by cluster). */
+static size_t verify_deep(sat_bundle *b, vstate *v, sat_problem_fn fn, void *ctx)
+{
+    size_t i, bad = 0;
+    sat_err e;
+
+    qsort(v->deep_list, v->n_deep, sizeof *v->deep_list, cmp_unit);
+    for (i = 0; i < v->n_deep; i++) {
+        const sat_mentry *en = v->deep_list[i];
+        const char *why = NULL;
+        sat_err_clear(&e);
+        if (load_cluster(b, en->unit, SIZE_MAX, &e) != 0)
+            why = e.msg;
+        else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
+            why = "content does not match its signed hash";
         if (why != NULL) {
             bad++;
             if (fn != NULL)
@@ -749,7 +788,10 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     v.pg = calloc(m->n_pages + 1, 1);
     v.cmsg = calloc(m->n_clusters + 1, sizeof *v.cmsg);
     buf = malloc(cap);
-    if (v.c == NULL || v.md == NULL || v.pg == NULL || v.cmsg == NULL || buf == NULL) {
+    if (deep)
+        v.deep_list = malloc((size_t)(m->n_entries + 1) * sizeof *v.deep_list);
+    if (v.c == NULL || v.md == NULL || v.pg == NULL || v.cmsg == NULL || buf == NULL ||
+        (deep && v.deep_list == NULL)) {
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
     }
@@ -817,7 +859,10 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
         }
         bad += verify_page_entries(b, i, &v, deep, fn, ctx);
     }
+    if (deep)
+        bad += verify_deep(b, &v, fn, ctx);
 out:
+    free(v.deep_list);
     free(v.c);
     free(v.md);
     free(v.pg);

@@ -533,6 +533,16 @@ static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force,
     return 0;
 }
 
+/* Storage order: by cluster and offset; media (unit SAT_UNIT_MEDIA) last, by offset. */
+static int cmp_storage(const void *a, const void *b)
+{
+    const sat_mentry *x = *(const sat_mentry *const *)a, *y = *(const sat_mentry *const *)b;
+
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
 static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
 {
     sat_bundle *b = NULL;
@@ -566,19 +576,31 @@ static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
         return EXIT_IO;
     }
     if (nids == 0) {
-        for (k = 0; k < sat_bundle_count(b); k++) {
-            const sat_mentry *e;
+        /* every entry, in storage order, so each cluster is decoded once */
+        uint64_t n = sat_bundle_count(b), got = 0;
+        const sat_mentry **all = calloc((size_t)n + 1, sizeof *all);
+        if (all == NULL) {
+            fprintf(stderr, "%s: out of memory\n", prog);
+            close(dirfd);
+            sat_bundle_close(b);
+            return EXIT_IO;
+        }
+        for (k = 0; k < n; k++) {
             sat_err err = {0};
-            if (sat_bundle_entry(b, k, &e, &err) != 0) {
+            if (sat_bundle_entry(b, k, &all[got], &err) != 0) {
                 fprintf(stderr, "%s: DAMAGED: ", prog);
                 put_safe(stderr, err.msg);
                 fputc('\n', stderr);
                 bad++;
                 continue;
             }
-            if (extract_one(b, dirfd, e, o->force, &io_fail) != 0)
-                bad++;
+            got++;
         }
+        qsort(all, (size_t)got, sizeof *all, cmp_storage);
+        for (k = 0; k < got; k++)
+            if (extract_one(b, dirfd, all[k], o->force, &io_fail) != 0)
+                bad++;
+        free(all);
     } else {
         for (i = 0; i < nids; i++) {
             const sat_mentry *e;
