@@ -44,7 +44,7 @@
 /* Longest manifest line. */
 #define SAT_LINE_MAX 8192
 /* Entries per index page written by the packer, and the most a reader accepts. */
-#define SAT_PAGE_ENTRIES 1024
+#define SAT_PAGE_ENTRIES 256
 #define SAT_PAGE_ENTRIES_MAX 4096
 /* Most media members. */
 #define SAT_MEDIA_COUNT_MAX 2000000u
