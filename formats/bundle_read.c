@@ -445,6 +445,19 @@ int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *e
     return 0;
 }
 
+void sat_bundle_forget_pages(sat_bundle *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->m->n_pages; i++) {
+        if (b->page_state[i] == 1) {
+            sat_mpage_free(b->pages[i]);
+            b->pages[i] = NULL;
+            b->page_state[i] = 0;
+        }
+    }
+}
+
 int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err *err)
 {
     size_t pi = sat_manifest_page_for(b->m, id);

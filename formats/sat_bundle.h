@@ -107,6 +107,11 @@ uint64_t sat_bundle_count(const sat_bundle *b);
  * valid until sat_bundle_close. SAT_E_HASH when the index page is damaged. */
 int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *err);
 
+/* Frees every index page loaded so far (they are loaded again on demand). Every
+ * sat_mentry pointer obtained before becomes invalid. Lets a caller walk 100,000
+ * entries in bounded memory. */
+void sat_bundle_forget_pages(sat_bundle *b);
+
 /* The entry with this id: SAT_E_NOTFOUND when the bundle has none, SAT_E_HASH when its
  * index page is damaged. *e stays valid until sat_bundle_close. */
 int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err *err);

@@ -30,6 +30,8 @@
 #define EXIT_USAGE 2
 #define EXIT_FORGED 3
 #define EXIT_IO 4
+/* Walking every entry, forget the loaded index pages this often (bounded memory). */
+#define PAGE_WALK 8192
 
 static const char *prog = "satchel-read";
 
@@ -289,6 +291,8 @@ static int cmd_info(const char *path, ropts *o)
     sat_hex(m->head.bundle_id, SAT_BUNDLE_ID_BYTES, id);
     for (i = 0; i < sat_bundle_count(b); i++) {
         const sat_mentry *e;
+        if (i % PAGE_WALK == 0)
+            sat_bundle_forget_pages(b);
         if (sat_bundle_entry(b, i, &e, NULL) == 0)
             counts[e->kind]++;
         else
@@ -370,6 +374,8 @@ static int cmd_list(const char *path, ropts *o)
     /* ids are never cut: they are what `show` and `extract` take */
     for (i = 0; i < n; i++) {
         const sat_mentry *e;
+        if (i % PAGE_WALK == 0)
+            sat_bundle_forget_pages(b); /* bounded memory for huge bundles */
         if (sat_bundle_entry(b, i, &e, NULL) == 0 && matches(e, o) && strlen(e->id) > idw)
             idw = strlen(e->id);
     }
@@ -378,6 +384,8 @@ static int cmd_list(const char *path, ropts *o)
     for (i = 0; i < n; i++) {
         const sat_mentry *e;
         sat_err err = {0};
+        if (i % PAGE_WALK == 0)
+            sat_bundle_forget_pages(b);
         if (sat_bundle_entry(b, i, &e, &err) != 0) {
             /* a damaged index page: say so once per page, keep listing the rest */
             if (err.code != last_code || strcmp(err.msg, last_msg) != 0) {
