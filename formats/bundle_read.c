@@ -33,7 +33,7 @@ struct sat_bundle {
     sat_manifest *m;
     /* index pages, loaded on first use and kept until close */
     sat_mpage **pages;
-    signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged */
+    signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged, -2 signed but malformed */
     sat_zstd *pz;            /* dictionary-less codec for pages */
     /* dictionary and codec, loaded on first use */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
@@ -389,6 +389,11 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         return 0;
     if (b->page_state[pi] == -1)
         return sat_err_set(err, SAT_E_HASH, "index page %zu is damaged", pi);
+    if (b->page_state[pi] == -2)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "index page %zu is malformed although its signed hash matches "
+                           "(a broken or hostile signer)",
+                           pi);
     if (pg->size > SAT_PAGE_MAX + 4096)
         return sat_err_set(err, SAT_E_LIMIT, "index page %zu: stored size too large", pi);
     z = malloc((size_t)pg->size);
@@ -413,7 +418,7 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, b->file_size, &b->pages[pi], err);
     if (rc != 0) {
         /* signed and hash-matched yet malformed: the signer made it; refuse it */
-        b->page_state[pi] = -1;
+        b->page_state[pi] = -2;
         sat_err_prefix(err, "index page %zu", pi);
         goto out;
     }

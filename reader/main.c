@@ -356,7 +356,7 @@ static int cmd_list(const char *path, ropts *o)
     sat_bundle *b = NULL;
     size_t shown = 0, idw = 2, damaged = 0;
     uint64_t i, n;
-    int rc, first = 1, last_code = 0;
+    int rc, first = 1, last_code = 0, forged = 0;
     char last_msg[SAT_ERR_MSG_MAX] = "";
     sat_buf line = {0};
 
@@ -396,6 +396,7 @@ static int cmd_list(const char *path, ropts *o)
                 last_code = err.code;
             }
             damaged++;
+            forged |= err.code == SAT_E_FORMAT;
             continue;
         }
         if (!matches(e, o))
@@ -429,7 +430,7 @@ static int cmd_list(const char *path, ropts *o)
         printf("%zu of %llu entries\n", shown, (unsigned long long)n);
     sat_buf_free(&line);
     sat_bundle_close(b);
-    return damaged ? EXIT_DAMAGED : 0;
+    return forged ? EXIT_FORGED : damaged ? EXIT_DAMAGED : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -453,7 +454,7 @@ static int cmd_show(const char *path, const char *id, ropts *o)
         put_safe(stderr, err.msg);
         fprintf(stderr, rc == SAT_E_NOTFOUND ? " (see '%s list')\n" : "\n", prog);
         sat_bundle_close(b);
-        return EXIT_DAMAGED;
+        return rc == SAT_E_FORMAT ? EXIT_FORGED : EXIT_DAMAGED;
     }
     if (!sat_kind_is_text(e->kind)) {
         rt_entry_header(&out, e, (size_t)o->width);
