@@ -188,16 +188,16 @@ int sat_writer_add_text(sat_writer *w, const sat_meta *meta, const char *body, s
     return 0;
 }
 
-/* Hashes a whole file; returns its size. */
+/* Hashes a whole file and sets *size to its length. With an archive, also copies it
+ * there, refusing a file that grew or shrank from the *size given. */
 static int hash_file(const char *path, int fd, uint64_t *size, uint8_t out[SAT_HASH_BYTES],
-                     int out_fd_or_neg, struct archive *a, sat_err *err)
+                     struct archive *a, sat_err *err)
 {
     crypto_generichash_state st;
     static _Thread_local uint8_t buf[1 << 16];
     uint64_t total = 0;
     ssize_t r;
 
-    (void)out_fd_or_neg;
     crypto_generichash_init(&st, NULL, 0, SAT_HASH_BYTES);
     for (;;) {
         r = read(fd, buf, sizeof buf);
@@ -256,7 +256,7 @@ int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, 
     }
     m = &w->media[w->n_media];
     memset(m, 0, sizeof *m);
-    rc = hash_file(path, fd, &m->size, m->hash, -1, NULL, err);
+    rc = hash_file(path, fd, &m->size, m->hash, NULL, err);
     close(fd);
     if (rc != 0)
         return rc;
@@ -839,7 +839,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
             rc = sat_err_set(err, SAT_E_IO, "%s: cannot open: %s", m->path, strerror(errno));
             goto out;
         }
-        rc = hash_file(m->path, mfd, &size, h, -1, a, err);
+        rc = hash_file(m->path, mfd, &size, h, a, err);
         close(mfd);
         if (rc != 0)
             goto out;

@@ -10,7 +10,6 @@
 #include "sat_cursor.h"
 
 #define E_FIELDS 15 /* "E" + 14 fields */
-#define MIN_E_LINE 40
 #define MIN_C_LINE 72
 #define MIN_P_LINE 76
 #define MIN_M_LINE 70
@@ -133,7 +132,6 @@ typedef struct parser {
     sat_cursor c;
     size_t lineno;
     sat_span line;
-    char *base;       /* the owned copy; spans are split in place */
     uint64_t file_size;
     sat_err *err;
 } parser;
@@ -574,7 +572,6 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
     m->text_len = len;
     memset(&p, 0, sizeof p);
     p.c = sat_cursor_make(m->text, len);
-    p.base = m->text;
     p.file_size = file_size;
     p.err = err;
 
@@ -679,7 +676,6 @@ int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t l
     g->n = pg->count;
     memset(&p, 0, sizeof p);
     p.c = sat_cursor_make(g->text, len);
-    p.base = g->text;
     p.file_size = file_size;
     p.err = err;
     for (i = 0; i < g->n; i++)
