@@ -34,7 +34,7 @@ struct sat_bundle {
     /* index pages, loaded on first use and kept until close */
     sat_mpage **pages;
     signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged, -2 signed but malformed */
-    sat_zstd *pz;            /* dictionary-less codec for pages */
+    sat_zstd *pz;            /* dictionary-less codec (root manifest; pages without a dict) */
     /* dictionary and codec, loaded on first use */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
     sat_zstd *z;
@@ -377,6 +377,7 @@ uint64_t sat_bundle_file_size(const sat_bundle *b)
  * ------------------------------------------------------------------------ */
 
 static int hash_ok(const void *p, size_t n, const uint8_t want[SAT_HASH_BYTES]);
+static int load_dict(sat_bundle *b, sat_err *err);
 
 static int load_page(sat_bundle *b, size_t pi, sat_err *err)
 {
@@ -413,7 +414,11 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
                          (unsigned long long)(pg->offset + pg->size), (unsigned)pg->count);
         goto out;
     }
-    rc = sat_zstd_decompress(b->pz, z, (size_t)pg->size, t, (size_t)pg->usize, err);
+    /* pages are compressed with the bundle's dictionary when it has one */
+    if (b->m->head.has_dict && (rc = load_dict(b, err)) != 0)
+        goto out;
+    rc = sat_zstd_decompress(b->m->head.has_dict ? b->z : b->pz, z, (size_t)pg->size, t,
+                             (size_t)pg->usize, err);
     if (rc == 0)
         rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, b->file_size, &b->pages[pi], err);
     if (rc != 0) {

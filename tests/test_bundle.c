@@ -376,6 +376,44 @@ static void test_index_pages(void **state)
     sat_bundle_close(b);
 }
 
+/* A bundle big enough for a trained dictionary: clusters and index pages use it, and
+ * damage to it is reported, never decoded around. */
+static void test_dictionary(void **state)
+{
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    const sat_manifest *m;
+    const sat_mentry *e;
+    char *body = NULL, *orig, expect[8192];
+    size_t len, nbad = 0;
+    uint64_t off;
+    (void)state;
+
+    build(path_in("dict.satchel"), 300, 5000, 65536, "2026-11-02T00:00:00Z", sk);
+    assert_int_equal(sat_bundle_open(path_in("dict.satchel"), &pk, 1, &b, &err), 0);
+    m = sat_bundle_manifest(b);
+    assert_true(m->head.has_dict);
+    assert_int_equal(sat_bundle_find(b, "a0123", &e, &err), 0);
+    assert_int_equal(sat_bundle_read(b, e, &body, &len, &err), 0);
+    make_text(expect, 5000, 124);
+    assert_int_equal(len, strlen(expect));
+    assert_memory_equal(body, expect, len);
+    free(body);
+    assert_int_equal(sat_bundle_verify(b, 1, NULL, NULL, &nbad, NULL, NULL, &err), 0);
+    assert_int_equal(nbad, 0);
+    off = m->head.dict_offset + m->head.dict_size / 2;
+    sat_bundle_close(b);
+    slurp(path_in("dict.satchel"), &orig, &len);
+    orig[off] ^= 0x01;
+    spill(path_in("dict.satchel"), orig, len);
+    free(orig);
+    assert_int_equal(sat_bundle_open(path_in("dict.satchel"), &pk, 1, &b, &err), 0);
+    assert_int_equal(sat_bundle_find(b, "a0123", &e, &err), SAT_E_HASH);
+    assert_int_equal(sat_bundle_verify(b, 0, NULL, NULL, &nbad, NULL, NULL, &err), 0);
+    assert_int_equal(nbad, sat_bundle_count(b));
+    sat_bundle_close(b);
+}
+
 static void test_truncated(void **state)
 {
     char *orig;
@@ -429,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_flip_manifest_and_signature),
         cmocka_unit_test(test_cluster_damage_is_local),
         cmocka_unit_test(test_index_pages),
+        cmocka_unit_test(test_dictionary),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_no_half_written_bundle),
     };

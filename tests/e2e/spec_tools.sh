@@ -7,8 +7,18 @@ manifest_of() {
     tar -xOf "$1" satchel-manifest.zst | zstd -dq
 }
 
+# Index pages use the bundle's dictionary (satchel-dict) when it has one.
 entries_of() {
-    tar -tf "$1" | grep '^index/[0-9]\{6\}\.zst$' | while IFS= read -r _m; do
-        tar -xOf "$1" "$_m" | zstd -dq
+    _d=$(mktemp)
+    if tar -xOf "$1" satchel-dict > "$_d" 2>/dev/null && [ -s "$_d" ]; then
+        set -- "$1" -D "$_d"
+    else
+        set -- "$1"
+    fi
+    _b=$1
+    shift
+    tar -tf "$_b" | grep '^index/[0-9]\{6\}\.zst$' | while IFS= read -r _m; do
+        tar -xOf "$_b" "$_m" | zstd -dq "$@"
     done
+    rm -f "$_d"
 }
