@@ -11,6 +11,7 @@
 #include "sat_bundle.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "sat_zstd.h"
 
 #define BLOCK 512u
+#define PAD(n) (((uint64_t)(n) + BLOCK - 1) / BLOCK * BLOCK)
 
 struct sat_bundle {
     int fd;
@@ -30,6 +32,13 @@ struct sat_bundle {
     uint64_t file_size;
     sat_pubkey signer;
     char tc[SAT_TRUSTED_COMMENT_MAX + 1];
+    /* the verified copy: signature file and compressed root manifest */
+    char *sigtext;
+    size_t siglen;
+    uint8_t *mz;
+    size_t mzlen;
+    uint64_t data; /* D: where the data region starts; the root's offsets count from here */
+    char head_problem[SAT_ERR_MSG_MAX]; /* set when the tail copy had to be used */
     sat_manifest *m;
     /* index pages, loaded on first use and kept until close */
     sat_mpage **pages;
@@ -55,21 +64,23 @@ static int read_at(sat_bundle *b, uint64_t off, void *buf, size_t n, sat_err *er
 {
     size_t got = 0;
 
+    /* missing bytes are damage (a truncated copy), like bytes that do not match */
     if (off > b->file_size || n > b->file_size - off)
-        return sat_err_set(err, SAT_E_FORMAT,
-                           "%s: truncated (needs bytes %llu..%llu, file has %llu)", b->path,
-                           (unsigned long long)off, (unsigned long long)(off + n),
+        return sat_err_set(err, SAT_E_HASH, "%s: truncated (needs bytes %llu..%llu, file has %llu)",
+                           b->path, (unsigned long long)off, (unsigned long long)(off + n),
                            (unsigned long long)b->file_size);
     while (got < n) {
         ssize_t r = pread(b->fd, (char *)buf + got, n - got, (off_t)(off + got));
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            return sat_err_set(err, SAT_E_IO, "%s: read error at byte %llu: %s", b->path,
-                               (unsigned long long)(off + got), strerror(errno));
+            /* a bad sector on a scratched disc or a dying stick: damage, like a wrong
+             * hash, so salvage goes on with the rest */
+            return sat_err_set(err, SAT_E_HASH, "%s: read error at byte %llu: %s (damaged medium?)",
+                               b->path, (unsigned long long)(off + got), strerror(errno));
         }
         if (r == 0)
-            return sat_err_set(err, SAT_E_FORMAT, "%s: truncated at byte %llu", b->path,
+            return sat_err_set(err, SAT_E_HASH, "%s: truncated at byte %llu", b->path,
                                (unsigned long long)(off + got));
         got += (size_t)r;
     }
@@ -116,18 +127,17 @@ static int check_header(sat_bundle *b, uint64_t off, const char *name, uint64_t 
     for (i = 0; i < BLOCK; i++)
         sum += (i >= 148 && i < 156) ? ' ' : h[i];
     if (octal((const char *)h + 148, 8, &want) != 0 || want != sum)
-        return sat_err_set(err, SAT_E_FORMAT, "%s: tar header checksum wrong at byte %llu",
-                           b->path, (unsigned long long)off);
+        return sat_err_set(err, SAT_E_FORMAT, "%s: tar header checksum wrong at byte %llu", b->path,
+                           (unsigned long long)off);
     if (nlen > 100 || memcmp(h, name, nlen) != 0 || (nlen < 100 && h[nlen] != '\0') ||
         h[345] != '\0')
-        return sat_err_set(err, SAT_E_FORMAT, "%s: expected member %s at byte %llu", b->path,
-                           name, (unsigned long long)off);
+        return sat_err_set(err, SAT_E_FORMAT, "%s: expected member %s at byte %llu", b->path, name,
+                           (unsigned long long)off);
     if (h[156] != '0' && h[156] != '\0')
-        return sat_err_set(err, SAT_E_FORMAT, "%s: member %s is not a regular file", b->path,
-                           name);
+        return sat_err_set(err, SAT_E_FORMAT, "%s: member %s is not a regular file", b->path, name);
     if (octal((const char *)h + 124, 12, &size) != 0 || size > max)
-        return sat_err_set(err, SAT_E_LIMIT, "%s: member %s has a bad or too large size",
-                           b->path, name);
+        return sat_err_set(err, SAT_E_LIMIT, "%s: member %s has a bad or too large size", b->path,
+                           name);
     *size_out = size;
     return 0;
 }
@@ -189,17 +199,88 @@ static int parse_tc(const char *tc, tcinfo *t)
  * Open
  * ------------------------------------------------------------------------ */
 
+/* One copy of the signature and root manifest: the signature member's header at sig_hdr.
+ * Reads, bounds and verifies; on success the copy's bytes are kept in b. */
+static int open_copy(sat_bundle *b, int tail, const sat_pubkey *keys, size_t nkeys, tcinfo *t,
+                     sat_err *err)
+{
+    const char *sig_name = tail ? SAT_MEMBER_SIG_COPY : SAT_MEMBER_SIG;
+    const char *man_name = tail ? SAT_MEMBER_MANIFEST_COPY : SAT_MEMBER_MANIFEST;
+    uint64_t sig_hdr, man_hdr, siglen = 0, mzsize = 0;
+    char *sigtext = NULL;
+    uint8_t *mz = NULL;
+    sat_sig sig;
+    size_t which = 0;
+    int rc;
+
+    /* the tail signature sits right before the two end blocks, in one data block */
+    sig_hdr = tail ? b->file_size - 4 * BLOCK : 0;
+    if ((rc = check_header(b, sig_hdr, sig_name, BLOCK - 1, &siglen, err)) != 0)
+        return rc;
+    sigtext = malloc(siglen + 1);
+    if (sigtext == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    if ((rc = read_at(b, sig_hdr + BLOCK, sigtext, siglen, err)) != 0)
+        goto out;
+    sigtext[siglen] = '\0';
+    if ((rc = sat_sig_parse(&sig, sigtext, siglen, err)) != 0) {
+        sat_err_prefix(err, "signature");
+        rc = SAT_E_SIG;
+        goto out;
+    }
+    if (parse_tc(sig.trusted_comment, t) != 0 || t->moff != SAT_MANIFEST_OFFSET) {
+        rc = sat_err_set(err, SAT_E_SIG,
+                         "the signature's trusted comment is not a Satchel v2 bundle comment");
+        goto out;
+    }
+    /* The manifest bytes the signature covers: located by the comment, bounded. */
+    if (tail) {
+        uint64_t need = BLOCK + PAD(t->mzlen);
+        if (sig_hdr < need + SAT_MANIFEST_OFFSET) {
+            rc = sat_err_set(err, SAT_E_FORMAT, "too short for its manifest copy");
+            goto out;
+        }
+        man_hdr = sig_hdr - need;
+    } else {
+        man_hdr = t->moff - BLOCK;
+    }
+    if ((rc = check_header(b, man_hdr, man_name, SAT_MANIFEST_ZMAX, &mzsize, err)) != 0)
+        goto out;
+    if (mzsize != t->mzlen) {
+        rc = sat_err_set(err, SAT_E_FORMAT, "manifest member size differs from the signed size");
+        goto out;
+    }
+    mz = malloc(t->mzlen ? t->mzlen : 1);
+    if (mz == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = read_at(b, man_hdr + BLOCK, mz, t->mzlen, err)) != 0)
+        goto out;
+    /* Verify before any parser sees the manifest. */
+    if ((rc = sat_sig_verify(&sig, keys, nkeys, mz, t->mzlen, 0, &which, err)) != 0)
+        goto out;
+    b->signer = keys[which];
+    memcpy(b->tc, sig.trusted_comment, sizeof b->tc);
+    b->sigtext = sigtext;
+    b->siglen = (size_t)siglen;
+    b->mz = mz;
+    b->mzlen = (size_t)t->mzlen;
+    return 0;
+out:
+    free(sigtext);
+    free(mz);
+    return rc;
+}
+
 int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_bundle **out,
                     sat_err *err)
 {
     sat_bundle *b = NULL;
     struct stat sb;
-    uint64_t siglen = 0, mzsize = 0;
-    char *sigtext = NULL, *mtext = NULL;
-    uint8_t *mz = NULL;
-    sat_sig sig;
+    char *mtext = NULL;
     tcinfo t;
-    size_t which = 0;
+    sat_err tail_err;
     sat_zstd *dz = NULL;
     int rc;
 
@@ -237,65 +318,46 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
         goto fail;
     }
 
-    /* 1. The signature member, first in the tar. */
-    if ((rc = check_header(b, 0, SAT_MEMBER_SIG, SAT_SIGFILE_MAX, &siglen, err)) != 0) {
-        sat_err_prefix(err, "not a Satchel bundle (or damaged at the start)");
-        goto fail;
+    /* 1. The head copy (signature first in the tar, root second); if it is damaged or
+     *    missing, the tail copy. Both must verify against a trusted key. */
+    rc = open_copy(b, 0, keys, nkeys, &t, err);
+    if (rc != 0 && rc != SAT_E_NOMEM) {
+        sat_err_clear(&tail_err);
+        if (open_copy(b, 1, keys, nkeys, &t, &tail_err) == 0) {
+            snprintf(b->head_problem, sizeof b->head_problem,
+                     "the signature and manifest at the start are damaged (%.300s); the copy at "
+                     "the end was used",
+                     err != NULL ? err->msg : "unreadable");
+            if (err != NULL)
+                sat_err_clear(err);
+            rc = 0;
+        }
     }
-    sigtext = malloc(siglen + 1);
-    if (sigtext == NULL)
-        goto nomem;
-    if ((rc = read_at(b, BLOCK, sigtext, siglen, err)) != 0)
-        goto fail;
-    sigtext[siglen] = '\0';
-    if ((rc = sat_sig_parse(&sig, sigtext, siglen, err)) != 0) {
-        sat_err_prefix(err, "%s: signature", path);
-        rc = SAT_E_SIG;
-        goto fail;
+    if (rc == SAT_E_HASH) {
+        rc = SAT_E_FORMAT; /* truncated or unreadable: nothing can be verified */
+        if (err != NULL)
+            err->code = rc;
     }
-    if (parse_tc(sig.trusted_comment, &t) != 0) {
-        rc = sat_err_set(err, SAT_E_SIG,
-                         "%s: the signature's trusted comment is not a Satchel bundle comment",
-                         path);
-        goto fail;
-    }
-    /* 2. The manifest bytes the signature covers (location from the comment, bounded). */
-    if (t.moff < 2 * BLOCK || t.moff > b->file_size || t.mzlen > b->file_size - t.moff) {
-        rc = sat_err_set(err, SAT_E_FORMAT, "%s: truncated: the manifest lies beyond the end",
-                         path);
-        goto fail;
-    }
-    if ((rc = check_header(b, t.moff - BLOCK, SAT_MEMBER_MANIFEST, SAT_MANIFEST_ZMAX, &mzsize,
-                           err)) != 0)
-        goto fail;
-    if (mzsize != t.mzlen) {
-        rc = sat_err_set(err, SAT_E_FORMAT, "%s: manifest member size differs from the signed size",
-                         path);
-        goto fail;
-    }
-    mz = malloc(t.mzlen ? t.mzlen : 1);
-    if (mz == NULL)
-        goto nomem;
-    if ((rc = read_at(b, t.moff, mz, t.mzlen, err)) != 0)
-        goto fail;
-    /* 3. Verify before any parser sees the manifest. */
-    rc = sat_sig_verify(&sig, keys, nkeys, mz, t.mzlen, 0, &which, err);
     if (rc != 0) {
-        sat_err_prefix(err, "%s", path);
+        if (rc == SAT_E_FORMAT && err != NULL && err->code == SAT_E_FORMAT)
+            sat_err_prefix(err, "%s: not a Satchel bundle, or damaged at the start and the end",
+                           path);
+        else
+            sat_err_prefix(err, "%s", path);
         goto fail;
     }
-    b->signer = keys[which];
-    memcpy(b->tc, sig.trusted_comment, sizeof b->tc);
-    /* 4. Decompress within the signed size, parse strictly, cross-check. */
+    b->data = SAT_MANIFEST_OFFSET + PAD(b->mzlen);
+
+    /* 2. Decompress within the signed size, parse strictly, cross-check. */
     mtext = malloc(t.mlen + 1);
     if (mtext == NULL)
         goto nomem;
     if ((rc = sat_zstd_create(NULL, 0, 0, &dz, err)) != 0 ||
-        (rc = sat_zstd_decompress(dz, mz, t.mzlen, mtext, t.mlen, err)) != 0) {
+        (rc = sat_zstd_decompress(dz, b->mz, b->mzlen, mtext, t.mlen, err)) != 0) {
         sat_err_prefix(err, "%s: manifest", path);
         goto fail;
     }
-    if ((rc = sat_manifest_parse(mtext, t.mlen, b->file_size, &b->m, err)) != 0) {
+    if ((rc = sat_manifest_parse(mtext, t.mlen, SAT_BUNDLE_MAX - b->data, &b->m, err)) != 0) {
         sat_err_prefix(err, "%s", path);
         goto fail;
     }
@@ -313,8 +375,6 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
         goto nomem;
     b->pz = dz;
     dz = NULL;
-    free(sigtext);
-    free(mz);
     free(mtext);
     *out = b;
     return 0;
@@ -322,8 +382,6 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
 nomem:
     rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
 fail:
-    free(sigtext);
-    free(mz);
     free(mtext);
     sat_zstd_free(dz);
     sat_bundle_close(b);
@@ -348,6 +406,8 @@ void sat_bundle_close(sat_bundle *b)
     sat_zstd_free(b->z);
     free(b->cbuf);
     free(b->zbuf);
+    free(b->sigtext);
+    free(b->mz);
     free(b->path);
     free(b);
 }
@@ -365,6 +425,16 @@ const sat_pubkey *sat_bundle_signer(const sat_bundle *b)
 const char *sat_bundle_trusted_comment(const sat_bundle *b)
 {
     return b->tc;
+}
+
+const char *sat_bundle_head_problem(const sat_bundle *b)
+{
+    return b->head_problem[0] != '\0' ? b->head_problem : NULL;
+}
+
+uint64_t sat_bundle_data_start(const sat_bundle *b)
+{
+    return b->data;
 }
 
 uint64_t sat_bundle_file_size(const sat_bundle *b)
@@ -403,15 +473,16 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = read_at(b, pg->offset, z, (size_t)pg->size, err)) != 0)
+    if ((rc = read_at(b, b->data + pg->offset, z, (size_t)pg->size, err)) != 0)
         goto out;
     if (!hash_ok(z, (size_t)pg->size, pg->hash)) {
         b->page_state[pi] = -1;
-        rc = sat_err_set(err, SAT_E_HASH,
-                         "index page %zu (bytes %llu..%llu) is damaged: its %u entries cannot "
-                         "be found",
-                         pi, (unsigned long long)pg->offset,
-                         (unsigned long long)(pg->offset + pg->size), (unsigned)pg->count);
+        rc =
+            sat_err_set(err, SAT_E_HASH,
+                        "index page %zu (bytes %llu..%llu) is damaged: its %u entries cannot "
+                        "be found",
+                        pi, (unsigned long long)(b->data + pg->offset),
+                        (unsigned long long)(b->data + pg->offset + pg->size), (unsigned)pg->count);
         goto out;
     }
     /* pages are compressed with the bundle's dictionary when it has one */
@@ -420,7 +491,7 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
     rc = sat_zstd_decompress(b->m->head.has_dict ? b->z : b->pz, z, (size_t)pg->size, t,
                              (size_t)pg->usize, err);
     if (rc == 0)
-        rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, b->file_size, &b->pages[pi], err);
+        rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, &b->pages[pi], err);
     if (rc != 0) {
         /* signed and hash-matched yet malformed: the signer made it; refuse it */
         b->page_state[pi] = -2;
@@ -446,8 +517,7 @@ int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *e
 
     *e = NULL;
     if (i >= b->m->n_entries)
-        return sat_err_set(err, SAT_E_ARG, "entry index %llu out of range",
-                           (unsigned long long)i);
+        return sat_err_set(err, SAT_E_ARG, "entry index %llu out of range", (unsigned long long)i);
     pi = sat_manifest_page_of_index(b->m, i);
     if ((rc = load_page(b, pi, err)) != 0)
         return rc;
@@ -529,12 +599,13 @@ static int load_dict(sat_bundle *b, sat_err *err)
     d = malloc(h->dict_size);
     if (d == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
-    if ((rc = read_at(b, h->dict_offset, d, h->dict_size, err)) != 0)
+    if ((rc = read_at(b, b->data + h->dict_offset, d, h->dict_size, err)) != 0)
         goto out;
     if (!hash_ok(d, h->dict_size, h->dict_hash)) {
         b->dict_state = -1;
-        rc = sat_err_set(err, SAT_E_HASH, "the bundle's compression dictionary is damaged "
-                                          "(hash mismatch): no text entry can be read");
+        rc = sat_err_set(err, SAT_E_HASH,
+                         "the bundle's compression dictionary is damaged "
+                         "(hash mismatch): no text entry can be read");
         goto out;
     }
     rc = sat_zstd_create(d, h->dict_size, 0, &b->z, err);
@@ -571,14 +642,14 @@ static int load_cluster(sat_bundle *b, size_t unit, size_t need, sat_err *err)
     if (ensure_buf(&b->zbuf, &b->zbuf_cap, (size_t)c->size) != 0 ||
         ensure_buf(&b->cbuf, &b->cbuf_cap, (size_t)c->usize + 1) != 0)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
-    if ((rc = read_at(b, c->offset, b->zbuf, (size_t)c->size, err)) != 0)
+    if ((rc = read_at(b, b->data + c->offset, b->zbuf, (size_t)c->size, err)) != 0)
         return rc;
     if (!hash_ok(b->zbuf, (size_t)c->size, c->hash))
         return sat_err_set(err, SAT_E_HASH, "cluster %zu (bytes %llu..%llu) is damaged", unit,
-                           (unsigned long long)c->offset,
-                           (unsigned long long)(c->offset + c->size));
-    rc = sat_zstd_decompress_prefix(b->z, b->zbuf, (size_t)c->size, b->cbuf, (size_t)c->usize,
-                                    need, err);
+                           (unsigned long long)(b->data + c->offset),
+                           (unsigned long long)(b->data + c->offset + c->size));
+    rc = sat_zstd_decompress_prefix(b->z, b->zbuf, (size_t)c->size, b->cbuf, (size_t)c->usize, need,
+                                    err);
     if (rc != 0) {
         sat_err_prefix(err, "cluster %zu", unit);
         return rc;
@@ -602,7 +673,7 @@ int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len,
     if (buf == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
     if (e->unit == SAT_UNIT_MEDIA) {
-        rc = read_at(b, e->offset, buf, (size_t)e->size, err);
+        rc = read_at(b, b->data + e->offset, buf, (size_t)e->size, err);
     } else {
         rc = load_cluster(b, e->unit, (size_t)(e->offset + e->size), err);
         if (rc == 0)
@@ -659,7 +730,7 @@ int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err)
     crypto_generichash_init(&st, NULL, 0, SAT_HASH_BYTES);
     while (done < e->size) {
         size_t n = e->size - done > sizeof buf ? sizeof buf : (size_t)(e->size - done);
-        if ((rc = read_at(b, e->offset + done, buf, n, err)) != 0)
+        if ((rc = read_at(b, b->data + e->offset + done, buf, n, err)) != 0)
             return rc;
         crypto_generichash_update(&st, (const uint8_t *)buf, n);
         if ((rc = write_all(fd, buf, n, err)) != 0)
@@ -714,6 +785,227 @@ static size_t media_index(const sat_manifest *m, uint64_t off)
     return SIZE_MAX;
 }
 
+/* ------------------------------------------------------------------------
+ * The tar layer, byte for byte
+ * ------------------------------------------------------------------------ */
+
+/* n as `digits` octal digits (leading zeros); the caller adds the terminator. */
+static void octal_field(unsigned char *f, size_t digits, uint64_t n)
+{
+    while (digits-- > 0) {
+        f[digits] = (unsigned char)('0' + (n & 7));
+        n >>= 3;
+    }
+}
+
+void sat_bundle_tar_header(unsigned char h[512], const char *name, uint64_t size, long long mtime)
+{
+    uint64_t sum = 0;
+    size_t i, n = strlen(name);
+
+    memset(h, 0, BLOCK);
+    memcpy(h, name, n > 100 ? 100 : n);
+    memcpy(h + 100, "000644 ", 8);
+    memcpy(h + 108, "000000 ", 8);
+    memcpy(h + 116, "000000 ", 8);
+    octal_field(h + 124, 11, size);
+    h[135] = ' ';
+    octal_field(h + 136, 11, mtime < 0 ? 0 : (uint64_t)mtime);
+    h[147] = ' ';
+    h[156] = '0';
+    memcpy(h + 257, "ustar", 6);
+    memcpy(h + 263, "00", 2);
+    memcpy(h + 329, "000000 ", 8);
+    memcpy(h + 337, "000000 ", 8);
+    memset(h + 148, ' ', 8);
+    for (i = 0; i < BLOCK; i++)
+        sum += h[i];
+    octal_field(h + 148, 6, sum);
+    h[154] = '\0';
+    h[155] = ' ';
+}
+
+/* Printable, bounded form of a name read from an untrusted header. */
+static void safe_name(const unsigned char *p, size_t max, char *out, size_t cap)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < max && p[i] != '\0' && o + 5 < cap; i++) {
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
+            out[o++] = (char)p[i];
+        else
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", p[i]);
+    }
+    out[o] = '\0';
+}
+
+typedef struct lcheck {
+    sat_bundle *b;
+    long long mtime;
+    uint64_t pos; /* where the next header belongs */
+    size_t problems;
+    int stop; /* the file ended */
+    sat_problem_fn fn;
+    void *ctx;
+    char *buf; /* BLOCK bytes at least */
+} lcheck;
+
+static void lproblem(lcheck *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void lproblem(lcheck *L, const char *fmt, ...)
+{
+    char msg[SAT_ERR_MSG_MAX];
+    va_list ap;
+
+    L->problems++;
+    if (L->problems > 20)
+        return;
+    if (L->problems == 20) {
+        snprintf(msg, sizeof msg, "more tar layer problems; not listing them all");
+    } else {
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+    }
+    if (L->fn != NULL)
+        L->fn(L->ctx, NULL, msg);
+}
+
+/* Reads up to n bytes at off; returns how many the file has (short at the end). */
+static size_t lread(lcheck *L, uint64_t off, void *buf, size_t n)
+{
+    sat_bundle *b = L->b;
+
+    if (off >= b->file_size)
+        return 0;
+    if (n > b->file_size - off)
+        n = (size_t)(b->file_size - off);
+    if (read_at(b, off, buf, n, NULL) != 0)
+        return 0;
+    return n;
+}
+
+/* The member `name` of `size` bytes belongs at L->pos: its header must be the canonical
+ * one; its data, when `data` is given, those bytes; its padding zeros. */
+static void lmember(lcheck *L, const char *name, uint64_t size, const void *data)
+{
+    unsigned char want[BLOCK], *got = (unsigned char *)L->buf;
+    uint64_t at = L->pos, pad_at = at + BLOCK + size, end = at + BLOCK + PAD(size);
+    size_t n, i;
+
+    L->pos = end;
+    if (L->stop)
+        return;
+    sat_bundle_tar_header(want, name, size, L->mtime);
+    n = lread(L, at, got, BLOCK);
+    if (n < BLOCK) {
+        lproblem(L,
+                 "the file is truncated: it ends at byte %llu, inside or before member %s "
+                 "(the bundle is %llu bytes long)",
+                 (unsigned long long)L->b->file_size, name,
+                 (unsigned long long)(L->b->data + L->b->m->head.data_size + 6 * BLOCK +
+                                      PAD(L->b->mzlen)));
+        L->stop = 1;
+        return;
+    }
+    if (memcmp(got, want, BLOCK) != 0) {
+        char found[420];
+        if (memcmp(got, want, 100) != 0) {
+            safe_name(got, 100, found, sizeof found);
+            lproblem(L,
+                     "byte %llu: a member named \"%s\" where %s belongs (damaged, or a "
+                     "foreign member was added)",
+                     (unsigned long long)at, found, name);
+        } else if (got[156] != '0') {
+            lproblem(L, "byte %llu: member %s is not a regular file (tar type '%c')",
+                     (unsigned long long)at, name,
+                     got[156] >= 0x20 && got[156] < 0x7f ? got[156] : '?');
+        } else if (memcmp(got + 124, want + 124, 12) != 0) {
+            lproblem(L, "byte %llu: member %s has the wrong size in its tar header",
+                     (unsigned long long)at, name);
+        } else {
+            lproblem(L,
+                     "byte %llu: the tar header of %s differs from the canonical one "
+                     "(damaged or altered)",
+                     (unsigned long long)at, name);
+        }
+    }
+    if (data != NULL) {
+        uint64_t done = 0;
+        while (done < size) {
+            size_t k = size - done > BLOCK ? BLOCK : (size_t)(size - done);
+            if (lread(L, at + BLOCK + done, got, k) != k ||
+                memcmp(got, (const char *)data + done, k) != 0) {
+                lproblem(L, "member %s (bytes %llu..%llu) differs from the verified copy", name,
+                         (unsigned long long)(at + BLOCK), (unsigned long long)(at + BLOCK + size));
+                break;
+            }
+            done += k;
+        }
+    }
+    if (end > pad_at) {
+        n = lread(L, pad_at, got, (size_t)(end - pad_at));
+        for (i = 0; i < n && got[i] == 0; i++)
+            ;
+        if (i < n)
+            lproblem(L, "byte %llu: non-zero bytes in the padding after %s",
+                     (unsigned long long)(pad_at + i), name);
+    }
+}
+
+/* Checks the whole tar layer against the layout the signed root implies (SPEC 2): every
+ * header byte-exact, every padding zero, both copies of signature and root identical, the
+ * end blocks, and nothing after them. Returns the number of problems reported. */
+static size_t check_tar_layer(sat_bundle *b, sat_problem_fn fn, void *ctx, char *buf)
+{
+    const sat_manifest *m = b->m;
+    lcheck L;
+    char name[128];
+    size_t i, n;
+
+    memset(&L, 0, sizeof L);
+    L.b = b;
+    L.fn = fn;
+    L.ctx = ctx;
+    L.buf = buf;
+    sat_time_parse(m->head.created, &L.mtime);
+    if (b->head_problem[0] != '\0')
+        lproblem(&L, "%s", b->head_problem);
+    lmember(&L, SAT_MEMBER_SIG, b->siglen, b->sigtext);
+    lmember(&L, SAT_MEMBER_MANIFEST, b->mzlen, b->mz);
+    if (m->head.has_dict)
+        lmember(&L, SAT_MEMBER_DICT, m->head.dict_size, NULL);
+    for (i = 0; i < m->n_pages; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_PAGE_FMT, i);
+        lmember(&L, name, m->pages[i].size, NULL);
+    }
+    for (i = 0; i < m->n_clusters; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_CLUSTER_FMT, i);
+        lmember(&L, name, m->clusters[i].size, NULL);
+    }
+    for (i = 0; i < m->n_media; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_MEDIA_PREFIX "%s", m->media[i].id);
+        lmember(&L, name, m->media[i].size, NULL);
+    }
+    lmember(&L, SAT_MEMBER_MANIFEST_COPY, b->mzlen, b->mz);
+    lmember(&L, SAT_MEMBER_SIG_COPY, b->siglen, b->sigtext);
+    if (!L.stop) {
+        n = lread(&L, L.pos, buf, 2 * BLOCK);
+        for (i = 0; i < n && buf[i] == 0; i++)
+            ;
+        if (n < 2 * BLOCK)
+            lproblem(&L, "the file is truncated: the tar end blocks are missing");
+        else if (i < n)
+            lproblem(&L, "byte %llu: the tar end blocks are not zero",
+                     (unsigned long long)(L.pos + i));
+        if (b->file_size > L.pos + 2 * BLOCK)
+            lproblem(&L,
+                     "%llu bytes after the end of the bundle, not covered by the signature "
+                     "(appended data or a second archive)",
+                     (unsigned long long)(b->file_size - L.pos - 2 * BLOCK));
+    }
+    return L.problems;
+}
+
 typedef struct vstate {
     unsigned char *c, *md, *pg; /* per cluster, media, page: 1 ok, 2 damaged */
     char (*cmsg)[160];
@@ -723,8 +1015,8 @@ typedef struct vstate {
 } vstate;
 
 /* Names the damaged entries of one intact page. */
-static size_t verify_page_entries(sat_bundle *b, size_t pi, vstate *v, int deep,
-                                  sat_problem_fn fn, void *ctx)
+static size_t verify_page_entries(sat_bundle *b, size_t pi, vstate *v, int deep, sat_problem_fn fn,
+                                  void *ctx)
 {
     const sat_mpage *pg = b->pages[pi];
     size_t i, bad = 0;
@@ -739,7 +1031,7 @@ static size_t verify_page_entries(sat_bundle *b, size_t pi, vstate *v, int deep,
             size_t mi = media_index(b->m, en->offset);
             if (mi == SIZE_MAX || v->md[mi] == 2) {
                 snprintf(msg, sizeof msg, "media member at byte %llu is damaged",
-                         (unsigned long long)en->offset);
+                         (unsigned long long)(b->data + en->offset));
                 why = msg;
             }
         } else if (v->dict_bad) {
@@ -826,8 +1118,8 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
         total += m->pages[i].size;
 
     /* 1. Every stored unit the signed root lists, read once, in file order. */
-    if (m->head.has_dict &&
-        !range_ok(b, m->head.dict_offset, m->head.dict_size, m->head.dict_hash, buf, cap, &e)) {
+    if (m->head.has_dict && !range_ok(b, b->data + m->head.dict_offset, m->head.dict_size,
+                                      m->head.dict_hash, buf, cap, &e)) {
         v.dict_bad = any = 1;
         if (fn != NULL)
             fn(ctx, NULL, "the compression dictionary is damaged: no text entry can be read");
@@ -835,7 +1127,7 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     for (i = 0; i < m->n_clusters; i++) {
         const sat_cluster *c = &m->clusters[i];
         sat_err_clear(&e);
-        v.c[i] = range_ok(b, c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
+        v.c[i] = range_ok(b, b->data + c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
         if (v.c[i] == 2) {
             snprintf(v.cmsg[i], sizeof v.cmsg[i], "cluster %zu: %.120s", i, e.msg);
             any = 1;
@@ -846,7 +1138,7 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     }
     for (i = 0; i < m->n_media; i++) {
         const sat_cluster *c = &m->media[i];
-        v.md[i] = range_ok(b, c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
+        v.md[i] = range_ok(b, b->data + c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
         any |= v.md[i] == 2;
         done += c->size;
         if (prog != NULL)
@@ -854,16 +1146,18 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     }
     for (i = 0; i < m->n_pages; i++) {
         const sat_page *pg = &m->pages[i];
-        v.pg[i] = range_ok(b, pg->offset, pg->size, pg->hash, buf, cap, &e) ? 1 : 2;
+        v.pg[i] = range_ok(b, b->data + pg->offset, pg->size, pg->hash, buf, cap, &e) ? 1 : 2;
         any |= v.pg[i] == 2;
         done += pg->size;
     }
     if (prog != NULL)
         prog(prog_ctx, "verify", total, total);
+    /* 2. The tar layer around them, byte for byte. */
+    check_tar_layer(b, fn, ctx, buf);
     if (!any && !deep)
         goto out; /* every byte matched: no entry to name */
 
-    /* 2. Name the damaged entries through the intact index pages. */
+    /* 3. Name the damaged entries through the intact index pages. */
     for (i = 0; i < m->n_pages; i++) {
         sat_err_clear(&e);
         if (v.pg[i] == 2 || load_page(b, i, &e) != 0) {

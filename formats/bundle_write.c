@@ -165,8 +165,8 @@ int sat_writer_add_text(sat_writer *w, const sat_meta *meta, const char *body, s
         return sat_err_set(err, SAT_E_LIMIT, "%s: body is %zu bytes, above the %llu byte limit",
                            meta->id, len, (unsigned long long)SAT_CLUSTER_MAX);
     if (!sat_utf8_valid(body, len, &bad))
-        return sat_err_set(err, SAT_E_FORMAT, "%s: body is not valid UTF-8 at byte %zu",
-                           meta->id, bad);
+        return sat_err_set(err, SAT_E_FORMAT, "%s: body is not valid UTF-8 at byte %zu", meta->id,
+                           bad);
     if (w->n_texts + w->n_media >= SAT_ENTRIES_MAX)
         return sat_err_set(err, SAT_E_LIMIT, "more than %u entries", SAT_ENTRIES_MAX);
     if (grow((void **)&w->texts, &w->cap_texts, w->n_texts + 1, sizeof *w->texts) != 0)
@@ -533,21 +533,6 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-typedef struct layout {
-    uint64_t sig_off, dict_off, manifest_off, total;
-    uint64_t *cluster_off;
-    uint64_t *media_off;
-} layout;
-
-/* Offsets of data: each member is a 512-byte ustar header and its data padded to 512. */
-static uint64_t place(uint64_t *pos, uint64_t size)
-{
-    uint64_t data = *pos + BLOCK;
-
-    *pos = data + PAD(size);
-    return data;
-}
-
 int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk, sat_err *err)
 {
     sat_buf mtext = {0};
@@ -569,14 +554,12 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     char name[256];
     char *tmp = NULL;
     struct archive *a = NULL;
-    layout L;
     long long mtime = 0;
-    uint64_t pos;
+    uint64_t dict_off = 0, data_size, total;
     crypto_generichash_state hs;
     int fd = -1, rc = 0, placed_tmp = 0;
     struct stat sb;
 
-    memset(&L, 0, sizeof L);
     memset(&head, 0, sizeof head);
     if (w->n_texts + w->n_media == 0)
         return sat_err_set(err, SAT_E_ARG, "nothing to pack: no entries");
@@ -589,9 +572,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     n = w->n_texts + w->n_media;
     metas = calloc(n, sizeof *metas);
     locs = calloc(n, sizeof *locs);
-    L.cluster_off = calloc(w->n_texts + 1, sizeof *L.cluster_off);
-    L.media_off = calloc(w->n_media + 1, sizeof *L.media_off);
-    if (metas == NULL || locs == NULL || L.cluster_off == NULL || L.media_off == NULL)
+    if (metas == NULL || locs == NULL)
         goto nomem;
 
     progress(w, "cluster", 0, w->n_texts);
@@ -603,28 +584,18 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     if ((rc = compress_clusters(w, err)) != 0)
         goto out;
 
-    /* Layout. */
     sat_time_parse(w->created, &mtime);
-    pos = 0;
-    L.sig_off = place(&pos, BLOCK - 1); /* the signature member always fits one block */
-    if (w->dict_len > 0)
-        L.dict_off = place(&pos, w->dict_len);
-    for (i = 0; i < w->n_clusters; i++)
-        L.cluster_off[i] = place(&pos, w->clusters[i].zlen);
-    for (i = 0; i < w->n_media; i++)
-        L.media_off[i] = place(&pos, w->media[i].size);
-
     crec = calloc(w->n_clusters + 1, sizeof *crec);
     mrec = calloc(w->n_media + 1, sizeof *mrec);
     if (crec == NULL || mrec == NULL)
         goto nomem;
+    /* offsets are filled in by the layout, once the index pages' sizes are known */
     for (i = 0; i < w->n_media; i++) {
-        mrec[i].offset = L.media_off[i];
+        mrec[i].id = w->media[i].meta.id;
         mrec[i].size = mrec[i].usize = w->media[i].size;
         memcpy(mrec[i].hash, w->media[i].hash, SAT_HASH_BYTES);
     }
     for (i = 0; i < w->n_clusters; i++) {
-        crec[i].offset = L.cluster_off[i];
         crec[i].size = w->clusters[i].zlen;
         crec[i].usize = w->clusters[i].usize;
         crypto_generichash(crec[i].hash, SAT_HASH_BYTES, w->clusters[i].z, w->clusters[i].zlen,
@@ -663,7 +634,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
             } else {
                 metas[k] = w->media[mi].meta;
                 locs[k].unit = SAT_UNIT_MEDIA;
-                locs[k].offset = L.media_off[mi];
+                locs[k].offset = mi; /* pages name the root's M line, not a file offset */
                 locs[k].size = w->media[mi].size;
                 memcpy(locs[k].hash, w->media[mi].hash, SAT_HASH_BYTES);
                 mi++;
@@ -720,7 +691,6 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     head.seq = w->o.seq;
     if (w->dict_len > 0) {
         head.has_dict = 1;
-        head.dict_offset = L.dict_off;
         head.dict_size = w->dict_len;
         crypto_generichash(head.dict_hash, SAT_HASH_BYTES, w->dict, w->dict_len, NULL, 0);
     }
@@ -732,7 +702,8 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     if ((rc = sat_zstd_create(w->dict_len ? w->dict : NULL, w->dict_len, MANIFEST_LEVEL, &pzc,
                               err)) != 0)
         goto out;
-    /* Index pages: SAT_PAGE_ENTRIES entries each, compressed alone, placed after the media. */
+    /* Index pages: SAT_PAGE_ENTRIES entries each, compressed alone, placed before the
+     * clusters so that a truncated copy still lists every entry. */
     n_pages = (n + SAT_PAGE_ENTRIES - 1) / SAT_PAGE_ENTRIES;
     pages = calloc(n_pages + 1, sizeof *pages);
     pz = calloc(n_pages + 1, sizeof *pz);
@@ -751,7 +722,6 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
             rc = sat_err_set(err, SAT_E_LIMIT, "index page %zu too large", i);
             goto out;
         }
-        pages[i].offset = place(&pos, pzlen[i]);
         pages[i].size = pzlen[i];
         pages[i].usize = mtext.len;
         pages[i].count = (uint32_t)cnt;
@@ -759,6 +729,11 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         crypto_generichash(pages[i].hash, SAT_HASH_BYTES, pz[i], pzlen[i], NULL, 0);
         w->st.index_zbytes += pzlen[i];
     }
+    /* Layout: offsets relative to D, the end of the root manifest member (SPEC 2). */
+    data_size = sat_manifest_layout(w->dict_len, &dict_off, pages, n_pages, crec, w->n_clusters,
+                                    mrec, w->n_media);
+    head.dict_offset = dict_off;
+    head.data_size = data_size;
     mtext.len = 0;
     if ((rc = sat_manifest_render(&mtext, &head, crec, w->n_clusters, mrec, w->n_media, pages,
                                   n_pages, n, err)) != 0)
@@ -769,15 +744,15 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         rc = sat_err_set(err, SAT_E_LIMIT, "manifest too large (%zu bytes)", mtext.len);
         goto out;
     }
-    L.manifest_off = place(&pos, mzlen);
-    L.total = pos + 2 * BLOCK;
+    /* head signature and root, data, tail root and signature, two end blocks */
+    total = SAT_MANIFEST_OFFSET + PAD(mzlen) + data_size + BLOCK + PAD(mzlen) + 4 * BLOCK;
 
     sat_hex(head.bundle_id, SAT_BUNDLE_ID_BYTES, hex);
     snprintf(tc, sizeof tc, SAT_TC_PREFIX "id=%s seq=%llu created=%s manifest=%llu+%zu:%zu", hex,
-             (unsigned long long)w->o.seq, w->created, (unsigned long long)L.manifest_off, mzlen,
-             mtext.len);
-    if ((rc = sat_sign(sk, mzbuf, mzlen, "satchel bundle manifest signature", tc, &sigtext,
-                       &siglen, err)) != 0)
+             (unsigned long long)w->o.seq, w->created, (unsigned long long)SAT_MANIFEST_OFFSET,
+             mzlen, mtext.len);
+    if ((rc = sat_sign(sk, mzbuf, mzlen, "satchel bundle manifest signature", tc, &sigtext, &siglen,
+                       err)) != 0)
         goto out;
     if (siglen >= BLOCK) {
         rc = sat_err_set(err, SAT_E_LIMIT, "signature file too long (%zu bytes)", siglen);
@@ -819,12 +794,19 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     }
     progress(w, "write", 0, n);
     if ((rc = tar_member(a, SAT_MEMBER_SIG, siglen, mtime, err)) != 0 ||
-        (rc = tar_data(a, SAT_MEMBER_SIG, sigtext, siglen, err)) != 0)
+        (rc = tar_data(a, SAT_MEMBER_SIG, sigtext, siglen, err)) != 0 ||
+        (rc = tar_member(a, SAT_MEMBER_MANIFEST, mzlen, mtime, err)) != 0 ||
+        (rc = tar_data(a, SAT_MEMBER_MANIFEST, mzbuf, mzlen, err)) != 0)
         goto out;
-    if (w->dict_len > 0 &&
-        ((rc = tar_member(a, SAT_MEMBER_DICT, w->dict_len, mtime, err)) != 0 ||
-         (rc = tar_data(a, SAT_MEMBER_DICT, w->dict, w->dict_len, err)) != 0))
+    if (w->dict_len > 0 && ((rc = tar_member(a, SAT_MEMBER_DICT, w->dict_len, mtime, err)) != 0 ||
+                            (rc = tar_data(a, SAT_MEMBER_DICT, w->dict, w->dict_len, err)) != 0))
         goto out;
+    for (i = 0; i < n_pages; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_PAGE_FMT, i);
+        if ((rc = tar_member(a, name, pzlen[i], mtime, err)) != 0 ||
+            (rc = tar_data(a, name, pz[i], pzlen[i], err)) != 0)
+            goto out;
+    }
     for (i = 0; i < w->n_clusters; i++) {
         snprintf(name, sizeof name, SAT_MEMBER_CLUSTER_FMT, i);
         if ((rc = tar_member(a, name, w->clusters[i].zlen, mtime, err)) != 0 ||
@@ -854,22 +836,19 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         }
         progress(w, "write", i + 1, w->n_media);
     }
-    for (i = 0; i < n_pages; i++) {
-        snprintf(name, sizeof name, SAT_MEMBER_PAGE_FMT, i);
-        if ((rc = tar_member(a, name, pzlen[i], mtime, err)) != 0 ||
-            (rc = tar_data(a, name, pz[i], pzlen[i], err)) != 0)
-            goto out;
-    }
-    if ((rc = tar_member(a, SAT_MEMBER_MANIFEST, mzlen, mtime, err)) != 0 ||
-        (rc = tar_data(a, SAT_MEMBER_MANIFEST, mzbuf, mzlen, err)) != 0)
+    /* The tail copy: a truncated or start-damaged copy keeps one of the two. */
+    if ((rc = tar_member(a, SAT_MEMBER_MANIFEST_COPY, mzlen, mtime, err)) != 0 ||
+        (rc = tar_data(a, SAT_MEMBER_MANIFEST_COPY, mzbuf, mzlen, err)) != 0 ||
+        (rc = tar_member(a, SAT_MEMBER_SIG_COPY, siglen, mtime, err)) != 0 ||
+        (rc = tar_data(a, SAT_MEMBER_SIG_COPY, sigtext, siglen, err)) != 0)
         goto out;
     if (archive_write_close(a) != ARCHIVE_OK) {
         rc = sat_err_set(err, SAT_E_IO, "finishing %s: %s", tmp, archive_error_string(a));
         goto out;
     }
-    if (fstat(fd, &sb) != 0 || (uint64_t)sb.st_size != L.total) {
+    if (fstat(fd, &sb) != 0 || (uint64_t)sb.st_size != total) {
         rc = sat_err_set(err, SAT_E_IO, "internal error: bundle is %lld bytes, layout says %llu",
-                         (long long)sb.st_size, (unsigned long long)L.total);
+                         (long long)sb.st_size, (unsigned long long)total);
         goto out;
     }
     if (fsync(fd) != 0) {
@@ -895,7 +874,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     w->st.manifest_bytes = mtext.len;
     w->st.n_pages = n_pages;
     w->st.manifest_zbytes = mzlen;
-    w->st.bundle_bytes = L.total;
+    w->st.bundle_bytes = total;
     goto out;
 
 nomem:
@@ -922,8 +901,6 @@ out:
     free(pages);
     free(metas); /* shallow copies: the strings belong to texts/media */
     free(locs);
-    free(L.cluster_off);
-    free(L.media_off);
     return rc;
 }
 

@@ -34,8 +34,13 @@
 #define SAT_MEMBER_CLUSTER_FMT "clusters/%06zu.zst"
 #define SAT_MEMBER_MEDIA_PREFIX "media/"
 #define SAT_MEMBER_PAGE_FMT "index/%06zu.zst"
+/* The tail copy: the same bytes as the signature and root manifest, at the end. */
+#define SAT_MEMBER_MANIFEST_COPY "satchel-manifest-copy.zst"
+#define SAT_MEMBER_SIG_COPY "satchel-manifest-copy.zst.minisig"
+/* Data offset of the head root manifest: signature header + one signature block + header. */
+#define SAT_MANIFEST_OFFSET 1536u
 /* Trusted comment prefix (domain separation for the signed bytes). */
-#define SAT_TC_PREFIX "satchel-bundle v1 "
+#define SAT_TC_PREFIX "satchel-bundle v2 "
 /* Largest compressed manifest. */
 #define SAT_MANIFEST_ZMAX ((uint64_t)128 << 20)
 /* Largest entry sat_bundle_read returns in memory; larger media use sat_bundle_copy. */
@@ -53,8 +58,8 @@ typedef struct sat_writer_opts {
     uint64_t seq;          /* sequence number, increases with each bundle of a channel */
     int level;             /* zstd level, 0 = 19 */
     size_t cluster_size;   /* 0 = SAT_CLUSTER_TARGET_DEFAULT */
-    size_t dict_size;      /* 0 = SAT_DICT_SIZE_DEFAULT; the dictionary is skipped for small input */
-    int threads;           /* compression threads, 0 = 2 */
+    size_t dict_size; /* 0 = SAT_DICT_SIZE_DEFAULT; the dictionary is skipped for small input */
+    int threads;      /* compression threads, 0 = 2 */
     sat_progress_fn progress;
     void *progress_ctx;
 } sat_writer_opts;
@@ -97,6 +102,11 @@ const sat_manifest *sat_bundle_manifest(const sat_bundle *b);
 const sat_pubkey *sat_bundle_signer(const sat_bundle *b);
 /* The verified trusted comment. */
 const char *sat_bundle_trusted_comment(const sat_bundle *b);
+/* NULL, or why the head copy of the signature and manifest could not be used (the tail
+ * copy at the end of the file was). */
+const char *sat_bundle_head_problem(const sat_bundle *b);
+/* D, the file offset the root's unit offsets count from (SPEC 2). */
+uint64_t sat_bundle_data_start(const sat_bundle *b);
 /* Size of the bundle file. */
 uint64_t sat_bundle_file_size(const sat_bundle *b);
 
@@ -129,12 +139,19 @@ int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err);
 typedef void (*sat_problem_fn)(void *ctx, const sat_mentry *e, const char *msg);
 
 /* Checks every stored byte against its signed hash: the dictionary, every cluster,
- * every index page, every media member. With deep, also decompresses every cluster and checks each
- * text entry's content hash. Damaged entries are reported through fn (once each);
- * *n_bad receives their number. Returns 0 when the checks ran (look at *n_bad), or an
- * error when they could not run. */
+ * every index page, every media member; and the tar layer around them byte for byte (the
+ * headers the signed layout implies, zero padding, the tail copy, the end blocks, nothing
+ * appended). With deep, also decompresses every cluster and checks each text entry's
+ * content hash. Damaged entries are reported through fn (once each) and counted in *n_bad;
+ * problems not tied to one entry (tar layer, dictionary, index pages, a damaged head copy)
+ * are reported through fn with e == NULL. Returns 0 when the checks ran, or an error when
+ * they could not run. */
 int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, size_t *n_bad,
                       sat_progress_fn progress, void *progress_ctx, sat_err *err);
+
+/* The canonical ustar header of a bundle member (SPEC 2): what the packer's libarchive
+ * writes, rebuilt by the reader to check the tar layer byte for byte. */
+void sat_bundle_tar_header(unsigned char h[512], const char *name, uint64_t size, long long mtime);
 
 /* Converts "YYYY-MM-DD" or "YYYY-MM-DDThh:mm:ssZ" to seconds since the epoch. */
 int sat_time_parse(const char *s, long long *out);

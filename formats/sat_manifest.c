@@ -12,7 +12,13 @@
 #define E_FIELDS 15 /* "E" + 14 fields */
 #define MIN_C_LINE 72
 #define MIN_P_LINE 76
-#define MIN_M_LINE 70
+#define MIN_M_LINE 72
+#define BLOCK 512u
+
+static uint64_t roundup_block(uint64_t n)
+{
+    return (n + BLOCK - 1) / BLOCK * BLOCK;
+}
 
 /* ------------------------------------------------------------------------
  * Rendering
@@ -51,8 +57,8 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
     rc |= put_opt(out, head->title);
     rc |= sat_buf_puts(out, "\npublisher");
     rc |= put_opt(out, head->publisher);
-    rc |= sat_buf_printf(out, "\ncreated\t%s\nseq\t%llu\n", head->created,
-                         (unsigned long long)head->seq);
+    rc |= sat_buf_printf(out, "\ncreated\t%s\nseq\t%llu\ndata\t%llu\n", head->created,
+                         (unsigned long long)head->seq, (unsigned long long)head->data_size);
     if (head->has_dict) {
         sat_hex(head->dict_hash, SAT_HASH_BYTES, hex);
         rc |= sat_buf_printf(out, "dict\t%llu\t%llu\t%s\n", (unsigned long long)head->dict_offset,
@@ -60,25 +66,24 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
     } else {
         rc |= sat_buf_puts(out, "dict\t-\n");
     }
-    rc |= sat_buf_printf(out, "clusters\t%zu\nmedia\t%zu\npages\t%zu\nentries\t%llu\n",
-                         n_clusters, n_media, n_pages, (unsigned long long)n_entries);
+    rc |= sat_buf_printf(out, "clusters\t%zu\nmedia\t%zu\npages\t%zu\nentries\t%llu\n", n_clusters,
+                         n_media, n_pages, (unsigned long long)n_entries);
     for (i = 0; i < n_clusters && rc == 0; i++) {
         sat_hex(clusters[i].hash, SAT_HASH_BYTES, hex);
-        rc |= sat_buf_printf(out, "C\t%llu\t%llu\t%llu\t%s\n",
-                             (unsigned long long)clusters[i].offset,
-                             (unsigned long long)clusters[i].size,
-                             (unsigned long long)clusters[i].usize, hex);
+        rc |= sat_buf_printf(
+            out, "C\t%llu\t%llu\t%llu\t%s\n", (unsigned long long)clusters[i].offset,
+            (unsigned long long)clusters[i].size, (unsigned long long)clusters[i].usize, hex);
     }
     for (i = 0; i < n_media && rc == 0; i++) {
         sat_hex(media[i].hash, SAT_HASH_BYTES, hex);
-        rc |= sat_buf_printf(out, "M\t%llu\t%llu\t%s\n", (unsigned long long)media[i].offset,
-                             (unsigned long long)media[i].size, hex);
+        rc |= sat_buf_printf(out, "M\t%llu\t%llu\t%s\t%s\n", (unsigned long long)media[i].offset,
+                             (unsigned long long)media[i].size, hex,
+                             media[i].id != NULL ? media[i].id : "-");
     }
     for (i = 0; i < n_pages && rc == 0; i++) {
         sat_hex(pages[i].hash, SAT_HASH_BYTES, hex);
         rc |= sat_buf_printf(out, "P\t%llu\t%llu\t%llu\t%u\t%s\t%s\n",
-                             (unsigned long long)pages[i].offset,
-                             (unsigned long long)pages[i].size,
+                             (unsigned long long)pages[i].offset, (unsigned long long)pages[i].size,
                              (unsigned long long)pages[i].usize, (unsigned)pages[i].count,
                              pages[i].first_id, hex);
     }
@@ -88,8 +93,8 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
     return 0;
 }
 
-int sat_manifest_render_page(sat_buf *out, const sat_meta *metas, const sat_mentry *locs,
-                             size_t n, sat_err *err)
+int sat_manifest_render_page(sat_buf *out, const sat_meta *metas, const sat_mentry *locs, size_t n,
+                             sat_err *err)
 {
     char hex[2 * SAT_HASH_BYTES + 1];
     size_t i;
@@ -132,7 +137,7 @@ typedef struct parser {
     sat_cursor c;
     size_t lineno;
     sat_span line;
-    uint64_t file_size;
+    uint64_t limit; /* bound of every offset: the data region */
     sat_err *err;
 } parser;
 
@@ -219,7 +224,7 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
 
     if ((rc = key_line(p, "satchel-manifest", f, 2)) != 0)
         return rc;
-    if (!sat_span_eq(f[1], "1"))
+    if (!sat_span_eq(f[1], "2"))
         return sat_err_set(p->err, SAT_E_FORMAT,
                            "manifest: format version %.*s is not supported by this reader "
                            "(it reads version %d)",
@@ -247,6 +252,12 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
         return rc;
     if (sat_span_u64(f[1], UINT64_MAX, &h->seq) != 0)
         return bad(p, "seq must be a canonical decimal number");
+    if ((rc = key_line(p, "data", f, 2)) != 0)
+        return rc;
+    if (sat_span_u64(f[1], p->limit, &h->data_size) != 0)
+        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: data size invalid or too large",
+                           p->lineno);
+    p->limit = h->data_size; /* every offset lies inside the data region */
     if ((rc = next_line(p)) != 0)
         return rc;
     if (p->line.len == 6 && memcmp(p->line.p, "dict\t-", 6) == 0) {
@@ -256,9 +267,9 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
             return rc;
         if (!sat_span_eq(f[0], "dict"))
             return bad(p, "expected the \"dict\" line");
-        if (sat_span_u64(f[1], p->file_size, &h->dict_offset) != 0 ||
+        if (sat_span_u64(f[1], p->limit, &h->dict_offset) != 0 ||
             sat_span_u64(f[2], SAT_DICT_MAX, &h->dict_size) != 0 || h->dict_size < 8 ||
-            h->dict_offset + h->dict_size > p->file_size)
+            h->dict_offset + h->dict_size > p->limit)
             return bad(p, "dictionary offset or size out of range");
         if (sat_span_hex(f[3], h->dict_hash, SAT_HASH_BYTES) != 0)
             return bad(p, "dictionary hash must be 64 lowercase hex digits");
@@ -267,13 +278,15 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
     if ((rc = key_line(p, "clusters", f, 2)) != 0)
         return rc;
     if (sat_span_u64(f[1], SAT_CLUSTERS_MAX, nc) != 0)
-        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: cluster count invalid or above %u",
-                           p->lineno, SAT_CLUSTERS_MAX);
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: cluster count invalid or above %u", p->lineno,
+                           SAT_CLUSTERS_MAX);
     if ((rc = key_line(p, "media", f, 2)) != 0)
         return rc;
     if (sat_span_u64(f[1], SAT_MEDIA_COUNT_MAX, nm) != 0)
-        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: media count invalid or above %u",
-                           p->lineno, SAT_MEDIA_COUNT_MAX);
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: media count invalid or above %u", p->lineno,
+                           SAT_MEDIA_COUNT_MAX);
     if ((rc = key_line(p, "pages", f, 2)) != 0)
         return rc;
     if (sat_span_u64(f[1], SAT_PAGES_MAX, np) != 0)
@@ -282,8 +295,9 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
     if ((rc = key_line(p, "entries", f, 2)) != 0)
         return rc;
     if (sat_span_u64(f[1], SAT_ENTRIES_MAX, ne) != 0)
-        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: entry count invalid or above %u",
-                           p->lineno, SAT_ENTRIES_MAX);
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: entry count invalid or above %u", p->lineno,
+                           SAT_ENTRIES_MAX);
     /* Counts are claims: each record needs a line of some minimum length, so a
      * small manifest cannot make us allocate for millions of records. */
     if (*nc > sat_cursor_left(&p->c) / MIN_C_LINE || *np > sat_cursor_left(&p->c) / MIN_P_LINE ||
@@ -306,9 +320,9 @@ static int parse_cluster(parser *p, sat_manifest *m, size_t i)
         return rc;
     if (!sat_span_eq(f[0], "C"))
         return bad(p, "expected a cluster line (C)");
-    if (sat_span_u64(f[1], p->file_size, &c->offset) != 0 ||
-        sat_span_u64(f[2], p->file_size, &c->size) != 0 || c->size == 0 ||
-        c->offset + c->size > p->file_size)
+    if (sat_span_u64(f[1], p->limit, &c->offset) != 0 ||
+        sat_span_u64(f[2], p->limit, &c->size) != 0 || c->size == 0 ||
+        c->offset + c->size > p->limit)
         return bad(p, "cluster offset or size outside the bundle");
     if (sat_span_u64(f[3], SAT_CLUSTER_MAX, &c->usize) != 0 || c->usize == 0)
         return sat_err_set(p->err, SAT_E_LIMIT,
@@ -316,49 +330,33 @@ static int parse_cluster(parser *p, sat_manifest *m, size_t i)
                            (unsigned long long)SAT_CLUSTER_MAX);
     if (sat_span_hex(f[4], c->hash, SAT_HASH_BYTES) != 0)
         return bad(p, "cluster hash must be 64 lowercase hex digits");
-    if (i > 0 && c->offset < m->clusters[i - 1].offset + m->clusters[i - 1].size)
-        return bad(p, "clusters overlap or are out of order");
     return 0;
 }
 
 static int parse_media_line(parser *p, sat_manifest *m, size_t i)
 {
     sat_cluster *c = &m->media[i];
-    sat_span f[4];
+    sat_span f[5];
     int rc;
 
     if ((rc = next_line(p)) != 0)
         return rc;
-    if ((rc = split(p, f, 4)) != 0)
+    if ((rc = split(p, f, 5)) != 0)
         return rc;
     if (!sat_span_eq(f[0], "M"))
         return bad(p, "expected a media line (M)");
-    if (sat_span_u64(f[1], p->file_size, &c->offset) != 0 ||
-        sat_span_u64(f[2], SAT_MEDIA_MAX, &c->size) != 0 || c->offset + c->size > p->file_size)
+    if (sat_span_u64(f[1], p->limit, &c->offset) != 0 ||
+        sat_span_u64(f[2], SAT_MEDIA_MAX, &c->size) != 0 || c->offset + c->size > p->limit)
         return bad(p, "media offset or size outside the bundle");
     c->usize = c->size;
     if (sat_span_hex(f[3], c->hash, SAT_HASH_BYTES) != 0)
         return bad(p, "media hash must be 64 lowercase hex digits");
-    if (i > 0 && c->offset < m->media[i - 1].offset + m->media[i - 1].size)
-        return bad(p, "media members overlap or are out of order");
+    if (!sat_id_valid(f[4].p, f[4].len))
+        return bad(p, "media id is not a valid id");
+    c->id = cstr(p, f[4]);
+    if (i > 0 && strcmp(m->media[i - 1].id, c->id) >= 0)
+        return bad(p, "media lines are not in strictly increasing id order");
     return 0;
-}
-
-/* The root's media line at this offset, or NULL. */
-static const sat_cluster *media_at(const sat_manifest *m, uint64_t off)
-{
-    size_t lo = 0, hi = m->n_media;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->media[mid].offset == off)
-            return &m->media[mid];
-        if (m->media[mid].offset < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
 }
 
 static int parse_page_line(parser *p, sat_manifest *m, size_t i)
@@ -374,9 +372,9 @@ static int parse_page_line(parser *p, sat_manifest *m, size_t i)
         return rc;
     if (!sat_span_eq(f[0], "P"))
         return bad(p, "expected an index page line (P)");
-    if (sat_span_u64(f[1], p->file_size, &pg->offset) != 0 ||
-        sat_span_u64(f[2], p->file_size, &pg->size) != 0 || pg->size == 0 ||
-        pg->offset + pg->size > p->file_size)
+    if (sat_span_u64(f[1], p->limit, &pg->offset) != 0 ||
+        sat_span_u64(f[2], p->limit, &pg->size) != 0 || pg->size == 0 ||
+        pg->offset + pg->size > p->limit)
         return bad(p, "index page offset or size outside the bundle");
     if (sat_span_u64(f[3], SAT_PAGE_MAX, &pg->usize) != 0 || pg->usize == 0)
         return sat_err_set(p->err, SAT_E_LIMIT,
@@ -396,8 +394,6 @@ static int parse_page_line(parser *p, sat_manifest *m, size_t i)
         const sat_page *prev = &m->pages[i - 1];
         if (strcmp(prev->first_id, pg->first_id) >= 0)
             return bad(p, "index pages are not in increasing id order");
-        if (pg->offset < prev->offset + prev->size)
-            return bad(p, "index pages overlap or are out of order");
         pg->first = prev->first + prev->count;
     }
     return 0;
@@ -458,10 +454,11 @@ static int parse_entry(parser *p, const sat_manifest *m, sat_mentry *entries, si
         if (sat_kind_is_text(e->kind))
             return bad(p, "text entries must be stored in a cluster");
         e->unit = SAT_UNIT_MEDIA;
-        if (sat_span_u64(f[12], p->file_size, &e->offset) != 0 ||
-            sat_span_u64(f[13], SAT_MEDIA_MAX, &e->size) != 0 ||
-            e->offset + e->size > p->file_size)
-            return bad(p, "media entry offset or size outside the bundle");
+        if (m->n_media == 0 || sat_span_u64(f[12], m->n_media - 1, &v) != 0)
+            return bad(p, "media entry refers to a media line that does not exist");
+        if (sat_span_u64(f[13], SAT_MEDIA_MAX, &e->size) != 0)
+            return bad(p, "media entry size invalid");
+        e->offset = m->media[v].offset;
     } else {
         if (!sat_kind_is_text(e->kind))
             return bad(p, "media entries must be stored as their own member (unit m)");
@@ -477,9 +474,10 @@ static int parse_entry(parser *p, const sat_manifest *m, sat_mentry *entries, si
     if (sat_span_hex(f[14], e->hash, SAT_HASH_BYTES) != 0)
         return bad(p, "entry hash must be 64 lowercase hex digits");
     if (e->unit == SAT_UNIT_MEDIA) {
-        const sat_cluster *mm = media_at(m, e->offset);
-        if (mm == NULL || mm->size != e->size || memcmp(mm->hash, e->hash, SAT_HASH_BYTES) != 0)
-            return bad(p, "media entry does not match a media line of the root manifest");
+        const sat_cluster *mm = &m->media[v];
+        if (strcmp(mm->id, e->id) != 0 || mm->size != e->size ||
+            memcmp(mm->hash, e->hash, SAT_HASH_BYTES) != 0)
+            return bad(p, "media entry does not match its media line in the root manifest");
     }
     return 0;
 }
@@ -549,7 +547,58 @@ static int copy_text(const char *text, size_t len, char **out, sat_err *err)
     return 0;
 }
 
-int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_manifest **out,
+uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *pages,
+                             size_t n_pages, sat_cluster *clusters, size_t n_clusters,
+                             sat_cluster *media, size_t n_media)
+{
+    uint64_t pos = 0;
+    size_t i;
+
+#define PLACE(off, size) (off = pos + BLOCK, pos = (off) + roundup_block(size))
+    if (dict_size > 0)
+        PLACE(*dict_off, dict_size);
+    for (i = 0; i < n_pages; i++)
+        PLACE(pages[i].offset, pages[i].size);
+    for (i = 0; i < n_clusters; i++)
+        PLACE(clusters[i].offset, clusters[i].size);
+    for (i = 0; i < n_media; i++)
+        PLACE(media[i].offset, media[i].size);
+#undef PLACE
+    return pos;
+}
+
+/* The offsets the root gives must be exactly the canonical layout's. */
+static int check_layout(const sat_manifest *m, sat_err *err)
+{
+    uint64_t pos = 0, expect;
+    size_t i;
+
+#define AT(off, size, what, idx)                                                                   \
+    do {                                                                                           \
+        expect = pos + BLOCK;                                                                      \
+        if ((off) != expect)                                                                       \
+            return sat_err_set(                                                                    \
+                err, SAT_E_FORMAT, "manifest: %s %zu lies at %llu, the layout puts it at %llu",    \
+                what, (size_t)(idx), (unsigned long long)(off), (unsigned long long)expect);       \
+        pos = expect + roundup_block(size);                                                        \
+    } while (0)
+    if (m->head.has_dict)
+        AT(m->head.dict_offset, m->head.dict_size, "dictionary", 0);
+    for (i = 0; i < m->n_pages; i++)
+        AT(m->pages[i].offset, m->pages[i].size, "index page", i);
+    for (i = 0; i < m->n_clusters; i++)
+        AT(m->clusters[i].offset, m->clusters[i].size, "cluster", i);
+    for (i = 0; i < m->n_media; i++)
+        AT(m->media[i].offset, m->media[i].size, "media member", i);
+#undef AT
+    if (pos != m->head.data_size)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "manifest: data size %llu differs from the layout's %llu",
+                           (unsigned long long)m->head.data_size, (unsigned long long)pos);
+    return 0;
+}
+
+int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_manifest **out,
                        sat_err *err)
 {
     sat_manifest *m = NULL;
@@ -572,7 +621,7 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
     m->text_len = len;
     memset(&p, 0, sizeof p);
     p.c = sat_cursor_make(m->text, len);
-    p.file_size = file_size;
+    p.limit = max_data < SAT_BUNDLE_MAX ? max_data : SAT_BUNDLE_MAX;
     p.err = err;
 
     if ((rc = parse_head(&p, m, &nc, &nm, &np, &ne)) != 0)
@@ -614,6 +663,8 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_man
         rc = bad(&p, "bytes after \"end\"");
         goto fail;
     }
+    if ((rc = check_layout(m, err)) != 0)
+        goto fail;
     *out = m;
     return 0;
 
@@ -653,8 +704,8 @@ size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i)
     return lo == 0 ? 0 : lo - 1;
 }
 
-int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len,
-                    uint64_t file_size, sat_mpage **out, sat_err *err)
+int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len, sat_mpage **out,
+                    sat_err *err)
 {
     const sat_page *pg = &m->pages[pi];
     sat_mpage *g = NULL;
@@ -676,7 +727,7 @@ int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t l
     g->n = pg->count;
     memset(&p, 0, sizeof p);
     p.c = sat_cursor_make(g->text, len);
-    p.file_size = file_size;
+    p.limit = m->head.data_size;
     p.err = err;
     for (i = 0; i < g->n; i++)
         if ((rc = parse_entry(&p, m, g->entries, i)) != 0) {

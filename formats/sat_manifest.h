@@ -8,10 +8,10 @@
  * parsers accept exactly one byte representation.
  *
  *   sat_manifest *m = NULL;
- *   sat_manifest_parse(text, len, file_size, &m, &err);       // the root
+ *   sat_manifest_parse(text, len, SAT_BUNDLE_MAX, &m, &err);  // the root
  *   size_t pi = sat_manifest_page_for(m, "id");                // which page
  *   sat_mpage *pg = NULL;
- *   sat_mpage_parse(m, pi, page_text, page_len, file_size, &pg, &err);
+ *   sat_mpage_parse(m, pi, page_text, page_len, &pg, &err);
  *   const sat_mentry *e = sat_mpage_find(pg, "id");
  *   sat_mpage_free(pg); sat_manifest_free(m);
  */
@@ -25,7 +25,7 @@
 #include "sat_meta.h"
 #include "sat_text.h"
 
-#define SAT_FORMAT_VERSION 1
+#define SAT_FORMAT_VERSION 2
 #define SAT_HASH_BYTES 32
 #define SAT_BUNDLE_ID_BYTES 16
 /* Largest decompressed manifest accepted. */
@@ -55,10 +55,11 @@
 #define SAT_UNIT_MEDIA UINT32_MAX
 
 typedef struct sat_cluster {
-    uint64_t offset; /* absolute offset of the compressed bytes in the bundle */
+    uint64_t offset; /* offset of the stored bytes, relative to the data start D (SPEC 2) */
     uint64_t size;   /* compressed (stored) size */
     uint64_t usize;  /* decompressed size */
     uint8_t hash[SAT_HASH_BYTES]; /* BLAKE2b-256 of the stored bytes */
+    const char *id; /* media lines: the entry id (member media/<id>); NULL for clusters */
 } sat_cluster;
 
 /* One entry as the manifest records it. Strings point into the manifest
@@ -75,7 +76,8 @@ typedef struct sat_mentry {
     const char *tags;
     const char *title;
     uint32_t unit;   /* cluster index, or SAT_UNIT_MEDIA */
-    uint64_t offset; /* within the decompressed cluster, or absolute for media */
+    uint64_t offset; /* within the decompressed cluster; for media the member's data offset
+                        relative to D (the page stores the index of the root's M line) */
     uint64_t size;   /* content size */
     uint8_t hash[SAT_HASH_BYTES]; /* BLAKE2b-256 of the content */
 } sat_mentry;
@@ -86,6 +88,7 @@ typedef struct sat_manifest_head {
     const char *publisher;
     char created[21]; /* YYYY-MM-DDThh:mm:ssZ */
     uint64_t seq;
+    uint64_t data_size; /* bytes from D to the tail copy's first header */
     int has_dict;
     uint64_t dict_offset, dict_size;
     uint8_t dict_hash[SAT_HASH_BYTES];
@@ -93,12 +96,12 @@ typedef struct sat_manifest_head {
 
 /* One index page as the root lists it. */
 typedef struct sat_page {
-    uint64_t offset; /* absolute offset of the compressed page */
-    uint64_t size;   /* compressed size */
-    uint64_t usize;  /* decompressed size */
-    uint64_t first;  /* index of its first entry in the whole bundle (derived) */
-    uint32_t count;  /* entries in it */
-    const char *first_id; /* id of its first entry (points into the root text) */
+    uint64_t offset;              /* offset of the compressed page, relative to D */
+    uint64_t size;                /* compressed size */
+    uint64_t usize;               /* decompressed size */
+    uint64_t first;               /* index of its first entry in the whole bundle (derived) */
+    uint32_t count;               /* entries in it */
+    const char *first_id;         /* id of its first entry (points into the root text) */
     uint8_t hash[SAT_HASH_BYTES]; /* BLAKE2b-256 of the stored bytes */
 } sat_page;
 
@@ -113,7 +116,7 @@ typedef struct sat_manifest {
     sat_page *pages; /* ordered by first_id, strictly increasing */
     size_t n_pages;
     uint64_t n_entries; /* sum of the pages' counts */
-    char *text; /* owned copy of the text, fields split in place */
+    char *text;         /* owned copy of the text, fields split in place */
     size_t text_len;
 } sat_manifest;
 
@@ -131,13 +134,23 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
 
 /* Appends the canonical E lines of entries metas[0..n) / locs[0..n) (sorted by id,
  * strictly, each valid) to out. Returns 0 or an error naming the entry. */
-int sat_manifest_render_page(sat_buf *out, const sat_meta *metas, const sat_mentry *locs,
-                             size_t n, sat_err *err);
+int sat_manifest_render_page(sat_buf *out, const sat_meta *metas, const sat_mentry *locs, size_t n,
+                             sat_err *err);
 
-/* Parses a root manifest strictly. file_size bounds every offset. On success *out owns a
- * copy of the text. Errors are SAT_E_FORMAT or SAT_E_LIMIT with the line number. */
-int sat_manifest_parse(const char *text, size_t len, uint64_t file_size, sat_manifest **out,
+/* Parses a root manifest strictly. max_data bounds the data region it may describe
+ * (SAT_BUNDLE_MAX, or less). The parser also checks the layout: the units lie exactly where
+ * the canonical tar layout puts them (dictionary, pages, clusters, media, each behind one
+ * 512-byte header, padded to 512) and `data` is the end of the last one. On success *out owns
+ * a copy of the text. Errors are SAT_E_FORMAT or SAT_E_LIMIT with the line number. */
+int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_manifest **out,
                        sat_err *err);
+
+/* Where the canonical layout puts the units of a bundle with these sizes: fills the offset
+ * of the dictionary (if dict_size > 0), of each page, cluster and media member (relative to
+ * D) and returns the data size. Used by the writer and checked by the parser. */
+uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *pages,
+                             size_t n_pages, sat_cluster *clusters, size_t n_clusters,
+                             sat_cluster *media, size_t n_media);
 
 /* The page that holds `id` if the bundle has it (the last page whose first id is <= id),
  * or SIZE_MAX when id sorts before every page. */
@@ -148,10 +161,10 @@ size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i);
 
 /* Parses index page `pi` of m strictly: exactly count entries, the first id equal to the
  * root's, ids increasing and below the next page's first id, every text location inside
- * its cluster, every media entry equal (offset, size, hash) to one of the root's M lines.
- * Takes a copy of the text. */
-int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len,
-                    uint64_t file_size, sat_mpage **out, sat_err *err);
+ * its cluster, every media entry naming one of the root's M lines with the same id, size
+ * and hash. Takes a copy of the text. */
+int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len, sat_mpage **out,
+                    sat_err *err);
 
 /* Looks an entry up by id (binary search). NULL when absent. */
 const sat_mentry *sat_mpage_find(const sat_mpage *pg, const char *id);

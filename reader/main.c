@@ -52,6 +52,7 @@ static void usage(FILE *f)
             "[--json]\n"
             "  %s show    BUNDLE ID [KEYS] [--width N]\n"
             "  %s extract BUNDLE --to DIR [ID...] [KEYS] [--force]\n"
+            "  %s salvage BUNDLE --to DIR [KEYS] [--force] [--json]\n"
             "  %s key-info PUBFILE\n"
             "  %s --help | --version\n"
             "\n"
@@ -61,7 +62,7 @@ static void usage(FILE *f)
             "\n"
             "Exit status: 0 ok, 1 damaged entries, 2 usage error, 3 not genuine (bad or\n"
             "untrusted signature, not a bundle), 4 cannot write the target.\n",
-            prog, prog, prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -176,12 +177,15 @@ static void rt_list_line(sat_buf *out, const sat_mentry *e, size_t width, size_t
 typedef struct vctx {
     int json;
     int first;
+    size_t problems; /* not tied to one entry: tar layer, dictionary, index pages */
 } vctx;
 
 static void on_problem(void *ctx, const sat_mentry *e, const char *msg)
 {
     vctx *v = ctx;
 
+    if (e == NULL)
+        v->problems++;
     if (v->json) {
         printf("%s\n    {\"id\": ", v->first ? "" : ",");
         put_json(stdout, e ? e->id : NULL);
@@ -223,7 +227,7 @@ static int cmd_verify(const char *path, ropts *o)
     sat_bundle *b = NULL;
     sat_err err = {0};
     size_t nbad = 0;
-    vctx v = {o->json, 1};
+    vctx v = {o->json, 1, 0};
     char fp[SAT_FINGERPRINT_LEN + 1], keyid[17];
     int rc;
 
@@ -250,25 +254,30 @@ static int cmd_verify(const char *path, ropts *o)
                "\"damaged\": [",
                keyid, fp);
     }
-    if (sat_bundle_verify(b, o->deep, on_problem, &v, &nbad, on_verify_progress, NULL, &err) !=
-        0) {
+    if (sat_bundle_verify(b, o->deep, on_problem, &v, &nbad, on_verify_progress, NULL, &err) != 0) {
         fprintf(stderr, "%s: %s\n", prog, err.msg);
         sat_bundle_close(b);
         return EXIT_DAMAGED;
     }
     if (o->json) {
-        printf("%s], \"entries\": %zu, \"damaged_count\": %zu, \"ok\": %s}\n", v.first ? "" : "\n  ",
-               (size_t)sat_bundle_count(b), nbad, nbad ? "false" : "true");
-    } else if (nbad == 0) {
+        printf("%s], \"entries\": %zu, \"damaged_count\": %zu, \"problems\": %zu, "
+               "\"ok\": %s}\n",
+               v.first ? "" : "\n  ", (size_t)sat_bundle_count(b), nbad, v.problems,
+               nbad || v.problems ? "false" : "true");
+    } else if (nbad == 0 && v.problems == 0) {
         printf("All %zu entries intact (%s).\n", (size_t)sat_bundle_count(b),
                o->deep ? "stored bytes and decompressed content checked"
                        : "every stored byte checked");
+    } else if (nbad == 0) {
+        printf("The bundle file is DAMAGED or altered around its entries (%zu problem%s above); "
+               "all %zu entries are intact and readable.\n",
+               v.problems, v.problems == 1 ? "" : "s", (size_t)sat_bundle_count(b));
     } else {
         printf("%zu of %zu entries DAMAGED; the others are intact and readable.\n", nbad,
                (size_t)sat_bundle_count(b));
     }
     sat_bundle_close(b);
-    return nbad ? EXIT_DAMAGED : 0;
+    return nbad || v.problems ? EXIT_DAMAGED : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -311,10 +320,10 @@ static int cmd_info(const char *path, ropts *o)
                "\"fingerprint\": \"%s\", \"entries\": %zu, \"articles\": %zu, \"transcripts\": "
                "%zu, \"images\": %zu, \"audio\": %zu, \"clusters\": %zu, \"dictionary\": %s, "
                "\"size\": %llu}\n",
-               m->head.created, age, (unsigned long long)m->head.seq, keyid, fp, (size_t)m->n_entries,
-               counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT], counts[SAT_KIND_IMAGE],
-               counts[SAT_KIND_AUDIO], m->n_clusters, m->head.has_dict ? "true" : "false",
-               (unsigned long long)sat_bundle_file_size(b));
+               m->head.created, age, (unsigned long long)m->head.seq, keyid, fp,
+               (size_t)m->n_entries, counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT],
+               counts[SAT_KIND_IMAGE], counts[SAT_KIND_AUDIO], m->n_clusters,
+               m->head.has_dict ? "true" : "false", (unsigned long long)sat_bundle_file_size(b));
     } else {
         printf("Title:       ");
         put_safe(stdout, m->head.title);
@@ -325,9 +334,8 @@ static int cmd_info(const char *path, ropts *o)
                "transcripts, %zu images, %zu audio)\nStorage:     %zu clusters%s, %llu bytes, "
                "format %d\n",
                m->head.created, age, (unsigned long long)m->head.seq, id, keyid, fp,
-               (size_t)m->n_entries,
-               counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT], counts[SAT_KIND_IMAGE],
-               counts[SAT_KIND_AUDIO], m->n_clusters,
+               (size_t)m->n_entries, counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT],
+               counts[SAT_KIND_IMAGE], counts[SAT_KIND_AUDIO], m->n_clusters,
                m->head.has_dict ? " with a trained dictionary" : "",
                (unsigned long long)sat_bundle_file_size(b), m->version);
     }
@@ -459,7 +467,8 @@ static int cmd_show(const char *path, const char *id, ropts *o)
     if (!sat_kind_is_text(e->kind)) {
         rt_entry_header(&out, e, (size_t)o->width);
         sat_buf hint = {0};
-        sat_buf_printf(&hint, "%s attachment, %llu bytes. To save it: %s extract BUNDLE --to DIR %s\n",
+        sat_buf_printf(&hint,
+                       "%s attachment, %llu bytes. To save it: %s extract BUNDLE --to DIR %s\n",
                        sat_kind_name(e->kind), (unsigned long long)e->size, prog, e->id);
         sat_buf_puts(&out, "\n");
         rt_body(&out, hint.data, hint.len, rt_width_clamp((size_t)o->width), NULL);
@@ -492,54 +501,67 @@ static int cmd_show(const char *path, const char *id, ropts *o)
  * ------------------------------------------------------------------------ */
 
 /* Writes one entry into dirfd as `name`: temporary file (O_EXCL|O_NOFOLLOW), content
- * hash-checked while copied, fsync, then renamed over the final name. */
-static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force, int *io_fail)
+ * hash-checked while copied, fsync, then renamed over the final name. On any failure the
+ * temporary file is removed: nothing half-written is left. Returns 0, SAT_E_HASH (the
+ * entry is damaged) or SAT_E_IO (cannot write: full disk, ...), or SAT_E_EXISTS (the name is taken
+ * and force is off); err says why. */
+static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force, sat_err *err)
 {
     char name[SAT_ID_MAX + 8], tmp[SAT_ID_MAX + 32];
-    sat_err err = {0};
     struct stat sb;
     int fd, rc;
 
+    sat_err_clear(err);
     snprintf(name, sizeof name, "%s%s", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
     if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (!force) {
-            fprintf(stderr, "%s: %s exists; not overwriting (use --force)\n", prog, name);
-            *io_fail = 1;
-            return -1;
-        }
-        if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
-            fprintf(stderr, "%s: %s exists and is not a file; not replacing it\n", prog, name);
-            *io_fail = 1;
-            return -1;
-        }
+        if (!force)
+            return sat_err_set(err, SAT_E_EXISTS, "%s exists; not overwriting (use --force)", name);
+        if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode))
+            return sat_err_set(err, SAT_E_EXISTS, "%s exists and is not a file; not replacing it",
+                               name);
     }
     snprintf(tmp, sizeof tmp, ".%s.tmp-%ld", name, (long)getpid());
     fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        fprintf(stderr, "%s: cannot create %s: %s\n", prog, tmp, strerror(errno));
-        *io_fail = 1;
-        return -1;
-    }
-    rc = sat_bundle_copy(b, e, fd, &err);
+    if (fd < 0)
+        return sat_err_set(err, SAT_E_IO, "cannot create %s: %s", tmp, strerror(errno));
+    rc = sat_bundle_copy(b, e, fd, err);
     if (rc == 0 && fsync(fd) != 0)
-        rc = sat_err_set(&err, SAT_E_IO, "fsync: %s", strerror(errno));
+        rc = sat_err_set(err, SAT_E_IO, "fsync: %s", strerror(errno));
     if (close(fd) != 0 && rc == 0)
-        rc = sat_err_set(&err, SAT_E_IO, "close: %s", strerror(errno));
+        rc = sat_err_set(err, SAT_E_IO, "close: %s", strerror(errno));
     if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
-        rc = sat_err_set(&err, SAT_E_IO, "rename: %s", strerror(errno));
+        rc = sat_err_set(err, SAT_E_IO, "rename: %s", strerror(errno));
     if (rc != 0) {
         unlinkat(dirfd, tmp, 0);
-        fprintf(stderr, "%s: %s: ", prog, rc == SAT_E_IO ? "cannot write" : "DAMAGED, not written");
-        put_safe(stderr, e->id);
-        fprintf(stderr, ": ");
-        put_safe(stderr, err.msg);
-        fprintf(stderr, "\n");
-        if (rc == SAT_E_IO)
-            *io_fail = 1;
-        return -1;
+        if (rc == SAT_E_IO || rc == SAT_E_NOMEM)
+            sat_err_prefix(err, "cannot write %s (the partial file was removed)", name);
+        return rc == SAT_E_IO || rc == SAT_E_NOMEM ? SAT_E_IO : SAT_E_HASH;
     }
-    printf("%s\n", name);
     return 0;
+}
+
+/* extract: prints the written name, or why not. A name that is taken is refused and the
+ * others go on (*refused); a write error stops everything (*io_fail). */
+static int extract_report(sat_bundle *b, int dirfd, const sat_mentry *e, int force, int *refused,
+                          int *io_fail)
+{
+    sat_err err = {0};
+    int rc = extract_one(b, dirfd, e, force, &err);
+
+    if (rc == 0) {
+        printf("%s%s\n", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
+        return 0;
+    }
+    fprintf(stderr, "%s: %s: ", prog, rc == SAT_E_HASH ? "DAMAGED, not written" : "cannot write");
+    put_safe(stderr, e->id);
+    fprintf(stderr, ": ");
+    put_safe(stderr, err.msg);
+    fprintf(stderr, "\n");
+    if (rc == SAT_E_IO)
+        *io_fail = 1;
+    if (rc == SAT_E_EXISTS)
+        *refused = 1;
+    return -1;
 }
 
 /* Storage order: by cluster and offset; media (unit SAT_UNIT_MEDIA) last, by offset. */
@@ -552,10 +574,26 @@ static int cmp_storage(const void *a, const void *b)
     return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+/* The folder the user chose (created if missing, never through a symlink at its last
+ * component); every write goes beneath it with openat. */
+static int open_target(const char *dir)
+{
+    int fd;
+
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "%s: cannot create %s: %s\n", prog, dir, strerror(errno));
+        return -1;
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        fprintf(stderr, "%s: cannot open folder %s: %s\n", prog, dir, strerror(errno));
+    return fd;
+}
+
 static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
 {
     sat_bundle *b = NULL;
-    int dirfd = -1, rc, bad = 0, io_fail = 0, i;
+    int dirfd = -1, rc, bad = 0, io_fail = 0, refused = 0, i;
     uint64_t k;
 
     if (o->to == NULL)
@@ -573,14 +611,7 @@ static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
             return EXIT_DAMAGED;
         }
     }
-    if (mkdir(o->to, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->to, strerror(errno));
-        sat_bundle_close(b);
-        return EXIT_IO;
-    }
-    dirfd = open(o->to, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        fprintf(stderr, "%s: cannot open folder %s: %s\n", prog, o->to, strerror(errno));
+    if ((dirfd = open_target(o->to)) < 0) {
         sat_bundle_close(b);
         return EXIT_IO;
     }
@@ -606,24 +637,151 @@ static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
             got++;
         }
         qsort(all, (size_t)got, sizeof *all, cmp_storage);
-        for (k = 0; k < got; k++)
-            if (extract_one(b, dirfd, all[k], o->force, &io_fail) != 0)
+        for (k = 0; k < got && !io_fail; k++)
+            if (extract_report(b, dirfd, all[k], o->force, &refused, &io_fail) != 0)
                 bad++;
         free(all);
     } else {
-        for (i = 0; i < nids; i++) {
+        for (i = 0; i < nids && !io_fail; i++) {
             const sat_mentry *e;
             sat_bundle_find(b, ids[i], &e, NULL);
-            if (extract_one(b, dirfd, e, o->force, &io_fail) != 0)
+            if (extract_report(b, dirfd, e, o->force, &refused, &io_fail) != 0)
                 bad++;
         }
     }
     fsync(dirfd);
     close(dirfd);
     sat_bundle_close(b);
-    if (io_fail)
+    if (io_fail || refused)
         return EXIT_IO;
     return bad ? EXIT_DAMAGED : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * salvage: everything that still verifies, out of a damaged bundle
+ * ------------------------------------------------------------------------ */
+
+typedef struct salv {
+    int json, first;
+    sat_buf problems; /* JSON array items */
+    uint64_t lost;
+} salv;
+
+static void salv_problem(salv *s, const char *id, const char *msg)
+{
+    if (s->json) {
+        sat_buf_printf(&s->problems, "%s\n    {\"id\": ", s->first ? "" : ",");
+        if (id != NULL)
+            sat_json_string(&s->problems, id, strlen(id));
+        else
+            sat_buf_puts(&s->problems, "null");
+        sat_buf_puts(&s->problems, ", \"problem\": ");
+        sat_json_string(&s->problems, msg, strlen(msg));
+        sat_buf_puts(&s->problems, "}");
+        s->first = 0;
+        return;
+    }
+    printf("DAMAGED ");
+    put_safe(stdout, id != NULL ? id : "(bundle)");
+    printf(": ");
+    put_safe(stdout, msg);
+    printf("\n");
+}
+
+static int cmd_salvage(const char *path, ropts *o)
+{
+    sat_bundle *b = NULL;
+    const sat_manifest *m;
+    const sat_mentry **all = NULL;
+    salv sv;
+    uint64_t n, got = 0, k, written = 0;
+    size_t pi;
+    int dirfd = -1, rc = 0, io_fail = 0, refused = 0;
+
+    memset(&sv, 0, sizeof sv);
+    sv.json = o->json;
+    sv.first = 1;
+    if (o->to == NULL)
+        return die_usage("salvage needs --to DIR");
+    if ((rc = open_bundle(path, o, &b)) != 0)
+        return rc; /* nothing verifiable: nothing written */
+    m = sat_bundle_manifest(b);
+    n = sat_bundle_count(b);
+    all = calloc((size_t)n + 1, sizeof *all);
+    if (all == NULL) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        sat_bundle_close(b);
+        return EXIT_IO;
+    }
+    if ((dirfd = open_target(o->to)) < 0) {
+        free(all);
+        sat_bundle_close(b);
+        return EXIT_IO;
+    }
+    if (sat_bundle_head_problem(b) != NULL)
+        salv_problem(&sv, NULL, sat_bundle_head_problem(b));
+    /* Every entry of every index page that verifies. */
+    for (pi = 0; pi < m->n_pages; pi++) {
+        const sat_page *pg = &m->pages[pi];
+        const sat_mentry *e;
+        sat_err err = {0};
+        char msg[SAT_ERR_MSG_MAX + 128];
+        if (sat_bundle_entry(b, pg->first, &e, &err) != 0) {
+            snprintf(msg, sizeof msg, "%u entries from \"%s\" lost: %s", (unsigned)pg->count,
+                     pg->first_id, err.msg);
+            salv_problem(&sv, NULL, msg);
+            sv.lost += pg->count;
+            continue;
+        }
+        for (k = 0; k < pg->count; k++)
+            if (sat_bundle_entry(b, pg->first + k, &all[got], &err) == 0)
+                got++;
+    }
+    /* In storage order, so each cluster is decoded once. */
+    qsort(all, (size_t)got, sizeof *all, cmp_storage);
+    for (k = 0; k < got && !io_fail; k++) {
+        sat_err err = {0};
+        rc = extract_one(b, dirfd, all[k], o->force, &err);
+        if (rc == 0) {
+            written++;
+        } else if (rc == SAT_E_IO || rc == SAT_E_EXISTS) {
+            fprintf(stderr, "%s: ", prog);
+            put_safe(stderr, err.msg);
+            fprintf(stderr, "\n");
+            if (rc == SAT_E_IO)
+                io_fail = 1; /* a full disk: stop */
+            else
+                refused = 1;
+        } else {
+            salv_problem(&sv, all[k]->id, err.msg);
+            sv.lost++;
+        }
+        on_verify_progress(NULL, "salvage", k + 1, got);
+    }
+    fsync(dirfd);
+    close(dirfd);
+    if (sv.json) {
+        printf("{\"bundle\": ");
+        put_json(stdout, path);
+        printf(", \"to\": ");
+        put_json(stdout, o->to);
+        printf(", \"entries\": %llu, \"salvaged\": %llu, \"lost\": %llu, \"complete\": %s, "
+               "\"problems\": [%.*s%s]}\n",
+               (unsigned long long)n, (unsigned long long)written, (unsigned long long)sv.lost,
+               io_fail ? "false" : "true", (int)sv.problems.len,
+               sv.problems.data ? sv.problems.data : "", sv.first ? "" : "\n  ");
+    } else {
+        printf("Salvaged %llu of %llu entries (%.1f%%) to ", (unsigned long long)written,
+               (unsigned long long)n, n ? 100.0 * (double)written / (double)n : 100.0);
+        put_safe(stdout, o->to);
+        printf("%s\n", io_fail ? "; stopped: cannot write (see above)" : "");
+    }
+    sat_buf_free(&sv.problems);
+    free(all);
+    sat_bundle_close(b);
+    if (io_fail || refused)
+        return EXIT_IO;
+    return written == n ? 0 : EXIT_DAMAGED;
 }
 
 /* ------------------------------------------------------------------------
@@ -715,30 +873,48 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case 'j': o.json = 1; break;
-        case 'D': o.deep = 1; break;
-        case 'f': o.force = 1; break;
+        case 'j':
+            o.json = 1;
+            break;
+        case 'D':
+            o.deep = 1;
+            break;
+        case 'f':
+            o.force = 1;
+            break;
         case 'w':
             o.width = atoi(optarg);
             o.width_given = 1;
             if (o.width < 20 || o.width > 1000)
                 return die_usage("--width must be 20..1000");
             break;
-        case 'k': o.kind = optarg; break;
-        case 'l': o.lang = optarg; break;
+        case 'k':
+            o.kind = optarg;
+            break;
+        case 'l':
+            o.lang = optarg;
+            break;
         case 's':
             if (!sat_date_valid(optarg, strlen(optarg)))
                 return die_usage("--since must be YYYY-MM-DD");
             o.since = optarg;
             break;
-        case 'S': o.section = optarg; break;
-        case 't': o.to = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: return die_usage("unknown option");
+        case 'S':
+            o.section = optarg;
+            break;
+        case 't':
+            o.to = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            return die_usage("unknown option");
         }
     }
     if (strcmp(cmd, "key-info") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "info") != 0 &&
-        strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 && strcmp(cmd, "extract") != 0) {
+        strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 && strcmp(cmd, "extract") != 0 &&
+        strcmp(cmd, "salvage") != 0) {
         fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
         return EXIT_USAGE;
     }
@@ -759,8 +935,10 @@ int main(int argc, char **argv)
         return cmd_show(argv[optind], argv[optind + 1], &o);
     if (strcmp(cmd, "extract") == 0)
         return cmd_extract(argv[optind], argv + optind + 1, argc - optind - 1, &o);
+    if (strcmp(cmd, "salvage") == 0 && optind + 1 == argc)
+        return cmd_salvage(argv[optind], &o);
     if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 || strcmp(cmd, "list") == 0 ||
-        strcmp(cmd, "show") == 0)
+        strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0)
         return die_usage("wrong number of arguments");
     fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
     return EXIT_USAGE;

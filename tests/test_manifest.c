@@ -10,7 +10,6 @@
 
 #include "sat_manifest.h"
 
-#define FILE_SIZE 1000000
 
 /* A root with 2 clusters and 1 index page, and the page's text. */
 static char *good_page(size_t *len);
@@ -33,21 +32,22 @@ static char *good(size_t *len)
     h.publisher = NULL;
     strcpy(h.created, "2026-11-20T00:00:00Z");
     h.seq = 48;
-    c[0].offset = 1536;
     c[0].size = 1000;
     c[0].usize = 5000;
-    c[1].offset = 3072;
     c[1].size = 900;
     c[1].usize = 4000;
-    pg.offset = 6144;
     pg.size = 200;
     pg.usize = plen;
     pg.count = 3;
     pg.first_id = "a-first";
     memset(pg.hash, 0x11, sizeof pg.hash);
     memset(&md, 0, sizeof md);
-    md.offset = 5120;
     md.size = md.usize = 300;
+    md.id = "b-img.png";
+    /* canonical layout: page at 512, clusters at 1536 and 3072, media at 4608 */
+    h.data_size = sat_manifest_layout(0, NULL, &pg, 1, c, 2, &md, 1);
+    assert_int_equal(h.data_size, 5120);
+    assert_int_equal(md.offset, 4608);
     assert_int_equal(sat_manifest_render(&b, &h, c, 2, &md, 1, &pg, 1, 3, &err), 0);
     free(page);
     *len = b.len;
@@ -77,7 +77,7 @@ static char *good_page(size_t *len)
     m[1].title = "map";
     m[1].parent = "a-first";
     l[1].unit = SAT_UNIT_MEDIA;
-    l[1].offset = 5120;
+    l[1].offset = 0; /* the root's M line 0 */
     l[1].size = 300;
     m[2].id = "c-radio";
     m[2].kind = SAT_KIND_TRANSCRIPT;
@@ -93,7 +93,7 @@ static char *good_page(size_t *len)
 static int parse(const char *t, size_t n, sat_manifest **m)
 {
     sat_err err = {0};
-    return sat_manifest_parse(t, n, FILE_SIZE, m, &err);
+    return sat_manifest_parse(t, n, SAT_BUNDLE_MAX, m, &err);
 }
 
 static int parse_page(const char *t, size_t n, sat_mpage **pg)
@@ -105,7 +105,7 @@ static int parse_page(const char *t, size_t n, sat_mpage **pg)
     int rc;
 
     assert_int_equal(parse(r, rn, &m), 0);
-    rc = sat_mpage_parse(m, 0, t, n, FILE_SIZE, pg, &err);
+    rc = sat_mpage_parse(m, 0, t, n, pg, &err);
     sat_manifest_free(m);
     free(r);
     return rc;
@@ -126,17 +126,22 @@ static void test_round_trip(void **state)
     assert_int_equal(m->n_clusters, 2);
     assert_int_equal(m->n_pages, 1);
     assert_int_equal(m->n_media, 1);
-    assert_int_equal(m->media[0].offset, 5120);
+    assert_int_equal(m->media[0].offset, 4608);
+    assert_string_equal(m->media[0].id, "b-img.png");
+    assert_int_equal(m->clusters[1].offset, 3072);
+    assert_int_equal(m->pages[0].offset, 512);
+    assert_int_equal(m->head.data_size, 5120);
     assert_string_equal(m->pages[0].first_id, "a-first");
     assert_string_equal(m->head.title, "주간 뉴스 48");
     assert_null(m->head.publisher);
     assert_int_equal(m->head.seq, 48);
     assert_int_equal(sat_manifest_page_for(m, "b"), 0);
     assert_int_equal(sat_manifest_page_for(m, "A"), SIZE_MAX);
-    assert_int_equal(sat_mpage_parse(m, 0, pt, pn, FILE_SIZE, &pg, &err), 0);
+    assert_int_equal(sat_mpage_parse(m, 0, pt, pn, &pg, &err), 0);
     e = sat_mpage_find(pg, "b-img.png");
     assert_non_null(e);
     assert_int_equal(e->unit, SAT_UNIT_MEDIA);
+    assert_int_equal(e->offset, 4608); /* resolved through the M line */
     assert_string_equal(e->parent, "a-first");
     e = sat_mpage_find(pg, "c-radio");
     assert_int_equal(e->unit, 1);
@@ -183,7 +188,8 @@ static void expect_reject_in(int page, const char *from, const char *to)
 static void test_rejects(void **state)
 {
     (void)state;
-    expect_reject("satchel-manifest\t1", "satchel-manifest\t2"); /* unknown version */
+    expect_reject("satchel-manifest\t2", "satchel-manifest\t1"); /* other version */
+    expect_reject("satchel-manifest\t2", "satchel-manifest\t3");
     expect_reject("\n", "\r\n");                                 /* CRLF */
     expect_reject("seq\t48", "seq\t048");                        /* non-canonical number */
     expect_reject("seq\t48", "seq\t-48");
@@ -195,9 +201,14 @@ static void test_rejects(void **state)
     expect_reject("pages\t1", "pages\t99999");
     expect_reject("pages\t1", "pages\t0");
     expect_reject("C\t3072", "C\t1600");                         /* clusters overlap */
-    expect_reject("P\t6144", "P\t999999");                       /* page beyond the file */
+    expect_reject("P\t512\t", "P\t999999\t");                   /* page beyond the data */
+    expect_reject("C\t1536", "C\t2048");                         /* not where the layout says */
+    expect_reject("P\t512\t", "P\t0\t");                         /* no room for its header */
+    expect_reject("data\t5120", "data\t5632");                   /* data size wrong */
+    expect_reject("data\t5120", "data\t99999999999999999");
+    expect_reject("\tb-img.png\n", "\t../img\n");                /* bad media id */
     expect_reject("media\t1", "media\t2");                       /* media count wrong */
-    expect_reject("M\t5120\t300", "M\t5120\t999999");            /* media beyond the file */
+    expect_reject("M\t4608\t300", "M\t4608\t999999");            /* media beyond the data */
     expect_reject("\t300\t0000", "\t300\tG000");                 /* media hash not hex */
     expect_reject("\ta-first\t", "\t../x\t");                    /* bad first id */
     expect_reject("주간", "\x1b[31m");                            /* control char in title */
@@ -217,13 +228,14 @@ static void test_rejects(void **state)
     expect_reject_page("Radio", "-");                            /* missing title */
     expect_reject_page("\t1\t10\t3990\t", "\t1\t10\t3991\t");     /* range beyond cluster */
     expect_reject_page("\t1\t10\t3990\t", "\t2\t10\t3990\t");     /* no such cluster */
-    expect_reject_page("\tm\t5120\t300\t", "\tm\t999999\t300\t"); /* media beyond file */
-    expect_reject_page("\tm\t5120\t300\t", "\tm\t5120\t299\t");    /* differs from its M line */
-    expect_reject_page("\tm\t5120\t300\t", "\tm\t5121\t300\t");    /* no M line there */
+    expect_reject_page("\tm\t0\t300\t", "\tm\t1\t300\t");         /* no such M line */
+    expect_reject_page("\tm\t0\t300\t", "\tm\t00\t300\t");        /* non-canonical index */
+    expect_reject_page("\tm\t0\t300\t", "\tm\t0\t299\t");         /* differs from its M line */
     expect_reject_page("\tarticle\t-", "\tarticle\ta-first");    /* its own parent */
     expect_reject_page("\ttranscript\t", "\timage\t");           /* media kind in a cluster */
     expect_reject_page("\ta,b\t", "\t\t");                       /* empty field */
     expect_reject_page("E\tc-radio", "X\tc-radio");
+    expect_reject_page("E\tb-img.png", "E\tb-img.pnh");          /* E id differs from M id */
 }
 
 static void test_long_line(void **state)
@@ -240,7 +252,7 @@ static void test_long_line(void **state)
     memcpy(u, t, off);
     memset(u + off, 'x', pad);
     memcpy(u + off + pad, p, n - off);
-    assert_int_equal(sat_manifest_parse(u, n + pad, FILE_SIZE, &m, &err), SAT_E_LIMIT);
+    assert_int_equal(sat_manifest_parse(u, n + pad, SAT_BUNDLE_MAX, &m, &err), SAT_E_LIMIT);
     free(u);
     free(t);
 }

@@ -2,6 +2,7 @@
 # by the end-to-end tests: . "$(dirname "$E2E_LIB")/spec_tools.sh"
 # manifest_of BUNDLE: the root manifest text.
 # entries_of BUNDLE: the E lines of every index page, in page order.
+# data_start_of BUNDLE: D, the file offset the manifest's offsets count from (SPEC 2).
 
 manifest_of() {
     tar -xOf "$1" satchel-manifest.zst | zstd -dq
@@ -21,4 +22,9 @@ entries_of() {
         tar -xOf "$_b" "$_m" | zstd -dq "$@"
     done
     rm -f "$_d"
+}
+
+data_start_of() {
+    _z=$(tar -xOf "$1" satchel-manifest.zst.minisig | sed -n 's/.*manifest=[0-9]*+\([0-9]*\):.*/\1/p')
+    echo $((1536 + (_z + 511) / 512 * 512))
 }

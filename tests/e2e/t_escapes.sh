@@ -46,44 +46,50 @@ check_clean "$T/out" "info (packed)"
 # (extract writes the exact, hash-checked bytes: no terminal involved, no check here)
 
 # 2. A signed bundle whose body and title carry hostile characters (SPEC 7: renderers MUST
-# replace them). craft OUT TITLE-HEX BODY-HEX [BUNDLE-TITLE-HEX] writes a version-1 bundle.
+# replace them). craft OUT TITLE-HEX BODY-HEX [BUNDLE-TITLE-HEX] writes a version-2 bundle.
 cat > craft.py <<'PY'
-import hashlib, os, subprocess, sys, tarfile
+import hashlib, os, subprocess, sys
 out, title, body = sys.argv[1], bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3])
 btitle = bytes.fromhex(sys.argv[4]) if len(sys.argv) > 4 else b"Crafted"
 h = lambda d: hashlib.blake2b(d, digest_size=32).hexdigest().encode()
 pad = lambda d: d + b"\0" * (-len(d) % 512)
-open("c.bin", "wb").write(body)
-subprocess.run(["zstd", "-q", "-f", "-19", "c.bin", "-o", "c.zst"], check=True)
-cz = open("c.zst", "rb").read()
+def zst(data):
+    open("z.in", "wb").write(data)
+    subprocess.run(["zstd", "-q", "-f", "-19", "z.in", "-o", "z.zst"], check=True)
+    return open("z.zst", "rb").read()
+cz = zst(body)
 page = b"E\tevil\tarticle\t-\t2026-11-20\ten\t-\t-\t-\t-\t" + title + b"\t0\t0\t%d\t%s\n" % (len(body), h(body))
-open("p.txt", "wb").write(page)
-subprocess.run(["zstd", "-q", "-f", "-19", "p.txt", "-o", "p.zst"], check=True)
-pz = open("p.zst", "rb").read()
-coff = 512 + 512 + 512                      # signature (< 512 bytes) first
-poff = coff + len(pad(cz)) + 512
-moff = poff + len(pad(pz)) + 512
+pz = zst(page)
+# offsets count from D, the end of the root manifest member; pages come before clusters
+poff = 512
+coff = poff + len(pad(pz)) + 512
+dsize = coff + len(pad(cz))
 created = b"2026-11-20T00:00:00Z"
-m = b"\n".join([b"satchel-manifest\t1", b"bundle\t" + b"ab" * 16, b"title\t" + btitle,
-    b"publisher\t-", b"created\t" + created, b"seq\t1", b"dict\t-", b"clusters\t1", b"media\t0", b"pages\t1",
-    b"entries\t1", b"C\t%d\t%d\t%d\t%s" % (coff, len(cz), len(body), h(cz)),
+m = b"\n".join([b"satchel-manifest\t2", b"bundle\t" + b"ab" * 16, b"title\t" + btitle,
+    b"publisher\t-", b"created\t" + created, b"seq\t1", b"data\t%d" % dsize, b"dict\t-", b"clusters\t1",
+    b"media\t0", b"pages\t1", b"entries\t1", b"C\t%d\t%d\t%d\t%s" % (coff, len(cz), len(body), h(cz)),
     b"P\t%d\t%d\t%d\t1\tevil\t%s" % (poff, len(pz), len(page), h(pz)), b"end"]) + b"\n"
-open("m.txt", "wb").write(m)
-subprocess.run(["zstd", "-q", "-f", "-19", "m.txt", "-o", "satchel-manifest.zst"], check=True)
-mz = open("satchel-manifest.zst", "rb").read()
-tc = "satchel-bundle v1 id=%s seq=1 created=%s manifest=%d+%d:%d" % ("ab" * 16, created.decode(), moff, len(mz), len(m))
+mz = zst(m)
+open("satchel-manifest.zst", "wb").write(mz)
+tc = "satchel-bundle v2 id=%s seq=1 created=%s manifest=1536+%d:%d" % ("ab" * 16, created.decode(), len(mz), len(m))
 subprocess.run(["minisign", "-S", "-s", "demo.key", "-m", "satchel-manifest.zst", "-x", "sig",
                 "-c", "satchel bundle manifest signature", "-t", tc], check=True, stdout=subprocess.DEVNULL)
 sig = open("sig", "rb").read()
-assert len(sig) <= 512
-def hdr(name, size):
-    ti = tarfile.TarInfo(name); ti.size = size; ti.mode = 0o644; ti.mtime = 1795132800
-    ti.uname = ti.gname = ""
-    return ti.tobuf(format=tarfile.USTAR_FORMAT)
-data = hdr("satchel-manifest.zst.minisig", len(sig)) + pad(sig) + hdr("clusters/000000.zst", len(cz)) + pad(cz)
-data += hdr("index/000000.zst", len(pz)) + pad(pz)
-assert len(data) + 512 == moff
-data += hdr("satchel-manifest.zst", len(mz)) + pad(mz) + b"\0" * 1024
+assert len(sig) < 512
+def hdr(name, size):  # the canonical ustar header (SPEC 2)
+    b = bytearray(512)
+    b[0:len(name)] = name.encode()
+    b[100:108] = b"000644 \0"; b[108:116] = b"000000 \0"; b[116:124] = b"000000 \0"
+    b[124:136] = b"%011o " % size; b[136:148] = b"%011o " % 1795132800
+    b[156:157] = b"0"; b[257:265] = b"ustar\x0000"
+    b[329:337] = b"000000 \0"; b[337:345] = b"000000 \0"
+    b[148:156] = b" " * 8
+    b[148:156] = b"%06o\0 " % sum(b)
+    return bytes(b)
+data = hdr("satchel-manifest.zst.minisig", len(sig)) + pad(sig) + hdr("satchel-manifest.zst", len(mz)) + pad(mz)
+data += hdr("index/000000.zst", len(pz)) + pad(pz) + hdr("clusters/000000.zst", len(cz)) + pad(cz)
+data += hdr("satchel-manifest-copy.zst", len(mz)) + pad(mz) + hdr("satchel-manifest-copy.zst.minisig", len(sig)) + pad(sig)
+data += b"\0" * 1024
 open(out, "wb").write(data)
 PY
 hexof() { printf "$1" | od -An -tx1 -v | tr -d ' \n'; }

@@ -10,7 +10,7 @@ for p in "$PACK" "$READ"; do
     [ ! -s "$T/err" ] || fail "$name --help wrote to stderr"
 
     expect_exit 0 "$p" --version
-    grep -Eq "^$name [0-9]+\.[0-9]+\.[0-9]+ \(bundle format 1\)$" "$T/out" ||
+    grep -Eq "^$name [0-9]+\.[0-9]+\.[0-9]+ \(bundle format 2\)$" "$T/out" ||
         fail "$name --version: unexpected output: $(cat "$T/out")"
 
     expect_exit 2 "$p"

@@ -22,11 +22,13 @@ cmp gnu.txt bsd.txt || fail "GNU tar and bsdtar list different members"
 # owner 0/0, mode 0644 everywhere
 awk '$1 != "-rw-r--r--" || $2 != "0/0" { exit 1 }' gnu-tv.txt || fail "unexpected modes/owners: $(cat gnu-tv.txt)"
 
-# member order (SPEC 2): signature, [dict], clusters in order, media in id order, index
-# pages in order, root manifest
-[ "$(head -n 1 gnu.txt)" = satchel-manifest.zst.minisig ] || fail "first member: $(head -n 1 gnu.txt)"
-[ "$(tail -n 1 gnu.txt)" = satchel-manifest.zst ] || fail "last member: $(tail -n 1 gnu.txt)"
-sed '1d;$d' gnu.txt > middle.txt
+# member order (SPEC 2): signature, root manifest, [dict], index pages in order, clusters
+# in order, media in id order, then the copies of root manifest and signature
+[ "$(sed -n 1p gnu.txt)" = satchel-manifest.zst.minisig ] || fail "first member: $(head -n 1 gnu.txt)"
+[ "$(sed -n 2p gnu.txt)" = satchel-manifest.zst ] || fail "second member: $(sed -n 2p gnu.txt)"
+[ "$(tail -n 2 gnu.txt | head -n 1)" = satchel-manifest-copy.zst ] || fail "next to last member"
+[ "$(tail -n 1 gnu.txt)" = satchel-manifest-copy.zst.minisig ] || fail "last member: $(tail -n 1 gnu.txt)"
+sed '1,2d' gnu.txt | sed '$d' | sed '$d' > middle.txt
 grep -v -e '^satchel-dict$' -e '^clusters/[0-9]\{6\}\.zst$' -e '^media/[A-Za-z0-9._-]*$' \
     -e '^index/[0-9]\{6\}\.zst$' middle.txt &&
     fail "unexpected members above"
@@ -40,8 +42,8 @@ while read -r c; do
 done < clusters.txt
 grep -n . middle.txt | awk -F: '/clusters\// { lc = $1 } /media\// && !fm { fm = $1 } END { exit !(fm > lc) }' ||
     fail "media members are not after the clusters"
-grep -n . middle.txt | awk -F: '/media\// { lm = $1 } /index\// && !fi { fi = $1 } END { exit !(fi > lm) }' ||
-    fail "index pages are not after the media"
+grep -n . middle.txt | awk -F: '/index\// { li = $1 } /clusters\// && !fc { fc = $1 } END { exit !(fc > li) }' ||
+    fail "index pages are not before the clusters"
 grep '^index/' middle.txt > pages.txt
 [ "$(head -n 1 pages.txt)" = index/000000.zst ] || fail "no index page 0"
 grep '^media/' middle.txt > media.txt
@@ -54,17 +56,21 @@ tar -xf ../demo.satchel satchel-manifest.zst satchel-manifest.zst.minisig
 expect_exit 0 minisign -V -p ../demo.pub -m satchel-manifest.zst
 grep -q 'Signature and comment signature verified' "$T/out" "$T/err" || fail "minisign -V: $(cat "$T/out" "$T/err")"
 tc=$(sed -n 's/^Trusted comment: //p' "$T/out")
-case "$tc" in "satchel-bundle v1 id="*) ;; *) fail "trusted comment: '$tc'" ;; esac
-echo "$tc" | grep -Eq '^satchel-bundle v1 id=[0-9a-f]{32} seq=3 created=2026-11-20T00:00:00Z manifest=[0-9]+\+[0-9]+:[0-9]+$' ||
+case "$tc" in "satchel-bundle v2 id="*) ;; *) fail "trusted comment: '$tc'" ;; esac
+echo "$tc" | grep -Eq '^satchel-bundle v2 id=[0-9a-f]{32} seq=3 created=2026-11-20T00:00:00Z manifest=1536\+[0-9]+:[0-9]+$' ||
     fail "trusted comment not in the SPEC 3.1 form: '$tc'"
 [ "$(sed -n 3p satchel-manifest.zst.minisig)" = "trusted comment: $tc" ] || fail "minisig line 3"
+# the copies at the end are the same bytes
+tar -xf ../demo.satchel satchel-manifest-copy.zst satchel-manifest-copy.zst.minisig
+cmp satchel-manifest.zst satchel-manifest-copy.zst || fail "manifest copy differs"
+cmp satchel-manifest.zst.minisig satchel-manifest-copy.zst.minisig || fail "signature copy differs"
 # another key does not verify it
 (cd .. && keygen other)
 expect_exit 1 minisign -V -p ../other.pub -m satchel-manifest.zst
 
-# the manifest: one zstd frame; first line "satchel-manifest<TAB>1"
+# the manifest: one zstd frame; first line "satchel-manifest<TAB>2"
 zstd -dq satchel-manifest.zst -o manifest.txt || fail "zstd -d of the manifest"
-[ "$(head -n 1 manifest.txt)" = "satchel-manifest${TAB}1" ] || fail "manifest first line: $(head -n 1 manifest.txt | od -c | head -2)"
+[ "$(head -n 1 manifest.txt)" = "satchel-manifest${TAB}2" ] || fail "manifest first line: $(head -n 1 manifest.txt | od -c | head -2)"
 [ "$(tail -n 1 manifest.txt)" = end ] || fail "manifest does not end with 'end'"
 id=$(echo "$tc" | sed 's/.* id=\([0-9a-f]*\) .*/\1/')
 grep -qx "bundle${TAB}$id" manifest.txt || fail "manifest bundle id differs from the trusted comment's"
@@ -104,16 +110,20 @@ with tarfile.open(path, "r:") as t:
     mf = by["satchel-manifest.zst"]
     assert (mf.offset_data, mf.size) == (off, zlen), (mf.offset_data, mf.size, off, zlen)
     assert by["satchel-manifest.zst.minisig"].offset_data == 512
+    D = off + (zlen + 511) // 512 * 512  # offsets in the manifest count from here
     lines = open(mpath, encoding="utf-8").read().split("\n")
+    dsize = int([l for l in lines if l.startswith("data\t")][0].split("\t")[1])
+    assert by["satchel-manifest-copy.zst"].offset == D + dsize, "data size"
+    ms_ = [l.split("\t") for l in lines if l.startswith("M\t")]
     cs = [l.split("\t") for l in lines if l.startswith("C\t")]
     for i, c in enumerate(cs):
         m = by["clusters/%06d.zst" % i]
-        assert (int(c[1]), int(c[2])) == (m.offset_data, m.size), ("C", i)
+        assert (D + int(c[1]), int(c[2])) == (m.offset_data, m.size), ("C", i)
         assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == c[4]
     ps = [l.split("\t") for l in lines if l.startswith("P\t")]
     for i, p in enumerate(ps):
         m = by["index/%06d.zst" % i]
-        assert (int(p[1]), int(p[2])) == (m.offset_data, m.size), ("P", i)
+        assert (D + int(p[1]), int(p[2])) == (m.offset_data, m.size), ("P", i)
         assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == p[6]
     assert ps and cs
     nm = 0
@@ -122,7 +132,8 @@ with tarfile.open(path, "r:") as t:
         if f[0] == "E" and f[11] == "m":
             nm += 1
             m = by["media/" + f[1]]
-            assert (int(f[12]), int(f[13])) == (m.offset_data, m.size), ("E", f[1])
+            ml = ms_[int(f[12])]  # pages name the root's M line
+            assert ml[4] == f[1] and (D + int(ml[1]), int(ml[2])) == (m.offset_data, m.size), ("E", f[1])
             assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == f[14]
     assert nm == len([n for n in by if n.startswith("media/")]) and nm > 0, nm
 PY

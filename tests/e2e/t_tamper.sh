@@ -1,6 +1,8 @@
-# Tampering and damage: flipped bytes in the signature and manifest make the bundle not
+# Tampering and damage: a flipped byte in one copy of the signature and manifest is
+# damage the other copy covers (exit 1); the same flip in both copies makes the bundle not
 # genuine (exit 3); a damaged cluster or media member costs exactly its entries (exit 1);
-# truncated, foreign-signed, empty and random files are refused (exit 3).
+# a truncated copy serves what it still holds (exit 1); foreign-signed, empty and random
+# files are refused (exit 3).
 . "$E2E_LIB"
 . "$(dirname "$E2E_LIB")/spec_tools.sh"
 
@@ -23,27 +25,31 @@ expect_exit 0 "$READ" verify tiny.satchel -p demo.pub
 
 # flip FILE POS: XORs the byte at POS with 0x01 in place (applying it twice restores it)
 flip() {
-    _b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-    [ -n "$_b" ] || fail "flip: no byte at $2 in $1"
-    printf "$(printf '\\%03o' $((_b ^ 1)))" | dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
+    _fb=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    [ -n "$_fb" ] || fail "flip: no byte at $2 in $1"
+    printf "$(printf '\\%03o' $((_fb ^ 1)))" | dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
 }
-# flip_each FILE FIRST END STEP WHAT: for POS = FIRST, FIRST+STEP, ... < END, verify of FILE
-# (a copy of tiny.satchel) with the byte at POS flipped must exit 3 with a NOT VERIFIED
-# message. Kept quick: the original bytes are read once, the messages are checked
-# together at the end, and two loops run at the same time on two copies.
+# flip_each FILE FIRST END STEP WHAT [WANT [MIRROR]]: for POS = FIRST, FIRST+STEP, ... < END,
+# verify of FILE (a copy of tiny.satchel) with the byte at POS flipped (and the byte at
+# POS+MIRROR too, when given: the same byte of the tail copy) must exit WANT (default 3,
+# with a NOT VERIFIED message). Kept quick: the original bytes are read once, the messages
+# are checked together at the end, and two loops run at the same time on two copies.
 flip_each() {
     _f=$1
     _want=${6:-3}
+    _mirror=${7:-}
     : > "$_f.out"; : > "$_f.err"
     _n=0
     _pos=$2
     for _b in $(od -An -tu1 -v -j "$2" -N $(($3 - $2)) "$_f" | awk -v s="$4" '{ for (i = 1; i <= NF; i++) if (k++ % s == 0) print $i }'); do
         printf "$(printf '\\%03o' $((_b ^ 1)))" | dd of="$_f" bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
+        [ -z "$_mirror" ] || flip "$_f" $((_pos + _mirror))
         set +e
         "$READ" verify "$_f" -p demo.pub >> "$_f.out" 2>> "$_f.err"
         _rc=$?
         set -e
         printf "$(printf '\\%03o' "$_b")" | dd of="$_f" bs=1 seek="$_pos" count=1 conv=notrunc 2>/dev/null
+        [ -z "$_mirror" ] || flip "$_f" $((_pos + _mirror))
         [ "$_rc" -eq "$_want" ] || { cat "$_f.out"; tail -n 3 "$_f.err"; fail "$5: flipping byte $_pos gave exit $_rc, want $_want"; }
         _pos=$((_pos + $4)); _n=$((_n + 1))
     done
@@ -52,7 +58,7 @@ flip_each() {
         [ "$(grep -c 'NOT VERIFIED' "$_f.err")" -eq "$_n" ] || fail "$5: not every flip says NOT VERIFIED"
     else
         [ "$(grep -c '^Signature: good' "$_f.out")" -eq "$_n" ] || fail "$5: signature not good"
-        [ "$(grep -c '^DAMAGED .*index page' "$_f.out")" -eq "$_n" ] || fail "$5: not every flip names the index page"
+        [ "$(grep -c "^DAMAGED .*${8:-index page}" "$_f.out")" -ge "$_n" ] || fail "$5: not every flip is named (${8:-index page})"
     fi
     grep -q '^All .* intact' "$_f.out" && fail "$5: a flipped bundle was called intact"
     cmp -s tiny.satchel "$_f" || fail "$5: the flipper did not restore the file"
@@ -66,12 +72,17 @@ sig=$(tar -xOf tiny.satchel satchel-manifest.zst.minisig)
 l1=$(printf '%s\n' "$sig" | sed -n 1p | wc -c)
 l24=$(printf '%s\n' "$sig" | sed -n 2,4p | wc -c)
 [ "$l24" -gt 200 ] || fail "signature lines 2-4 are only $l24 bytes"
+tsize=$(wc -c < tiny.satchel)
+sigmirror=$((tsize - 2048 - 0))   # the tail signature header lies 2048 bytes before the end
 cp tiny.satchel t1.satchel
 (
-    flip_each t1.satchel $((512 + l1)) $((512 + l1 + l24)) 1 "signature lines 2-4"
+    # both copies: not genuine
+    flip_each t1.satchel $((512 + l1)) $((512 + l1 + l24)) 1 "signature lines 2-4" 3 "$sigmirror"
     for pos in 0 5 27 100 103 124 130 148 150 156 257 262; do
-        flip_each t1.satchel "$pos" $((pos + 1)) 1 "signature header byte $pos"
+        flip_each t1.satchel "$pos" $((pos + 1)) 1 "signature header byte $pos" 3 "$sigmirror"
     done
+    # the head copy alone: the tail copy serves, verify names the damage
+    flip_each t1.satchel $((512 + l1)) $((512 + l1 + l24)) 3 "head signature only" 1 "" "(bundle)"
 ) > job1.log 2>&1 &
 job1=$!
 
@@ -80,17 +91,22 @@ tc=$(printf '%s\n' "$sig" | sed -n 's/^trusted comment: //p')
 moff=$(echo "$tc" | sed 's/.*manifest=\([0-9]*\)+.*/\1/')
 mzlen=$(echo "$tc" | sed 's/.*manifest=[0-9]*+\([0-9]*\):.*/\1/')
 [ "$((moff + mzlen))" -le "$(wc -c < tiny.satchel)" ] && [ "$mzlen" -gt 100 ] || fail "bad manifest location: $tc"
+[ "$moff" -eq 1536 ] || fail "the root manifest is not second: $tc"
+manmirror=$((tsize - 2048 - (mzlen + 511) / 512 * 512 - moff))
 cp tiny.satchel t2.satchel
 (
-    flip_each t2.satchel "$moff" $((moff + mzlen)) 7 "compressed manifest"
-    flip_each t2.satchel $((moff + mzlen - 1)) $((moff + mzlen)) 1 "manifest's last byte"
+    flip_each t2.satchel "$moff" $((moff + mzlen)) 7 "compressed manifest" 3 "$manmirror"
+    flip_each t2.satchel $((moff + mzlen - 1)) $((moff + mzlen)) 1 "manifest's last byte" 3 "$manmirror"
     for pos in $((moff - 512)) $((moff - 512 + 124)) $((moff - 512 + 148)) $((moff - 512 + 257)); do
-        flip_each t2.satchel "$pos" $((pos + 1)) 1 "manifest header byte $pos"
+        flip_each t2.satchel "$pos" $((pos + 1)) 1 "manifest header byte $pos" 3 "$manmirror"
     done
+    flip_each t2.satchel "$moff" $((moff + mzlen)) 13 "head manifest only" 1 "" "(bundle)"
+    flip_each t2.satchel $((moff + manmirror)) $((moff + manmirror + mzlen)) 13 "tail manifest only" 1 "" "(bundle)"
 ) > job2.log 2>&1 &
 job2=$!
 # (b2) the index page, every 11th byte: damaged (exit 1), the signature still good
-pg=$(manifest_of tiny.satchel | awk -F'\t' '$1 == "P" { print $2, $3; exit }')
+tD=$(data_start_of tiny.satchel)
+pg=$(manifest_of tiny.satchel | awk -F'\t' -v D="$tD" '$1 == "P" { print $2 + D, $3; exit }')
 [ -n "$pg" ] || fail "tiny.satchel has no index page"
 set -- $pg
 cp tiny.satchel t3.satchel
@@ -108,7 +124,8 @@ cat job1.log job2.log
 # (c) one byte of cluster 0: exactly cluster 0's entries are damaged, the rest readable
 manifest_of good.satchel > manifest.txt
 entries_of good.satchel > entries.txt
-c0off=$(awk -F'\t' '$1 == "C" { print $2; exit }' manifest.txt)
+gD=$(data_start_of good.satchel)
+c0off=$(awk -F'\t' -v D="$gD" '$1 == "C" { print $2 + D; exit }' manifest.txt)
 c0size=$(awk -F'\t' '$1 == "C" { print $3; exit }' manifest.txt)
 [ "$(grep -c '^C' manifest.txt)" -ge 3 ] || fail "want several clusters"
 awk -F'\t' '$1 == "E" && $12 == "0" { print $2 }' entries.txt | LC_ALL=C sort > in0.txt
@@ -144,7 +161,8 @@ done < in0.txt
 ls -A xc | grep -q '^\.' && fail "extract left temporary files"
 
 # a damaged media member: only that entry
-moff_img=$(awk -F'\t' '$1 == "E" && $2 == "images-rice-prices.png" { print $13 }' entries.txt)
+moff_img=$(awk -F'\t' -v D="$gD" '$1 == "M" && $5 == "images-rice-prices.png" { print $2 + D }' manifest.txt)
+[ -n "$moff_img" ] || fail "no M line for images-rice-prices.png"
 cp good.satchel m.satchel
 flip m.satchel $((moff_img + 100))
 expect_exit 1 "$READ" verify m.satchel -p demo.pub
@@ -154,23 +172,24 @@ expect_exit 1 "$READ" extract m.satchel --to xm -p demo.pub images-rice-prices.p
 [ ! -e xm/images-rice-prices.png ] || fail "damaged image was written"
 expect_exit 0 "$READ" show m.satchel articles-ko-2026-11-03-rice-prices -p demo.pub
 
-# (d) truncated bundles (half, 600 bytes, inside the manifest, just after its header, ...)
+# (d) truncated bundles: without the head signature and manifest nothing verifies (600
+# bytes, 1500, inside the manifest); with them the copy serves what it holds
 gmoff=$(tar -xOf good.satchel satchel-manifest.zst.minisig | sed -n 's/.*manifest=\([0-9]*\)+.*/\1/p')
-[ -n "$gmoff" ] || fail "no manifest offset in good.satchel"
-for cut in $((size / 2)) 600 $((size - 2000)) 1500 $((gmoff + 10)) $((gmoff - 100)); do
+[ "$gmoff" = 1536 ] || fail "no manifest offset in good.satchel"
+gmzlen=$(tar -xOf good.satchel satchel-manifest.zst.minisig | sed -n 's/.*manifest=[0-9]*+\([0-9]*\):.*/\1/p')
+for cut in 600 1500 $((gmoff - 100)) $((gmoff + 10)) $((gmoff + gmzlen - 1)); do
     head -c "$cut" good.satchel > cut.satchel
     expect_exit 3 "$READ" verify cut.satchel -p demo.pub
-    grep -Eq 'truncated|too short|not a Satchel bundle' "$T/err" ||
+    grep -Eq 'truncated|too short' "$T/err" ||
         fail "truncated at $cut: unclear message: $(cat "$T/err")"
 done
-# a cut inside the root manifest must say "truncated" (cuts before the manifest's offset
-# currently get "the signature's trusted comment is not a Satchel bundle comment", which is
-# accepted above but misleading: see the e2e report)
-gmzlen=$(tar -xOf good.satchel satchel-manifest.zst.minisig | sed -n 's/.*manifest=[0-9]*+\([0-9]*\):.*/\1/p')
-for cut in $((gmoff + 10)) $((gmoff + gmzlen - 1)); do
+for cut in $((size / 2)) $((size - 2000)) $((c0off + 100)); do
     head -c "$cut" good.satchel > cut.satchel
-    expect_exit 3 "$READ" verify cut.satchel -p demo.pub
-    grep -q 'truncated' "$T/err" || fail "cut inside the manifest at $cut: message does not say truncated: $(cat "$T/err")"
+    expect_exit 1 "$READ" verify cut.satchel -p demo.pub
+    grep -q '^Signature: good' "$T/out" || fail "truncated at $cut: signature not good"
+    grep -q '^DAMAGED (bundle): the file is truncated' "$T/out" || fail "truncated at $cut: $(cat "$T/out")"
+    expect_exit 0 "$READ" list cut.satchel -p demo.pub
+    [ "$(wc -l < "$T/out")" -eq "$nent" ] || fail "truncated at $cut: list does not list every entry"
 done
 
 # (e) signed by another key
@@ -187,9 +206,15 @@ expect_exit 3 "$READ" show other.satchel articles-ko-2026-11-03-rice-prices -p d
 [ ! -s "$T/out" ] || fail "show of a foreign bundle printed content"
 expect_exit 3 "$READ" extract other.satchel --to xo -p demo.pub
 [ ! -e xo ] || [ -z "$(ls -A xo)" ] || fail "extract of a foreign bundle wrote files"
-# a signature transplanted from another bundle onto this manifest
+# a signature transplanted from another bundle onto this manifest: the tail copy still
+# holds the genuine one; transplanted onto both copies, nothing verifies
 cp good.satchel sw.satchel
 dd if=other.satchel of=sw.satchel bs=512 count=2 conv=notrunc 2>/dev/null
+expect_exit 1 "$READ" verify sw.satchel -p demo.pub -p other.pub
+grep -q '^DAMAGED (bundle): the signature and manifest at the start are damaged' "$T/out" ||
+    fail "transplanted head signature: $(cat "$T/out")"
+dd if=other.satchel of=sw.satchel bs=512 skip=$(($(wc -c < other.satchel) / 512 - 4)) \
+    seek=$((size / 512 - 4)) count=2 conv=notrunc 2>/dev/null
 expect_exit 3 "$READ" verify sw.satchel -p demo.pub -p other.pub
 
 # (f) an empty file, random bytes, a plain tar archive
