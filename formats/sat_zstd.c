@@ -43,8 +43,7 @@ int sat_zstd_create(const void *dict, size_t dict_len, int level, sat_zstd **out
             r = ZSTD_CCtx_refCDict(z->cctx, z->cdict);
             if (ZSTD_isError(r)) {
                 sat_zstd_free(z);
-                return sat_err_set(err, SAT_E_FORMAT, "zstd dictionary: %s",
-                                   ZSTD_getErrorName(r));
+                return sat_err_set(err, SAT_E_FORMAT, "zstd dictionary: %s", ZSTD_getErrorName(r));
             }
         }
     }
@@ -99,8 +98,7 @@ int sat_zstd_compress(sat_zstd *z, const void *src, size_t n, uint8_t **out, siz
     r = ZSTD_compress2(z->cctx, buf, cap, src, n);
     if (ZSTD_isError(r)) {
         free(buf);
-        return sat_err_set(err, SAT_E_FORMAT, "zstd: compression failed: %s",
-                           ZSTD_getErrorName(r));
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: compression failed: %s", ZSTD_getErrorName(r));
     }
     *out = buf;
     *out_len = r;
@@ -113,6 +111,7 @@ static int frame_check(sat_zstd *z, const void *src, size_t n, size_t expect, sa
     unsigned long long claimed;
     size_t fsize;
     unsigned did;
+    ZSTD_frameHeader fh;
 
     if (n < 6)
         return sat_err_set(err, SAT_E_FORMAT, "zstd: frame too short (%zu bytes)", n);
@@ -132,6 +131,12 @@ static int frame_check(sat_zstd *z, const void *src, size_t n, size_t expect, sa
         return sat_err_set(err, SAT_E_FORMAT,
                            "zstd: %zu bytes after the frame (exactly one frame expected)",
                            n - fsize);
+    if (ZSTD_getFrameHeader(&fh, src, n) != 0)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: unreadable frame header");
+    if (fh.frameType != ZSTD_frame || fh.windowSize > SAT_ZSTD_WINDOW_MAX)
+        return sat_err_set(
+            err, SAT_E_FORMAT, "zstd: frame declares a %llu-byte window (at most %llu allowed)",
+            (unsigned long long)fh.windowSize, (unsigned long long)SAT_ZSTD_WINDOW_MAX);
     did = ZSTD_getDictID_fromFrame(src, n);
     if (did != z->dict_id)
         return sat_err_set(err, SAT_E_FORMAT,
@@ -156,8 +161,7 @@ int sat_zstd_decompress(sat_zstd *z, const void *src, size_t n, void *dst, size_
         return sat_err_set(err, SAT_E_FORMAT, "zstd: decompression failed: %s",
                            ZSTD_getErrorName(r));
     if (r != expect)
-        return sat_err_set(err, SAT_E_FORMAT, "zstd: produced %zu bytes, expected %zu", r,
-                           expect);
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: produced %zu bytes, expected %zu", r, expect);
     return 0;
 }
 
@@ -208,8 +212,8 @@ int sat_zstd_decompress_prefix(sat_zstd *z, const void *src, size_t n, void *dst
     in.size = 0;
     while (out.pos < need) {
         if (in.size == n) {
-            rc = sat_err_set(err, SAT_E_FORMAT, "zstd: frame ended after %zu of %zu bytes",
-                             out.pos, expect);
+            rc = sat_err_set(err, SAT_E_FORMAT, "zstd: frame ended after %zu of %zu bytes", out.pos,
+                             expect);
             goto out;
         }
         in.size = n - in.size < chunk ? n : in.size + chunk;
@@ -224,8 +228,8 @@ int sat_zstd_decompress_prefix(sat_zstd *z, const void *src, size_t n, void *dst
                 break;
         }
         if (r == 0 && out.pos < need) {
-            rc = sat_err_set(err, SAT_E_FORMAT, "zstd: frame ended after %zu of %zu bytes",
-                             out.pos, expect);
+            rc = sat_err_set(err, SAT_E_FORMAT, "zstd: frame ended after %zu of %zu bytes", out.pos,
+                             expect);
             goto out;
         }
     }

@@ -4,8 +4,9 @@
  * Compression writes exactly one frame with the content size and checksum
  * flags set (and the dictionary id when a dictionary is used). Decompression
  * accepts exactly one frame whose declared content size equals the size the
- * signed manifest gives, whose dictionary id is the expected one, with no
- * trailing bytes; output is bounded by that size, never by the frame's claim.
+ * signed manifest gives, whose window is at most SAT_ZSTD_WINDOW_MAX, whose dictionary id
+ * is the expected one, with no trailing bytes; output is bounded by that size, never by
+ * the frame's claim.
  */
 #ifndef SAT_ZSTD_H
 #define SAT_ZSTD_H
@@ -14,6 +15,10 @@
 #include <stdint.h>
 
 #include "sat_err.h"
+
+/* Largest window a frame may declare (32 MiB, windowLog 25): a cluster is at most 16 MiB,
+ * so a larger window is a lie meant to make a decoder allocate. */
+#define SAT_ZSTD_WINDOW_MAX ((uint64_t)1 << 25)
 
 typedef struct sat_zstd sat_zstd;
 
@@ -41,7 +46,7 @@ int sat_zstd_decompress_prefix(sat_zstd *z, const void *src, size_t n, void *dst
 
 /* Trains a dictionary of at most cap bytes from samples. Returns 0 and *out_len > 0,
  * or 0 with *out_len == 0 when the samples are too few to train on (no dictionary). */
-int sat_zstd_train(void *dict, size_t cap, const void *samples, const size_t *sizes,
-                   unsigned n, size_t *out_len, sat_err *err);
+int sat_zstd_train(void *dict, size_t cap, const void *samples, const size_t *sizes, unsigned n,
+                   size_t *out_len, sat_err *err);
 
 #endif

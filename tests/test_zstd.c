@@ -101,6 +101,43 @@ static void test_frame_lies(void **state)
     free(zeros);
 }
 
+/* A frame that declares a window far beyond any cluster: refused before decoding. The
+ * frame is real (1 MiB in 1 KiB windows), only its window descriptor byte is raised. */
+static void test_window_cap(void **state)
+{
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    sat_zstd *z = NULL;
+    sat_err err = {0};
+    size_t len = 1 << 20, cap = ZSTD_compressBound(len), n;
+    uint8_t *f = malloc(cap);
+    char *src = malloc(len), *out = malloc(len);
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < len; i++)
+        src[i] = (char)("평양 market 문서를 rice "[(i * 7) % 29] ^ (i >> 12));
+    assert_int_equal(sat_zstd_create(NULL, 0, 0, &z, &err), 0);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, 10);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1);
+    n = ZSTD_compress2(c, f, cap, src, len);
+    assert_false(ZSTD_isError(n));
+    /* magic (4), frame header descriptor (single-segment flag off), window descriptor */
+    assert_int_equal(f[4] & 0x20, 0);
+    assert_int_equal(sat_zstd_decompress(z, f, n, out, len, &err), 0);
+    f[5] = (uint8_t)(21 << 3); /* windowLog 10 + 21 = 31: a 2 GiB window */
+    assert_int_not_equal(sat_zstd_decompress(z, f, n, out, len, &err), 0);
+    assert_non_null(strstr(err.msg, "window"));
+    assert_int_not_equal(sat_zstd_decompress_prefix(z, f, n, out, len, 10, &err), 0);
+    f[5] = (uint8_t)(15 << 3); /* windowLog 25: the cap itself is accepted */
+    assert_int_equal(sat_zstd_decompress(z, f, n, out, len, &err), 0);
+    assert_memory_equal(out, src, len);
+    ZSTD_freeCCtx(c);
+    sat_zstd_free(z);
+    free(f);
+    free(src);
+    free(out);
+}
+
 static void test_dictionary_id(void **state)
 {
     static char samples[200 * 1000];
@@ -115,7 +152,8 @@ static void test_dictionary_id(void **state)
     for (i = 0; i < 200; i++) {
         size_t k;
         for (k = 0; k < 1000; k++)
-            samples[i * 1000 + k] = (char)("the market price of rice in the north rose "[(k * 7 + i) % 43]);
+            samples[i * 1000 + k] =
+                (char)("the market price of rice in the north rose "[(k * 7 + i) % 43]);
         sizes[i] = 1000;
     }
     assert_int_equal(sat_zstd_train(dict, sizeof dict, samples, sizes, 200, &dlen, &err), 0);
@@ -138,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_and_size_checks),
         cmocka_unit_test(test_frame_lies),
+        cmocka_unit_test(test_window_cap),
         cmocka_unit_test(test_dictionary_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
