@@ -342,6 +342,11 @@ static int cmd_info(const char *path, ropts *o)
     if (damaged_index > 0)
         fprintf(stderr, "%s: %zu entries are in damaged index pages (run verify)\n", prog,
                 damaged_index);
+    if (sat_bundle_head_problem(b) != NULL) {
+        fprintf(stderr, "%s: ", prog);
+        put_safe(stderr, sat_bundle_head_problem(b));
+        fprintf(stderr, " (run verify)\n");
+    }
     sat_bundle_close(b);
     return damaged_index ? EXIT_DAMAGED : 0;
 }

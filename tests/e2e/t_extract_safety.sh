@@ -79,3 +79,35 @@ echo file > afile
 expect_exit 4 "$READ" extract demo.satchel --to afile -p demo.pub "$ID"
 [ "$(cat afile)" = file ] || fail "--to a file changed it"
 no_tmp ref; no_tmp two; no_tmp newdir
+
+# a full disk (here: a file size limit, so write() fails with EFBIG part way through the
+# audio): extract says so, removes the partial file, stops, exits 4; salvage the same
+AUD=radio-2026-11-02-morning-news.ogg
+aud_size=$(wc -c < "ref/$AUD")
+[ "$aud_size" -gt 20480 ] || fail "the example audio is only $aud_size bytes"
+for cmd in extract salvage; do
+    set +e
+    (trap '' XFSZ; ulimit -f 20; exec "$READ" $cmd demo.satchel --to "full-$cmd" -p demo.pub) \
+        > "$cmd.out" 2> "$cmd.err"
+    rc=$?
+    set -e
+    [ "$rc" -eq 4 ] || fail "$cmd on a full disk: exit $rc, want 4: $(cat "$cmd.err")"
+    grep -q "cannot write $AUD (the partial file was removed)" "$cmd.err" ||
+        fail "$cmd on a full disk: message: $(cat "$cmd.err")"
+    [ ! -e "full-$cmd/$AUD" ] || fail "$cmd left a partial $AUD"
+    no_tmp "full-$cmd"
+    # what was written before the failure is complete and correct
+    for f in full-$cmd/*; do
+        cmp "$f" "ref/$(basename "$f")" || fail "$cmd on a full disk: $f differs"
+    done
+done
+grep -q 'stopped: cannot write' salvage.out || fail "salvage summary: $(cat salvage.out)"
+
+# salvage of an intact bundle writes what extract writes
+expect_exit 0 "$READ" salvage demo.satchel --to saved -p demo.pub
+grep -q "^Salvaged $n_all of $n_all entries (100.0%) to saved$" "$T/out" || fail "salvage: $(cat "$T/out")"
+diff -r saved ref >/dev/null || fail "salvage wrote other bytes than extract"
+expect_exit 4 "$READ" salvage demo.satchel --to saved -p demo.pub
+grep -q 'exists; not overwriting' "$T/err" || fail "salvage over existing files: $(cat "$T/err")"
+expect_exit 3 "$READ" salvage demo.satchel --to salv-forged -p other.pub
+[ ! -e salv-forged ] || fail "salvage created its folder for an unverified bundle"
