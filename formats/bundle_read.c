@@ -250,6 +250,10 @@ static int open_copy(sat_bundle *b, int tail, const sat_pubkey *keys, size_t nke
         rc = sat_err_set(err, SAT_E_FORMAT, "manifest member size differs from the signed size");
         goto out;
     }
+    if (man_hdr + BLOCK > b->file_size || t->mzlen > b->file_size - man_hdr - BLOCK) {
+        rc = sat_err_set(err, SAT_E_FORMAT, "truncated: the manifest lies beyond the end");
+        goto out;
+    }
     mz = malloc(t->mzlen ? t->mzlen : 1);
     if (mz == NULL) {
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
