@@ -184,14 +184,16 @@ static int parse_tc(const char *tc, tcinfo *t)
     if (kv(&c, "manifest=", &v) != 0 || sat_cursor_left(&c) != 0)
         return -1;
     mc = sat_cursor_make(v.p, v.len);
-    /* bounded by the format here; the caller reports an offset past the end as truncation */
-    if (sat_cursor_field(&mc, '+', &a) != 0 || sat_span_u64(a, SAT_BUNDLE_MAX, &t->moff) != 0)
+    if (sat_cursor_field(&mc, '+', &a) != 0 || sat_span_u64(a, UINT64_MAX, &t->moff) != 0)
         return -1;
-    if (sat_cursor_field(&mc, ':', &a) != 0 || sat_span_u64(a, SAT_MANIFEST_ZMAX, &t->mzlen) != 0)
+    if (sat_cursor_field(&mc, ':', &a) != 0 || sat_span_u64(a, UINT64_MAX, &t->mzlen) != 0)
         return -1;
-    if (sat_cursor_field(&mc, ':', &a) != 0 || sat_span_u64(a, SAT_MANIFEST_MAX, &t->mlen) != 0 ||
+    if (sat_cursor_field(&mc, ':', &a) != 0 || sat_span_u64(a, UINT64_MAX, &t->mlen) != 0 ||
         sat_cursor_left(&mc) != 0)
         return -1;
+    /* bounded by the format; the caller reports an offset past the end as truncation */
+    if (t->moff > SAT_BUNDLE_MAX || t->mzlen > SAT_MANIFEST_ZMAX || t->mlen > SAT_MANIFEST_MAX)
+        return -2;
     return 0;
 }
 
@@ -228,9 +230,22 @@ static int open_copy(sat_bundle *b, int tail, const sat_pubkey *keys, size_t nke
         rc = SAT_E_SIG;
         goto out;
     }
-    if (parse_tc(sig.trusted_comment, t) != 0 || t->moff != SAT_MANIFEST_OFFSET) {
+    switch (parse_tc(sig.trusted_comment, t)) {
+    case 0:
+        if (t->moff == SAT_MANIFEST_OFFSET)
+            break;
+        /* fall through */
+    case -1:
         rc = sat_err_set(err, SAT_E_SIG,
                          "the signature's trusted comment is not a Satchel v2 bundle comment");
+        goto out;
+    default:
+        rc = sat_err_set(err, SAT_E_LIMIT,
+                         "the signed comment declares a manifest above the format's limits "
+                         "(%llu bytes compressed, %llu bytes; at most %llu and %llu)",
+                         (unsigned long long)t->mzlen, (unsigned long long)t->mlen,
+                         (unsigned long long)SAT_MANIFEST_ZMAX,
+                         (unsigned long long)SAT_MANIFEST_MAX);
         goto out;
     }
     /* The manifest bytes the signature covers: located by the comment, bounded. */
@@ -453,6 +468,19 @@ uint64_t sat_bundle_file_size(const sat_bundle *b)
 static int hash_ok(const void *p, size_t n, const uint8_t want[SAT_HASH_BYTES]);
 static int load_dict(sat_bundle *b, sat_err *err);
 
+/* Bytes whose signed hash matched but that break the format were made so by the signer
+ * (broken or hostile), never by damage: SAT_E_FORMAT, "not genuine". */
+static int signed_but_malformed(sat_err *err)
+{
+    char why[SAT_ERR_MSG_MAX];
+
+    if (err == NULL)
+        return SAT_E_FORMAT;
+    snprintf(why, sizeof why, "%s", err->msg);
+    return sat_err_set(err, SAT_E_FORMAT,
+                       "%.380s (its signed hash matches: made by a broken or hostile signer)", why);
+}
+
 static int load_page(sat_bundle *b, size_t pi, sat_err *err)
 {
     const sat_page *pg = &b->m->pages[pi];
@@ -466,8 +494,8 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         return sat_err_set(err, SAT_E_HASH, "index page %zu is damaged", pi);
     if (b->page_state[pi] == -2)
         return sat_err_set(err, SAT_E_FORMAT,
-                           "index page %zu is malformed although its signed hash matches "
-                           "(a broken or hostile signer)",
+                           "index page %zu breaks the format although its signed hash matches "
+                           "(made by a broken or hostile signer)",
                            pi);
     if (pg->size > SAT_PAGE_MAX + 4096)
         return sat_err_set(err, SAT_E_LIMIT, "index page %zu: stored size too large", pi);
@@ -494,12 +522,14 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         goto out;
     rc = sat_zstd_decompress(b->m->head.has_dict ? b->z : b->pz, z, (size_t)pg->size, t,
                              (size_t)pg->usize, err);
-    if (rc == 0)
+    if (rc != 0)
+        sat_err_prefix(err, "index page %zu", pi);
+    else
         rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, &b->pages[pi], err);
-    if (rc != 0) {
+    if (rc != 0 && rc != SAT_E_NOMEM) {
         /* signed and hash-matched yet malformed: the signer made it; refuse it */
         b->page_state[pi] = -2;
-        sat_err_prefix(err, "index page %zu", pi);
+        rc = signed_but_malformed(err);
         goto out;
     }
     b->page_state[pi] = 1;
@@ -529,17 +559,21 @@ int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *e
     return 0;
 }
 
+static void forget_page(sat_bundle *b, size_t i)
+{
+    if (b->page_state[i] == 1) {
+        sat_mpage_free(b->pages[i]);
+        b->pages[i] = NULL;
+        b->page_state[i] = 0;
+    }
+}
+
 void sat_bundle_forget_pages(sat_bundle *b)
 {
     size_t i;
 
-    for (i = 0; i < b->m->n_pages; i++) {
-        if (b->page_state[i] == 1) {
-            sat_mpage_free(b->pages[i]);
-            b->pages[i] = NULL;
-            b->page_state[i] = 0;
-        }
-    }
+    for (i = 0; i < b->m->n_pages; i++)
+        forget_page(b, i);
 }
 
 int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err *err)
@@ -642,7 +676,8 @@ static int load_cluster(sat_bundle *b, size_t unit, size_t need, sat_err *err)
     if ((rc = load_dict(b, err)) != 0)
         return rc;
     if (c->size > SAT_CLUSTER_MAX + (SAT_CLUSTER_MAX >> 7) + 4096)
-        return sat_err_set(err, SAT_E_LIMIT, "cluster %zu: stored size too large", unit);
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "cluster %zu: signed stored size above the format's limit", unit);
     if (ensure_buf(&b->zbuf, &b->zbuf_cap, (size_t)c->size) != 0 ||
         ensure_buf(&b->cbuf, &b->cbuf_cap, (size_t)c->usize + 1) != 0)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
@@ -656,7 +691,7 @@ static int load_cluster(sat_bundle *b, size_t unit, size_t need, sat_err *err)
                                     err);
     if (rc != 0) {
         sat_err_prefix(err, "cluster %zu", unit);
-        return rc;
+        return rc == SAT_E_NOMEM ? rc : signed_but_malformed(err);
     }
     b->cached_unit = unit;
     b->cached_len = need;
@@ -683,13 +718,23 @@ int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len,
         if (rc == 0)
             memcpy(buf, b->cbuf + e->offset, (size_t)e->size);
     }
-    if (rc == 0 && !hash_ok(buf, (size_t)e->size, e->hash))
-        rc = sat_err_set(err, SAT_E_HASH, "%s: content does not match its signed hash", e->id);
+    if (rc == 0 && !hash_ok(buf, (size_t)e->size, e->hash)) {
+        if (e->unit == SAT_UNIT_MEDIA) {
+            rc = sat_err_set(err, SAT_E_HASH, "%s: content does not match its signed hash", e->id);
+        } else {
+            /* the cluster matched its signed hash: the signer wrote a wrong entry hash */
+            sat_err_set(err, SAT_E_FORMAT, "%s: content differs from its signed hash", e->id);
+            rc = signed_but_malformed(err);
+        }
+    }
     if (rc != 0) {
-        if (rc != SAT_E_HASH && rc != SAT_E_NOMEM && err != NULL && err->code != SAT_E_HASH)
+        if (rc == SAT_E_FORMAT && err != NULL && strstr(err->msg, e->id) == NULL)
+            sat_err_prefix(err, "%s", e->id);
+        else if (rc != SAT_E_FORMAT && rc != SAT_E_HASH && rc != SAT_E_NOMEM && err != NULL &&
+                 err->code != SAT_E_HASH)
             sat_err_prefix(err, "%s: damaged", e->id);
         free(buf);
-        return rc == SAT_E_NOMEM || rc == SAT_E_IO ? rc : SAT_E_HASH;
+        return rc == SAT_E_NOMEM || rc == SAT_E_IO || rc == SAT_E_FORMAT ? rc : SAT_E_HASH;
     }
     buf[e->size] = '\0';
     *out = buf;
@@ -1011,6 +1056,7 @@ static size_t check_tar_layer(sat_bundle *b, sat_problem_fn fn, void *ctx, char 
 }
 
 typedef struct vstate {
+    int forged;                 /* signed content that breaks the format was found */
     unsigned char *c, *md, *pg; /* per cluster, media, page: 1 ok, 2 damaged */
     char (*cmsg)[160];
     int dict_bad;
@@ -1075,10 +1121,14 @@ static size_t verify_deep(sat_bundle *b, vstate *v, sat_problem_fn fn, void *ctx
         const sat_mentry *en = v->deep_list[i];
         const char *why = NULL;
         sat_err_clear(&e);
-        if (load_cluster(b, en->unit, SIZE_MAX, &e) != 0)
+        if (load_cluster(b, en->unit, SIZE_MAX, &e) != 0) {
             why = e.msg;
-        else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash))
-            why = "content does not match its signed hash";
+            v->forged |= e.code == SAT_E_FORMAT;
+        } else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash)) {
+            why = "content differs from its signed hash (its cluster's signed hash matches: "
+                  "made by a broken or hostile signer)";
+            v->forged = 1;
+        }
         if (why != NULL) {
             bad++;
             if (fn != NULL)
@@ -1097,7 +1147,7 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     char *buf = NULL;
     size_t i, bad = 0;
     uint64_t total = 0, done = 0;
-    int any = 0, rc = 0;
+    int rc = 0;
     sat_err e;
 
     *n_bad = 0;
@@ -1124,7 +1174,7 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     /* 1. Every stored unit the signed root lists, read once, in file order. */
     if (m->head.has_dict && !range_ok(b, b->data + m->head.dict_offset, m->head.dict_size,
                                       m->head.dict_hash, buf, cap, &e)) {
-        v.dict_bad = any = 1;
+        v.dict_bad = 1;
         if (fn != NULL)
             fn(ctx, NULL, "the compression dictionary is damaged: no text entry can be read");
     }
@@ -1132,10 +1182,8 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
         const sat_cluster *c = &m->clusters[i];
         sat_err_clear(&e);
         v.c[i] = range_ok(b, b->data + c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
-        if (v.c[i] == 2) {
+        if (v.c[i] == 2)
             snprintf(v.cmsg[i], sizeof v.cmsg[i], "cluster %zu: %.120s", i, e.msg);
-            any = 1;
-        }
         done += c->size;
         if (prog != NULL && (i % 16 == 0 || i + 1 == m->n_clusters))
             prog(prog_ctx, "verify", done, total);
@@ -1143,7 +1191,6 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     for (i = 0; i < m->n_media; i++) {
         const sat_cluster *c = &m->media[i];
         v.md[i] = range_ok(b, b->data + c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
-        any |= v.md[i] == 2;
         done += c->size;
         if (prog != NULL)
             prog(prog_ctx, "verify", done, total);
@@ -1151,18 +1198,20 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     for (i = 0; i < m->n_pages; i++) {
         const sat_page *pg = &m->pages[i];
         v.pg[i] = range_ok(b, b->data + pg->offset, pg->size, pg->hash, buf, cap, &e) ? 1 : 2;
-        any |= v.pg[i] == 2;
         done += pg->size;
     }
     if (prog != NULL)
         prog(prog_ctx, "verify", total, total);
     /* 2. The tar layer around them, byte for byte. */
     check_tar_layer(b, fn, ctx, buf);
-    if (!any && !deep)
-        goto out; /* every byte matched: no entry to name */
 
-    /* 3. Name the damaged entries through the intact index pages. */
+    /* 3. Every index page is parsed (a listing that would be refused is not "intact"), and
+     *    the damaged entries are named through the intact ones. Pages loaded here alone are
+     *    dropped again after use, so memory stays bounded (not with deep, which keeps
+     *    pointers into them). */
+
     for (i = 0; i < m->n_pages; i++) {
+        int was_loaded = b->page_state[i] == 1;
         sat_err_clear(&e);
         if (v.pg[i] == 2 || load_page(b, i, &e) != 0) {
             char msg[SAT_ERR_MSG_MAX];
@@ -1174,14 +1223,21 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
             else
                 snprintf(msg, sizeof msg, "%.400s", e.msg);
             bad += m->pages[i].count;
+            v.forged |= v.pg[i] != 2 && e.code == SAT_E_FORMAT;
             if (fn != NULL)
                 fn(ctx, NULL, msg);
             continue;
         }
         bad += verify_page_entries(b, i, &v, deep, fn, ctx);
+        if (!deep && !was_loaded)
+            forget_page(b, i);
     }
     if (deep)
         bad += verify_deep(b, &v, fn, ctx);
+    if (v.forged)
+        rc = sat_err_set(err, SAT_E_FORMAT,
+                         "signed content breaks the format (see above): the bundle was made by a "
+                         "broken or hostile signer");
 out:
     free(v.deep_list);
     free(v.c);

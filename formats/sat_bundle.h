@@ -144,8 +144,10 @@ typedef void (*sat_problem_fn)(void *ctx, const sat_mentry *e, const char *msg);
  * appended). With deep, also decompresses every cluster and checks each text entry's
  * content hash. Damaged entries are reported through fn (once each) and counted in *n_bad;
  * problems not tied to one entry (tar layer, dictionary, index pages, a damaged head copy)
- * are reported through fn with e == NULL. Returns 0 when the checks ran, or an error when
- * they could not run. */
+ * are reported through fn with e == NULL. Every index page is parsed. Returns 0 when the
+ * checks ran; SAT_E_FORMAT, after all checks ran, when signed content breaks the format
+ * (an index page, or with deep a cluster, whose hash matches but that does not parse: a
+ * broken or hostile signer); another error when the checks could not run. */
 int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, size_t *n_bad,
                       sat_progress_fn progress, void *progress_ctx, sat_err *err);
 

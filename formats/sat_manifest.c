@@ -138,21 +138,22 @@ typedef struct parser {
     size_t lineno;
     sat_span line;
     uint64_t limit; /* bound of every offset: the data region */
+    char what[32];  /* "manifest" or "index page N", for messages */
     sat_err *err;
 } parser;
 
 static int bad(parser *p, const char *what)
 {
-    return sat_err_set(p->err, SAT_E_FORMAT, "manifest line %zu: %s", p->lineno, what);
+    return sat_err_set(p->err, SAT_E_FORMAT, "%s line %zu: %s", p->what, p->lineno, what);
 }
 
 static int next_line(parser *p)
 {
     if (sat_cursor_line(&p->c, &p->line) != 0)
-        return bad(p, "unexpected end of manifest (every line must end with LF)");
+        return bad(p, "unexpected end (a line is missing, or does not end with LF)");
     p->lineno++;
     if (p->line.len > SAT_LINE_MAX)
-        return sat_err_set(p->err, SAT_E_LIMIT, "manifest line %zu: longer than %d bytes",
+        return sat_err_set(p->err, SAT_E_LIMIT, "%s line %zu: longer than %d bytes", p->what,
                            p->lineno, SAT_LINE_MAX);
     return 0;
 }
@@ -193,7 +194,7 @@ static int opt_field(parser *p, sat_span s, size_t max, const char *name, const 
         return 0;
     }
     if (s.len > max)
-        return sat_err_set(p->err, SAT_E_FORMAT, "manifest line %zu: %s longer than %zu bytes",
+        return sat_err_set(p->err, SAT_E_FORMAT, "%s line %zu: %s longer than %zu bytes", p->what,
                            p->lineno, name, max);
     *out = cstr(p, s);
     return 0;
@@ -485,7 +486,7 @@ static int parse_entry(parser *p, const sat_manifest *m, sat_mentry *entries, si
 /* One pass over the whole text: valid UTF-8 (no overlongs, surrogates or code
  * points past U+10FFFF), and no control character but TAB and LF (no C0, DEL, or
  * C1 U+0080..U+009F). ASCII, most of any manifest, takes the short path. */
-static int text_clean(const char *text, size_t len, sat_err *err)
+static int text_clean(const char *what, const char *text, size_t len, sat_err *err)
 {
     const unsigned char *u = (const unsigned char *)text;
     size_t i = 0;
@@ -529,12 +530,12 @@ static int text_clean(const char *text, size_t len, sat_err *err)
     }
     return 0;
 invalid:
-    return sat_err_set(err, SAT_E_FORMAT, "manifest: invalid UTF-8 at byte %zu", i);
+    return sat_err_set(err, SAT_E_FORMAT, "%s: invalid UTF-8 at byte %zu", what, i);
 control:
     return sat_err_set(err, SAT_E_FORMAT,
-                       "manifest: control character at byte %zu (CR, NUL and escape sequences "
+                       "%s: control character at byte %zu (CR, NUL and escape sequences "
                        "are not allowed)",
-                       i);
+                       what, i);
 }
 
 static int copy_text(const char *text, size_t len, char **out, sat_err *err)
@@ -611,7 +612,7 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_mani
     if (len > SAT_MANIFEST_MAX)
         return sat_err_set(err, SAT_E_LIMIT, "manifest: larger than %llu bytes",
                            (unsigned long long)SAT_MANIFEST_MAX);
-    if ((rc = text_clean(text, len, err)) != 0)
+    if ((rc = text_clean("manifest", text, len, err)) != 0)
         return rc;
     m = calloc(1, sizeof *m);
     if (m == NULL)
@@ -622,6 +623,7 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_mani
     memset(&p, 0, sizeof p);
     p.c = sat_cursor_make(m->text, len);
     p.limit = max_data < SAT_BUNDLE_MAX ? max_data : SAT_BUNDLE_MAX;
+    snprintf(p.what, sizeof p.what, "manifest");
     p.err = err;
 
     if ((rc = parse_head(&p, m, &nc, &nm, &np, &ne)) != 0)
@@ -707,6 +709,7 @@ size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i)
 int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len, sat_mpage **out,
                     sat_err *err)
 {
+    char label[32];
     const sat_page *pg = &m->pages[pi];
     sat_mpage *g = NULL;
     parser p;
@@ -714,8 +717,9 @@ int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t l
     int rc;
 
     *out = NULL;
-    if ((rc = text_clean(text, len, err)) != 0)
-        return sat_err_prefix(err, "index page %zu", pi);
+    snprintf(label, sizeof label, "index page %zu", pi);
+    if ((rc = text_clean(label, text, len, err)) != 0)
+        return rc;
     g = calloc(1, sizeof *g);
     if (g == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "manifest: out of memory");
@@ -728,12 +732,18 @@ int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t l
     memset(&p, 0, sizeof p);
     p.c = sat_cursor_make(g->text, len);
     p.limit = m->head.data_size;
+    snprintf(p.what, sizeof p.what, "index page %zu", pi);
     p.err = err;
-    for (i = 0; i < g->n; i++)
-        if ((rc = parse_entry(&p, m, g->entries, i)) != 0) {
-            sat_err_prefix(err, "index page %zu", pi);
+    for (i = 0; i < g->n; i++) {
+        if (sat_cursor_left(&p.c) == 0) {
+            rc =
+                sat_err_set(err, SAT_E_FORMAT, "index page %zu holds %zu entries, the root says %u",
+                            pi, i, (unsigned)pg->count);
             goto fail;
         }
+        if ((rc = parse_entry(&p, m, g->entries, i)) != 0)
+            goto fail;
+    }
     if (sat_cursor_left(&p.c) != 0) {
         rc = sat_err_set(err, SAT_E_FORMAT, "index page %zu: more entries than its count %u", pi,
                          (unsigned)pg->count);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zdict.h>
+#include <zstd_errors.h>
 #include <zstd.h>
 
 struct sat_zstd {
@@ -108,22 +109,30 @@ int sat_zstd_compress(sat_zstd *z, const void *src, size_t n, uint8_t **out, siz
 /* The checks every frame passes before zstd decodes a byte of it. */
 static int frame_check(sat_zstd *z, const void *src, size_t n, size_t expect, sat_err *err)
 {
-    unsigned long long claimed;
-    size_t fsize;
-    unsigned did;
     ZSTD_frameHeader fh;
+    size_t r, fsize;
+    unsigned did;
 
     if (n < 6)
         return sat_err_set(err, SAT_E_FORMAT, "zstd: frame too short (%zu bytes)", n);
-    claimed = ZSTD_getFrameContentSize(src, n);
-    if (claimed == ZSTD_CONTENTSIZE_ERROR)
-        return sat_err_set(err, SAT_E_FORMAT, "zstd: not a zstd frame");
-    if (claimed == ZSTD_CONTENTSIZE_UNKNOWN)
-        return sat_err_set(err, SAT_E_FORMAT, "zstd: frame does not declare its content size");
-    if (claimed != (unsigned long long)expect)
+    r = ZSTD_getFrameHeader(&fh, src, n);
+    if (ZSTD_isError(r) && ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge)
         return sat_err_set(err, SAT_E_FORMAT,
-                           "zstd: frame claims %llu bytes but the manifest says %zu", claimed,
-                           expect);
+                           "zstd: frame declares a window larger than any decoder accepts");
+    if (ZSTD_isError(r) || fh.frameType != ZSTD_frame)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: not a zstd frame");
+    if (r > 0)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: frame header cut short");
+    if (fh.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN)
+        return sat_err_set(err, SAT_E_FORMAT, "zstd: frame does not declare its content size");
+    if (fh.frameContentSize != (unsigned long long)expect)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "zstd: frame claims %llu bytes but the manifest says %zu",
+                           fh.frameContentSize, expect);
+    if (fh.windowSize > SAT_ZSTD_WINDOW_MAX)
+        return sat_err_set(
+            err, SAT_E_FORMAT, "zstd: frame declares a %llu-byte window (at most %llu allowed)",
+            (unsigned long long)fh.windowSize, (unsigned long long)SAT_ZSTD_WINDOW_MAX);
     fsize = ZSTD_findFrameCompressedSize(src, n);
     if (ZSTD_isError(fsize))
         return sat_err_set(err, SAT_E_FORMAT, "zstd: damaged frame: %s", ZSTD_getErrorName(fsize));
@@ -131,12 +140,6 @@ static int frame_check(sat_zstd *z, const void *src, size_t n, size_t expect, sa
         return sat_err_set(err, SAT_E_FORMAT,
                            "zstd: %zu bytes after the frame (exactly one frame expected)",
                            n - fsize);
-    if (ZSTD_getFrameHeader(&fh, src, n) != 0)
-        return sat_err_set(err, SAT_E_FORMAT, "zstd: unreadable frame header");
-    if (fh.frameType != ZSTD_frame || fh.windowSize > SAT_ZSTD_WINDOW_MAX)
-        return sat_err_set(
-            err, SAT_E_FORMAT, "zstd: frame declares a %llu-byte window (at most %llu allowed)",
-            (unsigned long long)fh.windowSize, (unsigned long long)SAT_ZSTD_WINDOW_MAX);
     did = ZSTD_getDictID_fromFrame(src, n);
     if (did != z->dict_id)
         return sat_err_set(err, SAT_E_FORMAT,

@@ -34,6 +34,8 @@
 #define PAGE_WALK 8192
 
 static const char *prog = "satchel-read";
+/* Set when signed content turned out to break the format (exit 3 at the end). */
+static int forged_seen;
 
 /* Options shared by every command. */
 typedef struct ropts {
@@ -254,16 +256,22 @@ static int cmd_verify(const char *path, ropts *o)
                "\"damaged\": [",
                keyid, fp);
     }
-    if (sat_bundle_verify(b, o->deep, on_problem, &v, &nbad, on_verify_progress, NULL, &err) != 0) {
+    rc = sat_bundle_verify(b, o->deep, on_problem, &v, &nbad, on_verify_progress, NULL, &err);
+    if (rc != 0 && rc != SAT_E_FORMAT) {
+        if (o->json)
+            printf("]}\n");
         fprintf(stderr, "%s: %s\n", prog, err.msg);
         sat_bundle_close(b);
         return EXIT_DAMAGED;
     }
     if (o->json) {
         printf("%s], \"entries\": %zu, \"damaged_count\": %zu, \"problems\": %zu, "
-               "\"ok\": %s}\n",
+               "\"genuine\": %s, \"ok\": %s}\n",
                v.first ? "" : "\n  ", (size_t)sat_bundle_count(b), nbad, v.problems,
-               nbad || v.problems ? "false" : "true");
+               rc == SAT_E_FORMAT ? "false" : "true",
+               rc != 0 || nbad || v.problems ? "false" : "true");
+    } else if (rc == SAT_E_FORMAT) {
+        printf("NOT GENUINE: %s\n", err.msg);
     } else if (nbad == 0 && v.problems == 0) {
         printf("All %zu entries intact (%s).\n", (size_t)sat_bundle_count(b),
                o->deep ? "stored bytes and decompressed content checked"
@@ -277,6 +285,8 @@ static int cmd_verify(const char *path, ropts *o)
                (size_t)sat_bundle_count(b));
     }
     sat_bundle_close(b);
+    if (rc == SAT_E_FORMAT)
+        return EXIT_FORGED;
     return nbad || v.problems ? EXIT_DAMAGED : 0;
 }
 
@@ -467,7 +477,7 @@ static int cmd_show(const char *path, const char *id, ropts *o)
         put_safe(stderr, err.msg);
         fprintf(stderr, rc == SAT_E_NOTFOUND ? " (see '%s list')\n" : "\n", prog);
         sat_bundle_close(b);
-        return rc == SAT_E_FORMAT ? EXIT_FORGED : EXIT_DAMAGED;
+        return rc == SAT_E_FORMAT || rc == SAT_E_LIMIT ? EXIT_FORGED : EXIT_DAMAGED;
     }
     if (!sat_kind_is_text(e->kind)) {
         rt_entry_header(&out, e, (size_t)o->width);
@@ -481,11 +491,11 @@ static int cmd_show(const char *path, const char *id, ropts *o)
     } else {
         rc = sat_bundle_read(b, e, &body, &len, &err);
         if (rc != 0) {
-            fprintf(stderr, "%s: DAMAGED: ", prog);
+            fprintf(stderr, "%s: %s: ", prog, rc == SAT_E_FORMAT ? "NOT GENUINE" : "DAMAGED");
             put_safe(stderr, err.msg);
             fprintf(stderr, "\n");
             sat_bundle_close(b);
-            return EXIT_DAMAGED;
+            return rc == SAT_E_FORMAT ? EXIT_FORGED : EXIT_DAMAGED;
         }
         rt_entry_header(&out, e, (size_t)o->width);
         sat_buf_puts(&out, "\n");
@@ -540,7 +550,9 @@ static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force,
         unlinkat(dirfd, tmp, 0);
         if (rc == SAT_E_IO || rc == SAT_E_NOMEM)
             sat_err_prefix(err, "cannot write %s (the partial file was removed)", name);
-        return rc == SAT_E_IO || rc == SAT_E_NOMEM ? SAT_E_IO : SAT_E_HASH;
+        if (rc == SAT_E_IO || rc == SAT_E_NOMEM)
+            return SAT_E_IO;
+        return rc == SAT_E_FORMAT ? SAT_E_FORMAT : SAT_E_HASH;
     }
     return 0;
 }
@@ -557,7 +569,10 @@ static int extract_report(sat_bundle *b, int dirfd, const sat_mentry *e, int for
         printf("%s%s\n", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
         return 0;
     }
-    fprintf(stderr, "%s: %s: ", prog, rc == SAT_E_HASH ? "DAMAGED, not written" : "cannot write");
+    fprintf(stderr, "%s: %s: ", prog,
+            rc == SAT_E_HASH     ? "DAMAGED, not written"
+            : rc == SAT_E_FORMAT ? "NOT GENUINE, not written"
+                                 : "cannot write");
     put_safe(stderr, e->id);
     fprintf(stderr, ": ");
     put_safe(stderr, err.msg);
@@ -566,6 +581,8 @@ static int extract_report(sat_bundle *b, int dirfd, const sat_mentry *e, int for
         *io_fail = 1;
     if (rc == SAT_E_EXISTS)
         *refused = 1;
+    if (rc == SAT_E_FORMAT)
+        forged_seen = 1;
     return -1;
 }
 
@@ -659,6 +676,8 @@ static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
     sat_bundle_close(b);
     if (io_fail || refused)
         return EXIT_IO;
+    if (forged_seen)
+        return EXIT_FORGED;
     return bad ? EXIT_DAMAGED : 0;
 }
 
@@ -736,6 +755,7 @@ static int cmd_salvage(const char *path, ropts *o)
                      pg->first_id, err.msg);
             salv_problem(&sv, NULL, msg);
             sv.lost += pg->count;
+            forged_seen |= err.code == SAT_E_FORMAT;
             continue;
         }
         for (k = 0; k < pg->count; k++)
@@ -760,6 +780,7 @@ static int cmd_salvage(const char *path, ropts *o)
         } else {
             salv_problem(&sv, all[k]->id, err.msg);
             sv.lost++;
+            forged_seen |= rc == SAT_E_FORMAT;
         }
         on_verify_progress(NULL, "salvage", k + 1, got);
     }
@@ -786,6 +807,8 @@ static int cmd_salvage(const char *path, ropts *o)
     sat_bundle_close(b);
     if (io_fail || refused)
         return EXIT_IO;
+    if (forged_seen)
+        return EXIT_FORGED;
     return written == n ? 0 : EXIT_DAMAGED;
 }
 
