@@ -485,6 +485,45 @@ static void test_truncated(void **state)
     free(orig);
 }
 
+/* The reader's canonical tar header is what libarchive wrote, for every member: the
+ * signature at 0, the root at 1024, and each unit at its signed offset (D + off - 512). */
+static void test_canonical_headers(void **state)
+{
+    char *orig, name[64];
+    size_t len, i;
+    unsigned char h[512];
+    long long mtime = 0;
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    const sat_manifest *m;
+    uint64_t d;
+    (void)state;
+
+    build(path_in("h.satchel"), 30, 900, 4096, "2026-11-02T00:00:00Z", sk);
+    slurp(path_in("h.satchel"), &orig, &len);
+    assert_int_equal(sat_bundle_open(path_in("h.satchel"), &pk, 1, &b, &err), 0);
+    m = sat_bundle_manifest(b);
+    d = sat_bundle_data_start(b);
+    assert_int_equal(sat_time_parse(m->head.created, &mtime), 0);
+    sat_bundle_tar_header(h, SAT_MEMBER_SIG, strlen(orig + 512), mtime);
+    assert_memory_equal(orig, h, 512);
+    sat_bundle_tar_header(h, SAT_MEMBER_MANIFEST, 0, mtime);
+    assert_memory_equal(orig + 1024, h, 124); /* name, mode, owner (its size: the flip test) */
+    assert_true(m->n_clusters >= 3);
+    for (i = 0; i < m->n_clusters; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_CLUSTER_FMT, i);
+        sat_bundle_tar_header(h, name, m->clusters[i].size, mtime);
+        assert_memory_equal(orig + d + m->clusters[i].offset - 512, h, 512);
+    }
+    for (i = 0; i < m->n_media; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_MEDIA_PREFIX "%s", m->media[i].id);
+        sat_bundle_tar_header(h, name, m->media[i].size, mtime);
+        assert_memory_equal(orig + d + m->media[i].offset - 512, h, 512);
+    }
+    sat_bundle_close(b);
+    free(orig);
+}
+
 static void test_no_half_written_bundle(void **state)
 {
     sat_writer_opts o;
@@ -520,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_index_pages),
         cmocka_unit_test(test_dictionary),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_canonical_headers),
         cmocka_unit_test(test_no_half_written_bundle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
