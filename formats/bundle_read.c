@@ -817,6 +817,30 @@ static int range_ok(sat_bundle *b, uint64_t off, uint64_t size, const uint8_t wa
     return 1;
 }
 
+int sat_bundle_check(sat_bundle *b, const sat_mentry *e, sat_err *err)
+{
+    const size_t cap = (size_t)1 << 16;
+    char *buf;
+    int ok;
+
+    if (e->unit != SAT_UNIT_MEDIA) {
+        char *p = NULL;
+        size_t n;
+        int rc = sat_bundle_read(b, e, &p, &n, err);
+        free(p);
+        return rc;
+    }
+    buf = malloc(cap);
+    if (buf == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    ok = range_ok(b, b->data + e->offset, e->size, e->hash, buf, cap, err);
+    free(buf);
+    if (ok)
+        return 0;
+    sat_err_prefix(err, "%s", e->id);
+    return SAT_E_HASH;
+}
+
 /* Index of the root's media line at this offset, or SIZE_MAX. */
 static size_t media_index(const sat_manifest *m, uint64_t off)
 {

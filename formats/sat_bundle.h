@@ -135,6 +135,10 @@ int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len,
  * caller must discard what was written. */
 int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err);
 
+/* Checks one entry's stored bytes and content against their signed hashes without
+ * keeping them (media are hashed in pieces). 0, SAT_E_HASH (damaged) or SAT_E_FORMAT. */
+int sat_bundle_check(sat_bundle *b, const sat_mentry *e, sat_err *err);
+
 /* Called once per problem; e is NULL for problems not tied to one entry (dictionary). */
 typedef void (*sat_problem_fn)(void *ctx, const sat_mentry *e, const char *msg);
 

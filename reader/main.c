@@ -479,26 +479,28 @@ static int cmd_show(const char *path, const char *id, ropts *o)
         sat_bundle_close(b);
         return rc == SAT_E_FORMAT || rc == SAT_E_LIMIT ? EXIT_FORGED : EXIT_DAMAGED;
     }
+    /* media are not displayed, but never called intact unchecked */
+    if (sat_kind_is_text(e->kind))
+        rc = sat_bundle_read(b, e, &body, &len, &err);
+    else
+        rc = sat_bundle_check(b, e, &err);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: ", prog, rc == SAT_E_FORMAT ? "NOT GENUINE" : "DAMAGED");
+        put_safe(stderr, err.msg);
+        fprintf(stderr, "\n");
+        sat_bundle_close(b);
+        return rc == SAT_E_FORMAT ? EXIT_FORGED : EXIT_DAMAGED;
+    }
+    rt_entry_header(&out, e, (size_t)o->width);
+    sat_buf_puts(&out, "\n");
     if (!sat_kind_is_text(e->kind)) {
-        rt_entry_header(&out, e, (size_t)o->width);
         sat_buf hint = {0};
         sat_buf_printf(&hint,
                        "%s attachment, %llu bytes. To save it: %s extract BUNDLE --to DIR %s\n",
                        sat_kind_name(e->kind), (unsigned long long)e->size, prog, e->id);
-        sat_buf_puts(&out, "\n");
         rt_body(&out, hint.data, hint.len, rt_width_clamp((size_t)o->width), NULL);
         sat_buf_free(&hint);
     } else {
-        rc = sat_bundle_read(b, e, &body, &len, &err);
-        if (rc != 0) {
-            fprintf(stderr, "%s: %s: ", prog, rc == SAT_E_FORMAT ? "NOT GENUINE" : "DAMAGED");
-            put_safe(stderr, err.msg);
-            fprintf(stderr, "\n");
-            sat_bundle_close(b);
-            return rc == SAT_E_FORMAT ? EXIT_FORGED : EXIT_DAMAGED;
-        }
-        rt_entry_header(&out, e, (size_t)o->width);
-        sat_buf_puts(&out, "\n");
         rt_body(&out, body, len, rt_width_clamp((size_t)o->width), NULL);
     }
     if (out.len > 0)
@@ -518,8 +520,9 @@ static int cmd_show(const char *path, const char *id, ropts *o)
 /* Writes one entry into dirfd as `name`: temporary file (O_EXCL|O_NOFOLLOW), content
  * hash-checked while copied, fsync, then renamed over the final name. On any failure the
  * temporary file is removed: nothing half-written is left. Returns 0, SAT_E_HASH (the
- * entry is damaged) or SAT_E_IO (cannot write: full disk, ...), or SAT_E_EXISTS (the name is taken
- * and force is off); err says why. */
+ * entry is damaged), SAT_E_FORMAT (signed content that breaks the format), SAT_E_IO
+ * (cannot write: full disk, ...) or SAT_E_EXISTS (the name is taken and force is off);
+ * err says why. */
 static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force, sat_err *err)
 {
     char name[SAT_ID_MAX + 8], tmp[SAT_ID_MAX + 32];
