@@ -2,7 +2,7 @@
  *
  * One small bundle with several clusters, a dictionary, two index pages and media. Single
  * bytes are flipped (XOR with several masks) at every byte of the signature and root
- * manifest members (head and, in format v2, tail copies), at every byte of every tar header,
+ * manifest members (head and tail copies), at every byte of every tar header,
  * and at a few thousand pseudo-random positions everywhere else; the file is also cut at
  * every block boundary. After each change the bundle is opened, verified (deep) and every
  * entry is read. Each change must be DETECTED (open fails, verify reports a problem, or an
@@ -25,9 +25,6 @@
 #include "sat_bundle.h"
 
 #define BLK 512u
-/* tail copies of format v2 (plan/v2.md, members 7 and 8) */
-#define MEMBER_COPY "satchel-manifest-copy.zst"
-#define MEMBER_SIG_COPY "satchel-manifest-copy.zst.minisig"
 #define N_TEXT 270 /* > 256: two index pages */
 #define N_RANDOM 3000
 
@@ -49,16 +46,22 @@ typedef struct rec {
     sat_mentry m; /* strings strdup'd */
     char *body;
     size_t len;
+    /* the bytes it needs, as absolute file ranges: stored unit, index page; text entries
+     * (and pages, when the bundle has one) need the dictionary too */
+    size_t unit_lo, unit_hi, page_lo, page_hi;
+    int needs_dict;
 } rec;
 
 static char *orig;
 static size_t orig_len;
-static int v2;
 static member mem[128];
 static size_t n_mem;
 static size_t end_blocks; /* offset of the two zero blocks */
 static rec *recs;
 static size_t n_recs;
+static size_t dict_lo, dict_hi;     /* dictionary data, or 0, 0 */
+static size_t head_end, root_end; /* D, and the end of the head root's data */
+static size_t tail_start;         /* header of the tail copy */
 
 enum { R_SIG, R_ROOT, R_TAIL, R_HEADER, R_DATA, R_PAD, R_END, R_COUNT };
 static const char *region_name[R_COUNT] = {"signature", "root manifest", "tail copies",
@@ -123,13 +126,25 @@ static void record_entries(void)
 {
     sat_bundle *b = NULL;
     sat_err err = {0};
-    size_t i, nbad = 1;
+    size_t i, nbad = 1, d;
+    const sat_manifest *m;
+    const sat_page *pg;
 
     if (sat_bundle_open(bundle_path, &pk, 1, &b, &err) != 0)
         fail_msg("open original: %s", err.msg);
     assert_int_equal(sat_bundle_verify(b, 1, NULL, NULL, &nbad, NULL, NULL, &err), 0);
     assert_int_equal(nbad, 0);
-    v2 = strncmp(sat_bundle_trusted_comment(b), "satchel-bundle v2 ", 18) == 0;
+    assert_int_equal(strncmp(sat_bundle_trusted_comment(b), SAT_TC_PREFIX, strlen(SAT_TC_PREFIX)),
+                     0);
+    m = sat_bundle_manifest(b);
+    d = (size_t)sat_bundle_data_start(b);
+    if (m->head.has_dict) {
+        dict_lo = d + (size_t)m->head.dict_offset;
+        dict_hi = dict_lo + (size_t)m->head.dict_size;
+    }
+    head_end = d;
+    root_end = member_named(SAT_MEMBER_MANIFEST)->data + member_named(SAT_MEMBER_MANIFEST)->size;
+    tail_start = member_named(SAT_MEMBER_MANIFEST_COPY)->hdr;
     n_recs = (size_t)sat_bundle_count(b);
     recs = calloc(n_recs, sizeof *recs);
     assert_non_null(recs);
@@ -148,6 +163,17 @@ static void record_entries(void)
         r->m.tags = dup_or_null(e->tags);
         r->m.title = dup_or_null(e->title);
         assert_int_equal(sat_bundle_read(b, e, &r->body, &r->len, &err), 0);
+        pg = &m->pages[sat_manifest_page_of_index(m, i)];
+        r->page_lo = d + (size_t)pg->offset;
+        r->page_hi = r->page_lo + (size_t)pg->size;
+        if (e->unit == SAT_UNIT_MEDIA) {
+            r->unit_lo = d + (size_t)e->offset;
+            r->unit_hi = r->unit_lo + (size_t)e->size;
+        } else {
+            r->unit_lo = d + (size_t)m->clusters[e->unit].offset;
+            r->unit_hi = r->unit_lo + (size_t)m->clusters[e->unit].size;
+        }
+        r->needs_dict = sat_kind_is_text(e->kind);
     }
     sat_bundle_close(b);
 }
@@ -208,7 +234,7 @@ static void build_bundle(void)
     sat_writer *w = NULL;
     sat_err err = {0};
     char body[1024], id[32], title[64], path[300];
-    size_t i, sizes[3] = {700, 1024, 1499};
+    size_t i, sizes[2] = {1024, 1499}; /* without and with padding */
     sat_writer_stats st;
 
     memset(&o, 0, sizeof o);
@@ -217,7 +243,7 @@ static void build_bundle(void)
     o.created = "2026-11-20T00:00:00Z";
     o.seq = 3;
     o.level = 3;
-    o.cluster_size = 4096; /* several clusters */
+    o.cluster_size = 8192; /* several clusters */
     o.dict_size = 2048;    /* text >= 8x: a dictionary */
     assert_int_equal(sat_writer_create(&o, &w, &err), 0);
     for (i = 0; i < N_TEXT; i++) {
@@ -237,7 +263,7 @@ static void build_bundle(void)
         if (sat_writer_add_text(w, &m, body, make_body(body, sizeof body, ko), &err) != 0)
             fail_msg("add text: %s", err.msg);
     }
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 2; i++) {
         sat_meta m;
         FILE *f;
         size_t k;
@@ -260,7 +286,7 @@ static void build_bundle(void)
         fail_msg("finish: %s", err.msg);
     sat_writer_get_stats(w, &st);
     sat_writer_free(w);
-    assert_true(st.n_clusters >= 8);
+    assert_true(st.n_clusters >= 4);
     assert_true(st.n_pages >= 2);
     assert_true(st.dict_bytes > 0);
 }
@@ -281,9 +307,24 @@ static void count_problem(void *ctx, const sat_mentry *e, const char *msg)
     ((vcount *)ctx)->n++;
 }
 
-/* 1 when the damage was detected, 0 when everything behaved exactly as the original.
- * Fails the test when an entry reads successfully with other content or metadata. */
-static int check_bundle(const char *what)
+static int overlaps(size_t lo, size_t hi, size_t a, size_t b)
+{
+    return lo < b && a < hi;
+}
+
+/* Whether entry i must still read with bytes [lo, hi) damaged or missing. */
+static int must_survive(size_t i, size_t lo, size_t hi)
+{
+    const rec *r = &recs[i];
+    return !overlaps(lo, hi, r->unit_lo, r->unit_hi) && !overlaps(lo, hi, r->page_lo, r->page_hi) &&
+           !((r->needs_dict || dict_hi > 0) && overlaps(lo, hi, dict_lo, dict_hi));
+}
+
+/* 1 when the damage to bytes [lo, hi) was detected, 0 when everything behaved exactly as the
+ * original. Fails the test when an entry reads successfully with other content or metadata,
+ * when the bundle does not open although one copy of the signature and root is intact (or
+ * opens although neither is), or when an entry is lost although none of its bytes is hit. */
+static int check_bundle(const char *what, size_t lo, size_t hi)
 {
     sat_bundle *b = NULL;
     sat_err err = {0};
@@ -295,8 +336,14 @@ static int check_bundle(const char *what)
         assert_null(b);
         if (err.msg[0] == '\0')
             fail_msg("%s: open failed without a message", what);
+        /* one copy intact: the head (before D), or the tail when only head bytes are hit */
+        if ((!overlaps(lo, hi, 0, head_end) || !overlaps(lo, hi, tail_start, orig_len)))
+            fail_msg("%s: open failed although a copy of signature and root is intact: %s",
+                     what, err.msg);
         return 1;
     }
+    if (lo < root_end && hi >= orig_len)
+        fail_msg("%s: opened although no copy of the signed root is complete", what);
     if (sat_bundle_count(b) != n_recs)
         fail_msg("%s: %llu entries, the original has %zu", what,
                  (unsigned long long)sat_bundle_count(b), n_recs);
@@ -309,6 +356,9 @@ static int check_bundle(const char *what)
         size_t len = 0;
         sat_err_clear(&err);
         if (sat_bundle_entry(b, i, &e, &err) != 0) {
+            if (must_survive(i, lo, hi))
+                fail_msg("%s: entry %s lost although its page is intact: %s", what, recs[i].m.id,
+                         err.msg);
             detected = 1;
             continue;
         }
@@ -317,6 +367,9 @@ static int check_bundle(const char *what)
                      recs[i].m.id);
         if (sat_bundle_read(b, e, &body, &len, &err) != 0) {
             assert_null(body);
+            if (must_survive(i, lo, hi))
+                fail_msg("%s: entry %s lost although its bytes are intact: %s", what, e->id,
+                         err.msg);
             detected = 1;
             continue;
         }
@@ -347,7 +400,7 @@ static int region_of(size_t pos)
         return R_SIG;
     if (in_member(member_named(SAT_MEMBER_MANIFEST), pos))
         return R_ROOT;
-    if (in_member(member_named(MEMBER_COPY), pos) || in_member(member_named(MEMBER_SIG_COPY), pos))
+    if (in_member(member_named(SAT_MEMBER_MANIFEST_COPY), pos) || in_member(member_named(SAT_MEMBER_SIG_COPY), pos))
         return R_TAIL;
     for (i = 0; i < n_mem; i++) {
         if (pos >= mem[i].hdr && pos < mem[i].data)
@@ -372,25 +425,13 @@ static int in_untrusted_comment(const member *m, size_t pos)
     return pos < (size_t)(nl - orig);
 }
 
-/* Whether the format lets a flip at pos go unnoticed. v2: only inside a signature's untrusted
- * comment (the reader rebuilds every header, checks every padding byte, the end blocks and the
- * file size). v1 (until v2 lands): also any byte no signed hash covers (tar headers the reader
- * does not locate, paddings, end blocks). */
+/* Whether the format lets a flip at pos go unnoticed: only inside a signature's untrusted
+ * comment (the reader rebuilds every header, checks every padding byte, the tail copy, the end
+ * blocks and the file size). */
 static int harmless_allowed(size_t pos)
 {
-    const member *sig = member_named(SAT_MEMBER_SIG);
-    size_t i;
-
-    if (in_untrusted_comment(sig, pos) || in_untrusted_comment(member_named(MEMBER_SIG_COPY), pos))
-        return 1;
-    if (v2)
-        return 0;
-    if (in_member(sig, pos)) /* v1: the signature's text lines after the comment are signed */
-        return !(pos >= sig->data && pos < sig->data + strlen(orig + sig->data));
-    for (i = 0; i < n_mem; i++)
-        if (pos >= mem[i].data && pos < mem[i].data + mem[i].size)
-            return 0;
-    return 1;
+    return in_untrusted_comment(member_named(SAT_MEMBER_SIG), pos) ||
+           in_untrusted_comment(member_named(SAT_MEMBER_SIG_COPY), pos);
 }
 
 /* ------------------------------------------------------------------------
@@ -411,7 +452,7 @@ static void flip(tally *t, size_t pos, unsigned char mask)
 
     put_byte(pos, (unsigned char)(orig[pos] ^ mask));
     snprintf(what, sizeof what, "flip 0x%02x at byte %zu (%s)", mask, pos, region_name[r]);
-    det = check_bundle(what);
+    det = check_bundle(what, pos, pos + 1);
     put_byte(pos, (unsigned char)orig[pos]);
     t->tried++;
     if (det) {
@@ -428,7 +469,7 @@ static void flip(tally *t, size_t pos, unsigned char mask)
 static const unsigned char masks[] = {0x01, 0x80, 0xff, 0x20, 0x04};
 #define N_MASKS (sizeof masks / sizeof masks[0])
 
-/* Every byte of [from, to), each with n_masks of the masks (rotating). */
+/* Every byte of [from, to) not done yet, each with n_masks of the masks (rotating). */
 static void flip_range(tally *t, size_t from, size_t to, size_t n_masks, unsigned char *done)
 {
     size_t p, k;
@@ -457,22 +498,20 @@ static void test_flips(void **state)
     tally t;
     unsigned char *done = calloc(orig_len, 1);
     size_t i, k;
-    const char *exhaustive[] = {SAT_MEMBER_SIG, SAT_MEMBER_MANIFEST, MEMBER_COPY, MEMBER_SIG_COPY};
+    const char *exhaustive[] = {SAT_MEMBER_SIG, SAT_MEMBER_MANIFEST, SAT_MEMBER_MANIFEST_COPY, SAT_MEMBER_SIG_COPY};
     (void)state;
 
     assert_non_null(done);
     memset(&t, 0, sizeof t);
     fd = open(bundle_path, O_RDWR);
     assert_true(fd >= 0);
-    /* every byte of the signature and root members, headers and paddings too: the head
-     * copies with two masks, the tail copies with one (rotating) */
+    /* every byte of the signature and root members, headers and paddings too: the data of
+     * the head copies with two masks, the rest with one (rotating) */
     for (k = 0; k < sizeof exhaustive / sizeof exhaustive[0]; k++) {
         const member *m = member_named(exhaustive[k]);
-        if (m == NULL) {
-            assert_false(v2 && k >= 2); /* the tail copies exist from v2 on */
-            continue;
-        }
-        flip_range(&t, m->hdr, m->end, k < 2 ? 2 : 1, done);
+        assert_non_null(m);
+        flip_range(&t, m->data, m->end, k < 2 ? 2 : 1, done);
+        flip_range(&t, m->hdr, m->data, 1, done);
     }
     /* every byte of every other tar header, with one mask (rotating) */
     for (i = 0; i < n_mem; i++)
@@ -502,13 +541,12 @@ static void test_flips(void **state)
     }
     assert_int_equal(close(fd), 0);
     fd = -1;
-    printf("  bundle: %zu bytes, %zu members, %zu entries, format v%d\n", orig_len, n_mem, n_recs,
-           v2 ? 2 : 1);
+    printf("  bundle: %zu bytes, %zu members, %zu entries\n", orig_len, n_mem, n_recs);
     print_tally("flips", &t);
     assert_int_equal(t.detected + t.harmless, t.tried);
-    assert_true(t.tried >= N_RANDOM + 2 * 2 * BLK + n_mem * BLK);
+    assert_true(t.tried >= N_RANDOM + 2 * BLK + n_mem * BLK);
     /* the original is back, byte for byte */
-    assert_int_equal(check_bundle("restored original"), 0);
+    assert_int_equal(check_bundle("restored original", 0, 0), 0);
     free(done);
 }
 
@@ -523,14 +561,9 @@ static void cut_at(tally *t, size_t cut)
     assert_int_equal(ftruncate(fd, (off_t)cut), 0);
     snprintf(what, sizeof what, "cut at byte %zu", cut);
     t->tried++;
-    if (check_bundle(what)) {
-        t->detected++;
-    } else {
-        /* v1 readers do not check the end blocks; v2 checks the exact file size */
-        if (v2 || cut < end_blocks)
-            fail_msg("%s went unnoticed", what);
-        t->harmless++;
-    }
+    if (!check_bundle(what, cut, orig_len))
+        fail_msg("%s went unnoticed", what);
+    t->detected++;
     assert_int_equal(pwrite(fd, orig, orig_len, 0), (ssize_t)orig_len);
     assert_int_equal(close(fd), 0);
 }
@@ -555,7 +588,7 @@ static void test_truncation(void **state)
     printf("  truncations: %zu tried, %zu detected, %zu harmless\n", t.tried, t.detected,
            t.harmless);
     assert_true(t.tried > orig_len / BLK);
-    assert_int_equal(check_bundle("restored original"), 0);
+    assert_int_equal(check_bundle("restored original", 0, 0), 0);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Damage simulator and ground truth for Satchel bundles (python3 stdlib, zstd on PATH).
 
-  damage.py sectors IN OUT --rate R --seed S [--sector 2048] [--ranges FILE]
+  damage.py sectors IN OUT [--rate R] [--seed S] [--at BYTE]... [--sector 2048] [--ranges FILE]
       Copies IN to OUT, overwriting max(1, round(R x sectors)) distinct sectors (chosen with
-      the seed) with random bytes, each one different from the byte it replaces: what a worn
-      USB stick or a scratched DVD gives back. The last sector may be short.
+      the seed), and the sectors holding each BYTE, with random bytes, each one different from
+      the byte it replaces: what a worn USB stick or a scratched DVD gives back. The last
+      sector may be short.
   damage.py truncate IN OUT (--at BYTES | --share F) [--ranges FILE]
       Copies the first BYTES (or F x size) bytes of IN to OUT: an interrupted copy.
   damage.py truth ORIG --ranges FILE [--prefix P [--show-every N]]
@@ -75,9 +76,14 @@ def write_ranges(path, size, ranges):
 def cmd_sectors(a):
     data = bytearray(read_file(a.input))
     n = (len(data) + a.sector - 1) // a.sector
-    k = max(1, round(a.rate * n))
     rng = random.Random(a.seed)
-    chosen = sorted(rng.sample(range(n), min(k, n)))
+    chosen = set(b // a.sector for b in a.at if 0 <= b < len(data))
+    if a.rate is not None:
+        k = max(1, round(a.rate * n))
+        chosen |= set(rng.sample(range(n), min(k, n)))
+    elif not chosen:
+        fail("sectors needs --rate or --at inside the file")
+    chosen = sorted(chosen)
     ranges = []
     for s in chosen:
         lo, hi = s * a.sector, min(len(data), (s + 1) * a.sector)
@@ -248,7 +254,8 @@ def cmd_truth(a):
         f.writelines(n + "\n" for n in sorted(e["file"] for e in intact))
     with open(a.prefix + ".show", "w") as f:
         f.writelines("ok %s\n" % e["id"] for e in intact[::a.show_every])
-        f.writelines("bad %s\n" % e["id"] for e in damaged)
+        f.writelines("bad %s\n" % e["id"] for i, e in enumerate(damaged)
+                     if i % a.show_every == 0 or e["kind"] not in TEXT_KINDS)
 
 
 def main():
@@ -257,8 +264,10 @@ def main():
     s = sub.add_parser("sectors")
     s.add_argument("input")
     s.add_argument("output")
-    s.add_argument("--rate", type=float, required=True)
-    s.add_argument("--seed", type=int, required=True)
+    s.add_argument("--rate", type=float)
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--at", type=int, action="append", default=[],
+                   help="also damage the sector holding this byte (repeatable)")
     s.add_argument("--sector", type=int, default=2048)
     s.add_argument("--ranges")
     t = sub.add_parser("truncate")
@@ -272,7 +281,8 @@ def main():
     g.add_argument("--ranges", required=True)
     g.add_argument("--prefix", help="write PREFIX.truth/.vars/.want/.show instead of printing")
     g.add_argument("--show-every", type=int, default=1,
-                   help="PREFIX.show lists every damaged entry and every Nth intact one")
+                   help="PREFIX.show lists every Nth intact and damaged entry, and every "
+                        "damaged media entry")
     a = p.parse_args()
     {"sectors": cmd_sectors, "truncate": cmd_truncate, "truth": cmd_truth}[a.cmd](a)
 

@@ -1,13 +1,14 @@
 # Damaged media (issue 3): a bundle of a few hundred synthetic Korean/English articles and
 # some media, in many small clusters, copied with 0.1% and 1% of its 2 KiB sectors
-# overwritten (several seeds) and cut short at several points (tests/damage/damage.py).
+# overwritten (several seeds), with the head (and tail) signature hit, and cut short at
+# several points (tests/damage/damage.py).
 # For each damaged copy the ground truth (computed from the ORIGINAL with tar headers,
 # `zstd -d` and the dictionary) says which entries must survive; then:
 #   verify --json  names exactly the damaged entries (those of a lost index page counted
 #                  through the page problem), exit 1 (3 when no signed root survives);
 #   list --json    lists every entry of the intact index pages;
-#   show           works for intact entries (every 5th is tried), fails cleanly (exit 1, a
-#                  message) for every damaged one;
+#   show           works for intact entries, fails cleanly (exit 1, a message) for damaged
+#                  ones (every 6th of each is tried, and every damaged media entry);
 #   salvage        writes exactly the intact entries, byte-identical to a clean extract.
 # Never a crash, a sanitizer report or an escape byte in any output.
 . "$E2E_LIB"
@@ -48,7 +49,7 @@ run() {
 # check NAME: NAME.satchel damaged as NAME.json says
 check() {
     n=$1
-    python3 "$DMG" truth good.satchel --ranges "$n.json" --prefix "$n" --show-every 5
+    python3 "$DMG" truth good.satchel --ranges "$n.json" --prefix "$n" --show-every 6
     . "./$n.vars"
     echo "$n: $summary"
     run "$n.verify" "$READ" verify "$n.satchel" --json -p demo.pub
@@ -57,7 +58,8 @@ check() {
     python3 "$CHECK" "$n.truth" "$n.verify.out" "$vrc" "$n.list.out" "$rc" ||
         fail "$n: verify or list differ from the ground truth"
 
-    # show: every damaged entry and every 5th intact one (salvage below reads them all)
+    # show: every 6th intact and damaged entry and every damaged media entry (salvage below
+    # reads every entry)
     : > "$n.show.out"
     : > "$n.show.err"
     while read -r want id; do
@@ -94,14 +96,21 @@ check() {
     grep -q "Salvaged $(wc -l < "$n.want") of " "$n.salvage.out" || fail "$n: no 'Salvaged N of M' line"
 }
 
-for rate in 0.001 0.01; do
-    for seed in 1 2 3; do
-        n=s$rate-$seed
-        python3 "$DMG" sectors good.satchel "$n.satchel" --rate "$rate" --seed "$seed" --ranges "$n.json"
-        check "$n"
-    done
+# seeds chosen so that, between them, the damage hits an index page (0.001-1, 0.01-3), the
+# dictionary (0.001-2, 0.01-6), clusters only (0.001-3), media and clusters (0.01-5)
+for rs in 0.001-1 0.001-2 0.001-3 0.01-3 0.01-5 0.01-6; do
+    n=s$rs
+    python3 "$DMG" sectors good.satchel "$n.satchel" --rate "${rs%-*}" --seed "${rs#*-}" --ranges "$n.json"
+    check "$n"
 done
 size=$(wc -c < good.satchel)
+# the head signature and a cluster (the tail copy serves), then both copies of the signature
+tail_sig=$(tar -tvRf good.satchel | awk '/satchel-manifest-copy.zst.minisig$/ { sub(":", "", $2); print ($2 + 1) * 512 }')
+[ -n "$tail_sig" ] || fail "no tail copy of the signature in the bundle"
+python3 "$DMG" sectors good.satchel head.satchel --at 600 --at $((size / 2)) --ranges head.json
+check head
+python3 "$DMG" sectors good.satchel both.satchel --at 600 --at "$tail_sig" --ranges both.json
+check both
 for at in 1000 $((size / 4)) $((size / 2)) $((size * 9 / 10)) $((size - 1024)) $((size - 1)); do
     n=cut-$at
     python3 "$DMG" truncate good.satchel "$n.satchel" --at "$at" --ranges "$n.json"
