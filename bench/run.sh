@@ -3,6 +3,9 @@
 #   BENCH_N=20000   articles in the synthetic corpus (bench/gencorpus.c)
 #   BENCH_CLUSTERS="131072 262144 1048576 2097152 4194304"  cluster sizes for the trade-off table
 #                   (empty to skip)
+#   BENCH_DAMAGE=1  damaged copies of the bundle: 0.1% and 1% of its 2 KiB sectors overwritten
+#                   (3 seeds each) and cuts at 25/50/90%, what salvage recovers (0 to skip;
+#                   needs python3, tests/damage/damage.py)
 # Writes into bench/out/ (kept between runs; the corpus is reused for the same N).
 set -eu
 BIN=${1:?usage: run.sh BIN_DIR}
@@ -104,4 +107,60 @@ if [ -n "$CLUSTERS" ]; then
         printf '%-14s %12s %10s %12s %12s\n' "$c" "$(size c.satchel)" "$(ratio "$(size c.satchel)" "$solid")" "$1" "$2"
     done
     rm -f c.satchel
+fi
+
+# ---- damaged copies: what salvage recovers (tests/damage/damage.py; BENCH_DAMAGE=0 skips)
+if [ "${BENCH_DAMAGE:-1}" != 0 ]; then
+    DMG="$ROOT/tests/damage/damage.py"
+    entries=$("$READ" info bench.satchel --json -p bench.pub |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["entries"])')
+    : > damage.tsv
+    # one_damage LABEL damage.py-ARGS...: damaged copy, ground truth, verify, salvage; one
+    # line of damage.tsv: label, salvaged, truth intact, named damaged by verify, seconds
+    one_damage() {
+        _l=$1
+        shift
+        python3 "$DMG" "$@" --ranges dmg.json
+        python3 "$DMG" truth bench.satchel --ranges dmg.json --prefix dmg
+        . ./dmg.vars
+        /usr/bin/time -f "%e" -o time.v "$READ" verify dmg.satchel --json -p bench.pub > dmg.verify || true
+        rm -rf salvaged
+        /usr/bin/time -f "%e" -o time.s "$READ" salvage dmg.satchel --to salvaged --json -p bench.pub \
+            > dmg.salvage || true
+        python3 - "$_l" "$n_intact" "$(tail -n 1 time.v)" "$(tail -n 1 time.s)" >> damage.tsv <<'PY'
+import json, sys
+label, intact, tv, ts = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+def load(p):
+    try:
+        return json.load(open(p))
+    except ValueError:
+        return {}
+v, s = load("dmg.verify"), load("dmg.salvage")
+print("%s\t%d\t%d\t%d\t%.2f\t%.2f" % (label, s.get("salvaged", 0), intact,
+      v.get("damaged_count", -1), tv, ts))
+PY
+        rm -rf salvaged dmg.satchel
+    }
+    for rate in 0.001 0.01; do
+        for seed in 1 2 3; do
+            one_damage "sectors $(awk -v r="$rate" 'BEGIN { print r * 100 }')%" \
+                sectors bench.satchel dmg.satchel --rate "$rate" --seed "$seed"
+        done
+    done
+    for share in 0.25 0.5 0.9; do
+        one_damage "cut at $(awk -v s="$share" 'BEGIN { print s * 100 }')%" \
+            truncate bench.satchel dmg.satchel --share "$share"
+    done
+    printf '\n%s entries, %s bytes; 2 KiB sectors overwritten at random (seeds 1-3), or the file cut short\n' \
+        "$entries" "$bundle"
+    printf '%-16s %5s %14s %14s %18s %10s %10s\n' "damage" "runs" "salvaged mean" "salvaged min" \
+        "verify: damaged" "verify s" "salvage s"
+    awk -F'\t' -v n="$entries" '
+        { k = $1; if (!(k in runs)) order[++m] = k; runs[k]++; sum[k] += $2; bad[k] += $4
+          if (!(k in mn) || $2 < mn[k]) mn[k] = $2; tv[k] += $5; ts[k] += $6
+          if ($2 != $3) off[k]++ }
+        END { for (i = 1; i <= m; i++) { k = order[i]
+            printf "%-16s %5d %13.2f%% %13.2f%% %18.0f %10.2f %10.2f%s\n", k, runs[k],
+                100 * sum[k] / runs[k] / n, 100 * mn[k] / n, bad[k] / runs[k], tv[k] / runs[k],
+                ts[k] / runs[k], off[k] ? "  (salvaged != ground truth in " off[k] " runs)" : "" } }' damage.tsv
 fi
