@@ -13,6 +13,8 @@
  * most one of the two copies of signature + root (head, tail), so the bundle must still open;
  * a cut must still open while the head copy is complete; and every entry none of whose bytes
  * (its cluster or media member, its index page, the dictionary) was hit must still read.
+ * Deep verify must name exactly the entries that cannot be read (those of a lost index page
+ * only through the page's problem) and count all of them.
  * The SAN=1 pass runs all of this under ASan+UBSan. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,16 +299,32 @@ static void build_bundle(void)
  * One damaged copy: open, verify deep, read every entry
  * ------------------------------------------------------------------------ */
 
+/* What verify reported: problems, and which entries it named (index in recs, id order). */
 typedef struct vcount {
     size_t n;
+    unsigned char *named;
 } vcount;
+
+static int cmp_rec_id(const void *key, const void *r)
+{
+    return strcmp(key, ((const rec *)r)->m.id);
+}
 
 static void count_problem(void *ctx, const sat_mentry *e, const char *msg)
 {
-    (void)e;
+    vcount *vc = ctx;
+    const rec *r;
+
     assert_non_null(msg);
     assert_true(msg[0] != '\0');
-    ((vcount *)ctx)->n++;
+    vc->n++;
+    if (e == NULL)
+        return;
+    r = bsearch(e->id, recs, n_recs, sizeof *recs, cmp_rec_id);
+    if (r == NULL)
+        fail_msg("verify named an entry the bundle does not have: %s", e->id);
+    if (vc->named[r - recs]++ != 0)
+        fail_msg("verify named %s twice", e->id);
 }
 
 static int overlaps(size_t lo, size_t hi, size_t a, size_t b)
@@ -330,9 +348,9 @@ static int check_bundle(const char *what, size_t lo, size_t hi)
 {
     sat_bundle *b = NULL;
     sat_err err = {0};
-    vcount vc = {0};
-    size_t i, nbad = 0;
-    int detected = 0;
+    vcount vc = {0, NULL};
+    size_t i, nbad = 0, n_lost = 0;
+    int detected = 0, vrc;
 
     if (sat_bundle_open(bundle_path, &pk, 1, &b, &err) != 0) {
         assert_null(b);
@@ -349,9 +367,13 @@ static int check_bundle(const char *what, size_t lo, size_t hi)
     if (sat_bundle_count(b) != n_recs)
         fail_msg("%s: %llu entries, the original has %zu", what,
                  (unsigned long long)sat_bundle_count(b), n_recs);
-    if (sat_bundle_verify(b, 1, count_problem, &vc, &nbad, NULL, NULL, &err) != 0 || vc.n > 0 ||
-        nbad > 0)
+    vc.named = calloc(n_recs, 1);
+    assert_non_null(vc.named);
+    vrc = sat_bundle_verify(b, 1, count_problem, &vc, &nbad, NULL, NULL, &err);
+    if (vrc != 0 || vc.n > 0 || nbad > 0)
         detected = 1;
+    /* verify names exactly the entries that cannot be read (those of a lost index page
+     * through the page's problem), and counts every one of them */
     for (i = 0; i < n_recs; i++) {
         const sat_mentry *e;
         char *body = NULL;
@@ -361,7 +383,10 @@ static int check_bundle(const char *what, size_t lo, size_t hi)
             if (must_survive(i, lo, hi))
                 fail_msg("%s: entry %s lost although its page is intact: %s", what, recs[i].m.id,
                          err.msg);
+            if (vc.named[i])
+                fail_msg("%s: verify named %s, whose index page is lost", what, recs[i].m.id);
             detected = 1;
+            n_lost++;
             continue;
         }
         if (!same_entry(e, &recs[i].m))
@@ -372,13 +397,22 @@ static int check_bundle(const char *what, size_t lo, size_t hi)
             if (must_survive(i, lo, hi))
                 fail_msg("%s: entry %s lost although its bytes are intact: %s", what, e->id,
                          err.msg);
+            if (vrc == 0 && !vc.named[i])
+                fail_msg("%s: %s cannot be read (%s) but verify did not name it", what, e->id,
+                         err.msg);
             detected = 1;
+            n_lost++;
             continue;
         }
         if (len != recs[i].len || memcmp(body, recs[i].body, len) != 0)
             fail_msg("%s: entry %s read successfully with other content", what, e->id);
+        if (vc.named[i])
+            fail_msg("%s: verify named %s, which reads intact", what, e->id);
         free(body);
     }
+    if (vrc == 0 && nbad != n_lost)
+        fail_msg("%s: verify counted %zu damaged entries, %zu cannot be read", what, nbad, n_lost);
+    free(vc.named);
     sat_bundle_close(b);
     return detected;
 }
