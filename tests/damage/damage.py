@@ -13,7 +13,8 @@
       FILE describes, computed from the ORIGINAL bundle with stock tools only (tar headers
       parsed here, the root decoded with `zstd -d`, index pages with `zstd -d -D satchel-dict`).
       With --prefix, writes P.truth (that JSON), P.vars (shell variables), P.want (the files
-      salvage must write) and P.show (entries to try with show) for shell tests.
+      salvage must write), P.named (the damaged entries of intact index pages) and P.show
+      (entries to try with show) for shell tests.
 
 The ranges file (written by the first two commands) is JSON:
   {"size": <size of the damaged copy>, "ranges": [[start, end], ...]}   (end exclusive)
@@ -240,7 +241,9 @@ def cmd_truth(a):
         sys.stdout.write("\n")
         return
     # for shell tests: PREFIX.truth (the JSON), PREFIX.vars (shell assignments),
-    # PREFIX.want (file names salvage must write, sorted), PREFIX.show (sample to show)
+    # PREFIX.want (file names salvage must write, sorted), PREFIX.named (damaged entries of
+    # intact index pages, which verify and salvage name one by one, sorted), PREFIX.show
+    # (sample to show)
     with open(a.prefix + ".truth", "w") as f:
         json.dump(out, f, indent=1)
     with open(a.prefix + ".vars", "w") as f:
@@ -252,6 +255,9 @@ def cmd_truth(a):
                    "ok" if dict_ok else "DAMAGED", "ok" if root_ok else "LOST"))
     with open(a.prefix + ".want", "w") as f:
         f.writelines(n + "\n" for n in sorted(e["file"] for e in intact))
+    with open(a.prefix + ".named", "w") as f:
+        lost = set(out["lost_pages"])
+        f.writelines(n + "\n" for n in sorted(e["id"] for e in damaged if e["page"] not in lost))
     with open(a.prefix + ".show", "w") as f:
         f.writelines("ok %s\n" % e["id"] for e in intact[::a.show_every])
         f.writelines("bad %s\n" % e["id"] for i, e in enumerate(damaged)

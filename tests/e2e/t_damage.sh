@@ -93,7 +93,13 @@ check() {
     (cd "$n.dir" && xargs -r b2sum --) < "$n.want" > "$n.sums"
     awk 'NR == FNR { w[$1]; next } $2 in w' "$n.want" clean.sums > "$n.want.sums"
     cmp -s "$n.want.sums" "$n.sums" || fail "$n: a salvaged entry differs from the clean extract"
-    grep -q "Salvaged $(wc -l < "$n.want") of " "$n.salvage.out" || fail "$n: no 'Salvaged N of M' line"
+    grep -q "^Salvaged $(wc -l < "$n.want") of $(wc -l < clean.sums) entries" "$n.salvage.out" ||
+        fail "$n: no 'Salvaged N of M entries' line"
+    # one DAMAGED line per lost entry of an intact page, one per lost page
+    sed -n 's/^DAMAGED \([^(][^:]*\): .*/\1/p' "$n.salvage.out" | sort > "$n.salvage.named"
+    cmp -s "$n.named" "$n.salvage.named" || { diff "$n.named" "$n.salvage.named" | head; fail "$n: salvage names other entries as lost"; }
+    [ "$(grep -c '^DAMAGED (bundle): .* entries from .* lost' "$n.salvage.out")" -eq "$n_lost_pages" ] ||
+        fail "$n: salvage does not say once per lost index page"
 }
 
 # seeds chosen so that, between them, the damage hits an index page (0.001-1, 0.01-3), the
@@ -109,6 +115,13 @@ tail_sig=$(tar -tvRf good.satchel | awk '/satchel-manifest-copy.zst.minisig$/ { 
 [ -n "$tail_sig" ] || fail "no tail copy of the signature in the bundle"
 python3 "$DMG" sectors good.satchel head.satchel --at 600 --at $((size / 2)) --ranges head.json
 check head
+# a second salvage into the same folder overwrites nothing without --force (exit 4)
+(cd head.dir && b2sum -- *) > head.before
+run head.again "$READ" salvage head.satchel --to head.dir -p demo.pub
+[ "$rc" -eq 4 ] || fail "salvage over existing files: exit $rc, want 4"
+grep -q 'exists; not overwriting' head.again.err || fail "salvage over existing files: no message"
+(cd head.dir && b2sum -- *) | cmp -s head.before - || fail "salvage without --force changed files"
+[ -z "$(ls -A head.dir | grep -v -F -x -f head.want)" ] || fail "salvage left temporary files"
 python3 "$DMG" sectors good.satchel both.satchel --at 600 --at "$tail_sig" --ranges both.json
 check both
 for at in 1000 $((size / 4)) $((size / 2)) $((size * 9 / 10)) $((size - 1024)) $((size - 1)); do
