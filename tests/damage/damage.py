@@ -29,6 +29,7 @@ read too.
 """
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -39,7 +40,6 @@ SIG = "satchel-manifest.zst.minisig"
 ROOT = "satchel-manifest.zst"
 ROOT_COPY = "satchel-manifest-copy.zst"
 SIG_COPY = "satchel-manifest-copy.zst.minisig"
-DICT = "satchel-dict"
 TEXT_KINDS = ("article", "transcript")
 
 
@@ -58,7 +58,7 @@ def write_file(path, data):
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()
-    import os
+        os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
