@@ -474,6 +474,17 @@ static int parse_entry(parser *p, const sat_manifest *m, sat_mentry *entries, si
     }
     if (sat_span_hex(f[14], e->hash, SAT_HASH_BYTES) != 0)
         return bad(p, "entry hash must be 64 lowercase hex digits");
+    /* Every field rule the writer applies (tags list form, spaces at the ends, ...): a page
+     * the packer could not have written is refused, whoever signed it. */
+    {
+        sat_meta mm = sat_mentry_meta(e);
+        sat_err merr = {0};
+        char msg[SAT_ERR_MSG_MAX];
+        if (sat_meta_check(&mm, &merr) != 0) {
+            snprintf(msg, sizeof msg, "%.400s", merr.msg);
+            return bad(p, msg);
+        }
+    }
     if (e->unit == SAT_UNIT_MEDIA) {
         const sat_cluster *mm = &m->media[v];
         if (strcmp(mm->id, e->id) != 0 || mm->size != e->size ||
@@ -481,6 +492,24 @@ static int parse_entry(parser *p, const sat_manifest *m, sat_mentry *entries, si
             return bad(p, "media entry does not match its media line in the root manifest");
     }
     return 0;
+}
+
+sat_meta sat_mentry_meta(const sat_mentry *e)
+{
+    sat_meta m;
+
+    memset(&m, 0, sizeof m);
+    m.id = (char *)e->id;
+    m.kind = e->kind;
+    m.parent = (char *)e->parent;
+    m.title = (char *)e->title;
+    m.date = (char *)e->date;
+    m.lang = (char *)e->lang;
+    m.section = (char *)e->section;
+    m.source = (char *)e->source;
+    m.author = (char *)e->author;
+    m.tags = (char *)e->tags;
+    return m;
 }
 
 /* One pass over the whole text: valid UTF-8 (no overlongs, surrogates or code

@@ -166,6 +166,10 @@ size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i);
 int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len, sat_mpage **out,
                     sat_err *err);
 
+/* The entry's metadata as a sat_meta whose strings are borrowed from e (never free it):
+ * for sat_meta_check and renderers. */
+sat_meta sat_mentry_meta(const sat_mentry *e);
+
 /* Looks an entry up by id (binary search). NULL when absent. */
 const sat_mentry *sat_mpage_find(const sat_mpage *pg, const char *id);
 

@@ -127,28 +127,9 @@ static int open_bundle(const char *path, ropts *o, sat_bundle **b)
     return 0;
 }
 
-/* The manifest's view of an entry as a sat_meta for the renderer (borrowed strings). */
-static sat_meta meta_of(const sat_mentry *e)
-{
-    sat_meta m;
-
-    memset(&m, 0, sizeof m);
-    m.id = (char *)e->id;
-    m.kind = e->kind;
-    m.parent = (char *)e->parent;
-    m.title = (char *)e->title;
-    m.date = (char *)e->date;
-    m.lang = (char *)e->lang;
-    m.section = (char *)e->section;
-    m.source = (char *)e->source;
-    m.author = (char *)e->author;
-    m.tags = (char *)e->tags;
-    return m;
-}
-
 static void rt_entry_header(sat_buf *out, const sat_mentry *e, size_t width)
 {
-    sat_meta m = meta_of(e);
+    sat_meta m = sat_mentry_meta(e);
 
     rt_meta_header(out, &m, rt_width_clamp(width), NULL);
 }

@@ -234,6 +234,9 @@ static void test_rejects(void **state)
     expect_reject_page("\tarticle\t-", "\tarticle\ta-first");    /* its own parent */
     expect_reject_page("\ttranscript\t", "\timage\t");           /* media kind in a cluster */
     expect_reject_page("\ta,b\t", "\t\t");                       /* empty field */
+    expect_reject_page("\ta,b\t", "\ta,b \t");                    /* writer's tag rules (fuzz) */
+    expect_reject_page("\ta,b\t", "\t,\t");
+    expect_reject_page("\ta,b\t", "\ta,,b\t");
     expect_reject_page("E\tc-radio", "X\tc-radio");
     expect_reject_page("E\tb-img.png", "E\tb-img.pnh");          /* E id differs from M id */
 }
