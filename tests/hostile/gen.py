@@ -1,0 +1,642 @@
+#!/usr/bin/env python3
+"""Builds the hostile corpus from one good bundle: python3 gen.py GOOD KEY OTHER_KEY OUTDIR
+
+GOOD is a bundle packed by satchel-pack and signed with KEY (an unencrypted minisign secret
+key, trusted by the reader under test); OTHER_KEY is a key the reader does not trust.
+Writes OUTDIR/<case>.satchel and OUTDIR/cases.json (what check.py asserts). Each case is
+documented in README.md. Two kinds of adversary:
+  - without the key: byte surgery on the good bundle (tar members, truncation, appending);
+  - a hostile or broken signer: the model is changed and re-emitted with correct headers,
+    padding, offsets and hashes, then signed again with KEY, so the reader gets past the
+    signature and the case tests the parser behind it.
+"""
+import json
+import os
+import sys
+
+import bundle_model as bm
+
+TEXT_KINDS = ("article", "transcript")
+ESC_BODY = (b"Body \x1b[2J\x1b[H cleared\n"
+            b"\x1b]0;pwned\x07 set the window title\n"
+            b"\xc2\x9b" b"2J C1 CSI and raw \x9b" b"31m byte\n"
+            b"# Head \x1b[5mblink\x1b[0m\n"
+            b"* item \xe2\x80\xaereversed\xe2\x80\xac and \xe2\x81\xa6isolate\xe2\x81\xa9\n"
+            b"> quote \x7f del \x08 back \r cr \x1bP dcs \x1b\\ st\n"
+            b"=> https://example.org/\x1b[31m link \x1b]8;;http://evil/\x07x\x1b]8;;\x07\n"
+            b"```\npre \x1b[1mbold\x1b[0m \xc2\x9d osc\n```\n"
+            b"bad utf8 \xff\xfe, a lone \xc2 byte, overlong \xc0\xaf, surrogate \xed\xa0\x80\n")
+BIDI = "\u202e\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"
+
+
+class Corpus:
+    def __init__(self, good_path, key, other_key, outdir):
+        self.tools = bm.new_tools()
+        self.key, self.other_key, self.outdir = key, other_key, outdir
+        with open(good_path, "rb") as f:
+            packed = f.read()
+        m = bm.parse_bundle(packed, self.tools)
+        if bm.write_bundle(m.copy(), self.tools, key)[0] != packed:
+            sys.exit("gen.py: re-emitting the packed bundle does not give the same bytes; the "
+                     "model or writer does not match the format any more")
+        self.packed = packed
+        # the base of every case: the same entries in 3 index pages, 6 clusters and with a
+        # trained dictionary, as a big bundle would be laid out (and still small enough for
+        # extract's fsync per file to stay fast)
+        bm.reshape(m, self.tools, cluster_target=3000, page_entries=5, dict_size=4096)
+        self.model = m
+        self.good, self.layout = bm.write_bundle(m.copy(), self.tools, key)
+        self.v2 = m.version == 2
+        self.entries = m.entries
+        self.files = {bm.file_name(i, k): bm.b2(c) for i, (k, c) in self.entries.items()}
+        self.where = {}                 # id -> (page index, unit)
+        for pi, p in enumerate(m.pages):
+            for ln in p["text"].decode().split("\n")[:-1]:
+                f = ln.split("\t")
+                self.where[f[1]] = (pi, f[11])
+        self.text_id = next(i for i, (pi, u) in sorted(self.where.items())
+                            if pi == 0 and u == "0" and self.entries[i][0] in TEXT_KINDS)
+        self.media_ids = [x["id"] for x in m.media]
+        self.cases = []
+
+    # ------------------------------------------------------------------ helpers
+    def ids_in_unit(self, unit):
+        return [i for i, (pi, u) in self.where.items() if u == unit]
+
+    def ids_in_page(self, page):
+        return [i for i, (pi, u) in self.where.items() if pi == page]
+
+    def names(self, ids):
+        return sorted(bm.file_name(i, self.entries[i][0]) for i in ids)
+
+    def emit(self, m, e=None):
+        return bm.write_bundle(m, self.tools, self.key, e)[0]
+
+    def resigned(self, mutate=None, **emit):
+        """The good model, mutated by mutate(m) and re-emitted with Emit fields."""
+        m = self.model.copy()
+        if mutate:
+            mutate(m)
+        e = bm.Emit()
+        for k, v in emit.items():
+            setattr(e, k, v)
+        return self.emit(m, e)
+
+    def member_off(self, name):
+        return self.layout[name]
+
+    def member_size(self, name):
+        h = self.good[self.layout[name]:self.layout[name] + bm.BLOCK]
+        return int(h[124:136].strip(b" \0"), 8)
+
+    def insert(self, at, raw):
+        return self.good[:at] + raw + self.good[at:]
+
+    def page_lines(self, m, pi):
+        return [ln.split(b"\t") for ln in m.pages[pi]["text"].split(b"\n")[:-1]]
+
+    def set_page_lines(self, m, pi, rows):
+        bm.set_page_text(m, pi, b"".join(b"\t".join(r) + b"\n" for r in rows), self.tools)
+
+    def edit_entry(self, m, eid, fn):
+        pi = self.where[eid][0]
+        rows = self.page_lines(m, pi)
+        rows = [fn(r) if r[1] == eid.encode() else r for r in rows]
+        self.set_page_lines(m, pi, rows)
+
+    def replace_body(self, m, eid, body):
+        """Gives text entry eid a new body: its cluster is rebuilt, offsets after it move."""
+        pi, unit = self.where[eid]
+        rows = {}
+        for p in range(len(m.pages)):
+            rows[p] = self.page_lines(m, p)
+        me = next(r for r in rows[pi] if r[1] == eid.encode())
+        off, size = int(me[12]), int(me[13])
+        c = m.clusters[int(unit)]["text"]
+        bm.set_cluster_text(m, int(unit), c[:off] + body + c[off + size:], self.tools)
+        delta = len(body) - size
+        for p, rs in rows.items():
+            for r in rs:
+                if r[11] == unit.encode() and int(r[12]) > off:
+                    r[12] = b"%d" % (int(r[12]) + delta)
+            self.set_page_lines(m, p, rs)
+        self.edit_entry(m, eid, lambda r: r[:13] + [b"%d" % len(body),
+                                                     bm.b2(body).encode()])
+
+    # ------------------------------------------------------------------ expectations
+    def add(self, name, what, data, verify, lst=None, show=None, extract=None,
+            salvage=None, deep=None, info=None, files=None, forbid=()):
+        """Registers a case. verify/list/...: (exit code or list of codes, regex or None);
+        show: list of (id, code, regex); extract/salvage: (code, regex, must-exist names);
+        files: name -> hash of what extract/salvage may write (default the good entries)."""
+        path = os.path.join(self.outdir, name + ".satchel")
+        with open(path, "wb") as f:
+            f.write(data)
+        c = {"name": name, "what": what, "file": path, "verify": verify, "list": lst,
+             "show": show or [], "extract": extract, "salvage": salvage, "deep": deep,
+             "info": info, "files": files or self.files, "forbid": list(forbid)}
+        self.cases.append(c)
+
+    def all_files(self, lost=()):
+        return sorted(set(self.files) - set(self.names(lost)))
+
+    def intact(self, name, what, data, verify_re, **kw):
+        """The signed content is whole; only the tar around it is wrong (verify exit 1)."""
+        allf = self.all_files()
+        kw.setdefault("show", [(self.text_id, 0, None)])
+        self.add(name, what, data, (1, verify_re), lst=(0, None),
+                 extract=(0, None, allf), salvage=(0, None, allf), **kw)
+
+    def lost(self, name, what, data, verify_re, lost_ids, lst=(0, None), show_id=None, **kw):
+        """Some entries are lost (exit 1 from verify, extract, salvage), the rest served."""
+        keep = self.all_files(lost_ids)
+        sid = show_id or sorted(lost_ids)[0]
+        kw.setdefault("show", [(sid, 1, None)] +
+                      ([(self.text_id, 0, None)] if self.text_id not in lost_ids else []))
+        self.add(name, what, data, (1, verify_re), lst=lst,
+                 extract=(1, None, keep), salvage=(1, r"Salvaged %d of %d" % (
+                     len(keep), len(self.files)), keep), **kw)
+
+    def forged(self, name, what, data, verify_re, code=3, **kw):
+        """Nothing can be trusted: every command refuses, nothing is written."""
+        self.add(name, what, data, (code, verify_re), lst=(code, verify_re),
+                 show=[(self.text_id, code, None)], extract=(code, None, []),
+                 salvage=(code, None, []), **kw)
+
+    def bad_page(self, name, what, mutate, verify_re, page=0):
+        """A hostile signer's index page that breaks the format (signed: exit 3 where the
+        page is read; its entries are lost to extract and salvage)."""
+        data = self.resigned(mutate)
+        lost = self.ids_in_page(page)
+        keep = self.all_files(lost)
+        self.add(name, what, data, (3, verify_re), lst=(3, verify_re),
+                 show=[(sorted(lost)[0], 3, None)], extract=(1, None, keep),
+                 salvage=(1, None, keep))
+
+    def bad_cluster(self, name, what, mutate, deep_re, unit="0"):
+        """A hostile signer's cluster that matches its signed hash but breaks the zstd
+        rules: plain verify (hashes, SPEC 8) passes; --deep, show, extract and salvage
+        report its entries."""
+        data = self.resigned(mutate)
+        lost = self.ids_in_unit(unit)
+        keep = self.all_files(lost)
+        self.add(name, what, data, (0, None), deep=(1, deep_re), lst=(0, None),
+                 show=[(sorted(lost)[0], 1, deep_re)], extract=(1, None, keep),
+                 salvage=(1, None, keep))
+
+    def write(self):
+        with open(os.path.join(self.outdir, "cases.json"), "w") as f:
+            json.dump({"good_files": self.files, "text_id": self.text_id,
+                       "version": self.model.version, "cases": self.cases}, f, indent=1)
+
+
+# ---------------------------------------------------------------------- tar layer
+
+LAYOUT_RE = r"unexpected|extra|expected member|not in the (root )?manifest|layout|member"
+
+
+def tar_cases(c):
+    g, mt = c.good, c.model.mtime
+    at = c.member_off(bm.COPY_NAME if c.v2 else bm.ROOT_NAME)
+    evil = b"hostile content\n"
+    for name, member_name, what in [
+            ("tar-dotdot-name", b"../hostile-dotdot.txt", "a member named ../hostile-dotdot.txt"),
+            ("tar-absolute-name", b"/tmp/satchel-hostile-abs.txt",
+             "a member with an absolute path"),
+            ("tar-backslash-name", b"..\\..\\hostile-backslash.txt",
+             "a member named with backslashes"),
+            ("tar-nul-name", b"media/x\0/../../hostile-nul.txt", "a member name with a NUL"),
+            ("tar-escape-name", b"\x1b]0;pwned\x07\x1b[2J\xc2\x9b" b"31m\xe2\x80\xaeevil.txt",
+             "a member name with ANSI/OSC/C1/bidi"),
+            ("tar-extra-member", b"media/not-in-manifest", "a member the manifest does not list")]:
+        c.intact(name, what + ", inserted before the tail copy",
+                 c.insert(at, bm.tar_member(member_name, evil, mt)), LAYOUT_RE,
+                 forbid=["/tmp/satchel-hostile-abs.txt"])
+    for name, tf, link, what in [
+            ("tar-symlink", b"2", b"/etc", "a symlink member hostile-link -> /etc"),
+            ("tar-hardlink", b"1", b"/etc/passwd", "a hard link member -> /etc/passwd"),
+            ("tar-chardev", b"3", b"", "a character device member"),
+            ("tar-fifo", b"6", b"", "a FIFO member"),
+            ("tar-directory", b"5", b"", "a directory member hostile-dir/")]:
+        nm = b"hostile-dir/" if tf == b"5" else b"hostile-link"
+        c.intact(name, what + ", inserted before the tail copy",
+                 c.insert(at, bm.tar_header(nm, 0, mt, typeflag=tf, linkname=link)), LAYOUT_RE)
+    last = "media/" + c.media_ids[-1]
+    lo, lsz = c.member_off(last), c.member_size(last)
+    lend = lo + bm.BLOCK + len(bm.pad(b"\0" * lsz))
+    c.intact("tar-duplicate-member", "the last media member appears twice",
+             c.insert(lend, g[lo:lend]), LAYOUT_RE)
+    media_re = r"damaged|missing|expected member|" + c.media_ids[-1]
+    c.lost("tar-missing-member", "the last media member is cut out of the tar",
+           g[:lo] + g[lend:], media_re, [c.media_ids[-1]], show_id=c.text_id,
+           show=[(c.text_id, 0, None)])
+    sym = bytearray(g)
+    sym[lo:lo + bm.BLOCK] = bm.tar_header(last, lsz, mt, typeflag=b"2", linkname=b"/etc/passwd")
+    c.lost("tar-member-made-symlink", "the last media member's header turned into a symlink",
+           bytes(sym), media_re, [c.media_ids[-1]], show=[(c.text_id, 0, None)])
+    pax = b"30 path=../../hostile-pax.txt\n"
+    c.intact("tar-pax-header", "a pax extended header (path=../../hostile-pax.txt) and its file",
+             c.insert(at, bm.tar_member(b"PaxHeader/x", pax, mt, typeflag=b"x") +
+                      bm.tar_member(b"x", evil, mt)), LAYOUT_RE)
+    long = b"../" * 60 + b"hostile-gnu.txt"
+    c.intact("tar-gnu-longname", "a GNU long-name (L) header naming ../../..hostile-gnu.txt",
+             c.insert(at, bm.tar_member(b"././@LongLink", long + b"\0", mt, typeflag=b"L") +
+                      bm.tar_member(b"x", evil, mt)), LAYOUT_RE)
+    second = bm.tar_member(b"../hostile-appended.txt", evil, mt) + b"\0" * 1024
+    c.intact("tar-appended-archive", "a second tar archive appended after the end blocks",
+             g + second, r"after the end|trailing|appended|size")
+    c.intact("tar-trailing-bytes", "3000 garbage bytes after the end blocks",
+             g + b"garbage\n" * 375, r"after the end|trailing|size")
+    for name, field, what in [
+            ("tar-size-overflow", b"77777777777 ", "size field 8 GiB - 1 (octal maximum)"),
+            ("tar-size-base256", b"\x80" + b"\xff" * 11, "size field in GNU base-256, huge"),
+            ("tar-size-negative", b"\xff" * 12, "size field in base-256, negative")]:
+        h = bytearray(g)
+        h[lo:lo + bm.BLOCK] = bm.tar_header(last, lsz, mt, size_field=field)
+        c.lost(name, what + " on the last media member", bytes(h), media_re,
+               [c.media_ids[-1]], show=[(c.text_id, 0, None)])
+    c.add("tar-size-beyond-file", "ends with a member header whose size runs past the file",
+          g[:at] + bm.tar_header(b"hostile-big", 10 ** 9, mt), (1, r"truncat|size|copy|end"),
+          lst=(0, None), show=[(c.text_id, 0, None)], extract=(0, None, c.all_files()),
+          salvage=(0, None, c.all_files()))
+    cl = "clusters/000000.zst"
+    co = c.member_off(cl)
+    h = bytearray(g)
+    h[co + 148:co + 156] = b"000000\0 "
+    lost0 = c.ids_in_unit("0")
+    c.lost("tar-bad-checksum", "cluster 0's header checksum is wrong", bytes(h),
+           r"cluster 0|checksum|header", lost0)
+    padded = [n for n in c.layout if n.startswith(("clusters/", "index/", "media/"))
+              and c.member_size(n) % bm.BLOCK]
+    pn = padded[0]
+    h = bytearray(g)
+    h[c.member_off(pn) + bm.BLOCK + c.member_size(pn)] = 0x41
+    c.intact("tar-padding-nonzero", "a non-zero byte in the padding after " + pn, bytes(h),
+             r"padding")
+    h = bytearray(g)
+    h[len(g) - 100] = 1
+    c.intact("tar-end-block-nonzero", "a non-zero byte in the last end block", bytes(h),
+             r"end")
+
+
+# ---------------------------------------------------------------------- truncation
+
+def trunc_cases(c):
+    g = c.good
+    moff = 3 * bm.BLOCK if c.v2 else None
+    for name, n, what in [("trunc-empty", 0, "an empty file"),
+                          ("trunc-100", 100, "cut inside the signature header"),
+                          ("trunc-700", 700, "cut inside the signature")]:
+        c.forged(name, what, g[:n], r"truncat|too short|empty", code=[1, 3])
+    if not c.v2:
+        return
+    zlen = c.member_size(bm.ROOT_NAME)
+    c.forged("trunc-in-root", "cut inside the head root manifest", g[:moff + zlen // 2],
+             r"truncat", code=[1, 3])
+    d = c.layout["D"]
+    c.lost("trunc-at-data", "cut right after the head root: every unit lost", g[:d],
+           r"truncat", list(c.entries), lst=(1, r"truncat|damaged"))
+    # cut inside cluster k: clusters before it, their entries and the whole index survive
+    k = len(c.model.clusters) // 2
+    ck = "clusters/%06d.zst" % k
+    cut = c.member_off(ck) + bm.BLOCK + c.member_size(ck) // 2
+    lost = [i for i, (pi, u) in c.where.items() if u == "m" or int(u) >= k]
+    c.lost("trunc-in-cluster", "cut inside cluster %d: the clusters before it, all index "
+           "pages, and their entries survive" % k, g[:cut], r"truncat", lost,
+           lst=([0, 1], c.text_id))
+    last = "media/" + c.media_ids[-1]
+    cut = c.member_off(last) + bm.BLOCK + c.member_size(last) // 2
+    c.lost("trunc-in-media", "cut inside the last media member", g[:cut], r"truncat",
+           [c.media_ids[-1]], lst=([0, 1], c.text_id), show=[(c.text_id, 0, None)])
+    if len(c.model.pages) > 1:
+        pg = "index/%06d.zst" % 1
+        cut = c.member_off(pg) + bm.BLOCK + c.member_size(pg) // 2
+        c.lost("trunc-in-page", "cut inside index page 1: page 0 still lists", g[:cut],
+               r"truncat", list(c.entries), lst=(1, c.text_id))
+    cp = c.member_off(bm.COPY_NAME)
+    for name, n, what in [("trunc-before-copy", cp, "cut where the tail copy starts"),
+                          ("trunc-in-copy", cp + 700, "cut inside the tail copy"),
+                          ("trunc-last-byte", len(g) - 1, "the last byte missing"),
+                          ("trunc-end-blocks", len(g) - 1024, "the two end blocks missing")]:
+        c.intact(name, what + "; every unit intact", g[:n], r"truncat|copy|end")
+
+
+# ---------------------------------------------------------------------- signatures
+
+def sig_cases(c):
+    g = c.good
+    c.forged("sig-untrusted-key", "validly signed by a key the reader does not trust",
+             c.resigned(key=c.other_key), r"untrusted|not trusted|unknown key|no trusted key")
+
+    def retitle(x):
+        x.head = [(k, "Another title" if k == "title" else v) for k, v in x.head]
+    other = c.resigned(retitle)
+    om = bm.tar_members(other)
+    c.forged("sig-over-other-manifest", "a good signature of another manifest, in both copies",
+             c.resigned(sig_bytes=om[bm.SIG_NAME][1]), r"signature")
+    c.forged("sig-legacy", "signed in minisign's legacy (not prehashed, 'Ed') mode",
+             c.resigned(legacy=True), r"signature|prehash|legacy|algorithm")
+    c.forged("sig-tc-edited", "trusted comment edited after signing (seq=1 -> seq=9)",
+             c.resigned(sig_bytes=edit_sig_tc(c, b" seq=1 ", b" seq=9 ")),
+             r"signature|trusted comment")
+    c.forged("sig-tc-mismatch", "re-signed, but the trusted comment's seq differs from the "
+             "manifest's", c.resigned(tc_hook=lambda t: t.replace(" seq=1 ", " seq=2 ")),
+             r"seq|trusted comment|does not match")
+    c.forged("sig-tc-other-version", "re-signed with a trusted comment of another format "
+             "version", c.resigned(tc_hook=lambda t: t.replace("satchel-bundle v", "satchel-"
+                                                                "bundle v7", 1)),
+             r"version|trusted comment|not a bundle")
+    c.forged("sig-garbage", "the signature member is random bytes (both copies)",
+             c.resigned(sig_bytes=os.urandom(300)), r"signature")
+    if not c.v2:
+        return
+    h = bytearray(g)
+    line2 = g.index(b"\n", bm.BLOCK) + 5
+    h[line2] = ord("A") if h[line2] != ord("A") else ord("B")
+    c.intact("sig-head-bad-tail-good", "head signature damaged, the tail copy intact",
+             bytes(h), r"copy|head|signature")
+    z = bytearray(g)
+    z[3 * bm.BLOCK + 20] ^= 0xFF
+    c.intact("root-head-bad-tail-good", "head root manifest damaged, the tail copy intact",
+             bytes(z), r"copy|head|manifest")
+    cp = c.member_off(bm.COPY_NAME)
+    c.intact("copy-differs", "the tail copy is another validly signed manifest",
+             g[:cp] + other[om[bm.COPY_NAME][0]:], r"copy")
+    # mix and match: the genuine manifest of bundle B with the units of bundle A
+    b = c.resigned(lambda x: c.replace_body(x, c.text_id, b"Another body.\n"))
+    bmem = bm.tar_members(b)
+    first = bm.DICT_NAME if c.model.dict is not None else "index/000000.zst"
+    mixed = b[:bmem[first][0]] + g[c.layout["D"]:cp] + b[bmem[bm.COPY_NAME][0]:]
+    bfiles = {bm.file_name(i, k): bm.b2(t)
+              for i, (k, t) in bm.parse_bundle(b, c.tools).entries.items()}
+    c.add("mix-manifest-other-units", "the signed manifest of bundle B with the units of "
+          "bundle A (B differs in one body)", mixed, (1, r"damaged|hash"), lst=([0, 1], None),
+          show=[(c.text_id, 1, None)], extract=(1, None, []), salvage=(1, None, []),
+          files=bfiles)
+
+
+def edit_sig_tc(c, old, new):
+    s = c.good[bm.BLOCK:bm.BLOCK + c.member_size(bm.SIG_NAME)]
+    assert old in s
+    return s.replace(old, new)
+
+
+# ---------------------------------------------------------------------- root manifest
+
+def root_cases(c):
+    def head_edit(key, val):
+        return lambda lines: [key + "\t" + val if ln.split("\t")[0] == key else ln
+                              for ln in lines]
+
+    R = r"manifest|line|field|format"
+    for name, what, kw, rx in [
+            ("root-crlf", "CRLF line ends", {"text_hook": lambda t: t.replace(b"\n", b"\r\n")}, R + r"|CR|control"),
+            ("root-nul", "a NUL inside the title", {"root_hook": head_edit("title", "a\0b")},
+             R + r"|control|NUL"),
+            ("root-unknown-field", "an unknown head line 'colour red'",
+             {"root_hook": lambda ls: ls[:3] + ["colour\tred"] + ls[3:]}, R + r"|colour"),
+            ("root-duplicate-title", "the title line twice",
+             {"root_hook": lambda ls: ls[:3] + [ls[2]] + ls[3:]}, R + r"|title"),
+            ("root-extra-field", "a C line with a sixth field",
+             {"root_hook": lambda ls: [ln + "\t0" if ln.startswith("C\t") else ln
+                                       for ln in ls]}, R),
+            ("root-hash-uppercase", "a cluster hash in uppercase hex",
+             {"root_hook": lambda ls: [_upper_hash(ln) for ln in ls]}, R + r"|hash|hex"),
+            ("root-hash-short", "a cluster hash of 63 hex digits",
+             {"root_hook": lambda ls: [ln[:-1] if ln.startswith("C\t") else ln
+                                       for ln in ls]}, R + r"|hash"),
+            ("root-hash-long", "a cluster hash of 66 hex digits",
+             {"root_hook": lambda ls: [ln + "ab" if ln.startswith("C\t") else ln
+                                       for ln in ls]}, R + r"|hash"),
+            ("root-enormous-line", "a 100,000-byte title",
+             {"root_hook": head_edit("title", "A" * 100000)}, R + r"|long"),
+            ("root-huge-count", "'entries 2000000' with one page of entries",
+             {"root_hook": head_edit("entries", "2000000")}, R + r"|entries|count"),
+            ("root-huge-clusters", "'clusters 1000000' with the lines missing",
+             {"root_hook": head_edit("clusters", "1000000")}, R + r"|clusters|count"),
+            ("root-version-3", "first line 'satchel-manifest 3'",
+             {"root_hook": lambda ls: ["satchel-manifest\t3"] + ls[1:]}, r"version"),
+            ("root-bytes-after-end", "bytes after the 'end' line",
+             {"text_hook": lambda t: t + b"x\n"}, R + r"|end"),
+            ("root-no-end", "the 'end' line missing",
+             {"text_hook": lambda t: t[:-4]}, R + r"|end"),
+            ("root-seq-leading-zero", "seq written as 01 (trusted comment too)",
+             {"root_hook": head_edit("seq", "01")}, R + r"|seq|number"),
+            ("root-offset-overlap", "cluster 1 placed at cluster 0's offset",
+             {"root_hook": _overlap}, R + r"|offset|overlap|order"),
+            ("root-invalid-utf8", "a title of invalid UTF-8",
+             {"text_hook": lambda t: t.replace(b"title\t", b"title\t\xff\xfe", 1)},
+             R + r"|UTF-8"),
+            ("root-title-esc", "an ESC sequence in the bundle title",
+             {"root_hook": head_edit("title", "Red \x1b[31mALERT\x1b]0;pwned\x07")},
+             R + r"|control"),
+            ("root-publisher-c1", "a C1 control (U+009B) in the publisher",
+             {"root_hook": head_edit("publisher", "Pub \u009b31m")}, R + r"|control")]:
+        c.forged(name, what + " (validly signed)", c.resigned(**kw), rx)
+    c.add("root-title-bidi", "bidi overrides and isolates in the bundle title (validly "
+          "signed): shown, sanitized", c.resigned(root_hook=head_edit(
+              "title", "Bidi " + BIDI + " gnp.exe")), (0, None), lst=(0, None),
+          show=[(c.text_id, 0, None)], info=(0, r"gnp\.exe"))
+
+
+def _upper_hash(ln):
+    if not ln.startswith("C\t"):
+        return ln
+    f = ln.split("\t")
+    f[-1] = f[-1].upper()
+    return "\t".join(f)
+
+
+def _overlap(ls):
+    cl = [i for i, ln in enumerate(ls) if ln.startswith("C\t")]
+    if len(cl) < 2:
+        return ls
+    a, b = ls[cl[0]].split("\t"), ls[cl[1]].split("\t")
+    b[1] = a[1]
+    ls[cl[1]] = "\t".join(b)
+    return ls
+
+
+# ---------------------------------------------------------------------- zstd frames
+
+def zstd_cases(c):
+    m = c.model
+    ZR = r"zstd|frame|content size|size|dictionary|manifest"
+    fcs = lambda z: bm.frame_parse(z)["fcs"]
+
+    def two_frames(z):
+        t = c.tools.decompress(z)
+        return bm.raw_frame(t[:len(t) // 2]) + bm.raw_frame(t[len(t) // 2:])
+    for name, what, hook, rx in [
+            ("zstd-root-size-lie", "root frame declares 7 bytes more than the signed length",
+             lambda z: bm.frame_with(z, fcs=fcs(z) + 7), ZR),
+            ("zstd-root-no-size", "root frame without a content size",
+             lambda z: bm.frame_with(z, fcs=None, window_log=20), ZR),
+            ("zstd-root-huge-window", "root frame asking for a 2 TiB window",
+             lambda z: bm.frame_with(z, window_log=41), ZR + r"|window|memory"),
+            ("zstd-root-dict-id", "root frame naming dictionary 12345",
+             lambda z: bm.frame_with(z, did=12345), ZR),
+            ("zstd-root-trailing", "3 bytes after the root frame",
+             lambda z: z + b"\0\0\0", ZR + r"|trailing"),
+            ("zstd-root-two-frames", "the root as two raw frames", two_frames, ZR)]:
+        c.forged(name, what + " (validly signed)", c.resigned(rootz_hook=hook), rx)
+    bomb = bm.frame_build(bm.rle_blocks(1 << 30), fcs=1 << 30)
+    c.forged("zstd-root-bomb", "root frame of 1 GiB of zeros (1 GiB declared and signed)",
+             c.resigned(rootz_hook=lambda z: bomb,
+                        tc_hook=lambda t: t[:t.rindex(":") + 1] + str(1 << 30)),
+             r"large|limit|size|manifest")
+    # clusters: hash recomputed, so only the zstd rules catch them
+    did = bm.dict_id(m.dict)
+
+    def cl(fn):
+        def mut(x):
+            x.clusters[0]["z"] = fn(x.clusters[0]["z"], len(x.clusters[0]["text"]))
+        return mut
+    CR = r"cluster 0|frame|content size|size|dictionary|damaged"
+    for name, what, fn in [
+            ("zstd-cluster-size-lie", "cluster 0's frame declares one byte more than USIZE",
+             lambda z, u: bm.frame_with(z, fcs=u + 1)),
+            ("zstd-cluster-no-size", "cluster 0's frame without a content size",
+             lambda z, u: bm.frame_with(z, fcs=None, window_log=22)),
+            ("zstd-cluster-huge-window", "cluster 0's frame asking for a 2 TiB window",
+             lambda z, u: bm.frame_with(z, window_log=41)),
+            ("zstd-cluster-wrong-dict", "cluster 0's frame names another dictionary id",
+             lambda z, u: bm.frame_with(z, did=(did + 1) & 0xFFFFFFFF or 7)),
+            ("zstd-cluster-trailing", "4 bytes after cluster 0's frame",
+             lambda z, u: z + b"\x28\xb5\x2f\xfd"),
+            ("zstd-cluster-two-frames", "cluster 0 as two raw frames (same text)",
+             None),
+            ("zstd-cluster-bomb", "cluster 0 replaced by 64 MiB of zeros declaring 1 TiB",
+             lambda z, u: bm.frame_build(bm.rle_blocks(64 << 20), fcs=1 << 40, did=did)),
+            ("zstd-cluster-bomb-nosize", "cluster 0 replaced by 1 GiB of zeros, no content size",
+             lambda z, u: bm.frame_build(bm.rle_blocks(1 << 30), window_log=17, did=did))]:
+        if fn is None:
+            t = m.clusters[0]["text"]
+            parts = [t[i:i + (1 << 17)] for i in range(0, len(t), 1 << 17)]
+            if len(parts) < 2:
+                parts = [t[:len(t) // 2], t[len(t) // 2:]]
+            two = b"".join(bm.raw_frame(p, did=did) for p in parts)
+            fn = (lambda two_: (lambda z, u: two_))(two)
+        c.bad_cluster(name, what + " (hash matches, validly signed)", cl(fn), CR)
+    if m.pages:
+        def pg(fn):
+            def mut(x):
+                x.pages[0]["z"] = fn(x.pages[0]["z"], len(x.pages[0]["text"]))
+            return mut
+        PR = r"index page 0|page|frame|size"
+        c.bad_page("zstd-page-size-lie", "index page 0's frame declares a wrong size "
+                   "(hash matches, validly signed)",
+                   pg(lambda z, u: bm.frame_with(z, fcs=u + 1)), PR)
+        c.bad_page("zstd-page-wrong-dict", "index page 0's frame names another dictionary "
+                   "(hash matches, validly signed)",
+                   pg(lambda z, u: bm.frame_with(z, did=(did + 1) & 0xFFFFFFFF or 7)), PR)
+
+
+# ---------------------------------------------------------------------- index pages
+
+def page_cases(c):
+    tid = c.text_id.encode()
+    P = r"index page|page 0|entry|field|format"
+
+    def rows_edit(fn, page=0):
+        def mut(m):
+            c.set_page_lines(m, page, fn(c.page_lines(m, page)))
+        return mut
+
+    def field(fi, val, eid=tid):
+        return rows_edit(lambda rs: [r[:fi] + [val] + r[fi + 1:] if r[1] == eid else r
+                                     for r in rs])
+    for name, what, mut, rx in [
+            ("page-duplicate-id", "the first entry twice",
+             rows_edit(lambda rs: rs[:1] + rs), P + r"|duplicate|order|sorted"),
+            ("page-unsorted", "the first two entries swapped",
+             rows_edit(lambda rs: [rs[1], rs[0]] + rs[2:]), P + r"|order|sorted"),
+            ("page-id-dotdot", "an id '../../hostile-id'", field(1, b"../../hostile-id"),
+             P + r"|id"),
+            ("page-id-absolute", "an id '/tmp/hostile-id'", field(1, b"/tmp/hostile-id"),
+             P + r"|id"),
+            ("page-id-backslash", "an id 'a\\..\\hostile'", field(1, b"a\\..\\hostile"),
+             P + r"|id"),
+            ("page-id-dot", "an id '.hidden'", field(1, b".hidden"), P + r"|id"),
+            ("page-crlf", "CRLF line ends",
+             lambda m: bm.set_page_text(m, 0, m.pages[0]["text"].replace(b"\n", b"\r\n"),
+                                        c.tools), P + r"|CR|control"),
+            ("page-count-mismatch", "the P line counts one entry more than the page holds",
+             lambda m: m.pages[0].update(count=m.pages[0]["count"] + 1), P + r"|count"),
+            ("page-first-id-wrong", "the P line's first id is not the page's first id",
+             lambda m: m.pages[0].update(first="0"), P + r"|first"),
+            ("page-hash-uppercase", "an entry hash in uppercase hex",
+             lambda m: c.edit_entry(m, c.text_id, lambda r: r[:14] + [r[14].upper()]),
+             P + r"|hash|hex"),
+            ("page-size-huge", "a text entry of size 2^40", field(13, b"1099511627776"),
+             P + r"|size|large"),
+            ("page-kind-unknown", "an entry of kind 'script'", field(2, b"script"),
+             P + r"|kind"),
+            ("page-parent-self", "an entry that is its own parent", field(3, tid),
+             P + r"|parent"),
+            ("page-title-esc", "an ESC sequence in an entry title",
+             field(10, b"Red \x1b[31mALERT\x1b]0;pwned\x07"), P + r"|control"),
+            ("page-title-c1", "a C1 control (U+009B) in an entry title",
+             field(10, "C1 \u009b31m".encode()), P + r"|control"),
+            ("page-title-invalid-utf8", "invalid UTF-8 in an entry title",
+             field(10, b"bad \xff\xfe utf8"), P + r"|UTF-8"),
+            ("page-title-nul", "a NUL in an entry title", field(10, b"nul\0title"),
+             P + r"|control|NUL"),
+            ("page-long-title", "a 100,000-byte title", field(10, b"T" * 100000),
+             P + r"|long|title")]:
+        c.bad_page(name, what + " (validly signed)", mut, rx)
+    media = [i for i, (pi, u) in c.where.items() if u == "m"]
+    if media:
+        mid = sorted(media)[0]
+        c.bad_page("page-media-bad-index", "a media entry pointing at M line 999",
+                   lambda m: c.edit_entry(m, mid, lambda r: r[:12] + [b"999"] + r[13:]),
+                   P + r"|media", page=c.where[mid][0])
+
+
+# ---------------------------------------------------------------------- escapes
+
+def escape_cases(c):
+    tid = c.text_id
+    files = dict(c.files)
+    files[tid + ".gmi"] = bm.b2(ESC_BODY)
+    allf = c.all_files()
+    c.add("esc-body", "a text body with CSI, OSC, DCS, C1 (raw and UTF-8), bidi, DEL, BS, CR "
+          "and invalid UTF-8 (validly signed): show sanitizes, extract writes the exact bytes",
+          c.resigned(lambda m: c.replace_body(m, tid, ESC_BODY)), (0, None), lst=(0, None),
+          show=[(tid, 0, r"cleared.*set the window title|set the window title")],
+          deep=(0, None), extract=(0, None, allf), salvage=(0, None, allf), files=files)
+    bidi = ("Bidi " + BIDI + "exe.gnp end").encode()
+    c.add("esc-title-bidi", "bidi overrides and isolates in an entry title, section and "
+          "author (validly signed): listed and shown sanitized",
+          c.resigned(lambda m: c.edit_entry(m, tid, lambda r: r[:6] + [bidi, r[7], bidi,
+                                                                        r[9], bidi] + r[11:])),
+          (0, None), lst=(0, r"exe\.gnp"), show=[(tid, 0, r"exe\.gnp")],
+          extract=(0, None, allf), salvage=(0, None, allf))
+    c.add("esc-show-hostile-id", "show asks the good bundle for an id full of escapes",
+          c.good, (0, None), show=[("no\x1b[31mid\u202e\x9b", 1, r"no entry")])
+
+
+def good_cases(c):
+    allf = c.all_files()
+    for name, data, what in [("good-packed", c.packed, "the bundle satchel-pack wrote"),
+                             ("good-base", c.good, "the base of the other cases: the same "
+                              "entries in 3 pages, 6 clusters, with a dictionary")]:
+        c.add(name, what + ": everything works", data, (0, r"intact"), lst=(0, c.text_id),
+              show=[(c.text_id, 0, None)], deep=(0, r"intact"), info=(0, None),
+              extract=(0, None, allf), salvage=(0, r"Salvaged %d of %d" % (len(allf),
+                                                                           len(allf)), allf))
+
+
+def main():
+    good, key, other_key, outdir = sys.argv[1:5]
+    os.makedirs(outdir, exist_ok=True)
+    c = Corpus(good, key, other_key, outdir)
+    for fn in (good_cases, tar_cases, trunc_cases, sig_cases, root_cases, zstd_cases, page_cases,
+               escape_cases):
+        fn(c)
+    c.write()
+    print("gen.py: %d cases (format v%d) in %s" % (len(c.cases), c.model.version, outdir))
+
+
+if __name__ == "__main__":
+    main()
