@@ -23,4 +23,11 @@ done
 expect_exit 0 "$READ" verify good.satchel -p good.pub
 
 python3 "$H/gen.py" good.satchel good.key other.key corpus
-python3 "$H/check.py" "$READ" good.pub corpus
+ok=1
+python3 "$H/check.py" "$READ" good.pub corpus || ok=0
+
+# the README documents exactly this corpus
+sed -n '/^<!-- cases -->$/,/^<!-- \/cases -->$/p' "$H/README.md" | sed '1d;$d' > readme-table.md
+cmp -s readme-table.md corpus/table.md ||
+    fail "tests/hostile/README.md's case table differs from the corpus: paste $T/corpus/table.md into it"
+[ "$ok" -eq 1 ] || fail "some hostile cases are not as expected (lines above)"

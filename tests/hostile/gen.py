@@ -12,6 +12,7 @@ documented in README.md. Two kinds of adversary:
 """
 import json
 import os
+import re
 import sys
 
 import bundle_model as bm
@@ -125,16 +126,18 @@ class Corpus:
 
     # ------------------------------------------------------------------ expectations
     def add(self, name, what, data, verify, lst=None, show=None, extract=None,
-            salvage=None, deep=None, info=None, files=None, forbid=()):
+            salvage=None, deep=None, info=None, files=None, forbid=(), msg=None):
         """Registers a case. verify/list/...: (exit code or list of codes, regex or None);
         show: list of (id, code, regex); extract/salvage: (code, regex, must-exist names);
         files: name -> hash of what extract/salvage may write (default the good entries)."""
         path = os.path.join(self.outdir, name + ".satchel")
         with open(path, "wb") as f:
             f.write(data)
-        c = {"name": name, "what": what, "file": path, "verify": verify, "list": lst,
+        c = {"name": name, "what": what, "file": path, "verify": verify,
+             "verify_msg": msg if msg is not None else verify[1], "list": lst,
              "show": show or [], "extract": extract, "salvage": salvage, "deep": deep,
-             "info": info, "files": files or self.files, "forbid": list(forbid)}
+             "info": info, "files": self.files if files is None else files,
+             "forbid": list(forbid)}
         self.cases.append(c)
 
     def all_files(self, lost=()):
@@ -151,6 +154,11 @@ class Corpus:
         """Some entries are lost (exit 1 from verify, extract, salvage), the rest served."""
         keep = self.all_files(lost_ids)
         sid = show_id or sorted(lost_ids)[0]
+        kw["msg"] = verify_re
+        if len(lost_ids) < len(self.entries):
+            # verify names the loss: the pattern and one lost entry's id
+            verify_re = r"(?=.*(%s))(?=.*%s)" % (verify_re, re.escape(sorted(lost_ids)[0]))
+            kw["msg"] += " + a lost id"
         kw.setdefault("show", [(sid, 1, None)] +
                       ([(self.text_id, 0, None)] if self.text_id not in lost_ids else []))
         self.add(name, what, data, (1, verify_re), lst=lst,
@@ -161,7 +169,7 @@ class Corpus:
         """Nothing can be trusted: every command refuses, nothing is written."""
         self.add(name, what, data, (code, verify_re), lst=(code, verify_re),
                  show=[(self.text_id, code, None)], extract=(code, None, []),
-                 salvage=(code, None, []), **kw)
+                 salvage=(code, None, []), files={}, **kw)
 
     def bad_page(self, name, what, mutate, verify_re, page=0):
         """A hostile signer's index page that breaks the format (signed: exit 3 where the
@@ -188,6 +196,27 @@ class Corpus:
         with open(os.path.join(self.outdir, "cases.json"), "w") as f:
             json.dump({"good_files": self.files, "text_id": self.text_id,
                        "version": self.model.version, "cases": self.cases}, f, indent=1)
+        with open(os.path.join(self.outdir, "table.md"), "w") as f:
+            f.write(self.table())
+
+    def table(self):
+        """The README's case table (t_hostile.sh checks the README carries exactly it)."""
+        def code(x):
+            return "-" if not x else "/".join(map(str, x[0] if isinstance(x[0], list)
+                                                  else [x[0]]))
+        out = ["| case | what it does | verify | list | show | extract | salvage |",
+               "|---|---|---|---|---|---|---|"]
+        for c in self.cases:
+            v = code(c["verify"])
+            if c["verify_msg"]:
+                v += " `%s`" % c["verify_msg"].replace("|", "\\|")
+            if c["deep"]:
+                v += "; --deep " + code(c["deep"])
+            show = ", ".join(code((s[1],)) for s in c["show"]) or "-"
+            out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                c["name"], c["what"].replace("|", "\\|"), v, code(c["list"]), show,
+                code(c["extract"]), code(c["salvage"])))
+        return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------------- tar layer
