@@ -147,8 +147,8 @@ class Corpus:
         """The signed content is whole; only the tar around it is wrong (verify exit 1)."""
         allf = self.all_files()
         kw.setdefault("show", [(self.text_id, 0, None)])
-        self.add(name, what, data, (1, verify_re), lst=(0, None),
-                 extract=(0, None, allf), salvage=(0, None, allf), **kw)
+        self.add(name, what, data, (1, verify_re), lst=(0, None), extract=(0, None, allf),
+                 salvage=(0, r"Salvaged %d of %d" % (len(allf), len(allf)), allf), **kw)
 
     def lost(self, name, what, data, verify_re, lost_ids, lst=(0, None), show_id=None, **kw):
         """Some entries are lost (exit 1 from verify, extract, salvage), the rest served."""
@@ -177,9 +177,9 @@ class Corpus:
         data = self.resigned(mutate)
         lost = self.ids_in_page(page)
         keep = self.all_files(lost)
-        self.add(name, what, data, (3, verify_re), lst=(3, verify_re),
-                 show=[(sorted(lost)[0], 3, None)], extract=(1, None, keep),
-                 salvage=(1, None, keep))
+        self.add(name, what, data, (3, verify_re), deep=(3, verify_re),
+                 lst=(3, r"index page %d" % page), show=[(sorted(lost)[0], 3, None)],
+                 extract=(1, None, keep), salvage=(1, r"Salvaged %d of" % len(keep), keep))
 
     def bad_cluster(self, name, what, mutate, deep_re, unit="0"):
         """A hostile signer's cluster that matches its signed hash but breaks the zstd
@@ -221,91 +221,98 @@ class Corpus:
 
 # ---------------------------------------------------------------------- tar layer
 
-LAYOUT_RE = r"unexpected|extra|expected member|not in the (root )?manifest|layout|member"
+def named(*parts):
+    """A pattern requiring every part (regex) somewhere in the output."""
+    return "".join("(?=.*(%s))" % p for p in parts)
 
 
 def tar_cases(c):
     g, mt = c.good, c.model.mtime
     at = c.member_off(bm.COPY_NAME if c.v2 else bm.ROOT_NAME)
     evil = b"hostile content\n"
-    for name, member_name, what in [
-            ("tar-dotdot-name", b"../hostile-dotdot.txt", "a member named ../hostile-dotdot.txt"),
+    # a foreign member where the tail copy belongs: verify must name it
+    for name, member_name, shown, what in [
+            ("tar-dotdot-name", b"../hostile-dotdot.txt", "../hostile-dotdot.txt",
+             "a member named ../hostile-dotdot.txt"),
             ("tar-absolute-name", b"/tmp/satchel-hostile-abs.txt",
-             "a member with an absolute path"),
-            ("tar-backslash-name", b"..\\..\\hostile-backslash.txt",
+             "/tmp/satchel-hostile-abs.txt", "a member with an absolute path"),
+            ("tar-backslash-name", b"..\\..\\hostile-backslash.txt", "hostile-backslash.txt",
              "a member named with backslashes"),
-            ("tar-nul-name", b"media/x\0/../../hostile-nul.txt", "a member name with a NUL"),
+            ("tar-nul-name", b"media/x\0/../../hostile-nul.txt", "media/x",
+             "a member name with a NUL"),
             ("tar-escape-name", b"\x1b]0;pwned\x07\x1b[2J\xc2\x9b" b"31m\xe2\x80\xaeevil.txt",
-             "a member name with ANSI/OSC/C1/bidi"),
-            ("tar-extra-member", b"media/not-in-manifest", "a member the manifest does not list")]:
+             "pwned.*evil.txt", "a member name with ANSI/OSC/C1/bidi"),
+            ("tar-extra-member", b"media/not-in-manifest", "media/not-in-manifest",
+             "a member the manifest does not list")]:
         c.intact(name, what + ", inserted before the tail copy",
-                 c.insert(at, bm.tar_member(member_name, evil, mt)), LAYOUT_RE,
+                 c.insert(at, bm.tar_member(member_name, evil, mt)),
+                 re.escape(shown) if ".*" not in shown else shown,
                  forbid=["/tmp/satchel-hostile-abs.txt"])
-    for name, tf, link, what in [
-            ("tar-symlink", b"2", b"/etc", "a symlink member hostile-link -> /etc"),
-            ("tar-hardlink", b"1", b"/etc/passwd", "a hard link member -> /etc/passwd"),
-            ("tar-chardev", b"3", b"", "a character device member"),
-            ("tar-fifo", b"6", b"", "a FIFO member"),
-            ("tar-directory", b"5", b"", "a directory member hostile-dir/")]:
-        nm = b"hostile-dir/" if tf == b"5" else b"hostile-link"
+    for name, tf, nm, link, what in [
+            ("tar-symlink", b"2", b"hostile-link", b"/etc", "a symlink member hostile-link -> /etc"),
+            ("tar-hardlink", b"1", b"hostile-hardlink", b"/etc/passwd",
+             "a hard link member -> /etc/passwd"),
+            ("tar-chardev", b"3", b"hostile-chardev", b"", "a character device member"),
+            ("tar-fifo", b"6", b"hostile-fifo", b"", "a FIFO member"),
+            ("tar-directory", b"5", b"hostile-dir/", b"", "a directory member hostile-dir/")]:
         c.intact(name, what + ", inserted before the tail copy",
-                 c.insert(at, bm.tar_header(nm, 0, mt, typeflag=tf, linkname=link)), LAYOUT_RE)
+                 c.insert(at, bm.tar_header(nm, 0, mt, typeflag=tf, linkname=link)),
+                 re.escape(nm.decode()))
     last = "media/" + c.media_ids[-1]
     lo, lsz = c.member_off(last), c.member_size(last)
     lend = lo + bm.BLOCK + len(bm.pad(b"\0" * lsz))
     c.intact("tar-duplicate-member", "the last media member appears twice",
-             c.insert(lend, g[lo:lend]), LAYOUT_RE)
-    media_re = r"damaged|missing|expected member|" + c.media_ids[-1]
+             c.insert(lend, g[lo:lend]), named(re.escape(last), "belongs|foreign|duplicate"))
     c.lost("tar-missing-member", "the last media member is cut out of the tar",
-           g[:lo] + g[lend:], media_re, [c.media_ids[-1]], show_id=c.text_id,
+           g[:lo] + g[lend:], "belongs|missing|truncated", [c.media_ids[-1]],
            show=[(c.text_id, 0, None)])
-    sym = bytearray(g)
-    sym[lo:lo + bm.BLOCK] = bm.tar_header(last, lsz, mt, typeflag=b"2", linkname=b"/etc/passwd")
-    c.lost("tar-member-made-symlink", "the last media member's header turned into a symlink",
-           bytes(sym), media_re, [c.media_ids[-1]], show=[(c.text_id, 0, None)])
     pax = b"30 path=../../hostile-pax.txt\n"
     c.intact("tar-pax-header", "a pax extended header (path=../../hostile-pax.txt) and its file",
              c.insert(at, bm.tar_member(b"PaxHeader/x", pax, mt, typeflag=b"x") +
-                      bm.tar_member(b"x", evil, mt)), LAYOUT_RE)
+                      bm.tar_member(b"x", evil, mt)), r"PaxHeader")
     long = b"../" * 60 + b"hostile-gnu.txt"
     c.intact("tar-gnu-longname", "a GNU long-name (L) header naming ../../..hostile-gnu.txt",
              c.insert(at, bm.tar_member(b"././@LongLink", long + b"\0", mt, typeflag=b"L") +
-                      bm.tar_member(b"x", evil, mt)), LAYOUT_RE)
+                      bm.tar_member(b"x", evil, mt)), r"@LongLink")
     second = bm.tar_member(b"../hostile-appended.txt", evil, mt) + b"\0" * 1024
     c.intact("tar-appended-archive", "a second tar archive appended after the end blocks",
-             g + second, r"after the end|trailing|appended|size")
+             g + second, r"after the end")
     c.intact("tar-trailing-bytes", "3000 garbage bytes after the end blocks",
-             g + b"garbage\n" * 375, r"after the end|trailing|size")
-    for name, field, what in [
-            ("tar-size-overflow", b"77777777777 ", "size field 8 GiB - 1 (octal maximum)"),
-            ("tar-size-base256", b"\x80" + b"\xff" * 11, "size field in GNU base-256, huge"),
-            ("tar-size-negative", b"\xff" * 12, "size field in base-256, negative")]:
+             g + b"garbage\n" * 375, r"3000 bytes after the end")
+    # a broken header in front of intact data: the entry still verifies and is served
+    # (the reader never reads the tar headers to find data); verify names the header
+    for name, field, tf, what in [
+            ("tar-size-overflow", b"77777777777 ", b"0", "size field 8 GiB - 1 (octal maximum)"),
+            ("tar-size-base256", b"\x80" + b"\xff" * 11, b"0", "size field in GNU base-256, huge"),
+            ("tar-size-negative", b"\xff" * 12, b"0", "size field in base-256, negative"),
+            ("tar-member-made-symlink", None, b"2", "typeflag 2 (symlink -> /etc/passwd)")]:
         h = bytearray(g)
-        h[lo:lo + bm.BLOCK] = bm.tar_header(last, lsz, mt, size_field=field)
-        c.lost(name, what + " on the last media member", bytes(h), media_re,
-               [c.media_ids[-1]], show=[(c.text_id, 0, None)])
-    c.add("tar-size-beyond-file", "ends with a member header whose size runs past the file",
-          g[:at] + bm.tar_header(b"hostile-big", 10 ** 9, mt), (1, r"truncat|size|copy|end"),
-          lst=(0, None), show=[(c.text_id, 0, None)], extract=(0, None, c.all_files()),
-          salvage=(0, None, c.all_files()))
+        h[lo:lo + bm.BLOCK] = bm.tar_header(last, lsz, mt, size_field=field, typeflag=tf,
+                                            linkname=b"/etc/passwd" if tf == b"2" else b"")
+        c.intact(name, what + " in the last media member's header; its data intact",
+                 bytes(h), named(re.escape(last), "size|not a regular file"))
     cl = "clusters/000000.zst"
     co = c.member_off(cl)
     h = bytearray(g)
     h[co + 148:co + 156] = b"000000\0 "
-    lost0 = c.ids_in_unit("0")
-    c.lost("tar-bad-checksum", "cluster 0's header checksum is wrong", bytes(h),
-           r"cluster 0|checksum|header", lost0)
+    c.intact("tar-bad-checksum", "cluster 0's header checksum is wrong; its data intact",
+             bytes(h), named(re.escape(cl), "header"))
+    c.add("tar-size-beyond-file", "ends with a member header whose size runs past the file",
+          g[:at] + bm.tar_header(b"hostile-big", 10 ** 9, mt), (1, named("hostile-big",
+                                                                          "truncated")),
+          lst=(0, None), show=[(c.text_id, 0, None)], extract=(0, None, c.all_files()),
+          salvage=(0, None, c.all_files()))
     padded = [n for n in c.layout if n.startswith(("clusters/", "index/", "media/"))
               and c.member_size(n) % bm.BLOCK]
     pn = padded[0]
     h = bytearray(g)
     h[c.member_off(pn) + bm.BLOCK + c.member_size(pn)] = 0x41
     c.intact("tar-padding-nonzero", "a non-zero byte in the padding after " + pn, bytes(h),
-             r"padding")
+             named("padding", re.escape(pn)))
     h = bytearray(g)
     h[len(g) - 100] = 1
     c.intact("tar-end-block-nonzero", "a non-zero byte in the last end block", bytes(h),
-             r"end")
+             r"end blocks")
 
 
 # ---------------------------------------------------------------------- truncation
@@ -316,12 +323,12 @@ def trunc_cases(c):
     for name, n, what in [("trunc-empty", 0, "an empty file"),
                           ("trunc-100", 100, "cut inside the signature header"),
                           ("trunc-700", 700, "cut inside the signature")]:
-        c.forged(name, what, g[:n], r"truncat|too short|empty", code=[1, 3])
+        c.forged(name, what, g[:n], r"truncat|too short", code=[1, 3])
     if not c.v2:
         return
     zlen = c.member_size(bm.ROOT_NAME)
     c.forged("trunc-in-root", "cut inside the head root manifest", g[:moff + zlen // 2],
-             r"truncat", code=[1, 3])
+             r"truncat|too short", code=[1, 3])
     d = c.layout["D"]
     c.lost("trunc-at-data", "cut right after the head root: every unit lost", g[:d],
            r"truncat", list(c.entries), lst=(1, r"truncat|damaged"))
@@ -347,7 +354,7 @@ def trunc_cases(c):
                           ("trunc-in-copy", cp + 700, "cut inside the tail copy"),
                           ("trunc-last-byte", len(g) - 1, "the last byte missing"),
                           ("trunc-end-blocks", len(g) - 1024, "the two end blocks missing")]:
-        c.intact(name, what + "; every unit intact", g[:n], r"truncat|copy|end")
+        c.intact(name, what + "; every unit intact", g[:n], r"truncated")
 
 
 # ---------------------------------------------------------------------- signatures
@@ -357,12 +364,9 @@ def sig_cases(c):
     c.forged("sig-untrusted-key", "validly signed by a key the reader does not trust",
              c.resigned(key=c.other_key), r"untrusted|not trusted|unknown key|no trusted key")
 
-    def retitle(x):
-        x.head = [(k, "Another title" if k == "title" else v) for k, v in x.head]
-    other = c.resigned(retitle)
-    om = bm.tar_members(other)
-    c.forged("sig-over-other-manifest", "a good signature of another manifest, in both copies",
-             c.resigned(sig_bytes=om[bm.SIG_NAME][1]), r"signature")
+    c.forged("sig-over-other-manifest", "a good signature (trusted key, same trusted comment) "
+             "of other bytes, in both copies", c.resigned(sig_bytes=other_manifest_sig(c)),
+             r"signature")
     c.forged("sig-legacy", "signed in minisign's legacy (not prehashed, 'Ed') mode",
              c.resigned(legacy=True), r"signature|prehash|legacy|algorithm")
     c.forged("sig-tc-edited", "trusted comment edited after signing (seq=1 -> seq=9)",
@@ -389,6 +393,11 @@ def sig_cases(c):
     c.intact("root-head-bad-tail-good", "head root manifest damaged, the tail copy intact",
              bytes(z), r"copy|head|manifest")
     cp = c.member_off(bm.COPY_NAME)
+
+    def retitle(x):
+        x.head = [(k, "Another title" if k == "title" else v) for k, v in x.head]
+    other = c.resigned(retitle)
+    om = bm.tar_members(other)
     c.intact("copy-differs", "the tail copy is another validly signed manifest",
              g[:cp] + other[om[bm.COPY_NAME][0]:], r"copy")
     # mix and match: the genuine manifest of bundle B with the units of bundle A
@@ -402,6 +411,17 @@ def sig_cases(c):
           "bundle A (B differs in one body)", mixed, (1, r"damaged|hash"), lst=([0, 1], None),
           show=[(c.text_id, 1, None)], extract=(1, None, []), salvage=(1, None, []),
           files=bfiles)
+
+
+def other_manifest_sig(c):
+    """A signature by the trusted key, with the base's trusted comment, over other bytes of
+    the same size (the base's compressed root with its last byte changed): it passes every
+    check before the Ed25519 one."""
+    mem = bm.tar_members(c.good)
+    rootz = mem[bm.ROOT_NAME][1]
+    lines = mem[bm.SIG_NAME][1].decode().split("\n")
+    tc = lines[2][len("trusted comment: "):]
+    return c.tools.sign(rootz[:-1] + bytes([rootz[-1] ^ 1]), c.key, tc, c.model.uc)
 
 
 def edit_sig_tc(c, old, new):
@@ -509,11 +529,15 @@ def zstd_cases(c):
              lambda z: z + b"\0\0\0", ZR + r"|trailing"),
             ("zstd-root-two-frames", "the root as two raw frames", two_frames, ZR)]:
         c.forged(name, what + " (validly signed)", c.resigned(rootz_hook=hook), rx)
-    bomb = bm.frame_build(bm.rle_blocks(1 << 30), fcs=1 << 30)
-    c.forged("zstd-root-bomb", "root frame of 1 GiB of zeros (1 GiB declared and signed)",
-             c.resigned(rootz_hook=lambda z: bomb,
-                        tc_hook=lambda t: t[:t.rindex(":") + 1] + str(1 << 30)),
-             r"large|limit|size|manifest")
+    for name, size, what, rx in [
+            ("zstd-root-bomb", 24 << 20, "root frame of 24 MiB of zeros in 800 bytes (24 MiB "
+             "declared and signed, within the 256 MiB limit)", r"control character"),
+            ("zstd-root-bomb-limit", 1 << 30, "root frame of 1 GiB of zeros in 32 KB (1 GiB "
+             "declared and signed, over the 256 MiB limit)", r"trusted comment|limit|large")]:
+        bomb = bm.frame_build(bm.rle_blocks(size), fcs=size)
+        c.forged(name, what, c.resigned(rootz_hook=lambda z, b=bomb: b,
+                                        tc_hook=lambda t, n=size: t[:t.rindex(":") + 1] + str(n)),
+                 rx)
     # clusters: hash recomputed, so only the zstd rules catch them
     did = bm.dict_id(m.dict)
 
@@ -552,7 +576,7 @@ def zstd_cases(c):
             def mut(x):
                 x.pages[0]["z"] = fn(x.pages[0]["z"], len(x.pages[0]["text"]))
             return mut
-        PR = r"index page 0|page|frame|size"
+        PR = named("index page 0", "frame|size|dictionary")
         c.bad_page("zstd-page-size-lie", "index page 0's frame declares a wrong size "
                    "(hash matches, validly signed)",
                    pg(lambda z, u: bm.frame_with(z, fcs=u + 1)), PR)
@@ -565,7 +589,6 @@ def zstd_cases(c):
 
 def page_cases(c):
     tid = c.text_id.encode()
-    P = r"index page|page 0|entry|field|format"
 
     def rows_edit(fn, page=0):
         def mut(m):
@@ -577,49 +600,49 @@ def page_cases(c):
                                      for r in rs])
     for name, what, mut, rx in [
             ("page-duplicate-id", "the first entry twice",
-             rows_edit(lambda rs: rs[:1] + rs), P + r"|duplicate|order|sorted"),
+             rows_edit(lambda rs: rs[:1] + rs), r"duplicate"),
             ("page-unsorted", "the first two entries swapped",
-             rows_edit(lambda rs: [rs[1], rs[0]] + rs[2:]), P + r"|order|sorted"),
+             rows_edit(lambda rs: [rs[1], rs[0]] + rs[2:]), r"order|sorted"),
             ("page-id-dotdot", "an id '../../hostile-id'", field(1, b"../../hostile-id"),
-             P + r"|id"),
+             r"\bid\b"),
             ("page-id-absolute", "an id '/tmp/hostile-id'", field(1, b"/tmp/hostile-id"),
-             P + r"|id"),
+             r"\bid\b"),
             ("page-id-backslash", "an id 'a\\..\\hostile'", field(1, b"a\\..\\hostile"),
-             P + r"|id"),
-            ("page-id-dot", "an id '.hidden'", field(1, b".hidden"), P + r"|id"),
+             r"\bid\b"),
+            ("page-id-dot", "an id '.hidden'", field(1, b".hidden"), r"\bid\b"),
             ("page-crlf", "CRLF line ends",
              lambda m: bm.set_page_text(m, 0, m.pages[0]["text"].replace(b"\n", b"\r\n"),
-                                        c.tools), P + r"|CR|control"),
+                                        c.tools), r"control"),
             ("page-count-mismatch", "the P line counts one entry more than the page holds",
-             lambda m: m.pages[0].update(count=m.pages[0]["count"] + 1), P + r"|count"),
+             lambda m: m.pages[0].update(count=m.pages[0]["count"] + 1), r"count|holds"),
             ("page-first-id-wrong", "the P line's first id is not the page's first id",
-             lambda m: m.pages[0].update(first="0"), P + r"|first"),
+             lambda m: m.pages[0].update(first="0"), r"first|range"),
             ("page-hash-uppercase", "an entry hash in uppercase hex",
              lambda m: c.edit_entry(m, c.text_id, lambda r: r[:14] + [r[14].upper()]),
-             P + r"|hash|hex"),
+             r"hash"),
             ("page-size-huge", "a text entry of size 2^40", field(13, b"1099511627776"),
-             P + r"|size|large"),
+             r"size|range|large"),
             ("page-kind-unknown", "an entry of kind 'script'", field(2, b"script"),
-             P + r"|kind"),
+             r"kind"),
             ("page-parent-self", "an entry that is its own parent", field(3, tid),
-             P + r"|parent"),
+             r"parent"),
             ("page-title-esc", "an ESC sequence in an entry title",
-             field(10, b"Red \x1b[31mALERT\x1b]0;pwned\x07"), P + r"|control"),
+             field(10, b"Red \x1b[31mALERT\x1b]0;pwned\x07"), r"control"),
             ("page-title-c1", "a C1 control (U+009B) in an entry title",
-             field(10, "C1 \u009b31m".encode()), P + r"|control"),
+             field(10, "C1 \u009b31m".encode()), r"control"),
             ("page-title-invalid-utf8", "invalid UTF-8 in an entry title",
-             field(10, b"bad \xff\xfe utf8"), P + r"|UTF-8"),
+             field(10, b"bad \xff\xfe utf8"), r"UTF-8"),
             ("page-title-nul", "a NUL in an entry title", field(10, b"nul\0title"),
-             P + r"|control|NUL"),
+             r"control"),
             ("page-long-title", "a 100,000-byte title", field(10, b"T" * 100000),
-             P + r"|long|title")]:
-        c.bad_page(name, what + " (validly signed)", mut, rx)
+             r"long")]:
+        c.bad_page(name, what + " (validly signed)", mut, named("index page 0", rx))
     media = [i for i, (pi, u) in c.where.items() if u == "m"]
     if media:
         mid = sorted(media)[0]
         c.bad_page("page-media-bad-index", "a media entry pointing at M line 999",
                    lambda m: c.edit_entry(m, mid, lambda r: r[:12] + [b"999"] + r[13:]),
-                   P + r"|media", page=c.where[mid][0])
+                   named("index page %d" % c.where[mid][0], "media"), page=c.where[mid][0])
 
 
 # ---------------------------------------------------------------------- escapes
