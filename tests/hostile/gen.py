@@ -150,20 +150,43 @@ class Corpus:
         self.add(name, what, data, (1, verify_re), lst=(0, None), extract=(0, None, allf),
                  salvage=(0, r"Salvaged %d of %d" % (len(allf), len(allf)), allf), **kw)
 
-    def lost(self, name, what, data, verify_re, lost_ids, lst=(0, None), show_id=None, **kw):
-        """Some entries are lost (exit 1 from verify, extract, salvage), the rest served."""
+    def lost(self, name, what, data, verify_re, lost_ids, lst=(0, None), lost_pages=(),
+             **kw):
+        """Some entries are lost (exit 1 from verify, extract, salvage), the rest served.
+        verify must name one lost entry: one whose index page is intact if any, else the
+        first id of a lost page."""
         keep = self.all_files(lost_ids)
-        sid = show_id or sorted(lost_ids)[0]
-        kw["msg"] = verify_re
-        if len(lost_ids) < len(self.entries):
-            # verify names the loss: the pattern and one lost entry's id
-            verify_re = r"(?=.*(%s))(?=.*%s)" % (verify_re, re.escape(sorted(lost_ids)[0]))
-            kw["msg"] += " + a lost id"
-        kw.setdefault("show", [(sid, 1, None)] +
+        listed = [i for i in lost_ids if self.where[i][0] not in lost_pages]
+        named_id = sorted(listed)[0] if listed else self.model.pages[min(lost_pages)]["first"]
+        kw["msg"] = verify_re + " + a lost id"
+        verify_re = r"(?=.*(%s))(?=.*%s)" % (verify_re, re.escape(named_id))
+        texts = sorted(i for i in lost_ids if self.entries[i][0] in TEXT_KINDS)
+        kw.setdefault("show", [((texts or sorted(lost_ids))[0], 1, None)] +
                       ([(self.text_id, 0, None)] if self.text_id not in lost_ids else []))
         self.add(name, what, data, (1, verify_re), lst=lst,
                  extract=(1, None, keep), salvage=(1, r"Salvaged %d of %d" % (
                      len(keep), len(self.files)), keep), **kw)
+
+    def truncated(self, name, what, cut):
+        """The base cut at byte `cut` inside the data area: exactly the entries whose index
+        page, unit (and dictionary, for all of them since pages use it) lie wholly before
+        the cut survive; list serves the intact pages."""
+        def whole(member):
+            return member in self.layout and \
+                self.layout[member] + bm.BLOCK + self.member_size(member) <= cut
+        dict_ok = self.model.dict is None or whole(bm.DICT_NAME)
+        pages_ok = {p for p in range(len(self.model.pages))
+                    if dict_ok and whole("index/%06d.zst" % p)}
+        lost = []
+        for i, (p, u) in self.where.items():
+            unit = "media/" + i if u == "m" else "clusters/%06d.zst" % int(u)
+            if p not in pages_ok or not whole(unit):
+                lost.append(i)
+        lost_pages = [p for p in range(len(self.model.pages)) if p not in pages_ok]
+        shown = sorted(i for i in self.entries if self.where[i][0] in pages_ok)
+        lst = (1 if lost_pages else 0, re.escape(shown[0]) if shown else r"truncated")
+        self.lost(name, what, self.good[:cut], r"truncated", lost, lst=lst,
+                  lost_pages=lost_pages)
 
     def forged(self, name, what, data, verify_re, code=3, **kw):
         """Nothing can be trusted: every command refuses, nothing is written."""
@@ -329,26 +352,20 @@ def trunc_cases(c):
     zlen = c.member_size(bm.ROOT_NAME)
     c.forged("trunc-in-root", "cut inside the head root manifest", g[:moff + zlen // 2],
              r"truncat|too short", code=[1, 3])
-    d = c.layout["D"]
-    c.lost("trunc-at-data", "cut right after the head root: every unit lost", g[:d],
-           r"truncat", list(c.entries), lst=(1, r"truncat|damaged"))
-    # cut inside cluster k: clusters before it, their entries and the whole index survive
-    k = len(c.model.clusters) // 2
-    ck = "clusters/%06d.zst" % k
-    cut = c.member_off(ck) + bm.BLOCK + c.member_size(ck) // 2
-    lost = [i for i, (pi, u) in c.where.items() if u == "m" or int(u) >= k]
-    c.lost("trunc-in-cluster", "cut inside cluster %d: the clusters before it, all index "
-           "pages, and their entries survive" % k, g[:cut], r"truncat", lost,
-           lst=([0, 1], c.text_id))
-    last = "media/" + c.media_ids[-1]
-    cut = c.member_off(last) + bm.BLOCK + c.member_size(last) // 2
-    c.lost("trunc-in-media", "cut inside the last media member", g[:cut], r"truncat",
-           [c.media_ids[-1]], lst=([0, 1], c.text_id), show=[(c.text_id, 0, None)])
-    if len(c.model.pages) > 1:
-        pg = "index/%06d.zst" % 1
-        cut = c.member_off(pg) + bm.BLOCK + c.member_size(pg) // 2
-        c.lost("trunc-in-page", "cut inside index page 1: page 0 still lists", g[:cut],
-               r"truncat", list(c.entries), lst=(1, c.text_id))
+    c.truncated("trunc-at-data", "cut right after the head root: every unit lost",
+                c.layout["D"])
+    # a cut in the middle of every unit: what lies wholly before it survives
+    units = [n for n in c.layout if n.startswith((bm.DICT_NAME, "index/", "clusters/", "media/"))]
+    for member in units:
+        if member.startswith("media/"):
+            short = "media-%d" % c.media_ids.index(member[len("media/"):])
+        elif member == bm.DICT_NAME:
+            short = "dict"
+        else:
+            short = "%s-%d" % ("page" if member.startswith("index/") else "cluster",
+                               int(member.split("/")[1][:6]))
+        c.truncated("trunc-in-" + short, "cut in the middle of " + member,
+                    c.member_off(member) + bm.BLOCK + c.member_size(member) // 2)
     cp = c.member_off(bm.COPY_NAME)
     for name, n, what in [("trunc-before-copy", cp, "cut where the tail copy starts"),
                           ("trunc-in-copy", cp + 700, "cut inside the tail copy"),
@@ -637,7 +654,23 @@ def page_cases(c):
             ("page-long-title", "a 100,000-byte title", field(10, b"T" * 100000),
              r"long")]:
         c.bad_page(name, what + " (validly signed)", mut, named("index page 0", rx))
+    c.bad_page("page-hash-short", "an entry hash of 63 hex digits (validly signed)",
+               lambda m: c.edit_entry(m, c.text_id, lambda r: r[:14] + [r[14][:-1]]),
+               named("index page 0", "hash"))
     media = [i for i, (pi, u) in c.where.items() if u == "m"]
+    same = [i for i in sorted(media) if c.where[i][0] == c.where[sorted(media)[0]][0]]
+    if len(same) >= 2:
+        a, b = same[0], same[1]
+
+        def swap(m):
+            rows = c.page_lines(m, c.where[a][0])
+            ra = next(r for r in rows if r[1] == a.encode())
+            rb = next(r for r in rows if r[1] == b.encode())
+            ra[12], rb[12] = rb[12], ra[12]
+            c.set_page_lines(m, c.where[a][0], rows)
+        c.bad_page("page-media-swapped", "two media entries point at each other's M line (the "
+                   "M line's id differs from the entry's; validly signed)", swap,
+                   named("index page %d" % c.where[a][0], "media|id"), page=c.where[a][0])
     if media:
         mid = sorted(media)[0]
         c.bad_page("page-media-bad-index", "a media entry pointing at M line 999",
@@ -679,12 +712,49 @@ def good_cases(c):
                                                                            len(allf)), allf))
 
 
+def collision_cases(c):
+    """Two valid, distinct ids that extract would write to the same file name: text
+    entries are written as <id>.gmi, media as <id>, so a media id '<text id>.gmi' collides."""
+    media = sorted(i for i, (p, u) in c.where.items() if u == "m")
+    old, new = media[0], c.text_id + ".gmi"
+
+    def rename(m):
+        rows = []
+        for p in range(len(m.pages)):
+            rows += c.page_lines(m, p)
+        for x in m.media:
+            if x["id"] == old:
+                x["id"] = new
+        m.media.sort(key=lambda x: x["id"])
+        index = {x["id"].encode(): b"%d" % k for k, x in enumerate(m.media)}
+        for r in rows:
+            if r[1] == old.encode():
+                r[1] = new.encode()
+            if r[11] == b"m":
+                r[12] = index[r[1]]
+        rows.sort(key=lambda r: r[1])
+        i = 0
+        for p in range(len(m.pages)):
+            n = m.pages[p]["count"]
+            c.set_page_lines(m, p, rows[i:i + n])
+            i += n
+    files = dict(c.files)
+    del files[old]
+    files[new] = [c.files[new], c.files[old]]
+    names = sorted(files)
+    c.add("name-collision", "a media entry whose id is a text entry's id + '.gmi' (valid, "
+          "validly signed): extract and salvage must not let one entry's file replace the "
+          "other's", c.resigned(rename), (0, None), lst=(0, re.escape(new)),
+          show=[(new, 0, None), (c.text_id, 0, None)], extract=(4, re.escape(new), names),
+          salvage=(4, re.escape(new), names), files=files)
+
+
 def main():
     good, key, other_key, outdir = sys.argv[1:5]
     os.makedirs(outdir, exist_ok=True)
     c = Corpus(good, key, other_key, outdir)
     for fn in (good_cases, tar_cases, trunc_cases, sig_cases, root_cases, zstd_cases, page_cases,
-               escape_cases):
+               collision_cases, escape_cases):
         fn(c)
     c.write()
     print("gen.py: %d cases (format v%d) in %s" % (len(c.cases), c.model.version, outdir))
