@@ -85,6 +85,7 @@ class Tools:
         self.work = work
         self.n = 0
         self.cache = {}
+        self.pubs = {}
 
     def _tmp(self, data=None):
         self.n += 1
@@ -127,6 +128,16 @@ class Tools:
                        check=True, stderr=subprocess.DEVNULL)
         with open(out, "rb") as f:
             return f.read()
+
+    def check_sig(self, data, sig, key, prehashed=True):
+        """Raises unless minisign verifies sig over data with key's public key."""
+        if key not in self.pubs:
+            self.pubs[key] = self._tmp()
+            subprocess.run(["minisign", "-R", "-s", key, "-p", self.pubs[key]], check=True,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        subprocess.run(["minisign", "-V", "-q", "-p", self.pubs[key], "-m", self._tmp(data),
+                        "-x", self._tmp(sig)] + (["-H"] if prehashed else []), check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
     def sign(self, data, key, tc, uc, legacy=False):
         src, sig = self._tmp(data), self._tmp()

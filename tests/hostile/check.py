@@ -8,7 +8,8 @@ and LF, DEL, C1 controls as UTF-8 or as raw bytes, bidi overrides and isolates);
 message matches the case's pattern. extract and salvage run with the working folder inside
 a fresh sandbox and --to a subfolder; afterwards nothing exists in the sandbox outside that
 subfolder, nothing in it is a symlink, and every file in it is an entry with exactly its
-original content. Prints one line per failure, then a summary. Exit 0 when all pass.
+original content. Prints one line per case that is not as expected (all its failed checks),
+then a summary. Exit 0 when all pass.
 """
 import hashlib
 import json
@@ -49,9 +50,10 @@ class Runner:
         self.runs = 0
 
     def fail(self, case, what, why, out=b"", err=b""):
-        tail = (err or out)[-300:].decode("utf-8", "backslashreplace").replace("\n", " | ")
-        self.fails.append("%s: %s: %s%s" % (case["name"], what, why,
-                                             (" [" + tail + "]") if tail else ""))
+        tail = (err or out)[-160:].decode("utf-8", "backslashreplace").strip()
+        tail = tail.replace("\n", " / ")
+        self.fails.append((case["name"], "%s: %s%s" % (what, why, (" [" + tail + "]")
+                                                       if tail else "")))
 
     def run(self, case, what, args, want, rx=None, cwd=None):
         """Runs satchel-read ARGS -p PUB; checks exit code, crash, escapes, message."""
@@ -165,15 +167,15 @@ def main():
     only = set(sys.argv[4:])
     r = Runner(read, pub, corpus)
     cases = [c for c in r.spec["cases"] if not only or c["name"] in only]
-    failed = set()
     for c in cases:
-        n = len(r.fails)
         r.case(c)
-        if len(r.fails) > n:
-            failed.add(c["name"])
     shutil.rmtree(r.tmp)
-    for line in r.fails:
-        print("FAIL " + line)
+    failed = {}
+    for name, line in r.fails:
+        failed.setdefault(name, []).append(line)
+    for c in cases:        # one line per case not as expected, all its failed checks
+        if c["name"] in failed:
+            print("FAIL %s: %s" % (c["name"], "; ".join(failed[c["name"]])))
     if failed:
         print("hostile: %d cases, %d NOT as expected (%s); %d commands run" %
               (len(cases), len(failed), " ".join(sorted(failed)), r.runs))
