@@ -158,15 +158,18 @@ class Corpus:
                  salvage=(0, r"Salvaged %d of %d" % (len(allf), len(allf)), allf), **kw)
 
     def lost(self, name, what, data, verify_re, lost_ids, lst=(0, None), lost_pages=(),
-             **kw):
+             name_one=True, **kw):
         """Some entries are lost (exit 1 from verify, extract, salvage), the rest served.
-        verify must name one lost entry: one whose index page is intact if any, else the
-        first id of a lost page."""
+        verify must name one lost entry (name_one): one whose index page is intact if any,
+        else the first id of a lost page."""
         keep = self.all_files(lost_ids)
         listed = [i for i in lost_ids if self.where[i][0] not in lost_pages]
-        named_id = sorted(listed)[0] if listed else self.model.pages[min(lost_pages)]["first"]
-        kw["msg"] = verify_re + " + a lost id"
-        verify_re = r"(?=.*(%s))(?=.*%s)" % (verify_re, re.escape(named_id))
+        kw["msg"] = verify_re
+        if name_one:
+            named_id = sorted(listed)[0] if listed else \
+                self.model.pages[min(lost_pages)]["first"]
+            kw["msg"] += " + a lost id"
+            verify_re = r"(?=.*(%s))(?=.*%s)" % (verify_re, re.escape(named_id))
         texts = sorted(i for i in lost_ids if self.entries[i][0] in TEXT_KINDS)
         kw.setdefault("show", [((texts or sorted(lost_ids))[0], 1, None)] +
                       ([(self.text_id, 0, None)] if self.text_id not in lost_ids else []))
@@ -194,6 +197,30 @@ class Corpus:
         lst = (1 if lost_pages else 0, re.escape(shown[0]) if shown else r"truncated")
         self.lost(name, what, self.good[:cut], r"truncated", lost, lst=lst,
                   lost_pages=lost_pages)
+
+    def flipped(self, name, what, data, member):
+        """A unit whose bytes no longer match its signed hash: its entries are lost; media
+        entries stay salvageable through the root's M lines (SPEC 8) even when the index
+        page or dictionary that lists them is lost."""
+        pages_ok = set(range(len(self.model.pages)))
+        if member == bm.DICT_NAME:
+            pages_ok = set()
+        elif member.startswith("index/"):
+            pages_ok.discard(int(member[6:12]))
+        lost = []
+        for i, (p, u) in self.where.items():
+            unit = "media/" + i if u == "m" else "clusters/%06d.zst" % int(u)
+            text = u != "m"
+            if unit == member or (text and member == bm.DICT_NAME) or p not in pages_ok:
+                lost.append(i)
+        # salvage finds media through the M lines: only the flipped member itself is lost
+        salv_lost = [i for i in lost if self.where[i][1] != "m" or "media/" + i == member]
+        lost_pages = [p for p in range(len(self.model.pages)) if p not in pages_ok]
+        self.lost(name, what, data, r"damaged", lost, lost_pages=lost_pages,
+                  lst=(1 if lost_pages else 0, None), name_one=member != bm.DICT_NAME)
+        keep = self.all_files(salv_lost)
+        self.cases[-1]["salvage"] = (1, r"Salvaged %d of %d" % (len(keep), len(self.files)),
+                                     keep)
 
     def forged(self, name, what, data, verify_re, code=3, **kw):
         """Nothing can be trusted: every command refuses, nothing is written."""
@@ -373,6 +400,14 @@ def trunc_cases(c):
                                int(member.split("/")[1][:6]))
         c.truncated("trunc-in-" + short, "cut in the middle of " + member,
                     c.member_off(member) + bm.BLOCK + c.member_size(member) // 2)
+    # one flipped byte in a unit (an attacker without the key, or a bad sector)
+    for member, short in [(bm.DICT_NAME, "dict"), ("index/000001.zst", "page-1"),
+                          ("clusters/000000.zst", "cluster-0"),
+                          ("media/" + c.media_ids[0], "media-0")]:
+        h = bytearray(g)
+        h[c.member_off(member) + bm.BLOCK + c.member_size(member) // 2] ^= 0x20
+        c.flipped("flip-" + short, "one byte flipped in the middle of " + member, bytes(h),
+                  member)
     cp = c.member_off(bm.COPY_NAME)
     for name, n, what in [("trunc-before-copy", cp, "cut where the tail copy starts"),
                           ("trunc-in-copy", cp + 700, "cut inside the tail copy"),
