@@ -229,25 +229,26 @@ class Corpus:
                  salvage=(code, None, []), files={}, **kw)
 
     def bad_page(self, name, what, mutate, verify_re, page=0):
-        """A hostile signer's index page that breaks the format (signed: exit 3 where the
-        page is read; its entries are lost to extract and salvage)."""
+        """A hostile signer's index page that breaks the format: "not genuine" (exit 3,
+        man page EXIT STATUS) from every command; extract and salvage still write every
+        entry of the other pages."""
         data = self.resigned(mutate)
         lost = self.ids_in_page(page)
         keep = self.all_files(lost)
         self.add(name, what, data, (3, verify_re), deep=(3, verify_re),
                  lst=(3, r"index page %d" % page), show=[(sorted(lost)[0], 3, None)],
-                 extract=(1, None, keep), salvage=(1, r"Salvaged %d of" % len(keep), keep))
+                 extract=(3, None, keep), salvage=(3, r"Salvaged %d of" % len(keep), keep))
 
     def bad_cluster(self, name, what, mutate, deep_re, unit="0"):
         """A hostile signer's cluster that matches its signed hash but breaks the zstd
-        rules: plain verify (hashes, SPEC 8) passes; --deep, show, extract and salvage
-        report its entries."""
+        rules: plain verify (hashes and layout, SPEC 8) passes; --deep, show, extract and
+        salvage call it not genuine (exit 3) and still write every other entry."""
         data = self.resigned(mutate)
         lost = self.ids_in_unit(unit)
         keep = self.all_files(lost)
-        self.add(name, what, data, (0, None), deep=(1, deep_re), lst=(0, None),
-                 show=[(sorted(lost)[0], 1, deep_re)], extract=(1, None, keep),
-                 salvage=(1, None, keep))
+        self.add(name, what, data, (0, None), deep=(3, deep_re), lst=(0, None),
+                 show=[(sorted(lost)[0], 3, deep_re)], extract=(3, None, keep),
+                 salvage=(3, r"Salvaged %d of" % len(keep), keep))
 
     def write(self):
         with open(os.path.join(self.outdir, "cases.json"), "w") as f:
