@@ -178,7 +178,8 @@ def parse_bundle(data, tools):
     lines = sig.split("\n")
     m.uc = lines[0][len("untrusted comment: "):]
     m.tc = lines[2][len("trusted comment: "):]
-    m.version = 2 if m.tc.startswith("satchel-bundle v2 ") else 1
+    if not m.tc.startswith("satchel-bundle v2 "):
+        raise ValueError("not a format v2 bundle: " + m.tc)
     root = tools.decompress(members[ROOT_NAME]).decode()
     m.head = []
     clines, mlines, plines = [], [], []
@@ -244,27 +245,15 @@ class Emit:
 
 
 def write_bundle(m, tools, key, e=None):
-    """Returns (bytes, layout). layout maps member names to header offsets, plus 'D',
-    'copy' (header offset of the tail copy), 'end' (offset of the end blocks)."""
+    """Returns (bytes, layout): the bundle in format v2 (v2.md, SPEC 2). layout maps member
+    names to header offsets, plus 'D' (data start), 'copy' (header of the tail copy) and
+    'end' (the end blocks)."""
     e = e or Emit()
-    units = []
-    if m.dict is not None:
-        units.append((DICT_NAME, m.dict))
-    if m.version == 2:
-        units += [("index/%06d.zst" % i, p["z"]) for i, p in enumerate(m.pages)]
-        units += [("clusters/%06d.zst" % i, c["z"]) for i, c in enumerate(m.clusters)]
-        units += [("media/" + x["id"], x["data"]) for x in m.media]
-        base = 0                       # offsets relative to D
-    else:
-        units += [("clusters/%06d.zst" % i, c["z"]) for i, c in enumerate(m.clusters)]
-        units += [("media/" + x["id"], x["data"]) for x in m.media]
-        units += [("index/%06d.zst" % i, p["z"]) for i, p in enumerate(m.pages)]
-        base = 2 * BLOCK               # after the signature member
-    rel, n_data = unit_offsets(units, base)
-    if m.version == 1 and fix_v1_media_offsets(m, rel, tools):
-        units = [(n, m.pages[int(n[6:12])]["z"] if n.startswith("index/") else d)
-                 for n, d in units]
-        rel, n_data = unit_offsets(units, base)
+    units = [] if m.dict is None else [(DICT_NAME, m.dict)]
+    units += [("index/%06d.zst" % i, p["z"]) for i, p in enumerate(m.pages)]
+    units += [("clusters/%06d.zst" % i, c["z"]) for i, c in enumerate(m.clusters)]
+    units += [("media/" + x["id"], x["data"]) for x in m.media]
+    rel, n_data = unit_offsets(units)
     root = root_lines(m, rel, n_data)
     if e.root_hook:
         root = e.root_hook(root)
@@ -274,10 +263,9 @@ def write_bundle(m, tools, key, e=None):
     rootz = tools.compress(text)
     if e.rootz_hook:
         rootz = e.rootz_hook(rootz)
-    moff = 3 * BLOCK if m.version == 2 else base + n_data + BLOCK
-    tc = "satchel-bundle v%d id=%s seq=%s created=%s manifest=%d+%d:%d" % (
-        m.version, head_value(m, "bundle"), head_value(m, "seq"), head_value(m, "created"),
-        moff, len(rootz), len(text))
+    tc = "satchel-bundle v2 id=%s seq=%s created=%s manifest=%d+%d:%d" % (
+        head_value(m, "bundle"), head_value(m, "seq"), head_value(m, "created"), 3 * BLOCK,
+        len(rootz), len(text))
     if e.tc_hook:
         tc = e.tc_hook(tc)
     sig = e.sig_bytes
@@ -291,30 +279,27 @@ def write_bundle(m, tools, key, e=None):
         out.extend(tar_member(name, data, m.mtime))
 
     put(SIG_NAME, sig)
-    if m.version == 2:
-        put(ROOT_NAME, rootz)
+    put(ROOT_NAME, rootz)
     layout["D"] = len(out)
     for name, data in units:
         put(name, data)
     layout["copy"] = len(out)
-    if m.version == 2:
-        crootz, csig = e.copy if e.copy is not None else (rootz, sig)
-        put(COPY_NAME, crootz)
-        put(COPY_SIG_NAME, csig)
-    else:
-        put(ROOT_NAME, rootz)
+    crootz, csig = e.copy if e.copy is not None else (rootz, sig)
+    put(COPY_NAME, crootz)
+    put(COPY_SIG_NAME, csig)
     layout["end"] = len(out)
     out.extend(b"\0" * (2 * BLOCK))
     return bytes(out), layout
 
 
-def unit_offsets(units, base):
+def unit_offsets(units):
+    """Header offsets of the units relative to D, and the size of the data area."""
     rel = {}
-    pos = base
+    pos = 0
     for name, data in units:
         rel[name] = pos
         pos += BLOCK + len(pad(data))
-    return rel, pos - base
+    return rel, pos
 
 
 def head_value(m, key):
@@ -339,33 +324,14 @@ def root_lines(m, rel, n_data):
         lines.append("C\t%d\t%d\t%d\t%s" % (rel["clusters/%06d.zst" % i] + BLOCK, len(c["z"]),
                                             len(c["text"]), b2(c["z"])))
     for x in m.media:
-        ln = "M\t%d\t%d\t%s" % (rel["media/" + x["id"]] + BLOCK, len(x["data"]), b2(x["data"]))
-        lines.append(ln + ("\t" + x["id"] if m.version == 2 else ""))
+        lines.append("M\t%d\t%d\t%s\t%s" % (rel["media/" + x["id"]] + BLOCK, len(x["data"]),
+                                             b2(x["data"]), x["id"]))
     for i, p in enumerate(m.pages):
         lines.append("P\t%d\t%d\t%d\t%d\t%s\t%s" % (rel["index/%06d.zst" % i] + BLOCK,
                                                     len(p["z"]), len(p["text"]), p["count"],
                                                     p["first"], b2(p["z"])))
     lines.append("end")
     return lines
-
-
-def fix_v1_media_offsets(m, rel, tools):
-    """Version 1 media E lines hold absolute file offsets: follow the layout. Returns
-    whether a page changed."""
-    changed = False
-    for p in m.pages:
-        out = []
-        for ln in p["text"].split(b"\n")[:-1]:
-            f = ln.split(b"\t")
-            if len(f) > 12 and f[11] == b"m" and ("media/" + f[1].decode("latin-1")) in rel:
-                f[12] = b"%d" % (rel["media/" + f[1].decode("latin-1")] + BLOCK)
-            out.append(b"\t".join(f))
-        text = b"".join(x + b"\n" for x in out)
-        if text != p["text"]:
-            p["text"] = text
-            p["z"] = tools.compress(text, m.dict)
-            changed = True
-    return changed
 
 
 def reshape(m, tools, cluster_target, page_entries, dict_size):
