@@ -132,11 +132,11 @@ class Corpus:
 
     # ------------------------------------------------------------------ expectations
     def add(self, name, what, data, verify, lst=None, show=None, extract=None,
-            salvage=None, deep=None, info=None, files=None, forbid=(), msg=None):
+            salvage=None, deep=None, info=None, files=None, forbid=(), msg=None, fname=None):
         """Registers a case. verify/list/...: (exit code or list of codes, regex or None);
         show: list of (id, code, regex); extract/salvage: (code, regex, must-exist names);
         files: name -> hash of what extract/salvage may write (default the good entries)."""
-        path = os.path.join(self.outdir, name + ".satchel")
+        path = os.path.join(self.outdir, fname or name + ".satchel")
         with open(path, "wb") as f:
             f.write(data)
         c = {"name": name, "what": what, "file": path, "verify": verify,
@@ -736,6 +736,15 @@ def escape_cases(c):
                                                                         r[9], bidi] + r[11:])),
           (0, None), lst=(0, r"exe\.gnp"), show=[(tid, 0, r"exe\.gnp")],
           extract=(0, None, allf), salvage=(0, None, allf))
+    # a file on a hostile stick may carry escapes in its own name; messages print it
+    evil = "evil\x1b]0;pwned\x07\x1b[2J\u202egnp\u009b.satchel"
+    c.add("esc-file-name", "a good bundle whose file name holds OSC, CSI, bidi and C1",
+          c.good, (0, None), lst=(0, None), info=(0, None), deep=(0, None),
+          show=[(tid, 0, None)], extract=(0, None, allf), salvage=(0, None, allf),
+          fname=evil)
+    c.forged("esc-file-name-forged", "a forged bundle (cut after 700 bytes) whose file name "
+             "holds OSC, CSI, bidi and C1: the error names the file", c.good[:700],
+             r"gnp", code=[1, 3], fname="forged-" + evil)
     c.add("esc-show-hostile-id", "show asks the good bundle for an id full of escapes",
           c.good, (0, None), show=[("no\x1b[31mid\u202e\x9b", 1, r"no entry")])
 
