@@ -690,6 +690,8 @@ def page_cases(c):
              field(10, b"bad \xff\xfe utf8"), r"UTF-8"),
             ("page-title-nul", "a NUL in an entry title", field(10, b"nul\0title"),
              r"control"),
+            ("page-tags-empty", "empty tags (',,'), which the packer cannot write",
+             field(9, b",,"), r"tag"),
             ("page-long-title", "a 100,000-byte title", field(10, b"T" * 100000),
              r"long")]:
         c.bad_page(name, what + " (validly signed)", mut, named("index page 0", rx))
