@@ -116,7 +116,7 @@ if [ "${BENCH_DAMAGE:-1}" != 0 ]; then
         python3 -c 'import json, sys; print(json.load(sys.stdin)["entries"])')
     : > damage.tsv
     # one_damage LABEL damage.py-ARGS...: damaged copy, ground truth, verify, salvage; one
-    # line of damage.tsv: label, salvaged, truth intact, named damaged by verify, seconds
+    # line of damage.tsv: label, salvaged, truth salvageable (dmg.want), named damaged by verify, seconds
     one_damage() {
         _l=$1
         shift
@@ -127,7 +127,7 @@ if [ "${BENCH_DAMAGE:-1}" != 0 ]; then
         rm -rf salvaged
         /usr/bin/time -f "%e" -o time.s "$READ" salvage dmg.satchel --to salvaged --json -p bench.pub \
             > dmg.salvage || true
-        python3 - "$_l" "$n_intact" "$(tail -n 1 time.v)" "$(tail -n 1 time.s)" >> damage.tsv <<'PY'
+        python3 - "$_l" "$(wc -l < dmg.want)" "$(tail -n 1 time.v)" "$(tail -n 1 time.s)" >> damage.tsv <<'PY'
 import json, sys
 label, intact, tv, ts = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 def load(p):

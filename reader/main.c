@@ -631,16 +631,24 @@ static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
             sat_bundle_close(b);
             return EXIT_IO;
         }
-        for (k = 0; k < n; k++) {
+        const sat_manifest *m = sat_bundle_manifest(b);
+        size_t pi;
+        for (pi = 0; pi < m->n_pages; pi++) {
+            const sat_page *pg = &m->pages[pi];
             sat_err err = {0};
-            if (sat_bundle_entry(b, k, &all[got], &err) != 0) {
-                fprintf(stderr, "%s: DAMAGED: ", prog);
+            if (sat_bundle_entry(b, pg->first, &all[got], &err) != 0) {
+                /* one message for the page, not one per entry */
+                fprintf(stderr, "%s: %s: ", prog,
+                        err.code == SAT_E_FORMAT ? "NOT GENUINE" : "DAMAGED");
                 put_safe(stderr, err.msg);
                 fputc('\n', stderr);
-                bad++;
+                forged_seen |= err.code == SAT_E_FORMAT;
+                bad += (int)pg->count;
                 continue;
             }
-            got++;
+            for (k = 0; k < pg->count; k++)
+                if (sat_bundle_entry(b, pg->first + k, &all[got], &err) == 0)
+                    got++;
         }
         qsort(all, (size_t)got, sizeof *all, cmp_storage);
         for (k = 0; k < got && !io_fail; k++)
@@ -696,11 +704,32 @@ static void salv_problem(salv *s, const char *id, const char *msg)
     printf("\n");
 }
 
+/* Marks the root's M line at this offset (M lines are in id order, which the layout makes
+ * offset order too). */
+static void mark_media(const sat_manifest *m, uint64_t off, unsigned char *have)
+{
+    size_t lo = 0, hi = m->n_media;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->media[mid].offset == off) {
+            have[mid] = 1;
+            return;
+        }
+        if (m->media[mid].offset < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+}
+
 static int cmd_salvage(const char *path, ropts *o)
 {
     sat_bundle *b = NULL;
     const sat_manifest *m;
     const sat_mentry **all = NULL;
+    sat_mentry *extra = NULL;
+    unsigned char *have = NULL;
     salv sv;
     uint64_t n, got = 0, k, written = 0;
     size_t pi;
@@ -715,14 +744,21 @@ static int cmd_salvage(const char *path, ropts *o)
         return rc; /* nothing verifiable: nothing written */
     m = sat_bundle_manifest(b);
     n = sat_bundle_count(b);
-    all = calloc((size_t)n + 1, sizeof *all);
-    if (all == NULL) {
+    all = calloc((size_t)n + m->n_media + 1, sizeof *all);
+    extra = calloc(m->n_media + 1, sizeof *extra);
+    have = calloc(m->n_media + 1, 1);
+    if (all == NULL || extra == NULL || have == NULL) {
         fprintf(stderr, "%s: out of memory\n", prog);
+        free(all);
+        free(extra);
+        free(have);
         sat_bundle_close(b);
         return EXIT_IO;
     }
     if ((dirfd = open_target(o->to)) < 0) {
         free(all);
+        free(extra);
+        free(have);
         sat_bundle_close(b);
         return EXIT_IO;
     }
@@ -738,13 +774,29 @@ static int cmd_salvage(const char *path, ropts *o)
             snprintf(msg, sizeof msg, "%u entries from \"%s\" lost: %s", (unsigned)pg->count,
                      pg->first_id, err.msg);
             salv_problem(&sv, NULL, msg);
-            sv.lost += pg->count;
             forged_seen |= err.code == SAT_E_FORMAT;
             continue;
         }
         for (k = 0; k < pg->count; k++)
             if (sat_bundle_entry(b, pg->first + k, &all[got], &err) == 0)
                 got++;
+    }
+    /* Media whose index page is lost (or unreadable without the dictionary) are still
+     * located, named and hash-checked by the root's M lines. */
+    for (k = 0; k < got; k++)
+        if (all[k]->unit == SAT_UNIT_MEDIA)
+            mark_media(m, all[k]->offset, have);
+    for (pi = 0; pi < m->n_media; pi++) {
+        sat_mentry *x = &extra[pi];
+        if (have[pi])
+            continue;
+        x->id = x->title = m->media[pi].id;
+        x->kind = SAT_KIND_IMAGE; /* any media kind: written under its id, as is */
+        x->unit = SAT_UNIT_MEDIA;
+        x->offset = m->media[pi].offset;
+        x->size = m->media[pi].size;
+        memcpy(x->hash, m->media[pi].hash, SAT_HASH_BYTES);
+        all[got++] = x;
     }
     /* In storage order, so each cluster is decoded once. */
     qsort(all, (size_t)got, sizeof *all, cmp_storage);
@@ -763,13 +815,13 @@ static int cmd_salvage(const char *path, ropts *o)
                 refused = 1;
         } else {
             salv_problem(&sv, all[k]->id, err.msg);
-            sv.lost++;
             forged_seen |= rc == SAT_E_FORMAT;
         }
         on_verify_progress(NULL, "salvage", k + 1, got);
     }
     fsync(dirfd);
     close(dirfd);
+    sv.lost = n > written ? n - written : 0;
     if (sv.json) {
         printf("{\"bundle\": ");
         put_json(stdout, path);
@@ -788,6 +840,8 @@ static int cmd_salvage(const char *path, ropts *o)
     }
     sat_buf_free(&sv.problems);
     free(all);
+    free(extra);
+    free(have);
     sat_bundle_close(b);
     if (io_fail || refused)
         return EXIT_IO;

@@ -215,14 +215,17 @@ def cmd_truth(a):
     root_ok = any(copies_ok)
     dict_ok = b.dict is None or not bad(*b.dict)
     pages_ok = [not bad(o, s) and dict_ok for o, s, _, _ in b.pages]
-    intact, damaged = [], []
+    intact, damaged, salvaged = [], [], []
     for eid, kind, pi, (off, sz) in b.entries:
         ok = root_ok and pages_ok[pi] and not bad(off, sz)
         if kind in TEXT_KINDS:
             ok = ok and dict_ok
-        (intact if ok else damaged).append(
-            {"id": eid, "kind": kind, "page": pi,
-             "file": eid + (".gmi" if kind in TEXT_KINDS else "")})
+        e = {"id": eid, "kind": kind, "page": pi,
+             "file": eid + (".gmi" if kind in TEXT_KINDS else "")}
+        (intact if ok else damaged).append(e)
+        # salvage also finds media through the root's M lines, whatever their page
+        if ok or (kind not in TEXT_KINDS and root_ok and not bad(off, sz)):
+            salvaged.append(e)
     out = {
         "version": b.version,
         "entries": len(b.entries),
@@ -235,6 +238,7 @@ def cmd_truth(a):
         "lost_page_entries": sum(b.pages[i][3] for i, ok in enumerate(pages_ok) if not ok),
         "intact": intact,
         "damaged": damaged,
+        "salvaged": salvaged,
     }
     if a.prefix is None:
         json.dump(out, sys.stdout, indent=1)
@@ -247,17 +251,25 @@ def cmd_truth(a):
     with open(a.prefix + ".truth", "w") as f:
         json.dump(out, f, indent=1)
     with open(a.prefix + ".vars", "w") as f:
-        f.write("root_ok=%d\nn_damaged=%d\nn_intact=%d\nn_lost_pages=%d\n"
-                % (root_ok, len(damaged), len(intact), len(out["lost_pages"])))
+        f.write("root_ok=%d\nn_damaged=%d\nn_intact=%d\nn_lost_pages=%d\nn_salvage_lost=%d\n"
+                % (root_ok, len(damaged), len(intact), len(out["lost_pages"]),
+                   len(b.entries) - len(salvaged)))
         f.write("summary='%d of %d intact, %d lost pages (%d entries), dictionary %s, "
                 "signed root %s'\n"
                 % (len(intact), len(b.entries), len(out["lost_pages"]), out["lost_page_entries"],
                    "ok" if dict_ok else "DAMAGED", "ok" if root_ok else "LOST"))
     with open(a.prefix + ".want", "w") as f:
-        f.writelines(n + "\n" for n in sorted(e["file"] for e in intact))
+        f.writelines(n + "\n" for n in sorted(e["file"] for e in salvaged))
+    lost = set(out["lost_pages"])
     with open(a.prefix + ".named", "w") as f:
-        lost = set(out["lost_pages"])
         f.writelines(n + "\n" for n in sorted(e["id"] for e in damaged if e["page"] not in lost))
+    # salvage names the lost entries of intact pages, and media of lost pages it found
+    # through their M lines but whose bytes are damaged
+    saved = set(e["id"] for e in salvaged)
+    with open(a.prefix + ".snamed", "w") as f:
+        f.writelines(n + "\n" for n in sorted(
+            e["id"] for e in damaged if e["id"] not in saved and
+            (e["page"] not in lost or e["kind"] not in TEXT_KINDS)))
     with open(a.prefix + ".show", "w") as f:
         f.writelines("ok %s\n" % e["id"] for e in intact[::a.show_every])
         f.writelines("bad %s\n" % e["id"] for i, e in enumerate(damaged)

@@ -234,9 +234,16 @@ class Corpus:
         data = self.resigned(mutate)
         lost = self.ids_in_page(page)
         keep = self.all_files(lost)
+        # salvage still finds the page's media through the root's M lines (SPEC 8)
+        salv_keep = self.all_files([i for i in lost if self.where[i][1] != "m"])
         self.add(name, what, data, (3, verify_re), deep=(3, verify_re),
-                 lst=(3, r"index page %d" % page), show=[(sorted(lost)[0], 3, None)],
-                 extract=(3, None, keep), salvage=(3, r"Salvaged %d of" % len(keep), keep))
+                 lst=(3, r"index page %d" % page),
+                 # the page's last id, which the signed root routes to this page even when
+                 # the case moved the first one (an id sorting before the root's first id
+                 # is simply not in the bundle, as the root says)
+                 show=[(sorted(lost)[-1], 3, None)],
+                 extract=(3, None, keep),
+                 salvage=(3, r"Salvaged %d of" % len(salv_keep), salv_keep))
 
     def bad_cluster(self, name, what, mutate, deep_re, unit="0"):
         """A hostile signer's cluster that matches its signed hash but breaks the zstd
