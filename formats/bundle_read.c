@@ -43,6 +43,7 @@ struct sat_bundle {
     /* index pages, loaded on first use and kept until close */
     sat_mpage **pages;
     signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged, -2 signed but malformed */
+    char **page_msg;         /* why, for -2 pages (allocated on first need) */
     sat_zstd *pz;            /* dictionary-less codec (root manifest; pages without a dict) */
     /* dictionary and codec, loaded on first use */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
@@ -418,6 +419,12 @@ void sat_bundle_close(sat_bundle *b)
         for (i = 0; i < b->m->n_pages; i++)
             sat_mpage_free(b->pages[i]);
     }
+    if (b->page_msg != NULL && b->m != NULL) {
+        size_t i;
+        for (i = 0; i < b->m->n_pages; i++)
+            free(b->page_msg[i]);
+    }
+    free(b->page_msg);
     free(b->pages);
     free(b->page_state);
     sat_zstd_free(b->pz);
@@ -488,15 +495,22 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
     char *t = NULL;
     int rc;
 
+    sat_err local;
+
+    if (err == NULL) { /* the reason is kept for later callers even if this one ignores it */
+        sat_err_clear(&local);
+        err = &local;
+    }
     if (b->page_state[pi] == 1)
         return 0;
     if (b->page_state[pi] == -1)
         return sat_err_set(err, SAT_E_HASH, "index page %zu is damaged", pi);
     if (b->page_state[pi] == -2)
-        return sat_err_set(err, SAT_E_FORMAT,
-                           "index page %zu breaks the format although its signed hash matches "
-                           "(made by a broken or hostile signer)",
-                           pi);
+        return sat_err_set(err, SAT_E_FORMAT, "%s",
+                           b->page_msg != NULL && b->page_msg[pi] != NULL
+                               ? b->page_msg[pi]
+                               : "an index page breaks the format although its signed hash "
+                                 "matches (made by a broken or hostile signer)");
     if (pg->size > SAT_PAGE_MAX + 4096)
         return sat_err_set(err, SAT_E_LIMIT, "index page %zu: stored size too large", pi);
     z = malloc((size_t)pg->size);
@@ -530,6 +544,10 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         /* signed and hash-matched yet malformed: the signer made it; refuse it */
         b->page_state[pi] = -2;
         rc = signed_but_malformed(err);
+        if (b->page_msg == NULL)
+            b->page_msg = calloc(b->m->n_pages + 1, sizeof *b->page_msg);
+        if (b->page_msg != NULL)
+            b->page_msg[pi] = strdup(err->msg); /* NULL on OOM: the generic message */
         goto out;
     }
     b->page_state[pi] = 1;

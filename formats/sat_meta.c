@@ -282,6 +282,13 @@ int sat_meta_check(const sat_meta *m, sat_err *err)
     if (sat_kind_name(m->kind) == NULL)
         return sat_err_set(err, SAT_E_FORMAT, "entry %s: kind %d is not a known kind", m->id,
                            (int)m->kind);
+    /* text entries are extracted as <id>.gmi: a media id "<text id>.gmi" would take the
+     * same file name */
+    if (!sat_kind_is_text(m->kind) && strlen(m->id) > 4 &&
+        strcmp(m->id + strlen(m->id) - 4, ".gmi") == 0)
+        return meta_fail(&c, "id", m->id,
+                         "of an image or audio entry must not end in \".gmi\" (the file name "
+                         "text entries are extracted under)");
     if (m->parent != NULL && !sat_id_valid(m->parent, strlen(m->parent)))
         return meta_fail(&c, "parent", m->parent, "is not a valid entry id");
     if (m->title == NULL || m->title[0] == '\0')

@@ -393,7 +393,8 @@ static int cmd_list(const char *path, ropts *o)
         if (sat_bundle_entry(b, i, &e, &err) != 0) {
             /* a damaged index page: say so once per page, keep listing the rest */
             if (err.code != last_code || strcmp(err.msg, last_msg) != 0) {
-                fprintf(stderr, "%s: DAMAGED: ", prog);
+                fprintf(stderr, "%s: %s: ", prog,
+                        err.code == SAT_E_FORMAT ? "NOT GENUINE" : "DAMAGED");
                 put_safe(stderr, err.msg);
                 fputc('\n', stderr);
                 snprintf(last_msg, sizeof last_msg, "%s", err.msg);

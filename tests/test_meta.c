@@ -228,6 +228,15 @@ static void test_check(void **state)
     m.kind = SAT_KIND_COUNT;
     expect_check_fail(&m, "kind", NULL);
 
+    /* a media id ending in .gmi would take a text entry's extracted file name */
+    m = good_meta();
+    m.id = (char *)"2024-03-01_kcna-000.gmi";
+    assert_int_equal(sat_meta_check(&m, &err), 0); /* a text entry may */
+    m.kind = SAT_KIND_AUDIO;
+    expect_check_fail(&m, "id", ".gmi");
+    m.id = (char *)"2024-03-01_kcna-000.gmi.ogg";
+    assert_int_equal(sat_meta_check(&m, &err), 0);
+
     m = good_meta();
     m.parent = (char *)".secret";
     expect_check_fail(&m, "parent", ".secret");

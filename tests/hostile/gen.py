@@ -799,11 +799,12 @@ def collision_cases(c):
     del files[old]
     files[new] = [c.files[new], c.files[old]]
     names = sorted(files)
-    c.add("name-collision", "a media entry whose id is a text entry's id + '.gmi' (valid, "
-          "validly signed): extract and salvage must not let one entry's file replace the "
-          "other's", c.resigned(rename), (0, None), lst=(0, re.escape(new)),
-          show=[(new, 0, None), (c.text_id, 0, None)], extract=(4, re.escape(new), names),
-          salvage=(4, re.escape(new), names), files=files)
+    # SPEC 4.1: a media id must not end in ".gmi", so the page holding it breaks the format
+    # (exit 3 everywhere); whatever extract and salvage write of the other pages is exact
+    c.add("name-collision", "a media entry whose id is a text entry's id + '.gmi' (validly "
+          "signed): refused, so no entry's file can replace another's", c.resigned(rename),
+          (3, r"gmi"), lst=(3, r"gmi"), show=[(new, 3, None)], extract=(3, None, []),
+          salvage=(3, None, []), files=files)
 
 
 def main():
