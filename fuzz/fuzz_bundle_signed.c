@@ -5,112 +5,242 @@
  * of the root manifest and of the trusted comment get past the signature check and
  * reach everything after it (zstd, the manifest parser, the cross-checks, the walk).
  *
- * Re-signed: the head signature (member 1, data at byte 512) over the bytes that its
+ * Re-signed: the head signature (member 1, header at byte 0) over the bytes that its
  * "manifest=OFF+ZLEN:LEN" names, when they lie inside the input; and the tail copy
  * (format v2: "satchel-manifest-copy.zst.minisig" right before the two end blocks)
- * over the manifest copy just before it. The new signature keeps the untrusted and
- * trusted comments, so it has exactly the old length and replaces it in place; a
- * signature that does not parse is left as it is.
+ * over the manifest copy just before it. The new signature keeps both comments, so it
+ * has the old length and replaces the old one in place. A signature that does not
+ * parse is left as it is.
+ *
+ * Plain roots: a compressed root hides its text from the mutator (every change breaks
+ * the frame's checksum). So when the manifest member at OFF holds text rather than a
+ * zstd frame, the harness compresses it, splices the frame in (moving what follows
+ * by whole blocks; offsets in the root are relative to the data start, so they still
+ * hold), fixes the member's header, puts the new sizes in the trusted comment and
+ * signs that. fuzz/seeds.sh makes such "plain-root" bundles from packed ones, so the
+ * mutator edits the manifest text itself: the hostile signer's full reach.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "sat_zstd.h"
 
 #define BLOCK 512u
 #define MEMBER_SIG_COPY "satchel-manifest-copy.zst.minisig"
+/* Largest plain root the harness compresses. */
+#define PLAIN_MAX ((size_t)1 << 20)
 
-/* Size field of the ustar header at h, or -1. Lenient: only finds the data. */
-static long long fuzz_tar_size(const uint8_t *h)
+typedef struct fbuf {
+    uint8_t *p;
+    size_t len;
+} fbuf;
+
+static size_t round_block(size_t n)
+{
+    return (n + BLOCK - 1) / BLOCK * BLOCK;
+}
+
+/* Size field of the ustar header at h (octal digits, space/NUL padded), or -1. */
+static long long tar_size(const uint8_t *h)
 {
     long long v = 0;
-    size_t i = 0;
+    size_t i = 0, digits = 0;
 
     while (i < 12 && h[124 + i] == ' ')
         i++;
-    for (; i < 12 && h[124 + i] >= '0' && h[124 + i] <= '7'; i++)
+    for (; i < 12 && h[124 + i] >= '0' && h[124 + i] <= '7' && digits < 11; i++, digits++)
         v = v * 8 + (h[124 + i] - '0');
-    return i == 0 ? -1 : v;
+    return digits == 0 ? -1 : v;
 }
 
-/* Parses "manifest=OFF+ZLEN:" out of a trusted comment. */
-static int fuzz_tc_manifest(const char *tc, uint64_t *off, uint64_t *zlen)
+/* Writes a canonical size field and checksum into the ustar header at h. */
+static void tar_set_size(uint8_t *h, size_t n)
+{
+    char f[16];
+    unsigned sum = 0;
+    size_t i;
+
+    snprintf(f, sizeof f, "%011llo ", (unsigned long long)n);
+    memcpy(h + 124, f, 12);
+    memset(h + 148, ' ', 8);
+    for (i = 0; i < BLOCK; i++)
+        sum += h[i];
+    snprintf(f, sizeof f, "%06o", sum);
+    memcpy(h + 148, f, 6);
+    h[154] = '\0';
+    h[155] = ' ';
+}
+
+/* The signature member whose header is at hdr: parsed signature, its untrusted comment
+ * (malloc'd) and its length. 0 when it parses. */
+static int sig_read(const fbuf *b, size_t hdr, sat_sig *sig, char **uc, size_t *sig_len)
+{
+    const char *prefix = "untrusted comment: ";
+    long long field;
+    char *text, *nl;
+    int rc = -1;
+
+    *uc = NULL;
+    if (hdr > b->len || b->len - hdr < 2 * BLOCK)
+        return -1;
+    field = tar_size(b->p + hdr);
+    if (field <= 0 || field > SAT_SIGFILE_MAX || (size_t)field > b->len - hdr - BLOCK)
+        return -1;
+    *sig_len = (size_t)field;
+    text = strndup((const char *)b->p + hdr + BLOCK, *sig_len);
+    if (text == NULL || strlen(text) != *sig_len || sat_sig_parse(sig, text, *sig_len, NULL) != 0)
+        goto out;
+    nl = strchr(text, '\n');
+    if (nl == NULL || strncmp(text, prefix, strlen(prefix)) != 0)
+        goto out;
+    *uc = strndup(text + strlen(prefix), (size_t)(nl - text) - strlen(prefix));
+    rc = *uc != NULL ? 0 : -1;
+out:
+    free(text);
+    return rc;
+}
+
+/* Finds "manifest=OFF+ZLEN:LEN" in a trusted comment: the numbers, and where the value
+ * starts and ends. */
+static int tc_manifest(const char *tc, uint64_t *off, uint64_t *zlen, size_t *vstart,
+                       size_t *vend)
 {
     const char *p = strstr(tc, "manifest=");
     char *end;
 
     if (p == NULL)
         return -1;
+    *vstart = (size_t)(p - tc) + 9;
     *off = strtoull(p + 9, &end, 10);
     if (*end != '+')
         return -1;
     *zlen = strtoull(end + 1, &end, 10);
-    return *end == ':' ? 0 : -1;
+    if (*end != ':')
+        return -1;
+    (void)strtoull(end + 1, &end, 10);
+    *vend = (size_t)(end - tc);
+    return 0;
 }
 
-/* Re-signs the signature member whose header is at hdr, for the manifest bytes its
- * trusted comment names; tail selects the v2 tail copy, whose manifest copy lies right
- * before the header. Leaves the input as it is when anything does not fit. */
-static void fuzz_resign_member(uint8_t *buf, size_t size, size_t hdr, int tail)
+/* Signs msg with the test key and the given comments into the signature member at hdr.
+ * The new text must fit the member's data blocks; the header is rewritten when its
+ * length changed. */
+static void sig_write(fbuf *b, size_t hdr, size_t old_len, const char *uc, const char *tc,
+                      const uint8_t *msg, size_t n)
 {
-    const char *prefix = "untrusted comment: ";
-    char *text = NULL, *uc = NULL, *nl, *out = NULL;
-    size_t out_len = 0, sig_len;
-    long long field;
-    uint64_t off = 0, zlen = 0, span;
-    sat_sig sig;
-    sat_err err;
+    char *out = NULL;
+    size_t out_len = 0;
 
-    if (hdr > size || size - hdr < 2 * BLOCK)
+    if (sat_sign(fuzz_seckey(), msg, n, uc, tc, &out, &out_len, NULL) != 0)
         return;
-    field = fuzz_tar_size(buf + hdr);
-    if (field <= 0 || field > SAT_SIGFILE_MAX || (size_t)field > size - hdr - BLOCK)
-        return;
-    sig_len = (size_t)field;
-    text = strndup((const char *)buf + hdr + BLOCK, sig_len);
-    if (text == NULL || strlen(text) != sig_len || sat_sig_parse(&sig, text, sig_len, &err) != 0)
-        goto out;
-    if (fuzz_tc_manifest(sig.trusted_comment, &off, &zlen) != 0 || zlen > SAT_MANIFEST_ZMAX)
+    if (round_block(out_len) == round_block(old_len)) {
+        memset(b->p + hdr + BLOCK, 0, round_block(old_len));
+        memcpy(b->p + hdr + BLOCK, out, out_len);
+        if (out_len != old_len)
+            tar_set_size(b->p + hdr, out_len);
+    }
+    free(out);
+}
+
+/* Re-signs the signature member at hdr in place; tail: the v2 tail copy, whose
+ * manifest copy lies right before its header. */
+static void resign(fbuf *b, size_t hdr, int tail)
+{
+    uint64_t off = 0, zlen = 0;
+    size_t sig_len = 0, vs, ve;
+    char *uc = NULL;
+    sat_sig sig;
+
+    if (sig_read(b, hdr, &sig, &uc, &sig_len) != 0 ||
+        tc_manifest(sig.trusted_comment, &off, &zlen, &vs, &ve) != 0 || zlen > SAT_MANIFEST_ZMAX)
         goto out;
     if (tail) {
-        span = (zlen + BLOCK - 1) / BLOCK * BLOCK;
-        if (span > hdr)
+        if (round_block((size_t)zlen) > hdr)
             goto out;
-        off = hdr - span;
+        off = hdr - round_block((size_t)zlen);
     }
-    if (off > size || zlen > size - off)
-        goto out;
-    nl = strchr(text, '\n');
-    if (nl == NULL || strncmp(text, prefix, strlen(prefix)) != 0)
-        goto out;
-    uc = strndup(text + strlen(prefix), (size_t)(nl - text) - strlen(prefix));
-    if (uc == NULL || sat_sign(fuzz_seckey(), buf + off, (size_t)zlen, uc, sig.trusted_comment,
-                               &out, &out_len, &err) != 0)
-        goto out;
-    if (out_len == sig_len)
-        memcpy(buf + hdr + BLOCK, out, out_len);
+    if (off <= b->len && zlen <= b->len - off)
+        sig_write(b, hdr, sig_len, uc, sig.trusted_comment, b->p + off, (size_t)zlen);
 out:
-    free(out);
     free(uc);
-    free(text);
+}
+
+/* The plain-root case (see the top): 1 when it applied. */
+static int splice_plain_root(fbuf *b)
+{
+    static const uint8_t zmagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+    static sat_zstd *z;
+    char tc[SAT_TRUSTED_COMMENT_MAX + 64];
+    uint64_t off = 0, zlen = 0;
+    size_t sig_len = 0, vs, ve, plain, old_span, new_span, new_len;
+    uint8_t *frame = NULL, *np = NULL;
+    size_t flen = 0;
+    char *uc = NULL;
+    long long field;
+    sat_sig sig;
+    int done = 0;
+
+    if (sig_read(b, 0, &sig, &uc, &sig_len) != 0 ||
+        tc_manifest(sig.trusted_comment, &off, &zlen, &vs, &ve) != 0)
+        goto out;
+    if (off < 2 * BLOCK || off > b->len)
+        goto out;
+    field = tar_size(b->p + off - BLOCK);
+    if (field <= 0 || (size_t)field > PLAIN_MAX || (size_t)field > b->len - off)
+        goto out;
+    plain = (size_t)field;
+    if (plain >= 4 && memcmp(b->p + off, zmagic, 4) == 0)
+        goto out; /* a real frame: resign() handles it */
+    if (z == NULL && sat_zstd_create(NULL, 0, 1, &z, NULL) != 0)
+        goto out;
+    if (sat_zstd_compress(z, b->p + off, plain, &frame, &flen, NULL) != 0)
+        goto out;
+    old_span = round_block(plain);
+    if (old_span > b->len - off)
+        old_span = b->len - off;
+    new_span = round_block(flen);
+    new_len = b->len - old_span + new_span;
+    np = calloc(1, new_len ? new_len : 1);
+    if (np == NULL)
+        goto out;
+    memcpy(np, b->p, (size_t)off);
+    memcpy(np + off, frame, flen);
+    memcpy(np + off + new_span, b->p + off + old_span, b->len - off - old_span);
+    tar_set_size(np + off - BLOCK, flen);
+    free(b->p);
+    b->p = np;
+    b->len = new_len;
+    np = NULL;
+    done = 1;
+    if ((size_t)snprintf(tc, sizeof tc, "%.*s%llu+%zu:%zu%s", (int)vs, sig.trusted_comment,
+                         (unsigned long long)off, flen, plain,
+                         sig.trusted_comment + ve) < sizeof tc)
+        sig_write(b, 0, sig_len, uc, tc, b->p + off, flen);
+out:
+    free(np);
+    free(frame);
+    free(uc);
+    return done;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t *buf = malloc(size ? size : 1);
-    size_t tail_hdr;
+    fbuf b;
 
-    if (buf == NULL)
+    b.p = malloc(size ? size : 1);
+    b.len = size;
+    if (b.p == NULL)
         return 0;
-    memcpy(buf, data, size);
-    fuzz_resign_member(buf, size, 0, 0);
+    memcpy(b.p, data, size);
+    if (!splice_plain_root(&b))
+        resign(&b, 0, 0);
     /* v2 tail: ... manifest copy | sig copy header | sig data block | 2 zero blocks */
-    if (size >= 4 * BLOCK) {
-        tail_hdr = size - 4 * BLOCK;
-        if (memcmp(buf + tail_hdr, MEMBER_SIG_COPY, sizeof MEMBER_SIG_COPY) == 0)
-            fuzz_resign_member(buf, size, tail_hdr, 1);
-    }
-    fuzz_bundle_walk(buf, size);
-    free(buf);
+    if (b.len >= 4 * BLOCK &&
+        memcmp(b.p + b.len - 4 * BLOCK, MEMBER_SIG_COPY, sizeof MEMBER_SIG_COPY) == 0)
+        resign(&b, b.len - 4 * BLOCK, 1);
+    fuzz_bundle_walk(b.p, b.len);
+    free(b.p);
     return 0;
 }

@@ -64,9 +64,32 @@ cp "$EX/images/rice-prices.png" "$T/many/"
 "$PACK" build "$T/many" -o "$T/many.satchel" -s "$KEY" --title "Fuzz seed many" --date \
     2026-11-20 --seq 8 --cluster-size 4096 --quiet
 
+# plain-root copy of a bundle for fuzz_bundle_signed: the root manifest member holds
+# its decompressed text (the harness compresses and signs it again)
+plain_root() {
+    python3 - "$1" "$2" <<'PY'
+import re, subprocess, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+size = lambda h: int(bytes(h[124:136]).strip(b' \0') or b'0', 8)
+sig = d[512:512 + size(d[0:512])].decode()
+m = re.search(r'manifest=(\d+)\+(\d+):(\d+)', sig.split('\n')[2])
+off, zlen = int(m.group(1)), int(m.group(2))
+plain = subprocess.run(['zstd', '-q', '-d', '-c'], input=bytes(d[off:off + zlen]),
+                       stdout=subprocess.PIPE, check=True).stdout
+h = bytearray(d[off - 512:off])
+h[124:136] = b'%011o ' % len(plain)
+h[148:156] = b' ' * 8
+h[148:156] = b'%06o\0 ' % sum(h)
+pad = bytes(-len(plain) % 512)
+out = d[:off - 512] + h + plain + pad + d[off + (zlen + 511) // 512 * 512:]
+open(sys.argv[2], 'wb').write(out)
+PY
+}
+
 for b in small one many; do
     cp "$T/$b.satchel" "$OUT/bundle/$b.satchel"
     cp "$T/$b.satchel" "$OUT/bundle_signed/$b.satchel"
+    plain_root "$T/$b.satchel" "$OUT/bundle_signed/$b-plain-root.satchel"
     x="$T/x-$b"
     mkdir -p "$x"
     tar -xf "$T/$b.satchel" -C "$x"
