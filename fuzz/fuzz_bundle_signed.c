@@ -17,8 +17,9 @@
  * zstd frame, the harness compresses it, splices the frame in (moving what follows
  * by whole blocks; offsets in the root are relative to the data start, so they still
  * hold), fixes the member's header, puts the new sizes in the trusted comment and
- * signs that. fuzz/seeds.sh makes such "plain-root" bundles from packed ones, so the
- * mutator edits the manifest text itself: the hostile signer's full reach.
+ * signs that, and rebuilds the tail copy from the new head. fuzz/seeds.sh makes such
+ * "plain-root" bundles from packed ones, so the mutator edits the manifest text itself:
+ * the hostile signer's full reach.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +168,43 @@ out:
     free(uc);
 }
 
+/* After a plain root was spliced into the head: makes the v2 tail copy (if the file
+ * has one, its manifest copy old_zlen bytes long) a copy of the new head again, so that
+ * a seed stays a fully consistent bundle. */
+static void splice_tail(fbuf *b, size_t flen, uint64_t old_zlen)
+{
+    static const char copy_name[] = "satchel-manifest-copy.zst";
+    size_t sig_hdr, man_hdr, span = round_block(flen), new_len, sig_len;
+    long long field;
+    uint8_t *np;
+
+    if (b->len < 4 * BLOCK)
+        return;
+    sig_hdr = b->len - 4 * BLOCK;
+    if (memcmp(b->p + sig_hdr, MEMBER_SIG_COPY, sizeof MEMBER_SIG_COPY) != 0 ||
+        old_zlen > sig_hdr || round_block((size_t)old_zlen) + BLOCK > sig_hdr)
+        return;
+    man_hdr = sig_hdr - round_block((size_t)old_zlen) - BLOCK;
+    field = tar_size(b->p);
+    if (memcmp(b->p + man_hdr, copy_name, sizeof copy_name) != 0 || field <= 0 ||
+        (size_t)field >= BLOCK)
+        return;
+    sig_len = (size_t)field;
+    new_len = man_hdr + BLOCK + span + 4 * BLOCK;
+    np = calloc(1, new_len);
+    if (np == NULL)
+        return;
+    memcpy(np, b->p, man_hdr + BLOCK);
+    tar_set_size(np + man_hdr, flen);
+    memcpy(np + man_hdr + BLOCK, b->p + 3 * BLOCK, flen); /* the head frame at 1536 */
+    memcpy(np + man_hdr + BLOCK + span, b->p + sig_hdr, BLOCK);
+    tar_set_size(np + man_hdr + BLOCK + span, sig_len);
+    memcpy(np + man_hdr + 2 * BLOCK + span, b->p + BLOCK, sig_len);
+    free(b->p);
+    b->p = np;
+    b->len = new_len;
+}
+
 /* The plain-root case (see the top): 1 when it applied. */
 static int splice_plain_root(fbuf *b)
 {
@@ -185,7 +223,7 @@ static int splice_plain_root(fbuf *b)
     if (sig_read(b, 0, &sig, &uc, &sig_len) != 0 ||
         tc_manifest(sig.trusted_comment, &off, &zlen, &vs, &ve) != 0)
         goto out;
-    if (off < 2 * BLOCK || off > b->len)
+    if (off != SAT_MANIFEST_OFFSET || off > b->len)
         goto out;
     field = tar_size(b->p + off - BLOCK);
     if (field <= 0 || (size_t)field > PLAIN_MAX || (size_t)field > b->len - off)
@@ -218,6 +256,7 @@ static int splice_plain_root(fbuf *b)
                          (unsigned long long)off, flen, plain,
                          sig.trusted_comment + ve) < sizeof tc)
         sig_write(b, 0, sig_len, uc, tc, b->p + off, flen);
+    splice_tail(b, flen, zlen);
 out:
     free(np);
     free(frame);
@@ -234,8 +273,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (b.p == NULL)
         return 0;
     memcpy(b.p, data, size);
-    if (!splice_plain_root(&b))
-        resign(&b, 0, 0);
+    if (splice_plain_root(&b)) {
+        fuzz_bundle_walk(b.p, b.len);
+        free(b.p);
+        return 0;
+    }
+    resign(&b, 0, 0);
     /* v2 tail: ... manifest copy | sig copy header | sig data block | 2 zero blocks */
     if (b.len >= 4 * BLOCK &&
         memcmp(b.p + b.len - 4 * BLOCK, MEMBER_SIG_COPY, sizeof MEMBER_SIG_COPY) == 0)

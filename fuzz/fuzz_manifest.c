@@ -16,11 +16,9 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "sat_bundle.h"
 #include "sat_manifest.h"
 #include "sat_text.h"
-
-/* File size the offsets are bounded by. */
-#define FUZZ_FILE_SIZE ((uint64_t)1 << 32)
 
 static void fuzz_root_roundtrip(const sat_manifest *m, const char *text, size_t len)
 {
@@ -52,16 +50,31 @@ static void fuzz_meta_of(const sat_mentry *e, sat_meta *m)
     m->tags = (char *)e->tags;
 }
 
+/* Index of the root's media line for a media entry (the E line stores it). */
+static uint64_t fuzz_media_line(const sat_manifest *m, const sat_mentry *e)
+{
+    size_t v;
+
+    for (v = 0; v < m->n_media; v++)
+        if (m->media[v].offset == e->offset && strcmp(m->media[v].id, e->id) == 0)
+            return v;
+    fuzz_fail("media entry %s matches no media line of the root", e->id);
+}
+
 static void fuzz_page_checks(const sat_manifest *m, size_t pi, const sat_mpage *pg,
                              const char *text, size_t len)
 {
     sat_meta *metas = calloc(pg->n ? pg->n : 1, sizeof *metas);
+    sat_mentry *locs = calloc(pg->n ? pg->n : 1, sizeof *locs);
     sat_buf out = {0};
     sat_err err;
     size_t i;
 
-    if (metas == NULL)
+    if (metas == NULL || locs == NULL) {
+        free(metas);
+        free(locs);
         return;
+    }
     if (pg->n != m->pages[pi].count)
         fuzz_fail("page %zu: %zu entries parsed, the root says %u", pi, pg->n,
                   (unsigned)m->pages[pi].count);
@@ -76,13 +89,17 @@ static void fuzz_page_checks(const sat_manifest *m, size_t pi, const sat_mpage *
             fuzz_fail("page %zu: entry index %llu maps to another page", pi,
                       (unsigned long long)(m->pages[pi].first + i));
         fuzz_meta_of(e, &metas[i]);
+        locs[i] = *e;
+        if (e->unit == SAT_UNIT_MEDIA)
+            locs[i].offset = fuzz_media_line(m, e);
     }
-    if (sat_manifest_render_page(&out, metas, pg->entries, pg->n, &err) != 0)
+    if (sat_manifest_render_page(&out, metas, locs, pg->n, &err) != 0)
         fuzz_fail("page %zu: a parsed page does not render: %s", pi, err.msg);
     if (out.len != len || memcmp(out.data, text, len) != 0)
         fuzz_fail("page %zu is not canonical: %zu bytes parsed, %zu rendered", pi, len, out.len);
     sat_buf_free(&out);
     free(metas);
+    free(locs);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -94,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sat_manifest *m = NULL;
     sat_err err;
 
-    if (sat_manifest_parse(text, root_len, FUZZ_FILE_SIZE, &m, &err) != 0)
+    if (sat_manifest_parse(text, root_len, SAT_BUNDLE_MAX, &m, &err) != 0)
         return 0;
     fuzz_root_roundtrip(m, text, root_len);
     (void)sat_manifest_page_for(m, "");
@@ -105,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *end = memchr(pt, '\0', size - pos - 1);
         size_t plen = end != NULL ? (size_t)(end - pt) : size - pos - 1;
         sat_mpage *pg = NULL;
-        if (sat_mpage_parse(m, pi, pt, plen, FUZZ_FILE_SIZE, &pg, &err) == 0) {
+        if (sat_mpage_parse(m, pi, pt, plen, &pg, &err) == 0) {
             fuzz_page_checks(m, pi, pg, pt, plen);
             sat_mpage_free(pg);
         }
