@@ -8,7 +8,8 @@
  * inputs from freshly packed bundles.
  *
  * Oracles, both texts being canonical (one byte form only): a root that parses renders
- * back to exactly its input, and so does a page; every entry of a parsed page passes
+ * back to exactly its input, with a title and publisher the writer accepts, and so
+ * does a page; every entry of a parsed page passes
  * sat_meta_check (the writer could have written it), is found by id (sat_mpage_find),
  * lies in the page sat_manifest_page_for names, and its bundle-wide index maps back to
  * that page.
@@ -36,6 +37,12 @@ static void fuzz_root_roundtrip(const sat_manifest *m, const char *text, size_t 
     if (out.len != len || memcmp(out.data, text, len) != 0)
         fuzz_fail("root manifest is not canonical: %zu bytes parsed, %zu rendered", len,
                   out.len);
+    /* what sat_writer_create demands of them */
+    if ((m->head.title != NULL &&
+         !sat_field_valid(m->head.title, strlen(m->head.title), SAT_TITLE_MAX)) ||
+        (m->head.publisher != NULL &&
+         !sat_field_valid(m->head.publisher, strlen(m->head.publisher), SAT_FIELD_MAX)))
+        fuzz_fail("root manifest parsed with a title or publisher the writer refuses");
     sat_buf_free(&out);
 }
 
