@@ -19,7 +19,7 @@ if [ "${1:-}" = "--merge" ]; then
         fresh=$B/merge/$t
         rm -rf "$fresh"
         mkdir -p "$fresh" "$B/corpus/$t" "$B/seeds/$t" "tests/fuzz/$t"
-        if ! "$B/fuzz/fuzz_$t" -merge=1 -max_len=65536 "$fresh" "tests/fuzz/$t" "$B/corpus/$t" \
+        if ! "$B/fuzz/fuzz_$t" -set_cover_merge=1 -max_len=65536 "$fresh" "tests/fuzz/$t" "$B/corpus/$t" \
             "$B/seeds/$t" >"$B/logs/merge-$t.log" 2>&1; then
             echo "merge $t failed: see $B/logs/merge-$t.log" >&2
             exit 1
