@@ -16,10 +16,12 @@ if [ "${1:-}" = "--merge" ]; then
     B=$2
     shift 2
     for t in "$@"; do
+        # inputs up to 64 KiB; bundles up to 128 KiB (the dictionary seed is about 110 KiB)
+        case $t in bundle*) max=131072 ;; *) max=65536 ;; esac
         fresh=$B/merge/$t
         rm -rf "$fresh"
         mkdir -p "$fresh" "$B/corpus/$t" "$B/seeds/$t" "tests/fuzz/$t"
-        if ! "$B/fuzz/fuzz_$t" -set_cover_merge=1 -max_len=65536 "$fresh" "tests/fuzz/$t" "$B/corpus/$t" \
+        if ! "$B/fuzz/fuzz_$t" -set_cover_merge=1 -max_len=$max "$fresh" "tests/fuzz/$t" "$B/corpus/$t" \
             "$B/seeds/$t" >"$B/logs/merge-$t.log" 2>&1; then
             echo "merge $t failed: see $B/logs/merge-$t.log" >&2
             exit 1

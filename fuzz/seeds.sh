@@ -86,7 +86,32 @@ open(sys.argv[2], 'wb').write(out)
 PY
 }
 
-for b in small one many; do
+# 4. 72 articles of 13 KB made from examples/ paragraphs: enough text for a dictionary
+#    (SAT_DICT_SIZE_DEFAULT x 8 bytes, 64 texts), so dictionary-compressed pages and
+#    clusters are reached too (about 120 KB; seeds are not committed, only what the
+#    merged corpus keeps)
+mkdir -p "$T/dict"
+python3 - "$EX" "$T/dict" <<'PY'
+import glob, random, sys
+random.seed(7)
+paras = []
+for f in sorted(glob.glob(sys.argv[1] + '/articles/*/*.md')):
+    text = open(f, encoding='utf-8').read().split('---')[-1]
+    paras += [p.strip() for p in text.split('\n\n') if len(p.strip()) > 40 and '![' not in p]
+for i in range(72):
+    body, n = [], 0
+    while n < 13000:
+        p = random.choice(paras).replace('2026', str(1990 + random.randrange(40)))
+        body.append(p)
+        n += len(p.encode())
+    with open('%s/a%03d.md' % (sys.argv[2], i), 'w', encoding='utf-8') as out:
+        out.write('---\ntitle: Article %d\ndate: 2026-10-%02d\nlang: en\n---\n' % (i, i % 28 + 1))
+        out.write('\n\n'.join(body) + '\n')
+PY
+"$PACK" build "$T/dict" -o "$T/dict.satchel" -s "$KEY" --title "Fuzz seed dict" --date \
+    2026-11-20 --seq 9 --level 3 --quiet
+
+for b in small one many dict; do
     cp "$T/$b.satchel" "$OUT/bundle/$b.satchel"
     cp "$T/$b.satchel" "$OUT/bundle_signed/$b.satchel"
     plain_root "$T/$b.satchel" "$OUT/bundle_signed/$b-plain-root.satchel"
