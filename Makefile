@@ -5,6 +5,7 @@
 #   make check      unit + end-to-end tests for the current build flavour (no deps step)
 #   make bench      benchmark against tar|zstd + minisign (see bench/)
 #   make install PREFIX=/usr/local
+#   make fuzz       libFuzzer targets (clang) in build-fuzz/, each run FUZZ_SECONDS (fuzz/README.md)
 #   SAN=1           AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
 
 VERSION    := 0.1.0
@@ -14,7 +15,14 @@ PKG_CONFIG ?= pkg-config
 PKGS       := libsodium libzstd libarchive
 READER_KEYS ?=
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+# libFuzzer build (make fuzz): libraries instrumented, targets linked with -fsanitize=fuzzer
+B          ?= build-fuzz
+CC         := clang
+SANFLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+OPT        := -O1 -g
+else ifeq ($(SAN),1)
 B          ?= build-san
 SANFLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT        := -O1 -g
@@ -43,7 +51,8 @@ PACK_OBJ   := $(PACK_SRC:%.c=$(B)/%.o)
 READ_OBJ   := $(READ_SRC:%.c=$(B)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all demo test check unit e2e bench install deps format clean fuzz
+.PHONY: all demo test check unit e2e bench install deps format clean fuzz fuzz-build fuzz-replay \
+        fuzz-merge
 all: $(B)/satchel-pack $(B)/satchel-read
 
 $(B)/%.o: %.c
@@ -88,7 +97,7 @@ unit: $(TEST_BIN)
 e2e: all
 	@sh tests/e2e/run.sh $(CURDIR)/$(B)
 
-check: unit e2e
+check: unit e2e fuzz-replay
 
 test: deps
 	$(MAKE) check
@@ -106,10 +115,45 @@ install: all
 	install -m 0755 $(B)/satchel-pack $(B)/satchel-read $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/satchel-pack.1 man/satchel-read.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
+# ---- fuzzing (fuzz/README.md) ----
+# Each fuzz/fuzz_<t>.c links with libFuzzer (make fuzz, clang, build-fuzz/) or with
+# fuzz/replay_main.c (make check, $(CC)), which replays tests/fuzz/<t>/ and the
+# reproducers in tests/data/fuzz-crashes/<t>/.
+FUZZ_TARGETS := manifest sig bundle bundle_signed zstd render markdown text vtt srt
+FUZZ_SECONDS ?= 60
+FUZZ_OBJ     := $(B)/fuzz/fuzz_common.o
+REPLAY_BIN   := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+$(B)/fuzz/%.o: CPPFLAGS += -Ipacker -Ireader -DFUZZ_DATA='"$(CURDIR)/tests/data"' \
+                           -DFUZZ_DIR='"$(CURDIR)/fuzz"'
+$(B)/fuzz/replay_%: $(B)/fuzz/replay_main.o $(B)/fuzz/fuzz_%.o $(FUZZ_OBJ) $(B)/libpacker.a \
+                    $(B)/libreader.a $(B)/libsatchel.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(FUZZ_OBJ) $(B)/libpacker.a $(B)/libreader.a \
+                  $(B)/libsatchel.a
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+.SECONDARY: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%.o) $(FUZZ_OBJ) $(B)/fuzz/replay_main.o
+
+fuzz-replay: $(REPLAY_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+	  $(B)/fuzz/replay_$$t tests/fuzz/$$t \
+	    $$(ls -d tests/data/fuzz-crashes/$$t 2>/dev/null) || exit 1; done
+
+fuzz:
+	$(MAKE) FUZZ=1 fuzz-build
+	sh fuzz/seeds.sh build-fuzz/satchel-pack build-fuzz/seeds
+	sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-build: $(FUZZ_BIN) $(B)/satchel-pack
+# Minimises every target's corpus (tests/fuzz/<t> + build-fuzz/corpus/<t>) into tests/fuzz/<t>.
+fuzz-merge:
+	$(MAKE) FUZZ=1 fuzz-build
+	sh fuzz/run.sh --merge build-fuzz $(FUZZ_TARGETS)
+
 format:
-	clang-format -i formats/*.[ch] packer/*.[ch] reader/*.[ch] tests/*.c
+	clang-format -i formats/*.[ch] packer/*.[ch] reader/*.[ch] tests/*.c fuzz/*.[ch]
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -5,9 +5,11 @@ set -eu
 
 # build: compiler, pkg-config, the three libraries; tests: cmocka, and the stock tools
 # the interop and end-to-end tests drive (minisign, GNU tar, bsdtar, zstd, b2sum from
-# coreutils, python3 to validate JSON, script from bsdutils, GNU time for the bench).
+# coreutils, python3 to validate JSON, script from bsdutils, GNU time for the bench);
+# make fuzz: clang with its libFuzzer and sanitizer runtimes.
 PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
-zstd minisign libarchive-tools tar coreutils bsdutils python3 time"
+zstd minisign libarchive-tools tar coreutils bsdutils python3 time
+clang libclang-rt-dev"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,187 @@
+#!/bin/sh
+# fuzz/seeds.sh PACK OUT - seed inputs for every fuzz target, made fresh each run so
+# that bundle seeds always follow the current format: packs small bundles from
+# examples/ (and a generated folder with two index pages) with satchel-pack and the
+# fixed fuzz key, then takes manifests, index pages, clusters and signatures out of
+# them with GNU tar and zstd. Writes OUT/<target>/, replacing what was there.
+set -eu
+
+PACK=$1
+OUT=$2
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KEY=$ROOT/tests/data/fuzz-key.key
+EX=$ROOT/examples
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+
+rm -rf "$OUT"
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+    mkdir -p "$OUT/$t"
+done
+
+# byte N: writes one byte with value N (0..255).
+byte() {
+    # shellcheck disable=SC2059
+    printf "\\$(printf '%03o' "$1")"
+}
+# le N COUNT: N as COUNT little-endian bytes.
+le() {
+    v=$1
+    i=0
+    while [ "$i" -lt "$2" ]; do
+        byte $((v % 256))
+        v=$((v / 256))
+        i=$((i + 1))
+    done
+}
+
+pack() { # pack SRC NAME
+    "$PACK" build "$1" -o "$T/$2.satchel" -s "$KEY" --title "Fuzz seed $2" \
+        --publisher "Satchel fuzz" --date 2026-11-20 --seq 7 --quiet
+}
+
+# 1. a few of each kind from examples/ (same layout, so image links resolve)
+mkdir -p "$T/small/articles/en" "$T/small/articles/ko" "$T/small/images" "$T/small/radio"
+cp "$EX/articles/en/2026-11-09-comet-sighting.md" "$T/small/articles/en/"
+cp "$EX/articles/ko/2026-11-10-safe-water.md" "$T/small/articles/ko/"
+cp "$EX/images/water-steps.png" "$T/small/images/"
+cp "$EX/radio/2026-11-06-evening-bulletin.srt" "$EX/radio/2026-11-02-morning-news.vtt" \
+    "$T/small/radio/"
+pack "$T/small" small
+# 2. one short text article
+mkdir -p "$T/one"
+cp "$EX/articles/text/2026-11-08-seed-exchange.txt" "$T/one/"
+pack "$T/one" one
+# 3. 300 tiny articles: two index pages, several clusters
+mkdir -p "$T/many"
+i=0
+while [ "$i" -lt 300 ]; do
+    printf -- '---\ntitle: Note %d\ndate: 2026-11-%02d\nlang: en\n---\nLine %d of the notes.\n' \
+        "$i" $((i % 28 + 1)) "$i" >"$T/many/n$(printf '%03d' "$i").md"
+    i=$((i + 1))
+done
+cp "$EX/images/rice-prices.png" "$T/many/"
+"$PACK" build "$T/many" -o "$T/many.satchel" -s "$KEY" --title "Fuzz seed many" --date \
+    2026-11-20 --seq 8 --cluster-size 4096 --quiet
+
+# plain-root copy of a bundle for fuzz_bundle_signed: the root manifest member holds
+# its decompressed text (the harness compresses and signs it again)
+plain_root() {
+    python3 - "$1" "$2" <<'PY'
+import re, subprocess, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+size = lambda h: int(bytes(h[124:136]).strip(b' \0') or b'0', 8)
+sig = d[512:512 + size(d[0:512])].decode()
+m = re.search(r'manifest=(\d+)\+(\d+):(\d+)', sig.split('\n')[2])
+off, zlen = int(m.group(1)), int(m.group(2))
+plain = subprocess.run(['zstd', '-q', '-d', '-c'], input=bytes(d[off:off + zlen]),
+                       stdout=subprocess.PIPE, check=True).stdout
+h = bytearray(d[off - 512:off])
+h[124:136] = b'%011o ' % len(plain)
+h[148:156] = b' ' * 8
+h[148:156] = b'%06o\0 ' % sum(h)
+pad = bytes(-len(plain) % 512)
+out = d[:off - 512] + h + plain + pad + d[off + (zlen + 511) // 512 * 512:]
+open(sys.argv[2], 'wb').write(out)
+PY
+}
+
+# 4. 72 articles of 13 KB made from examples/ paragraphs: enough text for a dictionary
+#    (SAT_DICT_SIZE_DEFAULT x 8 bytes, 64 texts), so dictionary-compressed pages and
+#    clusters are reached too (about 120 KB; seeds are not committed, only what the
+#    merged corpus keeps)
+mkdir -p "$T/dict"
+python3 - "$EX" "$T/dict" <<'PY'
+import glob, random, sys
+random.seed(7)
+paras = []
+for f in sorted(glob.glob(sys.argv[1] + '/articles/*/*.md')):
+    text = open(f, encoding='utf-8').read().split('---')[-1]
+    paras += [p.strip() for p in text.split('\n\n') if len(p.strip()) > 40 and '![' not in p]
+for i in range(72):
+    body, n = [], 0
+    while n < 13000:
+        p = random.choice(paras).replace('2026', str(1990 + random.randrange(40)))
+        body.append(p)
+        n += len(p.encode())
+    with open('%s/a%03d.md' % (sys.argv[2], i), 'w', encoding='utf-8') as out:
+        out.write('---\ntitle: Article %d\ndate: 2026-10-%02d\nlang: en\n---\n' % (i, i % 28 + 1))
+        out.write('\n\n'.join(body) + '\n')
+PY
+"$PACK" build "$T/dict" -o "$T/dict.satchel" -s "$KEY" --title "Fuzz seed dict" --date \
+    2026-11-20 --seq 9 --level 3 --quiet
+
+for b in small one many dict; do
+    cp "$T/$b.satchel" "$OUT/bundle/$b.satchel"
+    cp "$T/$b.satchel" "$OUT/bundle_signed/$b.satchel"
+    plain_root "$T/$b.satchel" "$OUT/bundle_signed/$b-plain-root.satchel"
+    x="$T/x-$b"
+    mkdir -p "$x"
+    tar -xf "$T/$b.satchel" -C "$x"
+    dict=""
+    [ -f "$x/satchel-dict" ] && dict="-D $x/satchel-dict"
+    cp "$x/satchel-manifest.zst.minisig" "$OUT/sig/$b.minisig"
+    # manifest: root, then NUL, page selector, page text for each page
+    zstd -q -d -c "$x/satchel-manifest.zst" >"$T/root"
+    cp "$T/root" "$OUT/manifest/$b-root"
+    {
+        cat "$T/root"
+        n=0
+        for p in "$x"/index/*.zst; do
+            byte 0
+            byte "$n"
+            # shellcheck disable=SC2086
+            zstd -q -d -c $dict "$p"
+            n=$((n + 1))
+        done
+    } >"$OUT/manifest/$b-pages"
+    # zstd: flags, expected size (u24), prefix size (u16), frame
+    for c in "$x"/clusters/*.zst; do
+        [ -f "$c" ] || continue
+        name=$b-$(basename "$c" .zst)
+        # shellcheck disable=SC2086
+        zstd -q -d -c $dict "$c" >"$T/plain"
+        usize=$(wc -c <"$T/plain")
+        [ "$usize" -lt 16777216 ] || continue
+        { byte 0; le "$usize" 3; le $((usize / 3)) 2; cat "$c"; } >"$OUT/zstd/$name"
+        head -c 16384 "$T/plain" >"$OUT/render/$name.gmi"
+    done
+done
+
+# zstd: frames made with the harness's dictionary, and round-trip inputs
+for f in "$EX/articles/en/2026-11-09-comet-sighting.md" "$EX/radio/2026-11-05-farm-hour.vtt"; do
+    name=$(basename "$f")
+    usize=$(wc -c <"$f")
+    { byte 1; le "$usize" 3; le 100 2; zstd -q -c --check -D "$ROOT/fuzz/zstd.dict" "$f"; } \
+        >"$OUT/zstd/dict-$name"
+    { byte 2; cat "$f"; } >"$OUT/zstd/rt-$name"
+    { byte 7; cat "$f"; } >"$OUT/zstd/rtd-$name"
+done
+
+# sig: signatures, keys, keyrings
+cp "$ROOT"/tests/data/sig-*.minisig "$ROOT"/tests/data/*.pub "$ROOT/tests/data/sig-keyring.txt" \
+    "$OUT/sig/"
+
+# render: gemtext bodies (above), Markdown sources, a header's fields split by NUL
+cp "$EX/articles/en/2026-11-18-"*.md "$OUT/render/" 2>/dev/null || true
+cp "$EX/articles/ko/2026-11-10-safe-water.md" "$OUT/render/"
+printf 'A title that is long enough to wrap at twenty\0002026-11-20\000Kim\000Radio\000ko\000News\000a,b\000id-1\000' \
+    >"$OUT/render/meta-fields"
+
+# packer parsers: every example and test input of their kind
+for f in "$EX"/articles/*/*.md "$ROOT"/tests/data/input/*.md; do
+    [ -f "$f" ] && cp "$f" "$OUT/markdown/"
+done
+for f in "$EX"/articles/*/*.txt "$ROOT"/tests/data/input/*.txt; do
+    [ -f "$f" ] && cp "$f" "$OUT/text/"
+done
+for f in "$EX"/radio/*.vtt "$ROOT"/tests/data/input/*.vtt; do
+    [ -f "$f" ] && cp "$f" "$OUT/vtt/"
+done
+for f in "$EX"/radio/*.srt "$ROOT"/tests/data/input/*.srt; do
+    [ -f "$f" ] && cp "$f" "$OUT/srt/"
+done
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+    printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
+done
+echo "seed files in $OUT"
