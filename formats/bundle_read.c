@@ -11,6 +11,7 @@
 #include "sat_bundle.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -1180,16 +1181,80 @@ static size_t verify_deep(sat_bundle *b, vstate *v, sat_problem_fn fn, void *ctx
     return bad;
 }
 
+/* Step 1 of verify: every stored unit the signed root lists, read once, in file order,
+ * hashed. Runs in its own thread while the caller parses the index pages; touches only
+ * its own buffer and the vstate arrays (pread on the shared descriptor is safe). */
+typedef struct hjob {
+    sat_bundle *b;
+    vstate *v;
+    char *buf;
+    size_t cap;
+    int any; /* something is damaged */
+    sat_progress_fn prog;
+    void *prog_ctx;
+} hjob;
+
+static void *hash_units(void *arg)
+{
+    hjob *j = arg;
+    sat_bundle *b = j->b;
+    const sat_manifest *m = b->m;
+    vstate *v = j->v;
+    uint64_t total = 0, done = 0;
+    size_t i;
+    sat_err e;
+
+    for (i = 0; i < m->n_clusters; i++)
+        total += m->clusters[i].size;
+    for (i = 0; i < m->n_media; i++)
+        total += m->media[i].size;
+    for (i = 0; i < m->n_pages; i++)
+        total += m->pages[i].size;
+    if (m->head.has_dict && !range_ok(b, b->data + m->head.dict_offset, m->head.dict_size,
+                                      m->head.dict_hash, j->buf, j->cap, &e))
+        v->dict_bad = j->any = 1;
+    for (i = 0; i < m->n_clusters; i++) {
+        const sat_cluster *c = &m->clusters[i];
+        sat_err_clear(&e);
+        v->c[i] = range_ok(b, b->data + c->offset, c->size, c->hash, j->buf, j->cap, &e) ? 1 : 2;
+        if (v->c[i] == 2) {
+            snprintf(v->cmsg[i], sizeof v->cmsg[i], "cluster %zu: %.120s", i, e.msg);
+            j->any = 1;
+        }
+        done += c->size;
+        if (j->prog != NULL && (i % 16 == 0 || i + 1 == m->n_clusters))
+            j->prog(j->prog_ctx, "verify", done, total);
+    }
+    for (i = 0; i < m->n_media; i++) {
+        const sat_cluster *c = &m->media[i];
+        v->md[i] = range_ok(b, b->data + c->offset, c->size, c->hash, j->buf, j->cap, &e) ? 1 : 2;
+        j->any |= v->md[i] == 2;
+        done += c->size;
+        if (j->prog != NULL)
+            j->prog(j->prog_ctx, "verify", done, total);
+    }
+    for (i = 0; i < m->n_pages; i++) {
+        const sat_page *pg = &m->pages[i];
+        v->pg[i] =
+            range_ok(b, b->data + pg->offset, pg->size, pg->hash, j->buf, j->cap, &e) ? 1 : 2;
+        j->any |= v->pg[i] == 2;
+    }
+    if (j->prog != NULL)
+        j->prog(j->prog_ctx, "verify", total, total);
+    return NULL;
+}
+
 int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, size_t *n_bad,
                       sat_progress_fn prog, void *prog_ctx, sat_err *err)
 {
     const sat_manifest *m = b->m;
     const size_t cap = (size_t)1 << 20;
     vstate v;
+    hjob j;
+    pthread_t t;
     char *buf = NULL;
     size_t i, bad = 0;
-    uint64_t total = 0, done = 0;
-    int rc = 0;
+    int rc = 0, threaded, pages_bad = 0;
     sat_err e;
 
     *n_bad = 0;
@@ -1206,52 +1271,39 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
     }
-    for (i = 0; i < m->n_clusters; i++)
-        total += m->clusters[i].size;
-    for (i = 0; i < m->n_media; i++)
-        total += m->media[i].size;
-    for (i = 0; i < m->n_pages; i++)
-        total += m->pages[i].size;
 
-    /* 1. Every stored unit the signed root lists, read once, in file order. */
-    if (m->head.has_dict && !range_ok(b, b->data + m->head.dict_offset, m->head.dict_size,
-                                      m->head.dict_hash, buf, cap, &e)) {
-        v.dict_bad = 1;
-        if (fn != NULL)
-            fn(ctx, NULL, "the compression dictionary is damaged: no text entry can be read");
-    }
-    for (i = 0; i < m->n_clusters; i++) {
-        const sat_cluster *c = &m->clusters[i];
-        sat_err_clear(&e);
-        v.c[i] = range_ok(b, b->data + c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
-        if (v.c[i] == 2)
-            snprintf(v.cmsg[i], sizeof v.cmsg[i], "cluster %zu: %.120s", i, e.msg);
-        done += c->size;
-        if (prog != NULL && (i % 16 == 0 || i + 1 == m->n_clusters))
-            prog(prog_ctx, "verify", done, total);
-    }
-    for (i = 0; i < m->n_media; i++) {
-        const sat_cluster *c = &m->media[i];
-        v.md[i] = range_ok(b, b->data + c->offset, c->size, c->hash, buf, cap, &e) ? 1 : 2;
-        done += c->size;
-        if (prog != NULL)
-            prog(prog_ctx, "verify", done, total);
-    }
+    /* 1. Hash every stored unit (a second thread) while this one parses every index page:
+     *    a listing that would be refused is not "intact". Pages loaded here alone are
+     *    dropped again, so memory stays bounded (deep keeps them: it points into them). */
+    memset(&j, 0, sizeof j);
+    j.b = b;
+    j.v = &v;
+    j.buf = buf;
+    j.cap = cap;
+    j.prog = prog;
+    j.prog_ctx = prog_ctx;
+    threaded = pthread_create(&t, NULL, hash_units, &j) == 0;
+    if (!threaded)
+        hash_units(&j);
     for (i = 0; i < m->n_pages; i++) {
-        const sat_page *pg = &m->pages[i];
-        v.pg[i] = range_ok(b, b->data + pg->offset, pg->size, pg->hash, buf, cap, &e) ? 1 : 2;
-        done += pg->size;
+        int was_loaded = b->page_state[i] == 1;
+        if (load_page(b, i, NULL) != 0)
+            pages_bad = 1;
+        else if (!deep && !was_loaded)
+            forget_page(b, i);
     }
-    if (prog != NULL)
-        prog(prog_ctx, "verify", total, total);
+    if (threaded)
+        pthread_join(t, NULL);
+    if (v.dict_bad && fn != NULL)
+        fn(ctx, NULL, "the compression dictionary is damaged: no text entry can be read");
+
     /* 2. The tar layer around them, byte for byte. */
     check_tar_layer(b, fn, ctx, buf);
 
-    /* 3. Every index page is parsed (a listing that would be refused is not "intact"), and
-     *    the damaged entries are named through the intact ones. Pages loaded here alone are
-     *    dropped again after use, so memory stays bounded (not with deep, which keeps
-     *    pointers into them). */
+    if (!j.any && !pages_bad && !deep)
+        goto out; /* every byte matched, every page parsed: no entry to name */
 
+    /* 3. Name the damaged entries through the intact index pages. */
     for (i = 0; i < m->n_pages; i++) {
         int was_loaded = b->page_state[i] == 1;
         sat_err_clear(&e);

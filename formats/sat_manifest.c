@@ -521,16 +521,18 @@ static int text_clean(const char *what, const char *text, size_t len, sat_err *e
     size_t i = 0;
 
     while (i < len) {
-        unsigned char c = u[i];
+        unsigned char c;
         size_t n, k;
         uint32_t cp;
 
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-                goto control;
+        /* printable ASCII, TAB and LF: most of any manifest, skipped in a tight loop */
+        while (i < len && ((u[i] >= 0x20 && u[i] < 0x7f) || u[i] == '\t' || u[i] == '\n'))
             i++;
-            continue;
-        }
+        if (i == len)
+            break;
+        c = u[i];
+        if (c < 0x80)
+            goto control;
         if (c >= 0xc2 && c <= 0xdf) {
             n = 2;
             cp = c & 0x1f;

@@ -158,12 +158,21 @@ static int meta_field_check(const char *s, size_t len, size_t max, char *why, si
         snprintf(why, whysz, "is too long (%zu bytes, at most %zu)", len, max);
         return 0;
     }
-    if (!sat_utf8_valid(s, len, &bad)) {
-        snprintf(why, whysz, "is not valid UTF-8 (bad byte at offset %zu)", bad);
-        return 0;
-    }
+    /* one pass: validity and controls together (manifests check every field of every
+     * entry, so this is on the reader's verify and list paths) */
     while (i < len) {
-        n = sat_utf8_decode(s + i, len - i, &cp);
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80) {
+            cp = ch;
+            n = 1;
+        } else {
+            n = sat_utf8_decode(s + i, len - i, &cp);
+            if (cp == 0xFFFD && !(n == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0)) {
+                bad = i;
+                snprintf(why, whysz, "is not valid UTF-8 (bad byte at offset %zu)", bad);
+                return 0;
+            }
+        }
         if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
             snprintf(why, whysz, "holds control character U+%04X at byte %zu", (unsigned)cp,
                      i);
