@@ -44,7 +44,7 @@ struct sat_bundle {
     /* index pages, loaded on first use and kept until close */
     sat_mpage **pages;
     signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged, -2 signed but malformed */
-    char **page_msg;         /* why, for -2 pages (allocated on first need) */
+    char **page_msg;         /* why, for -1 and -2 pages (allocated on first need) */
     sat_zstd *pz;            /* dictionary-less codec (root manifest; pages without a dict) */
     /* dictionary and codec, loaded on first use */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
@@ -489,13 +489,22 @@ static int signed_but_malformed(sat_err *err)
                        "%.380s (its signed hash matches: made by a broken or hostile signer)", why);
 }
 
+/* Records that page pi is damaged (-1) or malformed (-2), and why, for later callers. */
+static void page_failed(sat_bundle *b, size_t pi, signed char state, const sat_err *err)
+{
+    b->page_state[pi] = state;
+    if (b->page_msg == NULL)
+        b->page_msg = calloc(b->m->n_pages + 1, sizeof *b->page_msg);
+    if (b->page_msg != NULL && b->page_msg[pi] == NULL)
+        b->page_msg[pi] = strdup(err->msg); /* NULL on OOM: a generic message */
+}
+
 static int load_page(sat_bundle *b, size_t pi, sat_err *err)
 {
     const sat_page *pg = &b->m->pages[pi];
     uint8_t *z = NULL;
     char *t = NULL;
     int rc;
-
     sat_err local;
 
     if (err == NULL) { /* the reason is kept for later callers even if this one ignores it */
@@ -504,14 +513,11 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
     }
     if (b->page_state[pi] == 1)
         return 0;
-    if (b->page_state[pi] == -1)
-        return sat_err_set(err, SAT_E_HASH, "index page %zu is damaged", pi);
-    if (b->page_state[pi] == -2)
-        return sat_err_set(err, SAT_E_FORMAT, "%s",
+    if (b->page_state[pi] < 0) /* damaged (-1) or malformed (-2): the same answer again */
+        return sat_err_set(err, b->page_state[pi] == -1 ? SAT_E_HASH : SAT_E_FORMAT, "%s",
                            b->page_msg != NULL && b->page_msg[pi] != NULL
                                ? b->page_msg[pi]
-                               : "an index page breaks the format although its signed hash "
-                                 "matches (made by a broken or hostile signer)");
+                               : "an index page is damaged or breaks the format");
     if (pg->size > SAT_PAGE_MAX + 4096)
         return sat_err_set(err, SAT_E_LIMIT, "index page %zu: stored size too large", pi);
     z = malloc((size_t)pg->size);
@@ -520,16 +526,19 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = read_at(b, b->data + pg->offset, z, (size_t)pg->size, err)) != 0)
+    if ((rc = read_at(b, b->data + pg->offset, z, (size_t)pg->size, err)) != 0) {
+        if (rc == SAT_E_HASH) /* cut off or unreadable: damaged like a wrong hash */
+            page_failed(b, pi, -1, err);
         goto out;
+    }
     if (!hash_ok(z, (size_t)pg->size, pg->hash)) {
-        b->page_state[pi] = -1;
         rc =
             sat_err_set(err, SAT_E_HASH,
                         "index page %zu (bytes %llu..%llu) is damaged: its %u entries cannot "
                         "be found",
                         pi, (unsigned long long)(b->data + pg->offset),
                         (unsigned long long)(b->data + pg->offset + pg->size), (unsigned)pg->count);
+        page_failed(b, pi, -1, err);
         goto out;
     }
     /* pages are compressed with the bundle's dictionary when it has one */
@@ -543,12 +552,8 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, &b->pages[pi], err);
     if (rc != 0 && rc != SAT_E_NOMEM) {
         /* signed and hash-matched yet malformed: the signer made it; refuse it */
-        b->page_state[pi] = -2;
         rc = signed_but_malformed(err);
-        if (b->page_msg == NULL)
-            b->page_msg = calloc(b->m->n_pages + 1, sizeof *b->page_msg);
-        if (b->page_msg != NULL)
-            b->page_msg[pi] = strdup(err->msg); /* NULL on OOM: the generic message */
+        page_failed(b, pi, -2, err);
         goto out;
     }
     b->page_state[pi] = 1;
@@ -860,23 +865,6 @@ int sat_bundle_check(sat_bundle *b, const sat_mentry *e, sat_err *err)
     return SAT_E_HASH;
 }
 
-/* Index of the root's media line at this offset, or SIZE_MAX. */
-static size_t media_index(const sat_manifest *m, uint64_t off)
-{
-    size_t lo = 0, hi = m->n_media;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->media[mid].offset == off)
-            return mid;
-        if (m->media[mid].offset < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SIZE_MAX;
-}
-
 /* ------------------------------------------------------------------------
  * The tar layer, byte for byte
  * ------------------------------------------------------------------------ */
@@ -1121,7 +1109,7 @@ static size_t verify_page_entries(sat_bundle *b, size_t pi, vstate *v, int deep,
         char msg[200];
         sat_err_clear(&e);
         if (en->unit == SAT_UNIT_MEDIA) {
-            size_t mi = media_index(b->m, en->offset);
+            size_t mi = sat_manifest_media_at(b->m, en->offset);
             if (mi == SIZE_MAX || v->md[mi] == 2) {
                 snprintf(msg, sizeof msg, "media member at byte %llu is damaged",
                          (unsigned long long)(b->data + en->offset));
@@ -1181,9 +1169,10 @@ static size_t verify_deep(sat_bundle *b, vstate *v, sat_problem_fn fn, void *ctx
     return bad;
 }
 
-/* Step 1 of verify: every stored unit the signed root lists, read once, in file order,
- * hashed. Runs in its own thread while the caller parses the index pages; touches only
- * its own buffer and the vstate arrays (pread on the shared descriptor is safe). */
+/* Step 1 of verify: the dictionary, every cluster and every media member, read once, in
+ * file order, hashed (index pages are hashed where they are parsed). Runs in its own
+ * thread while the caller parses the index pages; touches only its own buffer and the
+ * vstate arrays (pread on the shared descriptor is safe). */
 typedef struct hjob {
     sat_bundle *b;
     vstate *v;
@@ -1208,8 +1197,6 @@ static void *hash_units(void *arg)
         total += m->clusters[i].size;
     for (i = 0; i < m->n_media; i++)
         total += m->media[i].size;
-    for (i = 0; i < m->n_pages; i++)
-        total += m->pages[i].size;
     if (m->head.has_dict && !range_ok(b, b->data + m->head.dict_offset, m->head.dict_size,
                                       m->head.dict_hash, j->buf, j->cap, &e))
         v->dict_bad = j->any = 1;
@@ -1232,12 +1219,6 @@ static void *hash_units(void *arg)
         done += c->size;
         if (j->prog != NULL)
             j->prog(j->prog_ctx, "verify", done, total);
-    }
-    for (i = 0; i < m->n_pages; i++) {
-        const sat_page *pg = &m->pages[i];
-        v->pg[i] =
-            range_ok(b, b->data + pg->offset, pg->size, pg->hash, j->buf, j->cap, &e) ? 1 : 2;
-        j->any |= v->pg[i] == 2;
     }
     if (j->prog != NULL)
         j->prog(j->prog_ctx, "verify", total, total);
@@ -1272,7 +1253,7 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
         goto out;
     }
 
-    /* 1. Hash every stored unit (a second thread) while this one parses every index page:
+    /* 1. Hash the other units (a second thread) while this one hashes and parses every page:
      *    a listing that would be refused is not "intact". Pages loaded here alone are
      *    dropped again, so memory stays bounded (deep keeps them: it points into them). */
     memset(&j, 0, sizeof j);
@@ -1288,9 +1269,10 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
     for (i = 0; i < m->n_pages; i++) {
         int was_loaded = b->page_state[i] == 1;
         if (load_page(b, i, NULL) != 0)
-            pages_bad = 1;
+            pages_bad = 1; /* damaged (state -1), malformed (-2), or its dictionary is */
         else if (!deep && !was_loaded)
             forget_page(b, i);
+        v.pg[i] = b->page_state[i] == -1 ? 2 : 1;
     }
     if (threaded)
         pthread_join(t, NULL);

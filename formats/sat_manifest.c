@@ -579,6 +579,15 @@ static int copy_text(const char *text, size_t len, char **out, sat_err *err)
     return 0;
 }
 
+/* The canonical layout's next unit: behind one header, padded to a block. */
+static uint64_t place(uint64_t *pos, uint64_t size)
+{
+    uint64_t off = *pos + BLOCK;
+
+    *pos = off + roundup_block(size);
+    return off;
+}
+
 uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *pages,
                              size_t n_pages, sat_cluster *clusters, size_t n_clusters,
                              sat_cluster *media, size_t n_media)
@@ -586,48 +595,50 @@ uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *p
     uint64_t pos = 0;
     size_t i;
 
-#define PLACE(off, size) (off = pos + BLOCK, pos = (off) + roundup_block(size))
     if (dict_size > 0)
-        PLACE(*dict_off, dict_size);
+        *dict_off = place(&pos, dict_size);
     for (i = 0; i < n_pages; i++)
-        PLACE(pages[i].offset, pages[i].size);
+        pages[i].offset = place(&pos, pages[i].size);
     for (i = 0; i < n_clusters; i++)
-        PLACE(clusters[i].offset, clusters[i].size);
+        clusters[i].offset = place(&pos, clusters[i].size);
     for (i = 0; i < n_media; i++)
-        PLACE(media[i].offset, media[i].size);
-#undef PLACE
+        media[i].offset = place(&pos, media[i].size);
     return pos;
+}
+
+/* A unit the root puts at `off` must be where the canonical layout puts it. */
+static int at(uint64_t *pos, uint64_t off, uint64_t size, const char *what, size_t idx,
+              sat_err *err)
+{
+    uint64_t want = place(pos, size);
+
+    if (off != want)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "manifest: %s %zu lies at %llu, the layout puts it at %llu", what, idx,
+                           (unsigned long long)off, (unsigned long long)want);
+    return 0;
 }
 
 /* The offsets the root gives must be exactly the canonical layout's. */
 static int check_layout(const sat_manifest *m, sat_err *err)
 {
-    uint64_t pos = 0, expect;
+    uint64_t pos = 0;
     size_t i;
+    int rc = 0;
 
-#define AT(off, size, what, idx)                                                                   \
-    do {                                                                                           \
-        expect = pos + BLOCK;                                                                      \
-        if ((off) != expect)                                                                       \
-            return sat_err_set(                                                                    \
-                err, SAT_E_FORMAT, "manifest: %s %zu lies at %llu, the layout puts it at %llu",    \
-                what, (size_t)(idx), (unsigned long long)(off), (unsigned long long)expect);       \
-        pos = expect + roundup_block(size);                                                        \
-    } while (0)
     if (m->head.has_dict)
-        AT(m->head.dict_offset, m->head.dict_size, "dictionary", 0);
-    for (i = 0; i < m->n_pages; i++)
-        AT(m->pages[i].offset, m->pages[i].size, "index page", i);
-    for (i = 0; i < m->n_clusters; i++)
-        AT(m->clusters[i].offset, m->clusters[i].size, "cluster", i);
-    for (i = 0; i < m->n_media; i++)
-        AT(m->media[i].offset, m->media[i].size, "media member", i);
-#undef AT
-    if (pos != m->head.data_size)
-        return sat_err_set(err, SAT_E_FORMAT,
-                           "manifest: data size %llu differs from the layout's %llu",
-                           (unsigned long long)m->head.data_size, (unsigned long long)pos);
-    return 0;
+        rc = at(&pos, m->head.dict_offset, m->head.dict_size, "dictionary", 0, err);
+    for (i = 0; rc == 0 && i < m->n_pages; i++)
+        rc = at(&pos, m->pages[i].offset, m->pages[i].size, "index page", i, err);
+    for (i = 0; rc == 0 && i < m->n_clusters; i++)
+        rc = at(&pos, m->clusters[i].offset, m->clusters[i].size, "cluster", i, err);
+    for (i = 0; rc == 0 && i < m->n_media; i++)
+        rc = at(&pos, m->media[i].offset, m->media[i].size, "media member", i, err);
+    if (rc == 0 && pos != m->head.data_size)
+        rc = sat_err_set(err, SAT_E_FORMAT,
+                         "manifest: data size %llu differs from the layout's %llu",
+                         (unsigned long long)m->head.data_size, (unsigned long long)pos);
+    return rc;
 }
 
 int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_manifest **out,
@@ -706,6 +717,23 @@ nomem:
 fail:
     sat_manifest_free(m);
     return rc;
+}
+
+size_t sat_manifest_media_at(const sat_manifest *m, uint64_t off)
+{
+    size_t lo = 0, hi = m->n_media;
+
+    /* media lines are in id order, which the canonical layout makes offset order too */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->media[mid].offset == off)
+            return mid;
+        if (m->media[mid].offset < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
 }
 
 size_t sat_manifest_page_for(const sat_manifest *m, const char *id)

@@ -152,6 +152,10 @@ uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *p
                              size_t n_pages, sat_cluster *clusters, size_t n_clusters,
                              sat_cluster *media, size_t n_media);
 
+/* The index of the root's media line whose member starts at `off` (relative to D), or
+ * SIZE_MAX. */
+size_t sat_manifest_media_at(const sat_manifest *m, uint64_t off);
+
 /* The page that holds `id` if the bundle has it (the last page whose first id is <= id),
  * or SIZE_MAX when id sorts before every page. */
 size_t sat_manifest_page_for(const sat_manifest *m, const char *id);

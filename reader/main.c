@@ -571,6 +571,40 @@ static int extract_report(sat_bundle *b, int dirfd, const sat_mentry *e, int for
     return -1;
 }
 
+/* A lost index page, reported once (not once per entry) by whoever walks the pages. */
+typedef void (*lost_page_fn)(void *ctx, const sat_page *pg, const sat_err *err);
+
+/* Every entry of every index page that loads, into all[] (room for every entry); lost
+ * pages go to lost(). Signed pages that break the format set forged_seen. */
+static uint64_t collect_entries(sat_bundle *b, const sat_mentry **all, lost_page_fn lost, void *ctx)
+{
+    const sat_manifest *m = sat_bundle_manifest(b);
+    uint64_t got = 0, k;
+    size_t pi;
+
+    for (pi = 0; pi < m->n_pages; pi++) {
+        const sat_page *pg = &m->pages[pi];
+        sat_err err = {0};
+        if (sat_bundle_entry(b, pg->first, &all[got], &err) != 0) {
+            forged_seen |= err.code == SAT_E_FORMAT;
+            lost(ctx, pg, &err);
+            continue;
+        }
+        for (k = 0; k < pg->count; k++)
+            if (sat_bundle_entry(b, pg->first + k, &all[got], &err) == 0)
+                got++;
+    }
+    return got;
+}
+
+static void extract_lost_page(void *ctx, const sat_page *pg, const sat_err *err)
+{
+    fprintf(stderr, "%s: %s: ", prog, err->code == SAT_E_FORMAT ? "NOT GENUINE" : "DAMAGED");
+    put_safe(stderr, err->msg);
+    fputc('\n', stderr);
+    *(int *)ctx += (int)pg->count;
+}
+
 /* Storage order: by cluster and offset; media (unit SAT_UNIT_MEDIA) last, by offset. */
 static int cmp_storage(const void *a, const void *b)
 {
@@ -632,25 +666,7 @@ static int cmd_extract(const char *path, char **ids, int nids, ropts *o)
             sat_bundle_close(b);
             return EXIT_IO;
         }
-        const sat_manifest *m = sat_bundle_manifest(b);
-        size_t pi;
-        for (pi = 0; pi < m->n_pages; pi++) {
-            const sat_page *pg = &m->pages[pi];
-            sat_err err = {0};
-            if (sat_bundle_entry(b, pg->first, &all[got], &err) != 0) {
-                /* one message for the page, not one per entry */
-                fprintf(stderr, "%s: %s: ", prog,
-                        err.code == SAT_E_FORMAT ? "NOT GENUINE" : "DAMAGED");
-                put_safe(stderr, err.msg);
-                fputc('\n', stderr);
-                forged_seen |= err.code == SAT_E_FORMAT;
-                bad += (int)pg->count;
-                continue;
-            }
-            for (k = 0; k < pg->count; k++)
-                if (sat_bundle_entry(b, pg->first + k, &all[got], &err) == 0)
-                    got++;
-        }
+        got = collect_entries(b, all, extract_lost_page, &bad);
         qsort(all, (size_t)got, sizeof *all, cmp_storage);
         for (k = 0; k < got && !io_fail; k++)
             if (extract_report(b, dirfd, all[k], o->force, &refused, &io_fail) != 0)
@@ -705,23 +721,13 @@ static void salv_problem(salv *s, const char *id, const char *msg)
     printf("\n");
 }
 
-/* Marks the root's M line at this offset (M lines are in id order, which the layout makes
- * offset order too). */
-static void mark_media(const sat_manifest *m, uint64_t off, unsigned char *have)
+static void salvage_lost_page(void *ctx, const sat_page *pg, const sat_err *err)
 {
-    size_t lo = 0, hi = m->n_media;
+    char msg[SAT_ERR_MSG_MAX + 128];
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->media[mid].offset == off) {
-            have[mid] = 1;
-            return;
-        }
-        if (m->media[mid].offset < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    snprintf(msg, sizeof msg, "%u entries from \"%s\" lost: %s", (unsigned)pg->count, pg->first_id,
+             err->msg);
+    salv_problem(ctx, NULL, msg);
 }
 
 static int cmd_salvage(const char *path, ropts *o)
@@ -765,28 +771,15 @@ static int cmd_salvage(const char *path, ropts *o)
     }
     if (sat_bundle_head_problem(b) != NULL)
         salv_problem(&sv, NULL, sat_bundle_head_problem(b));
-    /* Every entry of every index page that verifies. */
-    for (pi = 0; pi < m->n_pages; pi++) {
-        const sat_page *pg = &m->pages[pi];
-        const sat_mentry *e;
-        sat_err err = {0};
-        char msg[SAT_ERR_MSG_MAX + 128];
-        if (sat_bundle_entry(b, pg->first, &e, &err) != 0) {
-            snprintf(msg, sizeof msg, "%u entries from \"%s\" lost: %s", (unsigned)pg->count,
-                     pg->first_id, err.msg);
-            salv_problem(&sv, NULL, msg);
-            forged_seen |= err.code == SAT_E_FORMAT;
-            continue;
-        }
-        for (k = 0; k < pg->count; k++)
-            if (sat_bundle_entry(b, pg->first + k, &all[got], &err) == 0)
-                got++;
-    }
+    got = collect_entries(b, all, salvage_lost_page, &sv);
     /* Media whose index page is lost (or unreadable without the dictionary) are still
      * located, named and hash-checked by the root's M lines. */
-    for (k = 0; k < got; k++)
-        if (all[k]->unit == SAT_UNIT_MEDIA)
-            mark_media(m, all[k]->offset, have);
+    for (k = 0; k < got; k++) {
+        size_t mi =
+            all[k]->unit == SAT_UNIT_MEDIA ? sat_manifest_media_at(m, all[k]->offset) : SIZE_MAX;
+        if (mi != SIZE_MAX)
+            have[mi] = 1;
+    }
     for (pi = 0; pi < m->n_media; pi++) {
         sat_mentry *x = &extra[pi];
         if (have[pi])
