@@ -12,7 +12,7 @@ VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := libsodium libzstd libarchive
+PKGS       := libsodium libzstd libarchive libxml-2.0 libutf8proc
 READER_KEYS ?=
 
 ifeq ($(FUZZ),1)

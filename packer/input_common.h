@@ -140,11 +140,8 @@ int pack_in_entity(const char *s, size_t n, sat_buf *out);
  * Markdown with local media lookup (used by source_scan.c)
  * ------------------------------------------------------------------------ */
 
-/* Looks up a media file by its path relative to the source folder. Returns 0 and sets
- * *id (owned by the callee, valid until the scan ends), SAT_E_NOTFOUND when there is no
- * such media file, or another negative code with err set. */
-typedef int (*pack_md_media_fn)(void *ctx, const char *media_relpath, const char **id,
-                                sat_err *err);
+/* The lookup for local images (see pack_media_fn in pack_input.h). */
+typedef pack_media_fn pack_md_media_fn;
 
 /* pack_parse_markdown with a lookup for local images. With fn NULL every local image
  * is assumed to exist and its id is derived from its path. */

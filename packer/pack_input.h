@@ -19,6 +19,7 @@
 
 #include "sat_err.h"
 #include "sat_meta.h"
+#include "sat_text.h"
 
 /* Largest input file read (text or media). */
 #define PACK_INPUT_MAX ((size_t)1 << 30)
@@ -32,7 +33,10 @@ typedef struct pack_doc {
     sat_meta meta;   /* kind ARTICLE or TRANSCRIPT; id, title always set */
     char *body;      /* gemtext, valid UTF-8, LF line endings, ends with "\n" */
     size_t body_len;
-    char *relpath;   /* source file, relative to the source folder */
+    char *relpath;   /* source file, relative to the source folder (feed items:
+                        "feed.xml#N", N the 1-based item number) */
+    char *url;       /* canonical URL (HTML <link rel=canonical>/og:url, feed item link),
+                        used to find duplicates; NULL when unknown */
 } pack_doc;
 
 /* A media file stored as is (image or audio). */
@@ -71,6 +75,66 @@ int pack_parse_vtt(const char *relpath, const char *data, size_t len, pack_doc *
                    sat_err *err);
 int pack_parse_srt(const char *relpath, const char *data, size_t len, pack_doc *doc,
                    sat_err *err);
+
+/* ------------------------------------------------------------------------
+ * Local media lookup (Markdown images, HTML <img>, feed item images)
+ * ------------------------------------------------------------------------ */
+
+/* Looks up a media file by its path relative to the source root (already resolved
+ * against the referring document's folder, "./" and "x/../" removed). Returns 0 and
+ * sets *id (owned by the callee, valid until the scan ends), SAT_E_NOTFOUND when there
+ * is no such media file, or another negative code with err set. */
+typedef int (*pack_media_fn)(void *ctx, const char *media_relpath, const char **id,
+                             sat_err *err);
+
+/* ------------------------------------------------------------------------
+ * Character sets (input_charset.c)
+ * ------------------------------------------------------------------------ */
+
+typedef enum pack_cs_kind {
+    PACK_CS_TEXT = 0, /* Markdown, text, subtitles: BOM, else detection */
+    PACK_CS_HTML,     /* BOM, <meta charset> / http-equiv in the first 1024 bytes */
+    PACK_CS_XML       /* BOM, <?xml ... encoding="..."?> */
+} pack_cs_kind;
+
+/* Converts a file's bytes to UTF-8 (appended to out, no BOM). Order: BOM; the
+ * declaration of the kind; the fallback charset (the config's "charset", may be NULL);
+ * detection (valid UTF-8, else CP949/EUC-KR when that decodes cleanly). A declaration
+ * the bytes contradict is detected where possible (e.g. declared EUC-KR but valid
+ * multi-byte UTF-8) and the right charset used. *note receives a malloc'd sentence when
+ * the charset was guessed or a declaration overruled (else NULL). Bytes that fit no
+ * charset fail with "relpath:LINE: ..." naming the charset and byte offset.
+ * Returns 0, SAT_E_FORMAT, SAT_E_LIMIT (over PACK_TEXT_MAX) or SAT_E_NOMEM. */
+int pack_charset_decode(const char *relpath, const char *data, size_t len, pack_cs_kind kind,
+                        const char *fallback, sat_buf *out, char **note, sat_err *err);
+
+/* Unicode NFC of valid UTF-8 s[0..n): malloc'd, NUL-terminated, length in *out_len.
+ * Returns 0, SAT_E_FORMAT (invalid UTF-8) or SAT_E_NOMEM. */
+int pack_nfc(const char *s, size_t n, char **out, size_t *out_len, sat_err *err);
+
+/* ------------------------------------------------------------------------
+ * HTML pages and feeds (input_html.c, input_feed.c); input is UTF-8 already
+ * ------------------------------------------------------------------------ */
+
+/* One HTML page to an article: metadata from <title>, <meta> (Open Graph,
+ * article:published_time, author), <time>, <html lang>, <link rel=canonical> (doc->url);
+ * main text found as docs/INPUT.md describes; links as numbered references; local
+ * images through fn become attachment links (fn NULL: assumed present). */
+int pack_html_parse(const char *relpath, const char *utf8, size_t len, pack_media_fn fn,
+                    void *ctx, pack_doc *doc, sat_err *err);
+
+/* An HTML fragment (a feed item's content) converted and appended to the gemtext
+ * body g with the same rules (no main-text search). where names it in errors
+ * ("feed.xml:12"); base_relpath is the file local image paths are relative to. */
+struct pack_gem;
+int pack_html_fragment(const char *where, const char *base_relpath, const char *utf8,
+                       size_t len, pack_media_fn fn, void *ctx, struct pack_gem *g,
+                       sat_err *err);
+
+/* An RSS 2.0 or Atom file: one article per item, in file order (*docs malloc'd, each
+ * freed with pack_doc_free, then free(*docs)). A feed with no usable item fails. */
+int pack_feed_parse(const char *relpath, const char *utf8, size_t len, pack_media_fn fn,
+                    void *ctx, pack_doc **docs, size_t *n_docs, sat_err *err);
 
 /* Derives an entry id from a relative path (see docs/INPUT.md). keep_ext: keep the
  * extension (media) or drop it (documents). Returns malloc'd id or NULL (invalid/OOM). */

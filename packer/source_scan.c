@@ -642,6 +642,7 @@ void pack_doc_free(pack_doc *doc)
     sat_meta_free(&doc->meta);
     free(doc->body);
     free(doc->relpath);
+    free(doc->url);
     memset(doc, 0, sizeof *doc);
 }
 

@@ -3,11 +3,14 @@
 # Needs root on Debian (or Ubuntu). Prints what it would need otherwise.
 set -eu
 
-# build: compiler, pkg-config, the three libraries; tests: cmocka, and the stock tools
+# build: compiler, pkg-config, the libraries (libxml2 and utf8proc for the packer's HTML,
+# feed and Unicode NFC input); tests: cmocka, and the stock tools
 # the interop and end-to-end tests drive (minisign, GNU tar, bsdtar, zstd, b2sum from
 # coreutils, python3 to validate JSON, script from bsdutils, GNU time for the bench);
-# make fuzz: clang with its libFuzzer and sanitizer runtimes.
+# make fuzz: clang with its libFuzzer and sanitizer runtimes; make bench: zim-tools
+# (zimwriterfs, the tool the packer is compared with).
 PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
+libxml2-dev libutf8proc-dev zim-tools
 zstd minisign libarchive-tools tar coreutils bsdutils python3 time
 clang libclang-rt-dev"
 

@@ -1,0 +1,63 @@
+/*
+ * pack_archive.h - reads an archive given to `satchel-pack build --from FILE` (zip, tar,
+ * tar.gz/bz2/xz/zst, 7z; whatever libarchive recognises) into memory, without writing
+ * anything to disk. Only regular files are taken; every name is sanitised and checked.
+ *
+ * Call sequence:
+ *   pack_archive *a = NULL;
+ *   pack_archive_read(path, NULL, skip_bad, &a, &err);  // NULL: default limits
+ *   a->files[i]: relpath (sanitised, unique, sorted bytewise), data, len
+ *   a->skipped[i]: entries refused with skip_bad ("archive.zip: entry 'x': why")
+ *   pack_archive_free(a);
+ *
+ * Names: "./" prefixes, repeated "/" and a trailing "/" are removed; a backslash (zip
+ * files made on Windows) is a folder separator; names must be valid UTF-8 without
+ * control characters. An absolute name or a ".." component is path traversal: the
+ * entry is refused. Hidden files (a component starting with '.') and "__MACOSX/" are
+ * ignored, like hidden files in a folder. Symbolic and hard links, devices and FIFOs
+ * are refused. Two entries with the same sanitised name: the second is refused.
+ */
+#ifndef PACK_ARCHIVE_H
+#define PACK_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pack_input.h"
+#include "sat_err.h"
+
+/* Default limits: a zip bomb stops at one of them with a clear error. */
+#define PACK_ARCHIVE_ENTRY_MAX PACK_INPUT_MAX          /* bytes of one member */
+#define PACK_ARCHIVE_TOTAL_MAX ((uint64_t)4 << 30)     /* bytes of all members */
+#define PACK_ARCHIVE_FILES_MAX 100000                  /* members (any type) */
+
+typedef struct pack_archive_limits {
+    size_t entry_max;
+    uint64_t total_max;
+    size_t files_max;
+} pack_archive_limits;
+
+typedef struct pack_archive_file {
+    char *relpath; /* sanitised */
+    char *data;    /* malloc'd, NUL-terminated after len bytes */
+    size_t len;
+} pack_archive_file;
+
+typedef struct pack_archive {
+    pack_archive_file *files;
+    size_t n_files;
+    pack_skip *skipped; /* relpath = sanitised or raw entry name, reason = message */
+    size_t n_skipped;
+} pack_archive;
+
+/* Reads the archive at path. Limits NULL: the defaults above. Without skip_bad the first
+ * bad entry fails the read ("path: entry 'NAME': reason"); with it the entry is recorded
+ * in skipped[] and reading goes on. Exceeding a limit, a damaged or unreadable archive
+ * and out of memory always fail. Returns 0 or a negative SAT_E_* with err set. */
+int pack_archive_read(const char *path, const pack_archive_limits *lim, int skip_bad,
+                      pack_archive **out, sat_err *err);
+
+/* Frees everything. Accepts NULL. */
+void pack_archive_free(pack_archive *a);
+
+#endif
