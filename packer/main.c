@@ -3,6 +3,7 @@
  *
  *   satchel-pack keygen -p PUBFILE -s SECFILE [--no-passphrase] [--passphrase-file F] [--force]
  *   satchel-pack build SRC_DIR -o BUNDLE -s SECFILE [options]
+ *   satchel-pack build --from ARCHIVE -o BUNDLE -s SECFILE [options]
  *
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
@@ -29,16 +30,22 @@ static void usage(FILE *f)
             "Usage:\n"
             "  %s keygen -p PUBFILE -s SECFILE [--no-passphrase] [--passphrase-file FILE] "
             "[--force]\n"
-            "  %s build SRC_DIR -o BUNDLE -s SECFILE [--title T] [--publisher P]\n"
-            "        [--date ISO8601] [--seq N] [--skip-bad] [--passphrase-file FILE]\n"
-            "        [--level N] [--cluster-size BYTES] [--threads N] [--quiet]\n"
+            "  %s build (SRC_DIR | --from ARCHIVE) -o BUNDLE -s SECFILE [--title T]\n"
+            "        [--publisher P] [--date ISO8601] [--seq N] [--skip-bad]\n"
+            "        [--passphrase-file FILE] [--level N] [--cluster-size BYTES]\n"
+            "        [--threads N] [--quiet]\n"
             "  %s --help | --version\n"
             "\n"
             "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
             "passphrase read from the terminal or the first line of FILE) and prints the\n"
             "public key's fingerprint for reading aloud.\n"
-            "build packs Markdown, text, WebVTT/SRT transcripts, images and audio from\n"
-            "SRC_DIR into one signed bundle (see docs/INPUT.md and formats/SPEC.md).\n"
+            "build packs Markdown, text, HTML pages, RSS/Atom feeds, WebVTT/SRT\n"
+            "transcripts, images and audio from SRC_DIR, or from a zip, tar, tar.gz or 7z\n"
+            "ARCHIVE read in memory, into one signed bundle. Text in EUC-KR/CP949 and\n"
+            "other declared charsets is converted to UTF-8 (NFC). A satchel.conf file at\n"
+            "the top sets the title, publisher, language, section names and per-file\n"
+            "metadata. The same article twice is stored once. --skip-bad lists bad files\n"
+            "and goes on. See docs/INPUT.md and formats/SPEC.md.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
             prog, prog, prog);
@@ -148,6 +155,7 @@ static int cmd_build(int argc, char **argv)
                                          {"date", required_argument, NULL, 'd'},
                                          {"seq", required_argument, NULL, 'n'},
                                          {"skip-bad", no_argument, NULL, 'k'},
+                                         {"from", required_argument, NULL, 'F'},
                                          {"passphrase-file", required_argument, NULL, 'P'},
                                          {"level", required_argument, NULL, 'L'},
                                          {"cluster-size", required_argument, NULL, 'C'},
@@ -155,7 +163,7 @@ static int cmd_build(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *out = NULL, *secf = NULL, *src_dir;
+    const char *out = NULL, *secf = NULL, *src_dir, *from = NULL;
     pack_pass_src psrc = {NULL};
     pack_scan_opts sopts = {0};
     pack_source *src = NULL;
@@ -175,7 +183,7 @@ static int cmd_build(int argc, char **argv)
     memset(&wo, 0, sizeof wo);
     wo.seq = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kP:L:C:T:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': secf = optarg; break;
@@ -193,6 +201,7 @@ static int cmd_build(int argc, char **argv)
                 return die_usage("--seq needs a whole number");
             break;
         case 'k': sopts.skip_bad = 1; break;
+        case 'F': from = optarg; break;
         case 'P': psrc.file = optarg; break;
         case 'L':
             wo.level = atoi(optarg);
@@ -210,13 +219,12 @@ static int cmd_build(int argc, char **argv)
         default: return die_usage("build: unknown option");
         }
     }
-    if (optind + 1 != argc)
-        return die_usage("build needs exactly one SRC_DIR");
-    src_dir = argv[optind];
+    if (from != NULL ? optind != argc : optind + 1 != argc)
+        return die_usage("build needs exactly one SRC_DIR, or --from ARCHIVE");
+    src_dir = from != NULL ? from : argv[optind];
+    sopts.archive = from != NULL;
     if (out == NULL || secf == NULL)
         return die_usage("build needs -o BUNDLE and -s SECFILE");
-    if (wo.title == NULL)
-        wo.title = "Satchel bundle";
     ps.on = !quiet && isatty(2);
     wo.progress = on_progress;
     wo.progress_ctx = &ps;
@@ -231,8 +239,15 @@ static int cmd_build(int argc, char **argv)
         fprintf(stderr, "%s: no bundle written\n", prog);
         goto out;
     }
+    for (i = 0; i < src->n_notes; i++)
+        fprintf(stderr, "%s: note: %s\n", prog, src->notes[i].reason);
     for (i = 0; i < src->n_skipped; i++)
         fprintf(stderr, "%s: skipped %s\n", prog, src->skipped[i].reason);
+    /* the command line wins over the config file */
+    if (wo.title == NULL)
+        wo.title = src->title != NULL ? src->title : "Satchel bundle";
+    if (wo.publisher == NULL)
+        wo.publisher = src->publisher;
     if (sat_writer_create(&wo, &w, &err) != 0)
         goto fail;
     for (i = 0; i < src->n_docs; i++)
@@ -242,7 +257,11 @@ static int cmd_build(int argc, char **argv)
             goto fail;
         }
     for (i = 0; i < src->n_media; i++)
-        if (sat_writer_add_media(w, &src->media[i].meta, src->media[i].path, &err) != 0) {
+        if ((src->media[i].data != NULL
+                 ? sat_writer_add_media_buf(w, &src->media[i].meta, src->media[i].data,
+                                            src->media[i].len, &err)
+                 : sat_writer_add_media(w, &src->media[i].meta, src->media[i].path, &err)) !=
+            0) {
             sat_err_prefix(&err, "%s", src->media[i].relpath);
             goto fail;
         }

@@ -41,9 +41,12 @@ typedef struct pack_doc {
 
 /* A media file stored as is (image or audio). */
 typedef struct pack_media {
-    sat_meta meta;   /* kind IMAGE or AUDIO; title = file name unless given; parent set when
-                        attached to a doc */
-    char *path;      /* path to open (source folder joined with relpath) */
+    sat_meta meta;    /* kind IMAGE or AUDIO; title = file name unless given; parent set when
+                         attached to a doc */
+    char *path;       /* path to open (source folder joined with relpath), or NULL when the
+                         bytes are in memory */
+    const char *data; /* the bytes of an archive member (owned by the source), or NULL */
+    size_t len;
     char *relpath;
 } pack_media;
 
@@ -52,6 +55,8 @@ typedef struct pack_skip {
     char *reason;    /* "file:line: what is wrong" */
 } pack_skip;
 
+struct pack_archive;
+
 typedef struct pack_source {
     pack_doc *docs;
     size_t n_docs;
@@ -59,10 +64,17 @@ typedef struct pack_source {
     size_t n_media;
     pack_skip *skipped;
     size_t n_skipped;
+    pack_skip *notes;  /* for the user: duplicates dropped, charsets guessed or overruled,
+                          config blocks that matched nothing (reason = "relpath: ...") */
+    size_t n_notes;
+    char *title;       /* from the config file, NULL when not set */
+    char *publisher;
+    struct pack_archive *archive; /* the archive read (media point into it), or NULL */
 } pack_source;
 
 typedef struct pack_scan_opts {
     int skip_bad; /* nonzero: record bad files in skipped[] and go on */
+    int archive;  /* nonzero: the path is an archive (zip, tar, 7z...) read in memory */
 } pack_scan_opts;
 
 /* Parsers: each turns one file's bytes into a doc. relpath names the file in errors
@@ -140,10 +152,13 @@ int pack_feed_parse(const char *relpath, const char *utf8, size_t len, pack_medi
  * extension (media) or drop it (documents). Returns malloc'd id or NULL (invalid/OOM). */
 char *pack_id_from_path(const char *relpath, int keep_ext);
 
-/* Walks dir (sorted, deterministic), parses every file, pairs attachments. Without
- * skip_bad the first bad file fails the scan with "relpath:line: reason". Returns 0,
- * or a negative SAT_E_* code with err set. */
-int pack_source_scan(const char *dir, const pack_scan_opts *opts, pack_source **out,
+/* Walks the folder at path, or reads the archive at path (opts->archive), sorted and
+ * deterministic; reads satchel.conf at its root (pack_config.h), decodes and parses
+ * every file, drops duplicate articles (same canonical URL or same text; a note says
+ * so), pairs attachments. Without skip_bad the first bad file fails the scan with
+ * "relpath:line: reason"; a bad config file always does. Returns 0, or a negative
+ * SAT_E_* code with err set. */
+int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source **out,
                      sat_err *err);
 
 void pack_doc_free(pack_doc *doc);

@@ -1,11 +1,13 @@
 /*
- * source_scan.c - walks a source folder, classifies and parses every file, derives
- * ids, pairs attachments (images referenced by Markdown, audio beside transcripts)
- * and records files skipped with --skip-bad.
+ * source_scan.c - reads a source folder (or an archive's members, pack_archive.h),
+ * classifies and parses every file, derives ids, applies the config file, drops
+ * duplicate articles, pairs attachments (images referenced by documents, audio beside
+ * transcripts) and records files skipped with --skip-bad and notes for the user.
  *
- * Order of work: walk (collect every file, sorted bytewise by relative path) ->
- * media entries (sizes checked, ids) -> documents in order (parsed, ids checked for
- * duplicates, attachments claimed) -> final sat_meta_check of everything.
+ * Order of work: collect every file (sorted bytewise by relative path) -> the config
+ * file -> media entries (sizes checked, ids) -> documents in order (charset decoded,
+ * parsed, config applied, duplicates dropped, ids claimed, attachments claimed) ->
+ * final sat_meta_check of everything.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,13 +20,30 @@
 #include <unistd.h>
 
 #include "input_common.h"
+#include "pack_archive.h"
+#include "pack_config.h"
 #include "pack_input.h"
 #include "sat_meta.h"
+#include "source_keys.h"
 #include "sat_text.h"
 
 #define SCAN_DEPTH_MAX 64
 
-enum { FT_UNKNOWN = 0, FT_MD, FT_TXT, FT_VTT, FT_SRT, FT_IMAGE, FT_AUDIO };
+enum {
+    FT_UNKNOWN = 0,
+    FT_MD,
+    FT_TXT,
+    FT_VTT,
+    FT_SRT,
+    FT_HTML,
+    FT_FEED,
+    FT_XML, /* a feed when its root element says so */
+    FT_IMAGE,
+    FT_AUDIO,
+    FT_CONFIG
+};
+
+#define FT_IS_MEDIA(t) ((t) == FT_IMAGE || (t) == FT_AUDIO)
 
 /* ------------------------------------------------------------------------
  * Ids
@@ -105,25 +124,23 @@ char *pack_id_from_path(const char *relpath, int keep_ext)
 typedef struct scan_file {
     char *relpath;
     int type;
+    const char *data; /* the member's bytes when reading an archive, else NULL */
+    size_t len;
 } scan_file;
 
-typedef struct id_slot {
-    const char *id;
-    const char *relpath;
-} id_slot;
-
 typedef struct scan {
-    const char *dir;
+    const char *dir; /* folder or archive, for messages */
     int skip_bad;
     pack_source *src;
     sat_err err;
     scan_file *files;
     size_t n_files, cap_files;
-    size_t cap_skipped;
-    id_slot *ids; /* open addressing, power-of-two size */
-    size_t ids_cap;
-    size_t *refs; /* media claimed by the document being parsed */
-    size_t n_refs, cap_refs;
+    size_t cap_docs, cap_skipped, cap_notes;
+    pack_keytab ids;  /* entry id -> file */
+    pack_keytab urls; /* canonical URL -> file (duplicates) */
+    pack_keytab texts; /* hash of the normalised text -> file (duplicates) */
+    pack_config *cfg;
+    const char *charset; /* the config's fallback charset, or NULL */
 } scan;
 
 static int nomem(scan *sc)
@@ -154,70 +171,72 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-/* A bad file: with skip_bad it is recorded (reason = the message in sc->err) and the
- * scan goes on (returns 0); otherwise the error code is returned. Out of memory and
- * limits of the whole scan are never skipped. */
-static int bad_file(scan *sc, const char *relpath, int code)
+/* Appends (relpath, reason) to a list of pack_skip records. */
+static int list_add(scan *sc, pack_skip **list, size_t *n, size_t *cap, const char *relpath,
+                    const char *reason)
 {
     pack_skip *s;
 
-    if (!sc->skip_bad || code == SAT_E_NOMEM)
-        return code;
-    if (grow((void **)&sc->src->skipped, &sc->cap_skipped, sc->src->n_skipped + 1,
-             sizeof *sc->src->skipped) != 0)
+    if (grow((void **)list, cap, *n + 1, sizeof **list) != 0)
         return nomem(sc);
-    s = &sc->src->skipped[sc->src->n_skipped];
+    s = &(*list)[*n];
     s->relpath = strdup(relpath);
-    s->reason = strdup(sc->err.msg);
+    s->reason = strdup(reason);
     if (s->relpath == NULL || s->reason == NULL) {
         free(s->relpath);
         free(s->reason);
         return nomem(sc);
     }
-    sc->src->n_skipped++;
-    sat_err_clear(&sc->err);
+    (*n)++;
     return 0;
 }
 
-static uint64_t hash_str(const char *s)
+/* A bad file: with skip_bad it is recorded (reason = the message in sc->err) and the
+ * scan goes on (returns 0); otherwise the error code is returned. Out of memory and
+ * limits of the whole scan are never skipped. */
+static int bad_file(scan *sc, const char *relpath, int code)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    int rc;
 
-    while (*s != '\0') {
-        h ^= (unsigned char)*s++;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    if (!sc->skip_bad || code == SAT_E_NOMEM)
+        return code;
+    rc = list_add(sc, &sc->src->skipped, &sc->src->n_skipped, &sc->cap_skipped, relpath,
+                  sc->err.msg);
+    if (rc == 0)
+        sat_err_clear(&sc->err);
+    return rc;
 }
 
-/* Returns the slot holding id, or the empty slot where it would go. */
-static id_slot *id_find(scan *sc, const char *id)
+/* Records a note for the user ("relpath: what happened"). */
+static int add_note(scan *sc, const char *relpath, const char *msg)
 {
-    size_t mask = sc->ids_cap - 1;
-    size_t i = (size_t)hash_str(id) & mask;
+    sat_buf b = {0};
+    int rc;
 
-    while (sc->ids[i].id != NULL && strcmp(sc->ids[i].id, id) != 0)
-        i = (i + 1) & mask;
-    return &sc->ids[i];
+    if (sat_buf_printf(&b, "%s: %s", relpath, msg) != 0) {
+        sat_buf_free(&b);
+        return nomem(sc);
+    }
+    rc = list_add(sc, &sc->src->notes, &sc->src->n_notes, &sc->cap_notes, relpath, b.data);
+    sat_buf_free(&b);
+    return rc;
 }
 
 /* Claims id for relpath, or fails naming both files. */
-static int id_claim(scan *sc, const char *id, const char *relpath)
+static int id_claim(scan *sc, const char *id, const char *relpath, size_t media)
 {
-    id_slot *s = id_find(sc, id);
+    pack_keyslot *s = pack_keytab_find(&sc->ids, id);
 
-    if (s->id != NULL)
+    if (s->key != NULL)
         return sat_err_set(&sc->err, SAT_E_FORMAT,
                            "%s: id '%s' is already used by %s; rename one of the files or set "
                            "a different 'id:'",
                            relpath, id, s->relpath);
-    s->id = id;
-    s->relpath = relpath;
-    return 0;
+    return pack_keytab_put(&sc->ids, id, relpath, media) == 0 ? 0 : nomem(sc);
 }
 
 /* ------------------------------------------------------------------------
- * Walking the folder
+ * Collecting files: a folder or an archive
  * ------------------------------------------------------------------------ */
 
 static int file_type(const char *name)
@@ -225,11 +244,12 @@ static int file_type(const char *name)
     static const struct {
         const char *ext;
         int type;
-    } exts[] = {{"md", FT_MD},     {"markdown", FT_MD}, {"txt", FT_TXT},   {"vtt", FT_VTT},
-                {"srt", FT_SRT},   {"png", FT_IMAGE},   {"jpg", FT_IMAGE}, {"jpeg", FT_IMAGE},
-                {"gif", FT_IMAGE}, {"webp", FT_IMAGE},  {"ogg", FT_AUDIO}, {"opus", FT_AUDIO},
-                {"oga", FT_AUDIO}, {"mp3", FT_AUDIO},   {"wav", FT_AUDIO}, {"flac", FT_AUDIO},
-                {"m4a", FT_AUDIO}};
+    } exts[] = {{"md", FT_MD},      {"markdown", FT_MD}, {"txt", FT_TXT},    {"vtt", FT_VTT},
+                {"srt", FT_SRT},    {"html", FT_HTML},   {"htm", FT_HTML},   {"xhtml", FT_HTML},
+                {"rss", FT_FEED},   {"atom", FT_FEED},   {"xml", FT_XML},    {"png", FT_IMAGE},
+                {"jpg", FT_IMAGE},  {"jpeg", FT_IMAGE},  {"gif", FT_IMAGE},  {"webp", FT_IMAGE},
+                {"ogg", FT_AUDIO},  {"opus", FT_AUDIO}, {"oga", FT_AUDIO},
+                {"mp3", FT_AUDIO},  {"wav", FT_AUDIO},   {"flac", FT_AUDIO}, {"m4a", FT_AUDIO}};
     const char *dot = strrchr(name, '.');
     size_t i;
 
@@ -239,6 +259,14 @@ static int file_type(const char *name)
         if (strcasecmp(dot + 1, exts[i].ext) == 0)
             return exts[i].type;
     return FT_UNKNOWN;
+}
+
+static int unknown_type(scan *sc, const char *relpath)
+{
+    return sat_err_set(&sc->err, SAT_E_FORMAT,
+                       "%s: unknown file type (expected .md, .txt, .vtt, .srt, .html, .rss, "
+                       ".atom, .xml, or an image/audio file)",
+                       relpath);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -270,11 +298,12 @@ fail:
     return NULL;
 }
 
-static int add_file(scan *sc, char *relpath, int type)
+/* Takes relpath (freed on failure). data is NULL for a file on disk. */
+static int add_file(scan *sc, char *relpath, int type, const char *data, size_t len)
 {
     if (sc->n_files >= PACK_FILES_MAX) {
         free(relpath);
-        return sat_err_set(&sc->err, SAT_E_LIMIT, "%s: more than %d files in the source folder",
+        return sat_err_set(&sc->err, SAT_E_LIMIT, "%s: more than %d files in the source",
                            sc->dir, PACK_FILES_MAX);
     }
     if (grow((void **)&sc->files, &sc->cap_files, sc->n_files + 1, sizeof *sc->files) != 0) {
@@ -283,8 +312,22 @@ static int add_file(scan *sc, char *relpath, int type)
     }
     sc->files[sc->n_files].relpath = relpath;
     sc->files[sc->n_files].type = type;
+    sc->files[sc->n_files].data = data;
+    sc->files[sc->n_files].len = len;
     sc->n_files++;
     return 0;
+}
+
+/* The type of a file found at relpath (name = its last component); FT_UNKNOWN after
+ * recording the error through bad_file (*rc says whether to go on). */
+static int classify(scan *sc, const char *relpath, const char *name, int *rc)
+{
+    int type = strcmp(relpath, PACK_CONFIG_NAME) == 0 ? FT_CONFIG : file_type(name);
+
+    *rc = 0;
+    if (type == FT_UNKNOWN)
+        *rc = bad_file(sc, relpath, unknown_type(sc, relpath));
+    return type;
 }
 
 static int walk(scan *sc, int dfd, const char *prefix, int depth)
@@ -354,15 +397,9 @@ static int walk(scan *sc, int dfd, const char *prefix, int depth)
                           sat_err_set(&sc->err, SAT_E_FORMAT,
                                       "%s: not a regular file (device, pipe or socket)", rel));
         } else {
-            int type = file_type(names[i]);
-            if (type == FT_UNKNOWN) {
-                rc = bad_file(sc, rel,
-                              sat_err_set(&sc->err, SAT_E_FORMAT,
-                                          "%s: unknown file type (expected .md, .txt, .vtt, "
-                                          ".srt, or an image/audio file)",
-                                          rel));
-            } else {
-                rc = add_file(sc, rel, type);
+            int type = classify(sc, rel, names[i], &rc);
+            if (type != FT_UNKNOWN) {
+                rc = add_file(sc, rel, type, NULL, 0);
                 rel = NULL; /* owned by sc->files now (or freed) */
             }
         }
@@ -377,9 +414,45 @@ cleanup:
     return rc;
 }
 
+/* Every member of the archive at sc->dir; the archive stays in src until it is freed
+ * (media point into it). Entries the archive reader refused are skips already. */
+static int collect_archive(scan *sc)
+{
+    pack_archive *a = NULL;
+    size_t i;
+    int rc = pack_archive_read(sc->dir, NULL, sc->skip_bad, &a, &sc->err);
+
+    if (rc != 0)
+        return rc;
+    sc->src->archive = a;
+    for (i = 0; i < a->n_skipped; i++)
+        if ((rc = list_add(sc, &sc->src->skipped, &sc->src->n_skipped, &sc->cap_skipped,
+                           a->skipped[i].relpath, a->skipped[i].reason)) != 0)
+            return rc;
+    for (i = 0; i < a->n_files && rc == 0; i++) {
+        const char *rel = a->files[i].relpath;
+        const char *slash = strrchr(rel, '/');
+        int type = classify(sc, rel, slash != NULL ? slash + 1 : rel, &rc);
+        char *copy;
+        if (type == FT_UNKNOWN)
+            continue;
+        if ((copy = strdup(rel)) == NULL)
+            return nomem(sc);
+        rc = add_file(sc, copy, type, a->files[i].data, a->files[i].len);
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------------------
  * Reading files
  * ------------------------------------------------------------------------ */
+
+static int too_large(scan *sc, const char *relpath, uint64_t size, size_t max, const char *what)
+{
+    return sat_err_set(&sc->err, SAT_E_LIMIT,
+                       "%s: file is too large (%llu bytes; %s files may be at most %zu MiB)",
+                       relpath, (unsigned long long)size, what, max >> 20);
+}
 
 /* Opens relpath without following symlinks and checks it is a regular file of at most
  * max bytes. Returns the descriptor (size in *size) or a negative code with sc->err set. */
@@ -405,21 +478,32 @@ static int open_checked(scan *sc, const char *path, const char *relpath, size_t 
     }
     if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)max) {
         close(fd);
-        return sat_err_set(&sc->err, SAT_E_LIMIT,
-                           "%s: file is too large (%lld bytes; %s files may be at most %zu MiB)",
-                           relpath, (long long)st.st_size, what, max >> 20);
+        return too_large(sc, relpath, (uint64_t)st.st_size, max, what);
     }
     *size = (size_t)st.st_size;
     return fd;
 }
 
-static int read_text(scan *sc, const char *path, const char *relpath, char **data,
+/* The bytes of a text file: the archive member, or the file read into *owned. */
+static int read_text(scan *sc, const scan_file *f, char **owned, const char **data,
                      size_t *len)
 {
     size_t size = 0, got = 0;
-    char *buf;
-    int fd = open_checked(sc, path, relpath, PACK_TEXT_MAX, "text", &size);
+    char *buf, *path;
+    int fd;
 
+    *owned = NULL;
+    if (f->data != NULL) {
+        if (f->len > PACK_TEXT_MAX)
+            return too_large(sc, f->relpath, f->len, PACK_TEXT_MAX, "text");
+        *data = f->data;
+        *len = f->len;
+        return 0;
+    }
+    if ((path = join(sc->dir, f->relpath)) == NULL)
+        return nomem(sc);
+    fd = open_checked(sc, path, f->relpath, PACK_TEXT_MAX, "text", &size);
+    free(path);
     if (fd < 0)
         return fd;
     buf = malloc(size + 1);
@@ -435,7 +519,8 @@ static int read_text(scan *sc, const char *path, const char *relpath, char **dat
             int e = errno;
             free(buf);
             close(fd);
-            return sat_err_set(&sc->err, SAT_E_IO, "%s: cannot read: %s", relpath, strerror(e));
+            return sat_err_set(&sc->err, SAT_E_IO, "%s: cannot read: %s", f->relpath,
+                               strerror(e));
         }
         if (r == 0)
             break; /* the file shrank: use what is there */
@@ -443,9 +528,74 @@ static int read_text(scan *sc, const char *path, const char *relpath, char **dat
     }
     close(fd);
     buf[got] = '\0';
+    *owned = buf;
     *data = buf;
     *len = got;
     return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The config file
+ * ------------------------------------------------------------------------ */
+
+static void config_unused(void *ctx, const char *msg)
+{
+    scan *sc = ctx;
+
+    if (sc->err.code == 0 && add_note(sc, PACK_CONFIG_NAME, msg) != 0)
+        sc->err.code = SAT_E_NOMEM;
+}
+
+/* A bad config file always stops the scan: it would change every entry. */
+static int load_config(scan *sc, const scan_file *f)
+{
+    const pack_config_bundle *cb;
+    const char *data;
+    char *owned = NULL;
+    size_t len;
+    int rc = read_text(sc, f, &owned, &data, &len);
+
+    if (rc == 0)
+        rc = pack_config_parse(f->relpath, data, len, &sc->cfg, &sc->err);
+    free(owned);
+    if (rc != 0)
+        return rc;
+    cb = pack_config_get(sc->cfg);
+    sc->charset = cb->charset;
+    if ((cb->title != NULL && (sc->src->title = strdup(cb->title)) == NULL) ||
+        (cb->publisher != NULL && (sc->src->publisher = strdup(cb->publisher)) == NULL))
+        return nomem(sc);
+    return 0;
+}
+
+/* Applies the config to an entry read from relpath ("feed.xml#N": the feed's name) and
+ * NFC-normalises its text fields. */
+static int apply_config(scan *sc, const char *relpath, sat_meta *m)
+{
+    char **fields[] = {&m->title, &m->author, &m->source, &m->section, &m->tags, &m->lang};
+    const char *hash = strchr(relpath, '#');
+    char *base = hash != NULL ? strndup(relpath, (size_t)(hash - relpath)) : NULL;
+    size_t i;
+    int rc;
+
+    if (hash != NULL && base == NULL)
+        return nomem(sc);
+    rc = pack_config_apply(sc->cfg, base != NULL ? base : relpath, m, &sc->err);
+    free(base);
+    for (i = 0; rc == 0 && i < sizeof fields / sizeof fields[0]; i++) {
+        char *nfc;
+        size_t n;
+        if (*fields[i] == NULL)
+            continue;
+        rc = pack_nfc(*fields[i], strlen(*fields[i]), &nfc, &n, &sc->err);
+        if (rc == 0) {
+            free(*fields[i]);
+            *fields[i] = nfc;
+        }
+    }
+    if (rc == 0 && (rc = sat_meta_check(m, &sc->err)) != 0)
+        sat_err_prefix(&sc->err, "%s", relpath);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -456,18 +606,19 @@ static int add_media(scan *sc, const scan_file *f)
 {
     pack_media *m = &sc->src->media[sc->src->n_media];
     const char *slash = strrchr(f->relpath, '/');
+    const char *name = slash != NULL ? slash + 1 : f->relpath;
     size_t size;
     int fd;
     int rc;
 
     memset(m, 0, sizeof *m);
     m->relpath = strdup(f->relpath);
-    m->path = join(sc->dir, f->relpath);
     m->meta.kind = f->type == FT_IMAGE ? SAT_KIND_IMAGE : SAT_KIND_AUDIO;
     m->meta.id = pack_id_from_path(f->relpath, 1);
-    m->meta.title = pack_in_field(slash != NULL ? slash + 1 : f->relpath,
-                                  strlen(slash != NULL ? slash + 1 : f->relpath));
-    if (m->relpath == NULL || m->path == NULL || m->meta.title == NULL) {
+    m->meta.title = pack_in_field(name, strlen(name));
+    if (f->data == NULL)
+        m->path = join(sc->dir, f->relpath);
+    if (m->relpath == NULL || (f->data == NULL && m->path == NULL) || m->meta.title == NULL) {
         rc = nomem(sc);
         goto fail;
     }
@@ -477,18 +628,24 @@ static int add_media(scan *sc, const scan_file *f)
                          f->relpath);
         goto fail;
     }
-    fd = open_checked(sc, m->path, f->relpath, PACK_INPUT_MAX, "image and audio", &size);
-    if (fd < 0) {
-        rc = fd;
-        goto fail;
+    if (f->data != NULL) {
+        if (f->len > PACK_INPUT_MAX) {
+            rc = too_large(sc, f->relpath, f->len, PACK_INPUT_MAX, "image and audio");
+            goto fail;
+        }
+        m->data = f->data;
+        m->len = f->len;
+    } else {
+        fd = open_checked(sc, m->path, f->relpath, PACK_INPUT_MAX, "image and audio", &size);
+        if (fd < 0) {
+            rc = fd;
+            goto fail;
+        }
+        close(fd);
     }
-    close(fd);
-    rc = sat_meta_check(&m->meta, &sc->err);
-    if (rc != 0) {
-        sat_err_prefix(&sc->err, "%s", f->relpath);
+    if ((rc = apply_config(sc, f->relpath, &m->meta)) != 0)
         goto fail;
-    }
-    rc = id_claim(sc, m->meta.id, m->relpath);
+    rc = id_claim(sc, m->meta.id, m->relpath, sc->src->n_media);
     if (rc != 0)
         goto fail;
     sc->src->n_media++;
@@ -506,19 +663,51 @@ static int cmp_media_key(const void *key, const void *elem)
     return strcmp((const char *)key, ((const pack_media *)elem)->relpath);
 }
 
-/* Resolver for Markdown images: finds the media entry and remembers the claim. */
+/* Resolver for local images of Markdown and HTML documents. */
 static int media_lookup(void *ctx, const char *media_relpath, const char **id, sat_err *err)
 {
     scan *sc = ctx;
     pack_media *m = bsearch(media_relpath, sc->src->media, sc->src->n_media,
                             sizeof *sc->src->media, cmp_media_key);
 
+    (void)err;
     if (m == NULL)
         return SAT_E_NOTFOUND;
-    if (grow((void **)&sc->refs, &sc->cap_refs, sc->n_refs + 1, sizeof *sc->refs) != 0)
-        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
-    sc->refs[sc->n_refs++] = (size_t)(m - sc->src->media);
     *id = m->meta.id;
+    return 0;
+}
+
+/* Media the document links to ("=> attachment:ID ...") become its attachments, unless
+ * an earlier document has claimed them. */
+static int claim_attachments(scan *sc, const pack_doc *doc)
+{
+    static const char tag[] = "=> attachment:";
+    const char *p = doc->body, *end = doc->body + doc->body_len;
+
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (eol == NULL)
+            eol = end;
+        if ((size_t)(eol - p) > sizeof tag - 1 && memcmp(p, tag, sizeof tag - 1) == 0) {
+            const char *id = p + sizeof tag - 1, *e = id;
+            char buf[SAT_ID_MAX + 1];
+            while (e < eol && *e != ' ')
+                e++;
+            if ((size_t)(e - id) <= SAT_ID_MAX) {
+                pack_keyslot *s;
+                memcpy(buf, id, (size_t)(e - id));
+                buf[e - id] = '\0';
+                s = pack_keytab_find(&sc->ids, buf);
+                if (s->key != NULL && s->index != PACK_KEY_NONE) {
+                    pack_media *m = &sc->src->media[s->index];
+                    if (m->meta.parent == NULL &&
+                        (m->meta.parent = strdup(doc->meta.id)) == NULL)
+                        return nomem(sc);
+                }
+            }
+        }
+        p = eol + 1;
+    }
     return 0;
 }
 
@@ -571,63 +760,199 @@ oom:
 }
 
 /* ------------------------------------------------------------------------
+ * Duplicates
+ * ------------------------------------------------------------------------ */
+
+/* 1 when doc repeats an article already taken (then a note says so), 0 when it is new
+ * (its keys are then in *ukey and *tkey, to be registered once it is stored), or a
+ * negative code. */
+static int find_duplicate(scan *sc, const pack_doc *doc, char **ukey, char **tkey)
+{
+    pack_keyslot *s = NULL;
+    const char *what = NULL;
+    int oom;
+    int rc;
+
+    *ukey = pack_url_key(doc->url, &oom);
+    *tkey = oom ? NULL : pack_text_key(doc->body, doc->body_len);
+    if (oom || *tkey == NULL)
+        return nomem(sc);
+    if (*ukey != NULL && (s = pack_keytab_find(&sc->urls, *ukey))->key != NULL)
+        what = "the same URL";
+    else if ((s = pack_keytab_find(&sc->texts, *tkey))->key != NULL)
+        what = "the same text";
+    if (what == NULL)
+        return 0;
+    {
+        sat_buf msg = {0};
+        if (sat_buf_printf(&msg, "duplicate of %s (%s); stored once", s->relpath, what) != 0) {
+            sat_buf_free(&msg);
+            return nomem(sc);
+        }
+        rc = add_note(sc, doc->relpath, msg.data);
+        sat_buf_free(&msg);
+    }
+    free(*ukey);
+    free(*tkey);
+    *ukey = *tkey = NULL;
+    return rc == 0 ? 1 : rc;
+}
+
+/* ------------------------------------------------------------------------
  * Documents
  * ------------------------------------------------------------------------ */
 
-static int add_doc(scan *sc, const scan_file *f)
+/* Takes one parsed document: config, duplicates, id, attachments. The doc is moved into
+ * the source (or freed when dropped or on error). */
+static int take_doc(scan *sc, pack_doc *doc)
 {
-    pack_doc *doc = &sc->src->docs[sc->src->n_docs];
-    char *path = join(sc->dir, f->relpath);
-    char *data = NULL;
-    size_t len = 0, i;
+    pack_doc *stored;
+    char *ukey = NULL, *tkey = NULL;
     int rc;
 
-    memset(doc, 0, sizeof *doc);
-    sc->n_refs = 0;
-    if (path == NULL) {
-        rc = nomem(sc);
-        goto cleanup;
+    if ((rc = apply_config(sc, doc->relpath, &doc->meta)) != 0)
+        goto drop;
+    if ((rc = find_duplicate(sc, doc, &ukey, &tkey)) != 0) {
+        rc = rc > 0 ? 0 : rc;
+        goto drop;
     }
-    rc = read_text(sc, path, f->relpath, &data, &len);
-    if (rc != 0)
-        goto cleanup;
+    if ((rc = id_claim(sc, doc->meta.id, doc->relpath, PACK_KEY_NONE)) != 0)
+        goto drop;
+    if (grow((void **)&sc->src->docs, &sc->cap_docs, sc->src->n_docs + 1,
+             sizeof *sc->src->docs) != 0) {
+        rc = nomem(sc); /* the id table points into doc: no way back from here */
+        goto drop;
+    }
+    stored = &sc->src->docs[sc->src->n_docs++];
+    *stored = *doc;
+    memset(doc, 0, sizeof *doc);
+    if ((ukey != NULL && pack_keytab_put(&sc->urls, ukey, stored->relpath, PACK_KEY_NONE) != 0) ||
+        pack_keytab_put(&sc->texts, tkey, stored->relpath, PACK_KEY_NONE) != 0)
+        return nomem(sc);
+    if ((rc = claim_attachments(sc, stored)) != 0)
+        return rc;
+    if (stored->meta.kind == SAT_KIND_TRANSCRIPT)
+        rc = pair_audio(sc, stored);
+    return rc;
+drop:
+    free(ukey);
+    free(tkey);
+    pack_doc_free(doc);
+    return rc;
+}
+
+/* 1 if an .xml file's first element is an RSS or Atom root. */
+static int looks_like_feed(const char *s, size_t n)
+{
+    size_t i = 0, lim = n < 65536 ? n : 65536;
+
+    while (i < lim) {
+        const char *lt = memchr(s + i, '<', lim - i);
+        size_t k;
+        if (lt == NULL)
+            return 0;
+        i = (size_t)(lt - s) + 1;
+        if (i < lim && (s[i] == '?' || s[i] == '!'))
+            continue; /* declaration, comment, doctype */
+        k = i;
+        while (k < lim && s[k] != ' ' && s[k] != '>' && s[k] != '\t' && s[k] != '\n' &&
+               s[k] != '\r' && s[k] != '/')
+            k++;
+        if (k - i == 3 && memcmp(s + i, "rss", 3) == 0)
+            return 1;
+        return (k - i >= 4 && memcmp(s + k - 4, "feed", 4) == 0 &&
+                (k - i == 4 || s[k - 5] == ':'));
+    }
+    return 0;
+}
+
+static int parse_doc(scan *sc, const scan_file *f, const char *text, size_t len,
+                     pack_doc **docs, size_t *n_docs)
+{
+    pack_doc *one = calloc(1, sizeof *one);
+    int rc;
+
+    *docs = NULL;
+    *n_docs = 0;
+    if (one == NULL)
+        return nomem(sc);
     switch (f->type) {
     case FT_MD:
-        rc = pack_md_parse(f->relpath, data, len, media_lookup, sc, doc, &sc->err);
+        rc = pack_md_parse(f->relpath, text, len, media_lookup, sc, one, &sc->err);
         break;
     case FT_TXT:
-        rc = pack_parse_text(f->relpath, data, len, doc, &sc->err);
+        rc = pack_parse_text(f->relpath, text, len, one, &sc->err);
         break;
     case FT_VTT:
-        rc = pack_parse_vtt(f->relpath, data, len, doc, &sc->err);
+        rc = pack_parse_vtt(f->relpath, text, len, one, &sc->err);
         break;
-    default:
-        rc = pack_parse_srt(f->relpath, data, len, doc, &sc->err);
+    case FT_SRT:
+        rc = pack_parse_srt(f->relpath, text, len, one, &sc->err);
         break;
+    case FT_HTML:
+        rc = pack_html_parse(f->relpath, text, len, media_lookup, sc, one, &sc->err);
+        break;
+    default: /* FT_FEED, FT_XML */
+        free(one);
+        if (f->type == FT_XML && !looks_like_feed(text, len))
+            return sat_err_set(&sc->err, SAT_E_FORMAT,
+                               "%s: not an RSS or Atom feed (the only .xml files taken)",
+                               f->relpath);
+        return pack_feed_parse(f->relpath, text, len, media_lookup, sc, docs, n_docs,
+                               &sc->err);
     }
+    if (rc != 0) {
+        free(one);
+        return rc;
+    }
+    *docs = one;
+    *n_docs = 1;
+    return 0;
+}
+
+static int add_doc(scan *sc, const scan_file *f)
+{
+    pack_cs_kind kind = f->type == FT_HTML ? PACK_CS_HTML
+                        : (f->type == FT_FEED || f->type == FT_XML) ? PACK_CS_XML
+                                                                     : PACK_CS_TEXT;
+    const char *raw;
+    char *owned = NULL, *note = NULL;
+    sat_buf text = {0};
+    pack_doc *docs = NULL;
+    size_t len = 0, n_docs = 0, i;
+    int rc = read_text(sc, f, &owned, &raw, &len);
+
     if (rc != 0)
         goto cleanup;
-    rc = id_claim(sc, doc->meta.id, doc->relpath);
-    if (rc != 0) {
-        pack_doc_free(doc);
+    rc = pack_charset_decode(f->relpath, raw, len, kind, sc->charset, &text, &note, &sc->err);
+    free(owned);
+    owned = NULL;
+    if (rc != 0)
         goto cleanup;
-    }
-    /* the document is in: its references now claim their media */
-    for (i = 0; i < sc->n_refs; i++) {
-        pack_media *m = &sc->src->media[sc->refs[i]];
-        if (m->meta.parent == NULL && (m->meta.parent = strdup(doc->meta.id)) == NULL) {
+    if (note != NULL && (rc = add_note(sc, f->relpath, note)) != 0)
+        goto cleanup;
+    if ((rc = parse_doc(sc, f, text.data != NULL ? text.data : "", text.len, &docs, &n_docs)) !=
+        0)
+        goto cleanup;
+    /* each document on its own: a bad feed item does not cost its neighbours */
+    for (i = 0; i < n_docs && rc == 0; i++) {
+        char *rel = docs[i].relpath != NULL ? strdup(docs[i].relpath) : NULL;
+        if (rel == NULL) {
             rc = nomem(sc);
-            goto cleanup;
+            break;
         }
+        rc = take_doc(sc, &docs[i]);
+        if (rc != 0)
+            rc = bad_file(sc, rel, rc);
+        free(rel);
     }
-    sc->src->n_docs++; /* from here on pack_source_free owns the doc */
-    if (doc->meta.kind == SAT_KIND_TRANSCRIPT)
-        rc = pair_audio(sc, doc);
 cleanup:
-    if (rc != 0 && sc->src->docs + sc->src->n_docs == doc)
-        pack_doc_free(doc);
-    free(data);
-    free(path);
+    for (i = 0; i < n_docs; i++)
+        pack_doc_free(&docs[i]);
+    free(docs);
+    free(note);
+    free(owned);
+    sat_buf_free(&text);
     return rc;
 }
 
@@ -646,6 +971,17 @@ void pack_doc_free(pack_doc *doc)
     memset(doc, 0, sizeof *doc);
 }
 
+static void skips_free(pack_skip *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(s[i].relpath);
+        free(s[i].reason);
+    }
+    free(s);
+}
+
 void pack_source_free(pack_source *src)
 {
     size_t i;
@@ -659,69 +995,68 @@ void pack_source_free(pack_source *src)
         free(src->media[i].path);
         free(src->media[i].relpath);
     }
-    for (i = 0; i < src->n_skipped; i++) {
-        free(src->skipped[i].relpath);
-        free(src->skipped[i].reason);
-    }
+    skips_free(src->skipped, src->n_skipped);
+    skips_free(src->notes, src->n_notes);
     free(src->docs);
     free(src->media);
-    free(src->skipped);
+    free(src->title);
+    free(src->publisher);
+    pack_archive_free(src->archive);
     free(src);
 }
 
-int pack_source_scan(const char *dir, const pack_scan_opts *opts, pack_source **out,
+int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source **out,
                      sat_err *err)
 {
     scan sc;
-    size_t i, n_text = 0, n_media = 0;
-    int dfd;
+    size_t i, n_media = 0;
     int rc;
 
     memset(&sc, 0, sizeof sc);
-    if (out == NULL || dir == NULL || dir[0] == '\0')
-        return sat_err_set(err, SAT_E_ARG, "pack_source_scan: no folder given");
+    if (out == NULL || path == NULL || path[0] == '\0')
+        return sat_err_set(err, SAT_E_ARG, "pack_source_scan: no source given");
     *out = NULL;
-    sc.dir = dir;
+    sc.dir = path;
     sc.skip_bad = opts != NULL && opts->skip_bad;
     sc.src = calloc(1, sizeof *sc.src);
     if (sc.src == NULL) {
         rc = nomem(&sc);
         goto cleanup;
     }
-    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        rc = sat_err_set(&sc.err, SAT_E_IO, "%s: cannot open folder: %s", dir, strerror(errno));
-        goto cleanup;
+    if (opts != NULL && opts->archive) {
+        rc = collect_archive(&sc);
+    } else {
+        int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0) {
+            rc = sat_err_set(&sc.err, SAT_E_IO, "%s: cannot open folder: %s", path,
+                             strerror(errno));
+            goto cleanup;
+        }
+        rc = walk(&sc, dfd, "", 0);
     }
-    rc = walk(&sc, dfd, "", 0);
     if (rc != 0)
         goto cleanup;
     if (sc.n_files > 1)
         qsort(sc.files, sc.n_files, sizeof *sc.files, cmp_file);
-    for (i = 0; i < sc.n_files; i++) {
-        if (sc.files[i].type == FT_IMAGE || sc.files[i].type == FT_AUDIO)
-            n_media++;
-        else
-            n_text++;
-    }
-    sc.ids_cap = 16;
-    while (sc.ids_cap < 2 * (sc.n_files + 1))
-        sc.ids_cap *= 2;
-    sc.ids = calloc(sc.ids_cap, sizeof *sc.ids);
-    sc.src->docs = calloc(n_text + 1, sizeof *sc.src->docs);
+    for (i = 0; i < sc.n_files; i++)
+        n_media += FT_IS_MEDIA(sc.files[i].type);
     sc.src->media = calloc(n_media + 1, sizeof *sc.src->media);
-    if (sc.ids == NULL || sc.src->docs == NULL || sc.src->media == NULL) {
+    if (sc.src->media == NULL || pack_keytab_init(&sc.ids, sc.n_files, 0) != 0 ||
+        pack_keytab_init(&sc.urls, sc.n_files, 1) != 0 || pack_keytab_init(&sc.texts, sc.n_files, 1) != 0) {
         rc = nomem(&sc);
         goto cleanup;
     }
     for (i = 0; i < sc.n_files && rc == 0; i++)
-        if (sc.files[i].type == FT_IMAGE || sc.files[i].type == FT_AUDIO) {
+        if (sc.files[i].type == FT_CONFIG)
+            rc = load_config(&sc, &sc.files[i]);
+    for (i = 0; i < sc.n_files && rc == 0; i++)
+        if (FT_IS_MEDIA(sc.files[i].type)) {
             rc = add_media(&sc, &sc.files[i]);
             if (rc != 0)
                 rc = bad_file(&sc, sc.files[i].relpath, rc);
         }
     for (i = 0; i < sc.n_files && rc == 0; i++)
-        if (sc.files[i].type != FT_IMAGE && sc.files[i].type != FT_AUDIO) {
+        if (!FT_IS_MEDIA(sc.files[i].type) && sc.files[i].type != FT_CONFIG) {
             rc = add_doc(&sc, &sc.files[i]);
             if (rc != 0)
                 rc = bad_file(&sc, sc.files[i].relpath, rc);
@@ -729,7 +1064,7 @@ int pack_source_scan(const char *dir, const pack_scan_opts *opts, pack_source **
     if (rc != 0)
         goto cleanup;
     if (sc.src->n_docs == 0 && sc.src->n_media == 0) {
-        rc = sat_err_set(&sc.err, SAT_E_FORMAT, "no articles found in %s", dir);
+        rc = sat_err_set(&sc.err, SAT_E_FORMAT, "no articles found in %s", path);
         goto cleanup;
     }
     /* every entry once more, now that parents are set */
@@ -740,6 +1075,9 @@ int pack_source_scan(const char *dir, const pack_scan_opts *opts, pack_source **
         if ((rc = sat_meta_check(&sc.src->media[i].meta, &sc.err)) != 0)
             sat_err_prefix(&sc.err, "%s", sc.src->media[i].relpath);
     if (rc != 0)
+        goto cleanup;
+    pack_config_unused(sc.cfg, config_unused, &sc);
+    if ((rc = sc.err.code) != 0)
         goto cleanup;
     if (sc.src->n_skipped > 1)
         qsort(sc.src->skipped, sc.src->n_skipped, sizeof *sc.src->skipped, cmp_skip);
@@ -752,7 +1090,9 @@ cleanup:
     for (i = 0; i < sc.n_files; i++)
         free(sc.files[i].relpath);
     free(sc.files);
-    free(sc.ids);
-    free(sc.refs);
+    pack_keytab_free(&sc.ids);
+    pack_keytab_free(&sc.urls);
+    pack_keytab_free(&sc.texts);
+    pack_config_free(sc.cfg);
     return rc;
 }

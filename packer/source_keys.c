@@ -1,0 +1,153 @@
+/*
+ * source_keys.c - the string table and the duplicate keys of source_keys.h.
+ */
+#include "source_keys.h"
+
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sat_err.h"
+#include "sat_text.h"
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+    while (*s != '\0') {
+        h ^= (unsigned char)*s++;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+pack_keyslot *pack_keytab_find(const pack_keytab *t, const char *key)
+{
+    size_t mask = t->cap - 1;
+    size_t i = (size_t)hash_str(key) & mask;
+
+    while (t->slot[i].key != NULL && strcmp(t->slot[i].key, key) != 0)
+        i = (i + 1) & mask;
+    return &t->slot[i];
+}
+
+int pack_keytab_init(pack_keytab *t, size_t expect, int own)
+{
+    t->cap = 16;
+    while (t->cap < 2 * (expect + 1) && t->cap < SIZE_MAX / 4)
+        t->cap *= 2;
+    t->n = 0;
+    t->own = own;
+    t->slot = calloc(t->cap, sizeof *t->slot);
+    return t->slot != NULL ? 0 : SAT_E_NOMEM;
+}
+
+int pack_keytab_put(pack_keytab *t, const char *key, const char *relpath, size_t index)
+{
+    pack_keyslot *s;
+
+    if (2 * (t->n + 1) > t->cap) {
+        pack_keytab bigger = {NULL, t->cap * 2, 0, t->own};
+        size_t i;
+        bigger.slot = calloc(bigger.cap, sizeof *bigger.slot);
+        if (bigger.slot == NULL) {
+            if (t->own)
+                free((char *)key);
+            return SAT_E_NOMEM;
+        }
+        for (i = 0; i < t->cap; i++)
+            if (t->slot[i].key != NULL)
+                *pack_keytab_find(&bigger, t->slot[i].key) = t->slot[i];
+        bigger.n = t->n;
+        free(t->slot);
+        *t = bigger;
+    }
+    s = pack_keytab_find(t, key);
+    s->key = key;
+    s->relpath = relpath;
+    s->index = index;
+    t->n++;
+    return 0;
+}
+
+void pack_keytab_free(pack_keytab *t)
+{
+    size_t i;
+
+    if (t->own && t->slot != NULL)
+        for (i = 0; i < t->cap; i++)
+            free((char *)t->slot[i].key);
+    free(t->slot);
+    t->slot = NULL;
+    t->cap = t->n = 0;
+}
+
+char *pack_url_key(const char *url, int *oom)
+{
+    sat_buf k = {0};
+    const char *p = url, *q, *host_end, *end;
+    int first = 1;
+
+    *oom = 0;
+    if (url == NULL || url[0] == '\0')
+        return NULL;
+    end = url + strcspn(url, "#");
+    q = strstr(url, "://");
+    host_end = (q != NULL && q < end) ? q + 3 + strcspn(q + 3, "/?#") : url;
+    for (; p < host_end; p++) {
+        char c = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+        if (sat_buf_append(&k, &c, 1) != 0)
+            goto oom;
+    }
+    while (p < end && *p != '?')
+        p++;
+    if (sat_buf_append(&k, host_end, (size_t)(p - host_end)) != 0)
+        goto oom;
+    if (p - host_end > 1 && k.data[k.len - 1] == '/')
+        k.len--;
+    if (p < end)
+        p++; /* the query: every parameter but utm_* */
+    while (p < end) {
+        size_t m = strcspn(p, "&");
+        if (m > (size_t)(end - p))
+            m = (size_t)(end - p);
+        if (m > 0 && strncmp(p, "utm_", 4) != 0) {
+            if (sat_buf_append(&k, first ? "?" : "&", 1) != 0 || sat_buf_append(&k, p, m) != 0)
+                goto oom;
+            first = 0;
+        }
+        p += m;
+        if (p < end)
+            p++;
+    }
+    if (sat_buf_append(&k, "", 0) != 0)
+        goto oom;
+    return k.data;
+oom:
+    sat_buf_free(&k);
+    *oom = 1;
+    return NULL;
+}
+
+char *pack_text_key(const char *body, size_t len)
+{
+    crypto_generichash_state st;
+    uint8_t h[16];
+    const char *p = body, *end = body + len;
+    char *hex = malloc(2 * sizeof h + 1);
+
+    if (hex == NULL)
+        return NULL;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t n = eol != NULL ? (size_t)(eol - p) + 1 : (size_t)(end - p);
+        if (!(n >= 3 && memcmp(p, "=> ", 3) == 0))
+            crypto_generichash_update(&st, (const unsigned char *)p, n);
+        p += n;
+    }
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_bin2hex(hex, 2 * sizeof h + 1, h, sizeof h);
+    return hex;
+}
