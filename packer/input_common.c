@@ -732,6 +732,17 @@ int pack_in_entity(const char *s, size_t n, sat_buf *out)
     return 0;
 }
 
+void pack_doc_free(pack_doc *doc)
+{
+    if (doc == NULL)
+        return;
+    sat_meta_free(&doc->meta);
+    free(doc->body);
+    free(doc->relpath);
+    free(doc->url);
+    memset(doc, 0, sizeof *doc);
+}
+
 int pack_in_doc_finish(pack_doc *doc, const char *relpath, sat_kind kind, pack_gem *g,
                        sat_err *err)
 {

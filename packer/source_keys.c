@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pack_input.h"
 #include "sat_err.h"
 #include "sat_text.h"
 
@@ -130,7 +131,7 @@ oom:
     return NULL;
 }
 
-char *pack_text_key(const char *body, size_t len)
+char *pack_text_key(const char *body, size_t len, size_t *text_len)
 {
     crypto_generichash_state st;
     uint8_t h[16];
@@ -139,15 +140,117 @@ char *pack_text_key(const char *body, size_t len)
 
     if (hex == NULL)
         return NULL;
+    *text_len = 0;
     crypto_generichash_init(&st, NULL, 0, sizeof h);
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         size_t n = eol != NULL ? (size_t)(eol - p) + 1 : (size_t)(end - p);
-        if (!(n >= 3 && memcmp(p, "=> ", 3) == 0))
+        if (!(n >= 3 && memcmp(p, "=> ", 3) == 0)) {
             crypto_generichash_update(&st, (const unsigned char *)p, n);
+            *text_len += n;
+        }
         p += n;
     }
     crypto_generichash_final(&st, h, sizeof h);
     sodium_bin2hex(hex, 2 * sizeof h + 1, h, sizeof h);
     return hex;
+}
+
+/* ------------------------------------------------------------------------
+ * Duplicate articles
+ * ------------------------------------------------------------------------ */
+
+typedef struct dedup {
+    pack_doc *docs;
+    size_t *winner; /* winner[i] == i: kept so far; else the copy that replaced it */
+    size_t *text;   /* length of each document's text (pack_text_key) */
+    const char **why;
+} dedup;
+
+static size_t dup_root(const dedup *d, size_t i)
+{
+    while (d->winner[i] != i)
+        i = d->winner[i];
+    return i;
+}
+
+/* Looks key (owned) up in t for document i: absent -> registered for i; present -> the
+ * copy kept between i and the document holding it is decided and the other dropped. */
+static int dup_key(dedup *d, pack_keytab *t, char *key, size_t i, const char *why)
+{
+    pack_keyslot *s;
+    size_t j;
+
+    if (key == NULL)
+        return 0;
+    s = pack_keytab_find(t, key);
+    if (s->key == NULL)
+        return pack_keytab_put(t, key, d->docs[i].relpath, i);
+    free(key);
+    j = dup_root(d, s->index);
+    if (j == i)
+        return 0;
+    if (d->text[i] > d->text[j]) {
+        d->winner[j] = i;
+        d->why[j] = why;
+        s->index = i;
+    } else {
+        d->winner[i] = j;
+        d->why[i] = why;
+    }
+    return 0;
+}
+
+int pack_docs_dedup(pack_doc *docs, size_t *n, pack_dup_fn fn, void *ctx)
+{
+    pack_keytab urls = {0}, texts = {0};
+    dedup d;
+    size_t i, o = 0;
+    int rc = 0;
+
+    d.docs = docs;
+    d.winner = malloc((*n + 1) * sizeof *d.winner);
+    d.why = calloc(*n + 1, sizeof *d.why);
+    d.text = calloc(*n + 1, sizeof *d.text);
+    if (d.winner == NULL || d.why == NULL || d.text == NULL || pack_keytab_init(&urls, *n, 1) != 0 ||
+        pack_keytab_init(&texts, *n, 1) != 0) {
+        rc = SAT_E_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < *n; i++)
+        d.winner[i] = i;
+    for (i = 0; i < *n && rc == 0; i++) {
+        int oom = 0;
+        char *ukey = pack_url_key(docs[i].url, &oom);
+        char *tkey = oom ? NULL : pack_text_key(docs[i].body, docs[i].body_len, &d.text[i]);
+        if (oom || tkey == NULL) {
+            free(ukey);
+            rc = SAT_E_NOMEM;
+            break;
+        }
+        rc = dup_key(&d, &urls, ukey, i, "URL");
+        if (rc == 0 && d.winner[i] == i)
+            rc = dup_key(&d, &texts, tkey, i, "text");
+        else
+            free(tkey);
+    }
+    for (i = 0; i < *n && rc == 0; i++)
+        if (d.winner[i] != i)
+            rc = fn(ctx, docs[i].relpath, docs[dup_root(&d, i)].relpath, d.why[i]);
+    if (rc != 0)
+        goto cleanup;
+    for (i = 0; i < *n; i++) {
+        if (d.winner[i] != i)
+            pack_doc_free(&docs[i]);
+        else
+            docs[o++] = docs[i];
+    }
+    *n = o;
+cleanup:
+    pack_keytab_free(&urls);
+    pack_keytab_free(&texts);
+    free(d.winner);
+    free(d.why);
+    free(d.text);
+    return rc;
 }

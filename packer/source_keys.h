@@ -1,7 +1,7 @@
 /*
  * source_keys.h - keys the source scan looks things up by: a string table (entry ids,
- * duplicate keys) and the two keys that find the same article arriving twice, its
- * canonical URL and its normalised text. Internal to packer/.
+ * duplicate keys), and duplicate articles: the same article arriving twice is found by
+ * its canonical URL or its normalised text and kept once. Internal to packer/.
  *
  *   pack_keytab t;  pack_keytab_init(&t, expected, own_keys);
  *   pack_keyslot *s = pack_keytab_find(&t, key);  // s->key == NULL: absent
@@ -46,7 +46,21 @@ char *pack_url_key(const char *url, int *oom);
 
 /* The duplicate key of a gemtext body: a hash of its lines other than link lines
  * ("=> "), so the same article saved as a page and taken from a feed matches even when
- * their links differ. 32 hex digits, malloc'd; NULL on OOM. */
-char *pack_text_key(const char *body, size_t len);
+ * their links differ. *text_len receives the length of those lines. 32 hex digits,
+ * malloc'd; NULL on OOM. */
+char *pack_text_key(const char *body, size_t len, size_t *text_len);
+
+/* Called for each document dropped as a copy of another: its relpath, the kept one's,
+ * and "URL" or "text". Nonzero stops the pass with that code. */
+typedef int (*pack_dup_fn)(void *ctx, const char *dropped, const char *kept, const char *key);
+
+struct pack_doc;
+/* Drops every document of docs[0..*n) that repeats another (same pack_url_key of its
+ * url, or same pack_text_key of its body). Of two copies the one with more text (link
+ * lines not counted) is kept
+ * (a saved page beats a feed's summary of it), the first one when equal. Dropped
+ * documents are reported to fn, freed, and the rest moved together in order (*n
+ * updated). Returns 0, SAT_E_NOMEM or fn's code. */
+int pack_docs_dedup(struct pack_doc *docs, size_t *n, pack_dup_fn fn, void *ctx);
 
 #endif

@@ -136,9 +136,7 @@ typedef struct scan {
     scan_file *files;
     size_t n_files, cap_files;
     size_t cap_docs, cap_skipped, cap_notes;
-    pack_keytab ids;  /* entry id -> file */
-    pack_keytab urls; /* canonical URL -> file (duplicates) */
-    pack_keytab texts; /* hash of the normalised text -> file (duplicates) */
+    pack_keytab ids; /* entry id -> file (media: index in src->media) */
     pack_config *cfg;
     const char *charset; /* the config's fallback charset, or NULL */
 } scan;
@@ -763,82 +761,61 @@ oom:
  * Duplicates
  * ------------------------------------------------------------------------ */
 
-/* 1 when doc repeats an article already taken (then a note says so), 0 when it is new
- * (its keys are then in *ukey and *tkey, to be registered once it is stored), or a
- * negative code. */
-static int find_duplicate(scan *sc, const pack_doc *doc, char **ukey, char **tkey)
+/* Records the note for a dropped duplicate. */
+static int note_duplicate(void *ctx, const char *dropped, const char *kept, const char *key)
 {
-    pack_keyslot *s = NULL;
-    const char *what = NULL;
-    int oom;
+    scan *sc = ctx;
+    sat_buf msg = {0};
     int rc;
 
-    *ukey = pack_url_key(doc->url, &oom);
-    *tkey = oom ? NULL : pack_text_key(doc->body, doc->body_len);
-    if (oom || *tkey == NULL)
-        return nomem(sc);
-    if (*ukey != NULL && (s = pack_keytab_find(&sc->urls, *ukey))->key != NULL)
-        what = "the same URL";
-    else if ((s = pack_keytab_find(&sc->texts, *tkey))->key != NULL)
-        what = "the same text";
-    if (what == NULL)
-        return 0;
-    {
-        sat_buf msg = {0};
-        if (sat_buf_printf(&msg, "duplicate of %s (%s); stored once", s->relpath, what) != 0) {
-            sat_buf_free(&msg);
-            return nomem(sc);
-        }
-        rc = add_note(sc, doc->relpath, msg.data);
-        sat_buf_free(&msg);
-    }
-    free(*ukey);
-    free(*tkey);
-    *ukey = *tkey = NULL;
-    return rc == 0 ? 1 : rc;
+    if (sat_buf_printf(&msg, "duplicate of %s (the same %s); stored once", kept, key) != 0)
+        rc = nomem(sc);
+    else
+        rc = add_note(sc, dropped, msg.data);
+    sat_buf_free(&msg);
+    return rc;
 }
 
-/* ------------------------------------------------------------------------
- * Documents
- * ------------------------------------------------------------------------ */
+/* Gives every kept document its id and attachments, in file order. A document whose id
+ * is taken is a bad file (skipped with --skip-bad). */
+static int claim_docs(scan *sc)
+{
+    pack_doc *d = sc->src->docs;
+    size_t n = sc->src->n_docs, i, o = 0;
+    int rc = 0;
 
-/* Takes one parsed document: config, duplicates, id, attachments. The doc is moved into
- * the source (or freed when dropped or on error). */
+    for (i = 0; i < n; i++) {
+        if (rc == 0 && (rc = id_claim(sc, d[i].meta.id, d[i].relpath, PACK_KEY_NONE)) != 0) {
+            rc = bad_file(sc, d[i].relpath, rc);
+            pack_doc_free(&d[i]);
+            continue;
+        }
+        if (rc == 0)
+            rc = claim_attachments(sc, &d[i]);
+        if (rc == 0 && d[i].meta.kind == SAT_KIND_TRANSCRIPT)
+            rc = pair_audio(sc, &d[i]);
+        d[o++] = d[i];
+    }
+    sc->src->n_docs = o;
+    return rc;
+}
+
+/* Takes one parsed document: config applied and checked, then kept for the duplicate
+ * and id passes. The doc is moved into the source (or freed on error). */
 static int take_doc(scan *sc, pack_doc *doc)
 {
-    pack_doc *stored;
-    char *ukey = NULL, *tkey = NULL;
-    int rc;
+    int rc = apply_config(sc, doc->relpath, &doc->meta);
 
-    if ((rc = apply_config(sc, doc->relpath, &doc->meta)) != 0)
-        goto drop;
-    if ((rc = find_duplicate(sc, doc, &ukey, &tkey)) != 0) {
-        rc = rc > 0 ? 0 : rc;
-        goto drop;
-    }
-    if ((rc = id_claim(sc, doc->meta.id, doc->relpath, PACK_KEY_NONE)) != 0)
-        goto drop;
-    if (grow((void **)&sc->src->docs, &sc->cap_docs, sc->src->n_docs + 1,
-             sizeof *sc->src->docs) != 0) {
-        rc = nomem(sc); /* the id table points into doc: no way back from here */
-        goto drop;
-    }
-    stored = &sc->src->docs[sc->src->n_docs++];
-    *stored = *doc;
-    memset(doc, 0, sizeof *doc);
-    if ((ukey != NULL && pack_keytab_put(&sc->urls, ukey, stored->relpath, PACK_KEY_NONE) != 0) ||
-        pack_keytab_put(&sc->texts, tkey, stored->relpath, PACK_KEY_NONE) != 0)
-        return nomem(sc);
-    if ((rc = claim_attachments(sc, stored)) != 0)
+    if (rc == 0 && grow((void **)&sc->src->docs, &sc->cap_docs, sc->src->n_docs + 1,
+                        sizeof *sc->src->docs) != 0)
+        rc = nomem(sc);
+    if (rc != 0) {
+        pack_doc_free(doc);
         return rc;
-    if (stored->meta.kind == SAT_KIND_TRANSCRIPT)
-        rc = pair_audio(sc, stored);
-    return rc;
-drop:
-    free(ukey);
-    free(tkey);
-    pack_doc_free(doc);
-    return rc;
+    }
+    sc->src->docs[sc->src->n_docs++] = *doc;
+    memset(doc, 0, sizeof *doc);
+    return 0;
 }
 
 /* 1 if an .xml file's first element is an RSS or Atom root. */
@@ -960,17 +937,6 @@ cleanup:
  * Entry point
  * ------------------------------------------------------------------------ */
 
-void pack_doc_free(pack_doc *doc)
-{
-    if (doc == NULL)
-        return;
-    sat_meta_free(&doc->meta);
-    free(doc->body);
-    free(doc->relpath);
-    free(doc->url);
-    memset(doc, 0, sizeof *doc);
-}
-
 static void skips_free(pack_skip *s, size_t n)
 {
     size_t i;
@@ -1041,8 +1007,7 @@ int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source *
     for (i = 0; i < sc.n_files; i++)
         n_media += FT_IS_MEDIA(sc.files[i].type);
     sc.src->media = calloc(n_media + 1, sizeof *sc.src->media);
-    if (sc.src->media == NULL || pack_keytab_init(&sc.ids, sc.n_files, 0) != 0 ||
-        pack_keytab_init(&sc.urls, sc.n_files, 1) != 0 || pack_keytab_init(&sc.texts, sc.n_files, 1) != 0) {
+    if (sc.src->media == NULL || pack_keytab_init(&sc.ids, sc.n_files, 0) != 0) {
         rc = nomem(&sc);
         goto cleanup;
     }
@@ -1061,6 +1026,11 @@ int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source *
             if (rc != 0)
                 rc = bad_file(&sc, sc.files[i].relpath, rc);
         }
+    if (rc == 0 && (rc = pack_docs_dedup(sc.src->docs, &sc.src->n_docs, note_duplicate, &sc)) ==
+                       SAT_E_NOMEM)
+        nomem(&sc);
+    if (rc == 0)
+        rc = claim_docs(&sc);
     if (rc != 0)
         goto cleanup;
     if (sc.src->n_docs == 0 && sc.src->n_media == 0) {
@@ -1091,8 +1061,6 @@ cleanup:
         free(sc.files[i].relpath);
     free(sc.files);
     pack_keytab_free(&sc.ids);
-    pack_keytab_free(&sc.urls);
-    pack_keytab_free(&sc.texts);
     pack_config_free(sc.cfg);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pack_input.h"
 #include "source_keys.h"
 
 static void expect_url(const char *url, const char *key)
@@ -58,11 +59,14 @@ static void test_text_key(void **state)
     const char *a = "# Flood\n\nRain fell.[1]\n\n=> https://a.example/x [1] source\n";
     const char *b = "# Flood\n\nRain fell.[1]\n\n=> https://b.example/y [1] other\n";
     const char *c = "# Flood\n\nRain fell hard.[1]\n\n=> https://a.example/x [1] source\n";
-    char *ka = pack_text_key(a, strlen(a));
-    char *kb = pack_text_key(b, strlen(b));
-    char *kc = pack_text_key(c, strlen(c));
+    size_t la, lb, lc;
+    char *ka = pack_text_key(a, strlen(a), &la);
+    char *kb = pack_text_key(b, strlen(b), &lb);
+    char *kc = pack_text_key(c, strlen(c), &lc);
     (void)state;
 
+    assert_int_equal(la, strlen("# Flood\n\nRain fell.[1]\n\n"));
+    assert_int_equal(lc, la + 5);
     assert_int_equal(strlen(ka), 32);
     assert_string_equal(ka, kb); /* link lines do not count */
     assert_string_not_equal(ka, kc);
@@ -101,12 +105,62 @@ static void test_keytab(void **state)
     pack_keytab_free(&owned); /* frees the owned keys: ASan would report a leak otherwise */
 }
 
+static void make_doc(pack_doc *d, const char *relpath, const char *url, const char *body)
+{
+    memset(d, 0, sizeof *d);
+    d->relpath = strdup(relpath);
+    d->url = url != NULL ? strdup(url) : NULL;
+    d->body = strdup(body);
+    d->body_len = strlen(body);
+    d->meta.id = strdup(relpath);
+    d->meta.title = strdup("t");
+}
+
+static char notes[512];
+
+static int on_dup(void *ctx, const char *dropped, const char *kept, const char *key)
+{
+    size_t n = strlen(notes);
+    (void)ctx;
+    snprintf(notes + n, sizeof notes - n, "%s<%s:%s;", dropped, kept, key);
+    return 0;
+}
+
+static void test_dedup(void **state)
+{
+    pack_doc d[6];
+    size_t n = 6;
+    (void)state;
+
+    /* a feed summary first, the full saved page later: the page is kept */
+    make_doc(&d[0], "feeds/a.rss#2", "https://news.example/x?utm_source=rss", "Short.\n");
+    make_doc(&d[1], "other.md", NULL, "Different text.\n");
+    make_doc(&d[2], "web/x.html", "https://NEWS.example/x/", "Short. And the whole story.\n");
+    /* the same text as the page, no URL, with other links: dropped for the page */
+    make_doc(&d[3], "web/x-copy.html", NULL,
+             "Short. And the whole story.\n=> https://elsewhere.example [1] link\n");
+    /* same length as other.md and the same text: the first one stays */
+    make_doc(&d[4], "zz/other-again.md", "https://else.example/o", "Different text.\n");
+    make_doc(&d[5], "zz/new.md", "https://news.example/y", "Short.\n.\n");
+    notes[0] = '\0';
+    assert_int_equal(pack_docs_dedup(d, &n, on_dup, NULL), 0);
+    assert_string_equal(notes, "feeds/a.rss#2<web/x.html:URL;web/x-copy.html<web/x.html:text;"
+                               "zz/other-again.md<other.md:text;");
+    assert_int_equal(n, 3);
+    assert_string_equal(d[0].relpath, "other.md");
+    assert_string_equal(d[1].relpath, "web/x.html");
+    assert_string_equal(d[2].relpath, "zz/new.md");
+    while (n > 0)
+        pack_doc_free(&d[--n]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_url_key),
         cmocka_unit_test(test_text_key),
         cmocka_unit_test(test_keytab),
+        cmocka_unit_test(test_dedup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
