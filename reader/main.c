@@ -418,6 +418,12 @@ static int cmd_list(const char *path, ropts *o)
             put_json(stdout, e->section);
             printf(", \"title\": ");
             put_json(stdout, e->title);
+            printf(", \"author\": ");
+            put_json(stdout, e->author);
+            printf(", \"source\": ");
+            put_json(stdout, e->source);
+            printf(", \"tags\": ");
+            put_json(stdout, e->tags);
             printf(", \"parent\": ");
             put_json(stdout, e->parent);
             printf(", \"size\": %llu}", (unsigned long long)e->size);
