@@ -843,6 +843,35 @@ static int looks_like_feed(const char *s, size_t n)
     return 0;
 }
 
+/* A feed: its items, and the items it left out as bad files of their own (without
+ * --skip-bad the first one stops the pack). */
+static int parse_feed(scan *sc, const scan_file *f, const char *text, size_t len,
+                      pack_doc **docs, size_t *n_docs)
+{
+    pack_skip *skips = NULL;
+    size_t n_skips = 0, i;
+    int rc = pack_feed_parse(f->relpath, text, len, media_lookup, sc, docs, n_docs, &skips,
+                             &n_skips, &sc->err);
+
+    for (i = 0; i < n_skips; i++) {
+        if (rc == 0) {
+            sat_err_set(&sc->err, SAT_E_FORMAT, "%s", skips[i].reason);
+            rc = bad_file(sc, skips[i].relpath, SAT_E_FORMAT);
+        }
+        free(skips[i].relpath);
+        free(skips[i].reason);
+    }
+    free(skips);
+    if (rc != 0) {
+        for (i = 0; i < *n_docs; i++)
+            pack_doc_free(&(*docs)[i]);
+        free(*docs);
+        *docs = NULL;
+        *n_docs = 0;
+    }
+    return rc;
+}
+
 static int parse_doc(scan *sc, const scan_file *f, const char *text, size_t len,
                      pack_doc **docs, size_t *n_docs)
 {
@@ -875,8 +904,7 @@ static int parse_doc(scan *sc, const scan_file *f, const char *text, size_t len,
             return sat_err_set(&sc->err, SAT_E_FORMAT,
                                "%s: not an RSS or Atom feed (the only .xml files taken)",
                                f->relpath);
-        return pack_feed_parse(f->relpath, text, len, media_lookup, sc, docs, n_docs,
-                               &sc->err);
+        return parse_feed(sc, f, text, len, docs, n_docs);
     }
     if (rc != 0) {
         free(one);
