@@ -19,6 +19,7 @@
 #include "passphrase.h"
 #include "sat_bundle.h"
 #include "sat_sig.h"
+#include "sat_text.h"
 
 #define EXIT_USAGE 2
 
@@ -33,7 +34,7 @@ static void usage(FILE *f)
             "  %s build (SRC_DIR | --from ARCHIVE) -o BUNDLE -s SECFILE [--title T]\n"
             "        [--publisher P] [--date ISO8601] [--seq N] [--skip-bad]\n"
             "        [--passphrase-file FILE] [--level N] [--cluster-size BYTES]\n"
-            "        [--threads N] [--quiet]\n"
+            "        [--threads N] [--quiet] [--json]\n"
             "  %s --help | --version\n"
             "\n"
             "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
@@ -45,7 +46,8 @@ static void usage(FILE *f)
             "other declared charsets is converted to UTF-8 (NFC). A satchel.conf file at\n"
             "the top sets the title, publisher, language, section names and per-file\n"
             "metadata. The same article twice is stored once. --skip-bad lists bad files\n"
-            "and goes on. See docs/INPUT.md and formats/SPEC.md.\n"
+            "and goes on. --json prints the result (counts, notes, skips) as one JSON\n"
+            "object on stdout. See docs/INPUT.md and formats/SPEC.md.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
             prog, prog, prog);
@@ -146,6 +148,51 @@ static void on_progress(void *ctx, const char *stage, uint64_t done, uint64_t to
     fflush(stderr);
 }
 
+/* Prints s as a JSON string. */
+static void put_json(const char *s)
+{
+    sat_buf b = {0};
+
+    if (s == NULL)
+        fputs("null", stdout);
+    else if (sat_json_string(&b, s, strlen(s)) == 0)
+        fwrite(b.data, 1, b.len, stdout);
+    sat_buf_free(&b);
+}
+
+static void put_json_list(const char *name, const char *field, const pack_skip *l, size_t n)
+{
+    size_t i;
+
+    printf(",\n  \"%s\": [", name);
+    for (i = 0; i < n; i++) {
+        printf("%s\n    {\"path\": ", i ? "," : "");
+        put_json(l[i].relpath);
+        printf(", \"%s\": ", field);
+        put_json(l[i].reason);
+        putchar('}');
+    }
+    printf("%s]", n ? "\n  " : "");
+}
+
+/* The result of build --json: one object on stdout. */
+static void print_json(const char *out, const sat_writer_stats *st, const pack_source *src,
+                       const char *fp)
+{
+    printf("{\n  \"bundle\": ");
+    put_json(out);
+    printf(",\n  \"bytes\": %llu,\n  \"entries\": %llu,\n  \"text_entries\": %llu,\n"
+           "  \"media\": %llu,\n  \"clusters\": %llu,\n  \"text_bytes\": %llu,\n"
+           "  \"compressed_bytes\": %llu,\n  \"fingerprint\": \"%s\"",
+           (unsigned long long)st->bundle_bytes,
+           (unsigned long long)(st->n_text + st->n_media), (unsigned long long)st->n_text,
+           (unsigned long long)st->n_media, (unsigned long long)st->n_clusters,
+           (unsigned long long)st->text_bytes, (unsigned long long)st->compressed_bytes, fp);
+    put_json_list("notes", "message", src->notes, src->n_notes);
+    put_json_list("skipped", "reason", src->skipped, src->n_skipped);
+    printf("\n}\n");
+}
+
 static int cmd_build(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
@@ -161,6 +208,7 @@ static int cmd_build(int argc, char **argv)
                                          {"cluster-size", required_argument, NULL, 'C'},
                                          {"threads", required_argument, NULL, 'T'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"json", no_argument, NULL, 'J'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL, *secf = NULL, *src_dir, *from = NULL;
@@ -176,14 +224,14 @@ static int cmd_build(int argc, char **argv)
     char created[21], fp[SAT_FINGERPRINT_LEN + 1];
     char *end;
     long long t;
-    int quiet = 0, c, rc = 1;
+    int quiet = 0, json = 0, c, rc = 1;
     size_t i;
     prog_state ps = {0, 0};
 
     memset(&wo, 0, sizeof wo);
     wo.seq = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': secf = optarg; break;
@@ -215,6 +263,7 @@ static int cmd_build(int argc, char **argv)
             break;
         case 'T': wo.threads = atoi(optarg); break;
         case 'q': quiet = 1; break;
+        case 'J': json = 1; break;
         case 'h': usage(stdout); return 0;
         default: return die_usage("build: unknown option");
         }
@@ -225,7 +274,7 @@ static int cmd_build(int argc, char **argv)
     sopts.archive = from != NULL;
     if (out == NULL || secf == NULL)
         return die_usage("build needs -o BUNDLE and -s SECFILE");
-    ps.on = !quiet && isatty(2);
+    ps.on = !quiet && !json && isatty(2);
     wo.progress = on_progress;
     wo.progress_ctx = &ps;
 
@@ -272,7 +321,9 @@ static int cmd_build(int argc, char **argv)
     sat_writer_get_stats(w, &st);
     sat_seckey_pubkey(sk, &pk);
     sat_pubkey_fingerprint(&pk, fp);
-    if (!quiet) {
+    if (json) {
+        print_json(out, &st, src, fp);
+    } else if (!quiet) {
         printf("Wrote %s: %llu bytes, %llu text entries in %llu clusters, %llu media",
                out, (unsigned long long)st.bundle_bytes, (unsigned long long)st.n_text,
                (unsigned long long)st.n_clusters, (unsigned long long)st.n_media);

@@ -137,6 +137,15 @@ for f in "books.xml: not an RSS or Atom feed" "junk.txt:3:" "huge.txt: file is t
     grep "skipped" "$T/err" | grep -qF "$f" || fail "--skip-bad: no skip line with '$f': $(cat "$T/err")"
 done
 [ "$(grep -c '^satchel-pack: skipped' "$T/err")" -eq 4 ] || fail "want 4 skips: $(cat "$T/err")"
+expect_exit 0 build bad -o bad.satchel --skip-bad --json
+python3 - "$T/out" <<'PY' || fail "build --json: $(cat "$T/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["entries"] == 1 and j["text_entries"] == 1 and j["media"] == 0, j
+assert sorted(s["path"] for s in j["skipped"]) == ["books.xml", "huge.txt", "junk.txt", "web/empty.html"], j["skipped"]
+assert all(s["reason"].startswith(s["path"]) for s in j["skipped"]), j["skipped"]
+assert j["notes"] == [] and j["bundle"] == "bad.satchel" and len(j["fingerprint"]) > 10, j
+PY
 expect_exit 0 "$READ" list bad.satchel -p k.pub --json
 python3 -c "import json,sys; L=json.load(open(sys.argv[1])); assert [e['id'] for e in L]==['web-market-day'], L" "$T/out" ||
     fail "good page lost beside the bad ones: $(cat "$T/out")"
