@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt feed; do
     mkdir -p "$OUT/$t"
 done
 
@@ -181,7 +181,9 @@ done
 for f in "$EX"/radio/*.srt "$ROOT"/tests/data/input/*.srt; do
     [ -f "$f" ] && cp "$f" "$OUT/srt/"
 done
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+# feeds: the RSS and Atom test fixtures (good, broken, hostile)
+cp "$ROOT"/tests/data/input/feed/*.xml "$OUT/feed/"
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt feed; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"
