@@ -37,7 +37,8 @@ typedef struct wtext {
 
 typedef struct wmedia {
     sat_meta meta;
-    char *path;
+    char *path;       /* file to copy, or NULL for bytes in memory */
+    const void *data; /* caller's bytes (sat_writer_add_media_buf) */
     uint64_t size;
     uint8_t hash[SAT_HASH_BYTES];
 } wmedia;
@@ -226,18 +227,30 @@ static int hash_file(const char *path, int fd, uint64_t *size, uint8_t out[SAT_H
     return 0;
 }
 
-int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, sat_err *err)
+/* Checks meta for a media entry and makes room for it: returns the zeroed slot in *out. */
+static int media_slot(sat_writer *w, const sat_meta *meta, wmedia **out, sat_err *err)
 {
-    wmedia *m;
-    struct stat sb;
-    int fd = -1, rc;
-
     if (sat_kind_is_text(meta->kind))
         return sat_err_set(err, SAT_E_ARG, "%s: not a media entry", meta->id ? meta->id : "?");
     if (sat_meta_check(meta, err) != 0)
         return SAT_E_FORMAT;
     if (w->n_texts + w->n_media >= SAT_ENTRIES_MAX)
         return sat_err_set(err, SAT_E_LIMIT, "more than %u entries", SAT_ENTRIES_MAX);
+    if (grow((void **)&w->media, &w->cap_media, w->n_media + 1, sizeof *w->media) != 0)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    *out = &w->media[w->n_media];
+    memset(*out, 0, sizeof **out);
+    return 0;
+}
+
+int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, sat_err *err)
+{
+    wmedia *m;
+    struct stat sb;
+    int fd = -1, rc;
+
+    if ((rc = media_slot(w, meta, &m, err)) != 0)
+        return rc;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return sat_err_set(err, SAT_E_IO, "%s: cannot open: %s", path, strerror(errno));
@@ -250,12 +263,6 @@ int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, 
         return sat_err_set(err, SAT_E_LIMIT, "%s: larger than %llu bytes", path,
                            (unsigned long long)SAT_MEDIA_MAX);
     }
-    if (grow((void **)&w->media, &w->cap_media, w->n_media + 1, sizeof *w->media) != 0) {
-        close(fd);
-        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
-    }
-    m = &w->media[w->n_media];
-    memset(m, 0, sizeof *m);
     rc = hash_file(path, fd, &m->size, m->hash, NULL, err);
     close(fd);
     if (rc != 0)
@@ -267,6 +274,26 @@ int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, 
         sat_meta_free(&m->meta);
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
     }
+    w->n_media++;
+    return 0;
+}
+
+int sat_writer_add_media_buf(sat_writer *w, const sat_meta *meta, const void *data, size_t len,
+                             sat_err *err)
+{
+    wmedia *m;
+    int rc;
+
+    if ((rc = media_slot(w, meta, &m, err)) != 0)
+        return rc;
+    if ((uint64_t)len > SAT_MEDIA_MAX)
+        return sat_err_set(err, SAT_E_LIMIT, "%s: larger than %llu bytes", meta->id,
+                           (unsigned long long)SAT_MEDIA_MAX);
+    if (sat_meta_copy(&m->meta, meta, err) != 0)
+        return SAT_E_NOMEM;
+    crypto_generichash(m->hash, sizeof m->hash, data, len, NULL, 0);
+    m->data = data;
+    m->size = len;
     w->n_media++;
     return 0;
 }
@@ -821,6 +848,12 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         snprintf(name, sizeof name, SAT_MEMBER_MEDIA_PREFIX "%s", m->meta.id);
         if ((rc = tar_member(a, name, m->size, mtime, err)) != 0)
             goto out;
+        if (m->path == NULL) {
+            if ((rc = tar_data(a, name, m->data, m->size, err)) != 0)
+                goto out;
+            progress(w, "write", i + 1, w->n_media);
+            continue;
+        }
         mfd = open(m->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (mfd < 0) {
             rc = sat_err_set(err, SAT_E_IO, "%s: cannot open: %s", m->path, strerror(errno));

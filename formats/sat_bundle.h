@@ -74,6 +74,11 @@ int sat_writer_add_text(sat_writer *w, const sat_meta *meta, const char *body, s
 /* Adds a media entry (kind image or audio) from a file: size and hash are taken now and
  * checked again while the file is copied into the bundle. */
 int sat_writer_add_media(sat_writer *w, const sat_meta *meta, const char *path, sat_err *err);
+/* Adds a media entry from bytes in memory (a file read from an archive). The writer keeps
+ * the pointer, not a copy: data must stay valid and unchanged until sat_writer_finish
+ * returns. */
+int sat_writer_add_media_buf(sat_writer *w, const sat_meta *meta, const void *data, size_t len,
+                             sat_err *err);
 /* Writes the bundle to out_path (temporary name in the same folder, fsync, rename).
  * On failure nothing is left under out_path or the temporary name. */
 int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk, sat_err *err);

@@ -198,6 +198,66 @@ static void test_round_trip(void **state)
     sat_bundle_close(b);
 }
 
+/* Media given as bytes in memory (an archive member) land byte for byte, and the same
+ * bytes from a file give the same bundle. */
+static void test_media_from_memory(void **state)
+{
+    sat_writer_opts o;
+    sat_writer *w = NULL;
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    const sat_mentry *e;
+    sat_meta m;
+    char *got = NULL, *one = NULL, *two = NULL;
+    size_t len, l1, l2, i, nbad = 9;
+    unsigned char *audio = malloc(100000);
+    int pass;
+    (void)state;
+
+    for (i = 0; i < 100000; i++)
+        audio[i] = (unsigned char)(i * 7 + (i >> 9));
+    spill(path_in("clip.ogg"), (const char *)audio, 100000);
+    for (pass = 0; pass < 2; pass++) {
+        memset(&o, 0, sizeof o);
+        o.title = "media";
+        o.created = "2026-11-02T00:00:00Z";
+        assert_int_equal(sat_writer_create(&o, &w, &err), 0);
+        memset(&m, 0, sizeof m);
+        m.id = "t1";
+        m.kind = SAT_KIND_TRANSCRIPT;
+        m.title = "Transcript";
+        assert_int_equal(sat_writer_add_text(w, &m, "[00:00:01] KIM: hello\n", 22, &err), 0);
+        m.id = "clip.ogg";
+        m.kind = SAT_KIND_AUDIO;
+        m.title = "clip.ogg";
+        m.parent = "t1";
+        if (pass == 0)
+            assert_int_equal(sat_writer_add_media_buf(w, &m, audio, 100000, &err), 0);
+        else
+            assert_int_equal(sat_writer_add_media(w, &m, path_in("clip.ogg"), &err), 0);
+        assert_int_equal(sat_writer_finish(w, path_in(pass ? "mf.satchel" : "mm.satchel"), sk,
+                                           &err), 0);
+        sat_writer_free(w);
+    }
+    assert_int_equal(sat_bundle_open(path_in("mm.satchel"), &pk, 1, &b, &err), 0);
+    assert_int_equal(sat_bundle_find(b, "clip.ogg", &e, &err), 0);
+    assert_string_equal(e->parent, "t1");
+    assert_int_equal(sat_bundle_read(b, e, &got, &len, &err), 0);
+    assert_int_equal(len, 100000);
+    assert_memory_equal(got, audio, 100000);
+    assert_int_equal(sat_bundle_verify(b, 1, NULL, NULL, &nbad, NULL, NULL, &err), 0);
+    assert_int_equal(nbad, 0);
+    sat_bundle_close(b);
+    slurp(path_in("mm.satchel"), &one, &l1);
+    slurp(path_in("mf.satchel"), &two, &l2);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(one, two, l1);
+    free(one);
+    free(two);
+    free(got);
+    free(audio);
+}
+
 static void test_deterministic(void **state)
 {
     char *a, *b2;
@@ -553,6 +613,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_media_from_memory),
         cmocka_unit_test(test_untrusted_key),
         cmocka_unit_test(test_flip_manifest_and_signature),
         cmocka_unit_test(test_cluster_damage_is_local),
