@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed; do
     mkdir -p "$OUT/$t"
 done
 
@@ -181,7 +181,13 @@ done
 for f in "$EX"/radio/*.srt "$ROOT"/tests/data/input/*.srt; do
     [ -f "$f" ] && cp "$f" "$OUT/srt/"
 done
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+# charset: the encoding fixtures (EUC-KR, CP949, UTF-16, wrong and missing declarations)
+for f in "$ROOT"/tests/data/input/charset/*; do
+    [ -f "$f" ] && cp "$f" "$OUT/charset/"
+done
+# feeds: the RSS and Atom test fixtures (good, broken, hostile)
+cp "$ROOT"/tests/data/input/feed/*.xml "$OUT/feed/"
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

@@ -120,6 +120,10 @@ typedef enum pack_cs_kind {
 int pack_charset_decode(const char *relpath, const char *data, size_t len, pack_cs_kind kind,
                         const char *fallback, sat_buf *out, char **note, sat_err *err);
 
+/* 1 if name (case-insensitive) is a charset pack_charset_decode accepts as a fallback
+ * (e.g. "euc-kr", "cp949", "utf-8", "windows-1252"), else 0. For checking a config file. */
+int pack_charset_known(const char *name);
+
 /* Unicode NFC of valid UTF-8 s[0..n): malloc'd, NUL-terminated, length in *out_len.
  * Returns 0, SAT_E_FORMAT (invalid UTF-8) or SAT_E_NOMEM. */
 int pack_nfc(const char *s, size_t n, char **out, size_t *out_len, sat_err *err);
