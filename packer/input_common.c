@@ -5,6 +5,7 @@
 #include "input_common.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -311,6 +312,33 @@ int pack_gem_pre_close(pack_gem *g)
     return sat_buf_puts(&g->out, "```\n") != 0 ? SAT_E_NOMEM : 0;
 }
 
+int pack_gem_links_add(sat_buf *pairs, const char *url, size_t url_n, const char *label,
+                       size_t label_n)
+{
+    if (sat_buf_append(pairs, url, url_n) != 0 || sat_buf_append(pairs, "", 1) != 0 ||
+        sat_buf_append(pairs, label, label_n) != 0 || sat_buf_append(pairs, "", 1) != 0)
+        return SAT_E_NOMEM;
+    return 0;
+}
+
+int pack_gem_links_emit(pack_gem *g, const sat_buf *pairs)
+{
+    size_t i = 0;
+
+    while (i < pairs->len) {
+        const char *url = pairs->data + i;
+        size_t un = strlen(url);
+        const char *label = url + un + 1;
+        size_t ln = strlen(label);
+
+        if (pack_gem_link(g, url, un, label, ln) != 0)
+            return SAT_E_NOMEM;
+        i += un + 1 + ln + 1;
+    }
+    pack_gem_break_links(g);
+    return 0;
+}
+
 void pack_gem_break_links(pack_gem *g)
 {
     if (g->last == GRP_LINK)
@@ -400,7 +428,19 @@ int pack_in_date_norm(const char *s, size_t n, char out[21])
     unsigned y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0;
     int64_t t, yy;
     unsigned m2, d2;
+    char tmp[25];
 
+    if (n > 20 && s[19] == '.') { /* fractional seconds ("...:00.000Z"): dropped */
+        size_t k = 20;
+        while (k < n && k < 29 && s[k] >= '0' && s[k] <= '9')
+            k++;
+        if (k == 20 || n - k > 6)
+            return -1;
+        memcpy(tmp, s, 19);
+        memcpy(tmp + 19, s + k, n - k);
+        s = tmp;
+        n = 19 + (n - k);
+    }
     if (n != 10 && n != 20 && n != 25)
         return -1;
     if (take_num(s, 4, &y) || s[4] != '-' || take_num(s + 5, 2, &mo) || s[7] != '-' ||
@@ -775,5 +815,140 @@ int pack_in_doc_finish(pack_doc *doc, const char *relpath, sat_kind kind, pack_g
     return 0;
 fail:
     pack_doc_free(doc);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Local media references (Markdown and HTML images)
+ * ------------------------------------------------------------------------ */
+
+int pack_in_is_url(const char *s, size_t n)
+{
+    size_t i = 1;
+
+    if (n >= 2 && s[0] == '/' && s[1] == '/')
+        return 1;
+    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return 0;
+    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                     (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '.' || s[i] == '-'))
+        i++;
+    return i >= 2 && i < n && s[i] == ':';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int is_md_punct(char c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
+int pack_in_local_path(const char *dir, const char *p, size_t n, int md_escapes, sat_buf *out)
+{
+    sat_buf raw = {0};
+    size_t i;
+    int rc = SAT_E_NOMEM;
+
+    if (n > 0 && p[0] == '/') {
+        p++;
+        n--;
+    } else if (sat_buf_puts(&raw, dir) != 0) {
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
+            c = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+            i += 2;
+        } else if (md_escapes && c == '\\' && i + 1 < n && is_md_punct(p[i + 1])) {
+            c = p[++i];
+        }
+        if (sat_buf_append(&raw, &c, 1) != 0)
+            goto cleanup;
+    }
+    if (sat_buf_append(out, "", 0) != 0)
+        goto cleanup;
+    i = 0;
+    while (i < raw.len) {
+        size_t j = i;
+        while (j < raw.len && raw.data[j] != '/')
+            j++;
+        if (j - i == 0 || (j - i == 1 && raw.data[i] == '.')) {
+            /* skip empty and "." segments */
+        } else if (j - i == 2 && raw.data[i] == '.' && raw.data[i + 1] == '.') {
+            char *slash;
+            if (out->len == 0) {
+                rc = 1;
+                goto cleanup;
+            }
+            out->data[out->len] = '\0';
+            slash = strrchr(out->data, '/');
+            out->len = slash != NULL ? (size_t)(slash - out->data) : 0;
+            out->data[out->len] = '\0';
+        } else {
+            if (out->len > 0 && sat_buf_append(out, "/", 1) != 0)
+                goto cleanup;
+            if (sat_buf_append(out, raw.data + i, j - i) != 0)
+                goto cleanup;
+        }
+        i = j + 1;
+    }
+    rc = out->len == 0 ? 1 : 0;
+cleanup:
+    sat_buf_free(&raw);
+    return rc;
+}
+
+int pack_in_media_ref(const char *dir, const char *p, size_t n, int md_escapes,
+                      pack_media_fn fn, void *ctx, const char *where, size_t line, sat_buf *url,
+                      sat_err *err)
+{
+    sat_buf path = {0};
+    char *own_id = NULL;
+    const char *id = NULL;
+    char at[32] = "";
+    int rc;
+
+    if (line > 0)
+        snprintf(at, sizeof at, ":%zu", line);
+    rc = pack_in_local_path(dir, p, n, md_escapes, &path);
+    if (rc != 0)
+        goto cleanup;
+    if (fn != NULL) {
+        rc = fn(ctx, path.data, &id, err);
+        if (rc == SAT_E_NOTFOUND)
+            rc = sat_err_set(err, SAT_E_FORMAT,
+                             "%s%s: image '%.*s' is not an image or audio file in the source "
+                             "folder",
+                             where, at, (int)n, p);
+        if (rc != 0)
+            goto cleanup;
+    } else {
+        own_id = pack_id_from_path(path.data, 1);
+        if (own_id == NULL) {
+            rc = sat_err_set(err, SAT_E_FORMAT, "%s%s: image '%.*s' has no usable name", where,
+                             at, (int)n, p);
+            goto cleanup;
+        }
+        id = own_id;
+    }
+    rc = 0;
+    if (sat_buf_puts(url, "attachment:") != 0 || sat_buf_puts(url, id) != 0)
+        rc = SAT_E_NOMEM;
+cleanup:
+    if (rc == SAT_E_NOMEM)
+        rc = sat_err_set(err, SAT_E_NOMEM, "%s: out of memory", where);
+    free(own_id);
+    sat_buf_free(&path);
     return rc;
 }

@@ -83,6 +83,13 @@ int pack_gem_add(pack_gem *g, pack_gem_type t, const char *text, size_t n);
  * label may be empty. An empty url is skipped. Returns 0 or SAT_E_NOMEM. */
 int pack_gem_link(pack_gem *g, const char *url, size_t url_n, const char *label,
                   size_t label_n);
+/* Link lines waiting for the end of their block are kept as "url NUL label NUL" pairs
+ * in a buffer: pack_gem_links_add appends one (0 or SAT_E_NOMEM); pack_gem_links_emit
+ * writes them all as link lines and ends the group (pack_gem_break_links); the caller
+ * empties the buffer. */
+int pack_gem_links_add(sat_buf *pairs, const char *url, size_t url_n, const char *label,
+                       size_t label_n);
+int pack_gem_links_emit(pack_gem *g, const sat_buf *pairs);
 /* Ends the current group of link lines: the next link line starts a new block. */
 void pack_gem_break_links(pack_gem *g);
 /* Opens a preformatted block with an optional alt text. */
@@ -105,7 +112,8 @@ void pack_gem_free(pack_gem *g);
 char *pack_in_field(const char *s, size_t n);
 
 /* Normalises a date "YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ" or "YYYY-MM-DDThh:mm:ss+hh:mm"
- * (or -hh:mm) to "YYYY-MM-DD" or UTC "YYYY-MM-DDThh:mm:ssZ" in out. Returns 0, or -1
+ * (or -hh:mm; the seconds may carry a fraction ".123", which is dropped) to
+ * "YYYY-MM-DD" or UTC "YYYY-MM-DDThh:mm:ssZ" in out. Returns 0, or -1
  * when the text is not such a date (calendar-checked). */
 int pack_in_date_norm(const char *s, size_t n, char out[21]);
 
@@ -135,6 +143,26 @@ char *pack_in_date_from_name(const char *relpath);
  * space) &lrm; &rlm; (dropped) and &#N; / &#xH;. Appends the result and returns the
  * bytes consumed, or 0 if s does not start a known entity. -1 on OOM. */
 int pack_in_entity(const char *s, size_t n, sat_buf *out);
+
+/* ------------------------------------------------------------------------
+ * Local media references (Markdown and HTML images)
+ * ------------------------------------------------------------------------ */
+
+/* 1 if s[0..n) starts with a URL scheme ("https:", "mailto:") or "//". */
+int pack_in_is_url(const char *s, size_t n);
+/* Joins dir ("" or ending with '/') and a local path p[0..n) (percent-decoded, with
+ * md_escapes also Markdown backslash escapes; "." and ".." resolved; a leading '/'
+ * means the source folder) into out. Returns 0, 1 if the path leaves the source
+ * folder (or is empty), or SAT_E_NOMEM. */
+int pack_in_local_path(const char *dir, const char *p, size_t n, int md_escapes, sat_buf *out);
+/* Resolves a local image reference p[0..n) as pack_in_local_path does, looks it up with
+ * fn (fn NULL: an id derived from the path) and appends "attachment:<id>" to url.
+ * Errors name "where:line" (line 0: where alone). Returns 0, 1 if the path leaves the
+ * source folder (nothing appended, err untouched), SAT_E_FORMAT ("...: image '...' is
+ * not an image or audio file in the source folder"), SAT_E_NOMEM or fn's error. */
+int pack_in_media_ref(const char *dir, const char *p, size_t n, int md_escapes,
+                      pack_media_fn fn, void *ctx, const char *where, size_t line, sat_buf *url,
+                      sat_err *err);
 
 /* ------------------------------------------------------------------------
  * Markdown with local media lookup (used by source_scan.c)

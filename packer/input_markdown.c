@@ -59,28 +59,13 @@ static int is_ws(char c)
 
 static int add_link(md_links *l, const char *url, size_t un, const char *label, size_t ln)
 {
-    if (sat_buf_append(&l->b, url, un) != 0 || sat_buf_append(&l->b, "", 1) != 0 ||
-        sat_buf_append(&l->b, label, ln) != 0 || sat_buf_append(&l->b, "", 1) != 0)
-        return SAT_E_NOMEM;
-    return 0;
+    return pack_gem_links_add(&l->b, url, un, label, ln);
 }
 
 static int emit_links(md_state *st, md_links *l)
 {
-    size_t i = 0;
-
-    while (i < l->b.len) {
-        const char *url = l->b.data + i;
-        size_t un = strlen(url);
-        const char *label = url + un + 1;
-        size_t ln = strlen(label);
-
-        if (pack_gem_link(&st->gem, url, un, label, ln) != 0)
-            return oom(st);
-        i += un + 1 + ln + 1;
-    }
-    pack_gem_break_links(&st->gem); /* links of the next block form their own block */
-    return 0;
+    /* links of the next block form their own block */
+    return pack_gem_links_emit(&st->gem, &l->b) != 0 ? oom(st) : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -208,90 +193,6 @@ static size_t parse_dest(const char *s, size_t n, size_t i, const char **dest, s
     return i + 1;
 }
 
-static int is_url(const char *s, size_t n)
-{
-    size_t i = 1;
-
-    if (n >= 2 && s[0] == '/' && s[1] == '/')
-        return 1;
-    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-        return 0;
-    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-                     (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '.' || s[i] == '-'))
-        i++;
-    return i >= 2 && i < n && s[i] == ':';
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Joins the document's folder and a local image path (percent-decoded, "." and ".."
- * resolved; a leading '/' means the source folder). Returns 0, 1 if the path leaves the
- * source folder, or SAT_E_NOMEM. */
-static int resolve_local(md_state *st, const char *p, size_t n, sat_buf *out)
-{
-    sat_buf raw = {0};
-    size_t i;
-    int rc = SAT_E_NOMEM;
-
-    if (n > 0 && p[0] == '/') {
-        p++;
-        n--;
-    } else if (sat_buf_puts(&raw, st->dir) != 0) {
-        goto cleanup;
-    }
-    for (i = 0; i < n; i++) {
-        char c = p[i];
-        if (c == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
-            c = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
-            i += 2;
-        } else if (c == '\\' && i + 1 < n && is_ascii_punct(p[i + 1])) {
-            c = p[++i];
-        }
-        if (sat_buf_append(&raw, &c, 1) != 0)
-            goto cleanup;
-    }
-    if (sat_buf_append(out, "", 0) != 0)
-        goto cleanup;
-    i = 0;
-    while (i < raw.len) {
-        size_t j = i;
-        while (j < raw.len && raw.data[j] != '/')
-            j++;
-        if (j - i == 0 || (j - i == 1 && raw.data[i] == '.')) {
-            /* skip empty and "." segments */
-        } else if (j - i == 2 && raw.data[i] == '.' && raw.data[i + 1] == '.') {
-            char *slash;
-            if (out->len == 0) {
-                rc = 1;
-                goto cleanup;
-            }
-            out->data[out->len] = '\0';
-            slash = strrchr(out->data, '/');
-            out->len = slash != NULL ? (size_t)(slash - out->data) : 0;
-            out->data[out->len] = '\0';
-        } else {
-            if (out->len > 0 && sat_buf_append(out, "/", 1) != 0)
-                goto cleanup;
-            if (sat_buf_append(out, raw.data + i, j - i) != 0)
-                goto cleanup;
-        }
-        i = j + 1;
-    }
-    rc = out->len == 0 ? 1 : 0;
-cleanup:
-    sat_buf_free(&raw);
-    return rc;
-}
-
 static int md_inline_run(md_state *st, const char *s, size_t n, size_t line, sat_buf *plain,
                          md_links *links);
 
@@ -299,55 +200,22 @@ static int md_inline_run(md_state *st, const char *s, size_t n, size_t line, sat
 static int md_image(md_state *st, const char *dest, size_t dlen, const char *alt, size_t alen,
                     size_t line, md_links *links)
 {
-    sat_buf path = {0};
     sat_buf url = {0};
-    char *own_id = NULL;
-    const char *id = NULL;
     int rc;
 
     pack_in_trim(&dest, &dlen);
     if (dlen == 0)
         return 0;
-    if (is_url(dest, dlen))
+    if (pack_in_is_url(dest, dlen))
         return add_link(links, dest, dlen, alt, alen) != 0 ? oom(st) : 0;
-    rc = resolve_local(st, dest, dlen, &path);
-    if (rc == 1) {
+    rc = pack_in_media_ref(st->dir, dest, dlen, 1, st->fn, st->ctx, st->relpath, line, &url,
+                           st->err);
+    if (rc == 1)
         rc = sat_err_set(st->err, SAT_E_FORMAT,
                          "%s:%zu: image '%.*s' points outside the source folder", st->relpath,
                          line, (int)dlen, dest);
-        goto cleanup;
-    }
-    if (rc != 0) {
+    if (rc == 0 && add_link(links, url.data, url.len, alt, alen) != 0)
         rc = oom(st);
-        goto cleanup;
-    }
-    if (st->fn != NULL) {
-        rc = st->fn(st->ctx, path.data, &id, st->err);
-        if (rc == SAT_E_NOTFOUND)
-            rc = sat_err_set(st->err, SAT_E_FORMAT,
-                             "%s:%zu: image '%.*s' is not an image or audio file in the source "
-                             "folder",
-                             st->relpath, line, (int)dlen, dest);
-        if (rc != 0)
-            goto cleanup;
-    } else {
-        own_id = pack_id_from_path(path.data, 1);
-        if (own_id == NULL) {
-            rc = sat_err_set(st->err, SAT_E_FORMAT, "%s:%zu: image '%.*s' has no usable name",
-                             st->relpath, line, (int)dlen, dest);
-            goto cleanup;
-        }
-        id = own_id;
-    }
-    if (sat_buf_puts(&url, "attachment:") != 0 || sat_buf_puts(&url, id) != 0 ||
-        add_link(links, url.data, url.len, alt, alen) != 0) {
-        rc = oom(st);
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    free(own_id);
-    sat_buf_free(&path);
     sat_buf_free(&url);
     return rc;
 }
@@ -516,7 +384,7 @@ static int md_inline_run(md_state *st, const char *s, size_t n, size_t line, sat
                 i = end != NULL ? (size_t)(end - s) + 3 : n;
                 continue;
             }
-            if (gt != NULL && is_url(s + i + 1, (size_t)(gt - s) - i - 1)) {
+            if (gt != NULL && pack_in_is_url(s + i + 1, (size_t)(gt - s) - i - 1)) {
                 const char *u = s + i + 1;
                 size_t ulen = (size_t)(gt - u);
                 for (j = 0; j < ulen && !is_ws(u[j]) && u[j] != '<'; j++)
