@@ -71,9 +71,17 @@ int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat
                               HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
                                   HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC |
                                   HTML_PARSE_NODEFDTD);
-    if (*out == NULL || xmlDocGetRootElement(*out) == NULL) {
+    e = xmlCtxtGetLastError(ctxt);
+    if (*out != NULL && e != NULL && e->level == XML_ERR_FATAL) {
+        /* libxml2 stopped part way (elements nested too deep): text would be lost */
+        rc = sat_err_set(err, SAT_E_FORMAT,
+                         "%s:%d: libxml2 stopped reading the HTML here (elements nested more "
+                         "than %d deep?); close the open tags or save the page again",
+                         where, e->line > 0 ? e->line : 1, HTML_DEPTH_MAX);
+        xmlFreeDoc(*out);
+        *out = NULL;
+    } else if (*out == NULL || xmlDocGetRootElement(*out) == NULL) {
         size_t k;
-        e = xmlCtxtGetLastError(ctxt);
         snprintf(why, sizeof why, "%s",
                  e != NULL && e->message != NULL ? e->message : "no element found");
         k = strlen(why);
@@ -338,6 +346,9 @@ struct html_conv {
     const char *title;   /* an h1 with this text is not repeated */
     char *base;          /* absolute base URL, or NULL */
     int in_article;
+    const xmlNode *filter_parent; /* children of this node pass keep() first */
+    html_keep_fn keep;
+    void *keep_ctx;
 
     sat_buf line;        /* text of the current line */
     int type;            /* pack_gem_type of the current line */
@@ -681,7 +692,8 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
     }
     if (n->type != XML_ELEMENT_NODE || name == NULL)
         return HTML_SKIP;
-    if (html_is_noise(n, c->in_article > 0)) {
+    if (html_is_noise(n, c->in_article > 0) ||
+        (c->keep != NULL && n->parent == c->filter_parent && !c->keep(c->keep_ctx, n))) {
         f->act = ACT_SKIP;
         return HTML_SKIP;
     }
@@ -902,6 +914,13 @@ void html_conv_set(html_conv *c, const char *title, const char *base, int in_art
     c->base = base != NULL ? strdup(base) : NULL;
     c->title = title;
     c->in_article = in_article;
+}
+
+void html_conv_filter(html_conv *c, const xmlNode *parent, html_keep_fn keep, void *ctx)
+{
+    c->filter_parent = parent;
+    c->keep = keep;
+    c->keep_ctx = ctx;
 }
 
 int html_conv_run(html_conv *c, xmlNode *root, int depth0)
