@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html; do
     mkdir -p "$OUT/$t"
 done
 
@@ -181,7 +181,12 @@ done
 for f in "$EX"/radio/*.srt "$ROOT"/tests/data/input/*.srt; do
     [ -f "$f" ] && cp "$f" "$OUT/srt/"
 done
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do
+# html: the hand-written test pages (news layout, no <article>, declared EUC-KR,
+# broken markup, empty page)
+for f in "$ROOT"/tests/data/input/html/*.html; do
+    [ -f "$f" ] && cp "$f" "$OUT/html/"
+done
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

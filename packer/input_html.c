@@ -275,31 +275,46 @@ int html_is_noise(const xmlNode *n, int in_article)
  * starts b; without, LF and TAB are kept. Returns 0 or SAT_E_NOMEM. */
 int html_text_add(sat_buf *b, const char *s, size_t n, int collapse)
 {
-    size_t i = 0;
+    size_t i = 0, run = 0;
 
     while (i < n) {
+        unsigned char c = (unsigned char)s[i];
         uint32_t cp;
-        size_t k = sat_utf8_decode(s + i, n - i, &cp);
-        int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
-                    cp == '\v' || cp == 0xA0;
-        char enc[4];
+        size_t k;
+        int space;
 
+        if (c > ' ' && c < 0x7F) { /* printable ASCII: part of the run */
+            i++;
+            continue;
+        }
+        k = sat_utf8_decode(s + i, n - i, &cp);
+        space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+                cp == '\v' || cp == 0xA0;
+        if (cp >= 0xA0 && cp != 0xFEFF && !space && !(cp == 0xFFFD && k == 1)) {
+            i += k; /* other valid characters: part of the run */
+            continue;
+        }
+        if (i > run && sat_buf_append(b, s + run, i - run) != 0)
+            return SAT_E_NOMEM;
         i += k;
+        run = i;
         if (collapse && space) {
             if (b->len > 0 && b->data[b->len - 1] != ' ' && sat_buf_append(b, " ", 1) != 0)
                 return SAT_E_NOMEM;
-            continue;
-        }
-        if (!collapse && (cp == '\n' || cp == '\t')) {
-            if (sat_buf_append(b, cp == '\n' ? "\n" : "\t", 1) != 0)
+        } else if (!collapse && (cp == '\n' || cp == '\t' || cp == ' ')) {
+            if (sat_buf_append(b, cp == '\n' ? "\n" : cp == '\t' ? "\t" : " ", 1) != 0)
                 return SAT_E_NOMEM;
-            continue;
+        } else if (!collapse && cp == 0xA0) {
+            if (sat_buf_append(b, " ", 1) != 0)
+                return SAT_E_NOMEM;
+        } else if (cp == 0xFFFD) {
+            if (sat_buf_append(b, "\xEF\xBF\xBD", 3) != 0) /* an invalid byte */
+                return SAT_E_NOMEM;
         }
-        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFEFF)
-            continue;
-        if (sat_buf_append(b, enc, sat_utf8_encode(cp, enc)) != 0)
-            return SAT_E_NOMEM;
+        /* else: a control character (C0, DEL, C1) or BOM, dropped */
     }
+    if (i > run && sat_buf_append(b, s + run, i - run) != 0)
+        return SAT_E_NOMEM;
     return 0;
 }
 
@@ -464,6 +479,10 @@ static char *clean_url(const char *v, int *oom)
         return NULL;
     for (i = 0; v[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)v[i];
+        if (ch == 0xC2 && (unsigned char)v[i + 1] >= 0x80 && (unsigned char)v[i + 1] <= 0x9F) {
+            i++; /* C1 control */
+            continue;
+        }
         if (ch <= 0x20 || ch == 0x7F) {
             if (ch == ' ' && b.len > 0 && sat_buf_append(&b, " ", 1) != 0)
                 goto nomem;
@@ -618,7 +637,7 @@ static int image(html_conv *c, const xmlNode *n)
 
 static int link_end(html_conv *c, html_frame *f)
 {
-    const char *s = c->line.data + f->link_start;
+    const char *s = c->line.data != NULL ? c->line.data + f->link_start : "";
     size_t n = c->line.len - f->link_start;
     size_t num;
     char mark[32];

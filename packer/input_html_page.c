@@ -519,15 +519,33 @@ static char *lang_from(const char *v, int *oom)
     return r;
 }
 
-/* An absolute http(s) URL from v (trimmed), or NULL. */
+/* An absolute http(s) URL from v (trimmed, at most 4096 bytes), or NULL when it is
+ * none or holds a space or control character inside. */
 static char *abs_url(const char *v, int *oom)
 {
-    char *r = field_from(v, SAT_FIELD_MAX * 8, oom);
+    size_t n, i;
+    char *r;
 
-    if (r != NULL && strncasecmp(r, "https://", 8) != 0 && strncasecmp(r, "http://", 7) != 0) {
-        free(r);
-        r = NULL;
-    }
+    if (v == NULL)
+        return NULL;
+    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f')
+        v++;
+    n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n' ||
+                     v[n - 1] == '\r' || v[n - 1] == '\f'))
+        n--;
+    if (n > 4096 || (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://", 7) != 0))
+        return NULL;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)v[i] <= ' ' || v[i] == 0x7F ||
+            ((unsigned char)v[i] == 0xC2 && i + 1 < n && (unsigned char)v[i + 1] >= 0x80 &&
+             (unsigned char)v[i + 1] <= 0x9F)) /* C1 controls */
+            return NULL;
+    if (!sat_utf8_valid(v, n, NULL))
+        return NULL;
+    r = strndup(v, n);
+    if (r == NULL)
+        *oom = 1;
     return r;
 }
 
