@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html; do
     mkdir -p "$OUT/$t"
 done
 
@@ -187,7 +187,12 @@ for f in "$ROOT"/tests/data/input/charset/*; do
 done
 # feeds: the RSS and Atom test fixtures (good, broken, hostile)
 cp "$ROOT"/tests/data/input/feed/*.xml "$OUT/feed/"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed; do
+# html: the hand-written test pages (news layout, no <article>, declared EUC-KR,
+# broken markup, empty page)
+for f in "$ROOT"/tests/data/input/html/*.html; do
+    [ -f "$f" ] && cp "$f" "$OUT/html/"
+done
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

@@ -71,9 +71,17 @@ int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat
                               HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
                                   HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC |
                                   HTML_PARSE_NODEFDTD);
-    if (*out == NULL || xmlDocGetRootElement(*out) == NULL) {
+    e = xmlCtxtGetLastError(ctxt);
+    if (*out != NULL && e != NULL && e->level == XML_ERR_FATAL) {
+        /* libxml2 stopped part way (elements nested too deep): text would be lost */
+        rc = sat_err_set(err, SAT_E_FORMAT,
+                         "%s:%d: libxml2 stopped reading the HTML here (elements nested more "
+                         "than %d deep?); close the open tags or save the page again",
+                         where, e->line > 0 ? e->line : 1, HTML_DEPTH_MAX);
+        xmlFreeDoc(*out);
+        *out = NULL;
+    } else if (*out == NULL || xmlDocGetRootElement(*out) == NULL) {
         size_t k;
-        e = xmlCtxtGetLastError(ctxt);
         snprintf(why, sizeof why, "%s",
                  e != NULL && e->message != NULL ? e->message : "no element found");
         k = strlen(why);
@@ -267,31 +275,46 @@ int html_is_noise(const xmlNode *n, int in_article)
  * starts b; without, LF and TAB are kept. Returns 0 or SAT_E_NOMEM. */
 int html_text_add(sat_buf *b, const char *s, size_t n, int collapse)
 {
-    size_t i = 0;
+    size_t i = 0, run = 0;
 
     while (i < n) {
+        unsigned char c = (unsigned char)s[i];
         uint32_t cp;
-        size_t k = sat_utf8_decode(s + i, n - i, &cp);
-        int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
-                    cp == '\v' || cp == 0xA0;
-        char enc[4];
+        size_t k;
+        int space;
 
+        if (c > ' ' && c < 0x7F) { /* printable ASCII: part of the run */
+            i++;
+            continue;
+        }
+        k = sat_utf8_decode(s + i, n - i, &cp);
+        space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+                cp == '\v' || cp == 0xA0;
+        if (cp >= 0xA0 && cp != 0xFEFF && !space && !(cp == 0xFFFD && k == 1)) {
+            i += k; /* other valid characters: part of the run */
+            continue;
+        }
+        if (i > run && sat_buf_append(b, s + run, i - run) != 0)
+            return SAT_E_NOMEM;
         i += k;
+        run = i;
         if (collapse && space) {
             if (b->len > 0 && b->data[b->len - 1] != ' ' && sat_buf_append(b, " ", 1) != 0)
                 return SAT_E_NOMEM;
-            continue;
-        }
-        if (!collapse && (cp == '\n' || cp == '\t')) {
-            if (sat_buf_append(b, cp == '\n' ? "\n" : "\t", 1) != 0)
+        } else if (!collapse && (cp == '\n' || cp == '\t' || cp == ' ')) {
+            if (sat_buf_append(b, cp == '\n' ? "\n" : cp == '\t' ? "\t" : " ", 1) != 0)
                 return SAT_E_NOMEM;
-            continue;
+        } else if (!collapse && cp == 0xA0) {
+            if (sat_buf_append(b, " ", 1) != 0)
+                return SAT_E_NOMEM;
+        } else if (cp == 0xFFFD) {
+            if (sat_buf_append(b, "\xEF\xBF\xBD", 3) != 0) /* an invalid byte */
+                return SAT_E_NOMEM;
         }
-        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFEFF)
-            continue;
-        if (sat_buf_append(b, enc, sat_utf8_encode(cp, enc)) != 0)
-            return SAT_E_NOMEM;
+        /* else: a control character (C0, DEL, C1) or BOM, dropped */
     }
+    if (i > run && sat_buf_append(b, s + run, i - run) != 0)
+        return SAT_E_NOMEM;
     return 0;
 }
 
@@ -338,6 +361,9 @@ struct html_conv {
     const char *title;   /* an h1 with this text is not repeated */
     char *base;          /* absolute base URL, or NULL */
     int in_article;
+    const xmlNode *filter_parent; /* children of this node pass keep() first */
+    html_keep_fn keep;
+    void *keep_ctx;
 
     sat_buf line;        /* text of the current line */
     int type;            /* pack_gem_type of the current line */
@@ -453,6 +479,10 @@ static char *clean_url(const char *v, int *oom)
         return NULL;
     for (i = 0; v[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)v[i];
+        if (ch == 0xC2 && (unsigned char)v[i + 1] >= 0x80 && (unsigned char)v[i + 1] <= 0x9F) {
+            i++; /* C1 control */
+            continue;
+        }
         if (ch <= 0x20 || ch == 0x7F) {
             if (ch == ' ' && b.len > 0 && sat_buf_append(&b, " ", 1) != 0)
                 goto nomem;
@@ -607,7 +637,7 @@ static int image(html_conv *c, const xmlNode *n)
 
 static int link_end(html_conv *c, html_frame *f)
 {
-    const char *s = c->line.data + f->link_start;
+    const char *s = c->line.data != NULL ? c->line.data + f->link_start : "";
     size_t n = c->line.len - f->link_start;
     size_t num;
     char mark[32];
@@ -681,7 +711,8 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
     }
     if (n->type != XML_ELEMENT_NODE || name == NULL)
         return HTML_SKIP;
-    if (html_is_noise(n, c->in_article > 0)) {
+    if (html_is_noise(n, c->in_article > 0) ||
+        (c->keep != NULL && n->parent == c->filter_parent && !c->keep(c->keep_ctx, n))) {
         f->act = ACT_SKIP;
         return HTML_SKIP;
     }
@@ -902,6 +933,13 @@ void html_conv_set(html_conv *c, const char *title, const char *base, int in_art
     c->base = base != NULL ? strdup(base) : NULL;
     c->title = title;
     c->in_article = in_article;
+}
+
+void html_conv_filter(html_conv *c, const xmlNode *parent, html_keep_fn keep, void *ctx)
+{
+    c->filter_parent = parent;
+    c->keep = keep;
+    c->keep_ctx = ctx;
 }
 
 int html_conv_run(html_conv *c, xmlNode *root, int depth0)

@@ -71,6 +71,11 @@ html_conv *html_conv_new(const char *where, int with_line, const char *base_relp
  * run); base: absolute URL relative links are resolved against (NULL: kept as written);
  * in_article: the root lies inside an <article> (its header and footer are kept). */
 void html_conv_set(html_conv *c, const char *title, const char *base, int in_article);
+/* Decides which children of parent are converted (others are dropped): used when the
+ * main text is a best-scoring container plus its worthy siblings. keep returns 1 to
+ * convert child n. */
+typedef int (*html_keep_fn)(void *ctx, const xmlNode *n);
+void html_conv_filter(html_conv *c, const xmlNode *parent, html_keep_fn keep, void *ctx);
 /* Converts the subtree of root (at depth depth0) into gemtext blocks. Returns 0 or a
  * negative SAT_E_* with err set (image not found, OOM). */
 int html_conv_run(html_conv *c, xmlNode *root, int depth0);
