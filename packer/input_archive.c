@@ -478,6 +478,8 @@ static int arc_entry(arc_ctx *c, struct archive *a, struct archive_entry *e, con
     size_t len = 0;
     int rc, k;
 
+    if (type == AE_IFDIR)
+        return 0; /* folders: nothing is created from them, whatever their name ("./") */
     if (name == NULL)
         return arc_bad(c, shown,
                        raw == NULL ? "entry without a name"
@@ -486,8 +488,8 @@ static int arc_entry(arc_ctx *c, struct archive *a, struct archive_entry *e, con
     k = pack_archive_name_clean(name, clean, &reason);
     if (k < 0)
         return arc_bad(c, shown, reason);
-    if (k == 1 || type == AE_IFDIR)
-        return 0; /* hidden, __MACOSX, folders */
+    if (k == 1)
+        return 0; /* hidden, __MACOSX */
     if (warn_msg != NULL && (rc = arc_note(c, shown, warn_msg)) != 0)
         return rc;
     if (archive_entry_hardlink(e) != NULL)

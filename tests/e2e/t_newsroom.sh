@@ -22,7 +22,7 @@ build() { "$PACK" build "$@" -s k.key --date 2026-11-25 --seq 3 --quiet; }
 
 expect_exit 0 build src -o folder.satchel
 cp "$T/err" build.err
-grep -q "note: web/market-day-saved-again.htm: duplicate of web/market-day.html (the same URL); stored once" build.err ||
+grep -q "note: web/saved-copy-of-market-day.htm: duplicate of web/market-day.html (the same URL); stored once" build.err ||
     fail "no duplicate note for the saved-again page: $(cat build.err)"
 grep -q "note: feeds/radio.rss#2: duplicate of web/market-day.html (the same URL); stored once" build.err ||
     fail "no duplicate note for the feed's copy of the page: $(cat build.err)"
@@ -122,7 +122,7 @@ expect_exit 2 "$PACK" build src --from src.zip -o x.satchel -s k.key
 
 # Bad input: each fails naming the file, or is skipped and listed with --skip-bad.
 mkdir bad bad/web
-cp src/web/market-day.html bad/web/
+cp -r src/web/market-day.html src/web/images bad/web/
 printf '<?xml version="1.0"?>\n<catalog><book/></catalog>\n' > bad/books.xml
 printf 'Title\n\n\377\376\375\374 broken \200\201\n' > bad/junk.txt
 printf '<html><body><nav>menu</nav><script>x()</script></body></html>\n' > bad/web/empty.html
@@ -141,13 +141,13 @@ expect_exit 0 build bad -o bad.satchel --skip-bad --json
 python3 - "$T/out" <<'PY' || fail "build --json: $(cat "$T/out")"
 import json, sys
 j = json.load(open(sys.argv[1]))
-assert j["entries"] == 1 and j["text_entries"] == 1 and j["media"] == 0, j
+assert j["entries"] == 2 and j["text_entries"] == 1 and j["media"] == 1, j
 assert sorted(s["path"] for s in j["skipped"]) == ["books.xml", "huge.txt", "junk.txt", "web/empty.html"], j["skipped"]
 assert all(s["reason"].startswith(s["path"]) for s in j["skipped"]), j["skipped"]
 assert j["notes"] == [] and j["bundle"] == "bad.satchel" and len(j["fingerprint"]) > 10, j
 PY
 expect_exit 0 "$READ" list bad.satchel -p k.pub --json
-python3 -c "import json,sys; L=json.load(open(sys.argv[1])); assert [e['id'] for e in L]==['web-market-day'], L" "$T/out" ||
+python3 -c "import json,sys; L=json.load(open(sys.argv[1])); assert sorted(e['id'] for e in L)==['web-images-rice-stall.png','web-market-day'], L" "$T/out" ||
     fail "good page lost beside the bad ones: $(cat "$T/out")"
 
 # Path traversal and links inside an archive: refused by name; nothing is written anywhere.
