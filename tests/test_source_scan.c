@@ -84,7 +84,7 @@ static void assert_contains(const char *hay, const char *needle)
 
 static int scan_fail(const char *dir, int skip_bad, sat_err *err)
 {
-    pack_scan_opts opts = {skip_bad};
+    pack_scan_opts opts = {skip_bad, 0};
     pack_source *src = (pack_source *)1;
     int rc = pack_source_scan(dir, &opts, &src, err);
 
@@ -96,7 +96,7 @@ static int scan_fail(const char *dir, int skip_bad, sat_err *err)
 
 static pack_source *scan_ok(const char *dir, int skip_bad)
 {
-    pack_scan_opts opts = {skip_bad};
+    pack_scan_opts opts = {skip_bad, 0};
     pack_source *src = NULL;
     sat_err err = {0};
     int rc = pack_source_scan(dir, &opts, &src, &err);
@@ -224,7 +224,8 @@ static void test_unknown_type(void **state)
     puts_file(dir, "docs/report.docx", "PK");
     scan_fail(dir, 0, &err);
     assert_string_equal(err.msg, "docs/report.docx: unknown file type (expected .md, .txt, "
-                                 ".vtt, .srt, or an image/audio file)");
+                                 ".vtt, .srt, .html, .rss, .atom, .xml, or an image/audio "
+                                 "file)");
 }
 
 static void test_not_regular(void **state)
@@ -344,7 +345,8 @@ static void test_skip_bad(void **state)
     assert_int_equal(src->n_skipped, 5);
     /* every skipped file with its reason, sorted by path */
     assert_string_equal(src->skipped[0].relpath, "bad-utf8.md");
-    assert_string_equal(src->skipped[0].reason, "bad-utf8.md:3: invalid UTF-8 (byte offset 7)");
+    assert_string_equal(src->skipped[0].reason, "bad-utf8.md:3: text is not UTF-8 and no charset is declared (byte offset 7); "
+                        "add `charset = NAME` to satchel.conf, or re-save the file as UTF-8");
     assert_string_equal(src->skipped[1].relpath, "link.txt");
     assert_string_equal(src->skipped[1].reason, "link.txt: is a symbolic link");
     assert_string_equal(src->skipped[2].relpath, "notes.docx");

@@ -41,10 +41,10 @@ run_case "unterminated front matter" \
     "zz\.md:1: front matter is not closed"
 run_case "non-UTF-8 bytes" \
     "printf -- '---\ntitle: Bad\n---\nfirst line\nText \377 here.\n' > zz.md" \
-    "zz\.md:5: invalid UTF-8"
+    "zz\.md:5: text is not UTF-8"
 run_case "non-UTF-8 in a transcript" \
     "printf 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBad \300 byte\n' > zz.vtt" \
-    "zz\.vtt:4: invalid UTF-8"
+    "zz\.vtt:4: text is not UTF-8"
 run_case "missing title" \
     "printf -- '---\ndate: 2026-11-01\n---\nText only.\n' > zz.md" \
     "zz\.md: missing title"
@@ -80,7 +80,7 @@ printf -- '---\ntitle: Dup\nid: good2\n---\nText.\n' > src/zz.md
 expect_exit 1 "$PACK" build src -o dest/b.satchel -s demo.key --quiet
 [ -z "$(ls -A dest)" ] || fail "files left in the output folder: $(ls -A dest)"
 expect_exit 0 "$PACK" build src -o dest/b.satchel -s demo.key --skip-bad --quiet
-for f in 'b1\.md:3: unknown key' 'b2\.md:4: invalid UTF-8' 'b3\.docx: unknown file type' \
+for f in 'b1\.md:3: unknown key' 'b2\.md:4: text is not UTF-8' 'b3\.docx: unknown file type' \
         'b4\.md: is a symbolic link' "zz\.md: id 'good2' is already used"; do
     grep -Eq "^satchel-pack: skipped $f" "$T/err" || fail "--skip-bad does not list '$f': $(cat "$T/err")"
 done
