@@ -712,3 +712,27 @@ done:
     sat_buf_free(&text);
     return rc;
 }
+
+int pack_feed_sniff(const char *s, size_t n)
+{
+    size_t i = 0, lim = n < 65536 ? n : 65536;
+
+    while (i < lim) {
+        const char *lt = memchr(s + i, '<', lim - i);
+        size_t k;
+        if (lt == NULL)
+            return 0;
+        i = (size_t)(lt - s) + 1;
+        if (i < lim && (s[i] == '?' || s[i] == '!'))
+            continue; /* declaration, comment, doctype */
+        k = i;
+        while (k < lim && s[k] != ' ' && s[k] != '>' && s[k] != '\t' && s[k] != '\n' &&
+               s[k] != '\r' && s[k] != '/')
+            k++;
+        if (k - i == 3 && memcmp(s + i, "rss", 3) == 0)
+            return 1;
+        return (k - i >= 4 && memcmp(s + k - 4, "feed", 4) == 0 &&
+                (k - i == 4 || s[k - 5] == ':'));
+    }
+    return 0;
+}

@@ -157,6 +157,10 @@ int pack_feed_parse(const char *relpath, const char *utf8, size_t len, pack_medi
                     void *ctx, pack_doc **docs, size_t *n_docs, pack_skip **skips,
                     size_t *n_skips, sat_err *err);
 
+/* 1 if an .xml file's first element (after the declaration, comments and doctype,
+ * within its first 64 KiB) is an RSS or Atom root: <rss> or <feed>/<x:feed>. */
+int pack_feed_sniff(const char *utf8, size_t len);
+
 /* Derives an entry id from a relative path (see docs/INPUT.md). keep_ext: keep the
  * extension (media) or drop it (documents). Returns malloc'd id or NULL (invalid/OOM). */
 char *pack_id_from_path(const char *relpath, int keep_ext);

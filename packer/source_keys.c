@@ -9,8 +9,85 @@
 #include <string.h>
 
 #include "pack_input.h"
+#include "sat_meta.h"
 #include "sat_err.h"
 #include "sat_text.h"
+
+/* ------------------------------------------------------------------------
+ * Ids
+ * ------------------------------------------------------------------------ */
+
+static int id_char_ok(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+}
+
+char *pack_id_from_path(const char *relpath, int keep_ext)
+{
+    size_t n, end, i, o = 0;
+    const char *slash;
+    char *id;
+    int pending = 0;
+
+    if (relpath == NULL)
+        return NULL;
+    n = strlen(relpath);
+    end = n;
+    if (!keep_ext) {
+        const char *base;
+        const char *dot;
+        slash = strrchr(relpath, '/');
+        base = slash != NULL ? slash + 1 : relpath;
+        dot = strrchr(base, '.');
+        if (dot != NULL && dot != base)
+            end = (size_t)(dot - relpath);
+    }
+    id = malloc(end + 1);
+    if (id == NULL)
+        return NULL;
+    i = 0;
+    while (i < end) {
+        char c = relpath[i];
+        if (c == '/')
+            c = '-';
+        if (!id_char_ok(c)) {
+            uint32_t cp;
+            /* one '_' per run of other characters; a UTF-8 sequence counts as one */
+            i += (unsigned char)c >= 0x80 ? sat_utf8_decode(relpath + i, end - i, &cp) : 1;
+            pending = 1;
+            continue;
+        }
+        if (pending) {
+            id[o++] = '_';
+            pending = 0;
+        }
+        if (!(c == '.' && o > 0 && id[o - 1] == '.')) /* ".." never appears in an id */
+            id[o++] = c;
+        i++;
+    }
+    if (pending)
+        id[o++] = '_';
+    id[o] = '\0';
+    i = 0;
+    while (i < o && (id[i] == '.' || id[i] == '-'))
+        i++;
+    memmove(id, id + i, o - i + 1);
+    o -= i;
+    if (o > SAT_ID_MAX) {
+        o = SAT_ID_MAX;
+        id[o] = '\0';
+    }
+    if (!sat_id_valid(id, o)) {
+        free(id);
+        return NULL;
+    }
+    return id;
+}
+
+/* ------------------------------------------------------------------------
+ * The string table
+ * ------------------------------------------------------------------------ */
 
 static uint64_t hash_str(const char *s)
 {

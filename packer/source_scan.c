@@ -46,78 +46,6 @@ enum {
 #define FT_IS_MEDIA(t) ((t) == FT_IMAGE || (t) == FT_AUDIO)
 
 /* ------------------------------------------------------------------------
- * Ids
- * ------------------------------------------------------------------------ */
-
-static int id_char_ok(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
-}
-
-char *pack_id_from_path(const char *relpath, int keep_ext)
-{
-    size_t n, end, i, o = 0;
-    const char *slash;
-    char *id;
-    int pending = 0;
-
-    if (relpath == NULL)
-        return NULL;
-    n = strlen(relpath);
-    end = n;
-    if (!keep_ext) {
-        const char *base;
-        const char *dot;
-        slash = strrchr(relpath, '/');
-        base = slash != NULL ? slash + 1 : relpath;
-        dot = strrchr(base, '.');
-        if (dot != NULL && dot != base)
-            end = (size_t)(dot - relpath);
-    }
-    id = malloc(end + 1);
-    if (id == NULL)
-        return NULL;
-    i = 0;
-    while (i < end) {
-        char c = relpath[i];
-        if (c == '/')
-            c = '-';
-        if (!id_char_ok(c)) {
-            uint32_t cp;
-            /* one '_' per run of other characters; a UTF-8 sequence counts as one */
-            i += (unsigned char)c >= 0x80 ? sat_utf8_decode(relpath + i, end - i, &cp) : 1;
-            pending = 1;
-            continue;
-        }
-        if (pending) {
-            id[o++] = '_';
-            pending = 0;
-        }
-        if (!(c == '.' && o > 0 && id[o - 1] == '.')) /* ".." never appears in an id */
-            id[o++] = c;
-        i++;
-    }
-    if (pending)
-        id[o++] = '_';
-    id[o] = '\0';
-    i = 0;
-    while (i < o && (id[i] == '.' || id[i] == '-'))
-        i++;
-    memmove(id, id + i, o - i + 1);
-    o -= i;
-    if (o > SAT_ID_MAX) {
-        o = SAT_ID_MAX;
-        id[o] = '\0';
-    }
-    if (!sat_id_valid(id, o)) {
-        free(id);
-        return NULL;
-    }
-    return id;
-}
-
-/* ------------------------------------------------------------------------
  * Scan state
  * ------------------------------------------------------------------------ */
 
@@ -818,31 +746,6 @@ static int take_doc(scan *sc, pack_doc *doc)
     return 0;
 }
 
-/* 1 if an .xml file's first element is an RSS or Atom root. */
-static int looks_like_feed(const char *s, size_t n)
-{
-    size_t i = 0, lim = n < 65536 ? n : 65536;
-
-    while (i < lim) {
-        const char *lt = memchr(s + i, '<', lim - i);
-        size_t k;
-        if (lt == NULL)
-            return 0;
-        i = (size_t)(lt - s) + 1;
-        if (i < lim && (s[i] == '?' || s[i] == '!'))
-            continue; /* declaration, comment, doctype */
-        k = i;
-        while (k < lim && s[k] != ' ' && s[k] != '>' && s[k] != '\t' && s[k] != '\n' &&
-               s[k] != '\r' && s[k] != '/')
-            k++;
-        if (k - i == 3 && memcmp(s + i, "rss", 3) == 0)
-            return 1;
-        return (k - i >= 4 && memcmp(s + k - 4, "feed", 4) == 0 &&
-                (k - i == 4 || s[k - 5] == ':'));
-    }
-    return 0;
-}
-
 /* A feed: its items, and the items it left out as bad files of their own (without
  * --skip-bad the first one stops the pack). */
 static int parse_feed(scan *sc, const scan_file *f, const char *text, size_t len,
@@ -900,7 +803,7 @@ static int parse_doc(scan *sc, const scan_file *f, const char *text, size_t len,
         break;
     default: /* FT_FEED, FT_XML */
         free(one);
-        if (f->type == FT_XML && !looks_like_feed(text, len))
+        if (f->type == FT_XML && !pack_feed_sniff(text, len))
             return sat_err_set(&sc->err, SAT_E_FORMAT,
                                "%s: not an RSS or Atom feed (the only .xml files taken)",
                                f->relpath);

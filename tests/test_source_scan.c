@@ -374,6 +374,53 @@ static void test_skip_bad_all_bad(void **state)
     assert_contains(err.msg, "no articles found in");
 }
 
+/* .xml files are feeds when their root says so; feed items are entries of their own,
+ * the config file sets sections and overrides, a bad feed item is its own skip, and a
+ * feed item repeating a page is dropped with a note. */
+static void test_feeds_config_duplicates(void **state)
+{
+    const char *dir = *state;
+    pack_source *src;
+    sat_err err = {0};
+
+    puts_file(dir, "satchel.conf",
+              "title = 묶음\nlang = ko\n[section news]\nname = 소식\n"
+              "[file news/page.html]\nauthor = 편집부\n[file nowhere.md]\ntitle = x\n");
+    puts_file(dir, "news/a.xml",
+              "<?xml version=\"1.0\"?>\n<!-- exported -->\n<rss version=\"2.0\"><channel>"
+              "<title>C</title><item><title>One</title><link>https://x.example/1</link>"
+              "<description>First item text.</description></item>"
+              "<item><title>Page again</title><link>https://x.example/page?utm_source=rss</link>"
+              "<description>Short.</description></item>"
+              "<item><title>No text</title></item></channel></rss>\n");
+    puts_file(dir, "news/b.xml", "<?xml version=\"1.0\"?>\n<catalog/>\n");
+    puts_file(dir, "news/page.html",
+              "<html><head><title>Page</title><link rel=\"canonical\" "
+              "href=\"https://x.example/page\"></head><body><article><p>The whole page "
+              "text, longer than the feed's summary.</p></article></body></html>\n");
+    scan_fail(dir, 0, &err);
+    assert_contains(err.msg, "news/");
+    src = scan_ok(dir, 1);
+    assert_string_equal(src->title, "묶음");
+    assert_int_equal(src->n_docs, 2);
+    assert_string_equal(src->docs[0].relpath, "news/a.xml#1");
+    assert_string_equal(src->docs[0].meta.title, "One");
+    assert_string_equal(src->docs[0].meta.section, "소식");
+    assert_string_equal(src->docs[0].meta.lang, "ko");
+    assert_string_equal(src->docs[1].relpath, "news/page.html");
+    assert_string_equal(src->docs[1].meta.author, "편집부");
+    assert_int_equal(src->n_skipped, 2);
+    assert_string_equal(src->skipped[0].relpath, "news/a.xml#3");
+    assert_string_equal(src->skipped[1].relpath, "news/b.xml");
+    assert_contains(src->skipped[1].reason, "not an RSS or Atom feed");
+    assert_int_equal(src->n_notes, 2);
+    assert_string_equal(src->notes[0].reason, "news/a.xml#2: duplicate of news/page.html (the "
+                                              "same URL); stored once");
+    assert_contains(src->notes[1].reason, "satchel.conf");
+    assert_contains(src->notes[1].reason, "nowhere.md");
+    pack_source_free(src);
+}
+
 static void test_media_only_and_case(void **state)
 {
     const char *dir = *state;
@@ -425,6 +472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_skip_bad, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_skip_bad_all_bad, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_media_only_and_case, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_feeds_config_duplicates, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_order_is_bytewise, setup_tmp, teardown_tmp),
     };
 
