@@ -462,20 +462,27 @@ static int conv_iconv(const char *from, const char *data, size_t len, sat_buf *o
     return rc;
 }
 
+/* The next code point outside ASCII in s[*i..n) (advancing *i past it), or 0 at the end. */
+static uint32_t next_non_ascii(const char *s, size_t n, size_t *i)
+{
+    uint32_t cp;
+
+    while (*i < n && (unsigned char)s[*i] < 0x80)
+        (*i)++;
+    if (*i >= n)
+        return 0;
+    *i += sat_utf8_decode(s + *i, n - *i, &cp);
+    return cp;
+}
+
 /* 1 when the UTF-8 text s[0..n) is mostly Hangul: syllables are more than half of the
  * code points outside ASCII. */
 static int mostly_hangul(const char *s, size_t n)
 {
     size_t i = 0, other = 0, hangul = 0;
+    uint32_t cp;
 
-    while (i < n) {
-        uint32_t cp;
-
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        i += sat_utf8_decode(s + i, n - i, &cp);
+    while ((cp = next_non_ascii(s, n, &i)) != 0) {
         if (cp >= 0xAC00 && cp <= 0xD7A3)
             hangul++;
         else
@@ -607,6 +614,19 @@ static int decode_bom(const char *relpath, const char *data, size_t len, units u
     return rc;
 }
 
+/* A charset name as shown in messages: at most 40 bytes, anything but printable ASCII
+ * as '?' (the name comes from the file; it must not reach a terminal raw). */
+static void show_name(char dst[41], const char *s, size_t n)
+{
+    size_t i;
+
+    if (n > 40)
+        n = 40;
+    for (i = 0; i < n; i++)
+        dst[i] = s[i] > 0x20 && s[i] < 0x7F ? s[i] : '?';
+    dst[n] = '\0';
+}
+
 /* The charset a file declares (kind HTML or XML) or the fallback: *id and the words
  * naming it in messages ("declared 'euc-kr'"), or *id = -1 when there is neither.
  * Unknown names are errors. */
@@ -616,32 +636,41 @@ static int choose_charset(const char *relpath, const char *data, size_t len, pac
 {
     const char *name = NULL;
     size_t n = 0;
-    int shown;
+    char shown[41];
 
     *id = -1;
-    if ((kind == PACK_CS_HTML && decl_html(data, len, &name, &n)) ||
-        (kind == PACK_CS_XML && decl_xml(data, len, &name, &n))) {
-        shown = (int)(n > 40 ? 40 : n);
+    if (!(kind == PACK_CS_HTML && decl_html(data, len, &name, &n)) &&
+        !(kind == PACK_CS_XML && decl_xml(data, len, &name, &n))) {
+        name = NULL; /* a failed search may have left a candidate behind */
+        n = 0;
+    } else {
+        while (n > 0 && is_ws(name[0])) {
+            name++;
+            n--;
+        }
+        while (n > 0 && is_ws(name[n - 1]))
+            n--;
+    }
+    if (name != NULL && n > 0) { /* an empty charset="" declares nothing */
+        show_name(shown, name, n);
         *id = cs_lookup(name, n);
         if (*id < 0)
             return sat_err_set(err, SAT_E_FORMAT,
-                               "%s:%zu: unknown charset '%.*s' declared; use one of "
-                               CS_NAMES_HELP ", or re-save the file as UTF-8",
-                               relpath, pack_in_line_of(data, 0, (size_t)(name - data)), shown,
-                               name);
+                               "%s:%zu: unknown charset '%s' declared; use one of " CS_NAMES_HELP
+                               ", or re-save the file as UTF-8",
+                               relpath, pack_in_line_of(data, 0, (size_t)(name - data)), shown);
         if (*id == CS_UTF16 || *id == CS_UTF32)
             *id = CS_UTF8; /* readable as ASCII, so not UTF-16/32: as browsers do */
-        snprintf(what, what_sz, "declared '%.*s'", shown, name);
+        snprintf(what, what_sz, "declared '%s'", shown);
     } else if (fallback != NULL) {
-        n = strlen(fallback);
-        shown = (int)(n > 40 ? 40 : n);
-        *id = cs_lookup(fallback, n);
+        show_name(shown, fallback, strlen(fallback));
+        *id = cs_lookup(fallback, strlen(fallback));
         if (*id < 0 || *id == CS_UTF16 || *id == CS_UTF32)
             return sat_err_set(err, SAT_E_FORMAT,
-                               "%s: charset '%.*s' from the config file is not one Satchel "
-                               "reads; use one of " CS_NAMES_HELP,
-                               relpath, shown, fallback);
-        snprintf(what, what_sz, "charset '%.*s' from the config file", shown, fallback);
+                               "%s: charset '%s' from the config file is not one Satchel reads; "
+                               "use one of " CS_NAMES_HELP,
+                               relpath, shown);
+        snprintf(what, what_sz, "charset '%s' from the config file", shown);
     }
     return 0;
 }
@@ -768,6 +797,30 @@ int pack_charset_decode(const char *relpath, const char *data, size_t len, pack_
  * Unicode NFC
  * ------------------------------------------------------------------------ */
 
+/* 1 for code points in ranges where every character is its own NFC, has canonical
+ * combining class 0 and is never the second of a canonical composition pair: Latin
+ * below U+0300, general punctuation but U+2000-U+200F, CJK symbols but the tone marks,
+ * Hangul compatibility jamo, CJK unified ideographs, Hangul syllables, fullwidth forms.
+ * (Hangul conjoining jamo, combining marks and the compatibility ideographs are not.)
+ * tests/test_input_charset.c checks every range against utf8proc. */
+static int nfc_safe_cp(uint32_t cp)
+{
+    return cp < 0x300 || (cp >= 0x2010 && cp <= 0x205E) || (cp >= 0x3000 && cp <= 0x3029) ||
+           (cp >= 0x3131 && cp <= 0x318E) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xFF01 && cp <= 0xFF60);
+}
+
+int pack_nfc_quick(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint32_t cp;
+
+    while ((cp = next_non_ascii(s, n, &i)) != 0)
+        if (!nfc_safe_cp(cp))
+            return 0;
+    return 1;
+}
+
 int pack_nfc(const char *s, size_t n, char **out, size_t *out_len, sat_err *err)
 {
     utf8proc_uint8_t *dst = NULL;
@@ -776,8 +829,8 @@ int pack_nfc(const char *s, size_t n, char **out, size_t *out_len, sat_err *err)
 
     *out = NULL;
     *out_len = 0;
-    if (!has_high(s, n)) {
-        /* ASCII is its own NFC */
+    if (!has_high(s, n) || (sat_utf8_valid(s, n, NULL) && pack_nfc_quick(s, n))) {
+        /* ASCII, and most Korean and English text, is its own NFC */
         *out = malloc(n + 1);
         if (*out == NULL)
             return sat_err_set(err, SAT_E_NOMEM, "out of memory");

@@ -665,7 +665,7 @@ static int nfc_field(char **f, sat_err *err)
     size_t nl;
     int rc;
 
-    if (*f == NULL || !sat_utf8_valid(*f, strlen(*f), NULL))
+    if (*f == NULL || !sat_utf8_valid(*f, strlen(*f), NULL) || pack_nfc_quick(*f, strlen(*f)))
         return 0;
     rc = pack_nfc(*f, strlen(*f), &n, &nl, err);
     if (rc != 0)
@@ -688,6 +688,9 @@ static int nfc_body(pack_doc *doc, sat_err *err)
     size_t na, nb;
     int rc;
 
+    if (sat_utf8_valid(doc->body, doc->body_len, NULL) &&
+        pack_nfc_quick(doc->body, doc->body_len))
+        return 0;
     rc = pack_nfc(doc->body, doc->body_len, &n, &nl, err);
     if (rc != 0)
         return rc;

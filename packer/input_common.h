@@ -34,6 +34,11 @@ int pack_in_prepare(const char *relpath, const char *data, size_t len, sat_buf *
  * and CR end lines). */
 size_t pack_in_line_of(const char *data, size_t start, size_t off);
 
+/* (input_charset.c) 1 if the valid UTF-8 s[0..n) is certainly in NFC because every code
+ * point is in a range that NFC never changes (ASCII, Latin-1, Hangul syllables, CJK
+ * ideographs, common punctuation); 0 means "maybe not" and pack_nfc asks utf8proc. */
+int pack_nfc_quick(const char *s, size_t n);
+
 /* Iterates over LF-terminated lines of prepared text (the last line may lack LF). */
 typedef struct pack_in_lines {
     const char *p;

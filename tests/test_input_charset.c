@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 
 #include "input_common.h"
 #include "pack_input.h"
@@ -267,6 +268,15 @@ static void test_names(void **state)
                "k.txt: charset 'ebcdic' from the config file is not one Satchel reads; use one "
                "of utf-8, euc-kr, cp949, iso-2022-kr, windows-1252 (iso-8859-1), shift_jis, "
                "euc-jp, gbk (gb2312), gb18030, big5");
+    /* a name from the file reaches the message without control characters */
+    decode_bad("e.html", LIT("<meta charset='\x1B[2J\xEB\x85\x84'>"), PACK_CS_HTML, NULL,
+               SAT_E_FORMAT,
+               "e.html:1: unknown charset '?[2J?" "?" "?' declared; use one of utf-8, euc-kr, cp949, "
+               "iso-2022-kr, windows-1252 (iso-8859-1), shift_jis, euc-jp, gbk (gb2312), "
+               "gb18030, big5, or re-save the file as UTF-8");
+    /* an empty declaration declares nothing */
+    decode_ok("e.html", LIT("<meta charset=\"  \"><p>\xB0\xA1</p>"), PACK_CS_HTML, NULL,
+              "<meta charset=\"  \"><p>가</p>", "no charset declared; read as CP949 (Korean)");
     assert_true(pack_charset_known("EUC-KR"));
     assert_true(pack_charset_known("ks_c_5601-1987"));
     assert_true(pack_charset_known("uhc"));
@@ -492,6 +502,57 @@ static void test_nfc(void **state)
     assert_int_equal(pack_nfc("\xED\xA0\x80", 3, &out, &n, &err), SAT_E_FORMAT);
 }
 
+/* pack_nfc_quick's shortcut is sound: every code point it passes is its own NFC, has
+ * combining class 0, and is never a later part of any canonical decomposition (so it
+ * cannot compose with what comes before it). Checked over all of Unicode. */
+static void test_nfc_quick_ranges(void **state)
+{
+    static unsigned char later[0x110000 / 8];
+    uint32_t cp;
+    size_t safe = 0;
+
+    (void)state;
+    for (cp = 0; cp < 0x110000; cp++) {
+        utf8proc_int32_t d[16];
+        int last = 0;
+        utf8proc_ssize_t k, n;
+
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        n = utf8proc_decompose_char((utf8proc_int32_t)cp, d, 16, UTF8PROC_DECOMPOSE, &last);
+        assert_true(n >= 1 && n <= 16);
+        for (k = 1; k < n; k++)
+            later[d[k] / 8] |= (unsigned char)(1u << (d[k] % 8));
+    }
+    for (cp = 0; cp < 0x110000; cp++) {
+        char enc[4];
+        size_t len;
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t r;
+
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        len = sat_utf8_encode(cp, enc);
+        if (!pack_nfc_quick(enc, len))
+            continue;
+        safe++;
+        if (utf8proc_get_property((utf8proc_int32_t)cp)->combining_class != 0)
+            fail_msg("U+%04X passes the quick check but has a combining class", (unsigned)cp);
+        if (later[cp / 8] & (1u << (cp % 8)))
+            fail_msg("U+%04X passes the quick check but can compose", (unsigned)cp);
+        r = utf8proc_map((const utf8proc_uint8_t *)enc, (utf8proc_ssize_t)len, &nfc,
+                         (utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+        if (r != (utf8proc_ssize_t)len || memcmp(nfc, enc, len) != 0)
+            fail_msg("U+%04X passes the quick check but NFC changes it", (unsigned)cp);
+        free(nfc);
+    }
+    assert_true(safe > 30000); /* the ranges are really in use */
+    assert_false(pack_nfc_quick("e\xCC\x81", 3));
+    assert_false(pack_nfc_quick("\xE1\x84\x80", 3)); /* U+1100 */
+    assert_false(pack_nfc_quick("\xE2\x80\x80", 3)); /* U+2000 -> U+2002 */
+    assert_true(pack_nfc_quick("한국어 “뉴스” 中文 café", strlen("한국어 “뉴스” 中文 café")));
+}
+
 static void test_nfc_documents(void **state)
 {
     static const char body[] =
@@ -691,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_appends),
         cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_nfc_quick_ranges),
         cmocka_unit_test(test_nfc_documents),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_langs),
