@@ -12,10 +12,14 @@
  *
  * Names: "./" prefixes, repeated "/" and a trailing "/" are removed; a backslash (zip
  * files made on Windows) is a folder separator; names must be valid UTF-8 without
- * control characters. An absolute name or a ".." component is path traversal: the
- * entry is refused. Hidden files (a component starting with '.') and "__MACOSX/" are
- * ignored, like hidden files in a folder. Symbolic and hard links, devices and FIFOs
- * are refused. Two entries with the same sanitised name: the second is refused.
+ * control characters (or bidi controls), at most PACK_ARCHIVE_NAME_MAX bytes and
+ * PACK_ARCHIVE_DEPTH_MAX levels. An absolute name (also "C:\...") or a ".." component
+ * is path traversal: the entry is refused. Hidden files (a component starting with '.')
+ * and "__MACOSX/" are ignored, like hidden files in a folder. Symbolic and hard links,
+ * devices and FIFOs are refused. Two entries with the same sanitised name: the second is
+ * refused; so is a file whose name is a folder of another file ("a" and "a/b").
+ * Formats: tar (all variants), zip, 7z; filters gzip, bzip2, xz, lzma, zstd. Not
+ * mtree (it names files on disk), not "raw", not an empty file.
  */
 #ifndef PACK_ARCHIVE_H
 #define PACK_ARCHIVE_H
@@ -30,6 +34,8 @@
 #define PACK_ARCHIVE_ENTRY_MAX PACK_INPUT_MAX          /* bytes of one member */
 #define PACK_ARCHIVE_TOTAL_MAX ((uint64_t)4 << 30)     /* bytes of all members */
 #define PACK_ARCHIVE_FILES_MAX 100000                  /* members (any type) */
+#define PACK_ARCHIVE_NAME_MAX 1024                     /* bytes of a member name */
+#define PACK_ARCHIVE_DEPTH_MAX 64                      /* folder levels of a name */
 
 typedef struct pack_archive_limits {
     size_t entry_max;
@@ -48,7 +54,13 @@ typedef struct pack_archive {
     size_t n_files;
     pack_skip *skipped; /* relpath = sanitised or raw entry name, reason = message */
     size_t n_skipped;
+    char **notes;       /* libarchive warnings on entries read anyway ("path: entry 'x':
+                           libarchive warning: ..."), at most PACK_ARCHIVE_NOTES_MAX + 1 */
+    size_t n_notes;
 } pack_archive;
+
+/* Most warnings kept in notes[]; one more note counts the rest. */
+#define PACK_ARCHIVE_NOTES_MAX 20
 
 /* Reads the archive at path. Limits NULL: the defaults above. Without skip_bad the first
  * bad entry fails the read ("path: entry 'NAME': reason"); with it the entry is recorded
@@ -56,6 +68,18 @@ typedef struct pack_archive {
  * and out of memory always fail. Returns 0 or a negative SAT_E_* with err set. */
 int pack_archive_read(const char *path, const pack_archive_limits *lim, int skip_bad,
                       pack_archive **out, sat_err *err);
+
+/* The same for an archive held in memory, data[0..len) (the fuzz target and tests);
+ * name stands for the path in messages. */
+int pack_archive_read_memory(const char *name, const void *data, size_t len,
+                             const pack_archive_limits *lim, int skip_bad, pack_archive **out,
+                             sat_err *err);
+
+/* Sanitises a relative path by the rules under "Names" above (also used for the paths in
+ * satchel.conf) into out (capacity PACK_ARCHIVE_NAME_MAX + 1). Returns 0 for a usable
+ * name, 1 for a name to ignore (hidden, __MACOSX; out holds it cleaned), or -1 with *why
+ * set to a static reason ("'..' in the path (path traversal): refused"). */
+int pack_archive_name_clean(const char *name, char *out, const char **why);
 
 /* Frees everything. Accepts NULL. */
 void pack_archive_free(pack_archive *a);
