@@ -39,11 +39,12 @@ int pack_config_parse(const char *relpath, const char *data, size_t len, pack_co
 /* The bundle-wide settings. */
 const pack_config_bundle *pack_config_get(const pack_config *c);
 
-/* Applies the config to the metadata of the entry read from relpath (for feed items the
- * feed's relpath): the section of the nearest folder that names one and the default
- * language fill empty fields; a per-file override block replaces the fields it sets.
- * The result is not checked here (the caller runs sat_meta_check). Returns 0 or
- * SAT_E_NOMEM. Accepts c == NULL (no change). */
+/* Applies the config to the metadata of the entry read from relpath (a feed item's
+ * relpath "feed.xml#N": the block [file feed.xml] applies to every item of the feed, then
+ * [file feed.xml#N] to item N). First a per-file override block replaces the fields it
+ * sets; then the section of the nearest folder that names one and the default language
+ * fill empty fields. The result is not checked here (the caller runs sat_meta_check).
+ * Returns 0 or SAT_E_NOMEM. Accepts c == NULL (no change). */
 int pack_config_apply(pack_config *c, const char *relpath, sat_meta *m, sat_err *err);
 
 /* Calls fn for every override or section block whose path matched no file, so the
