@@ -439,6 +439,11 @@ static int arc_read_data(arc_ctx *c, struct archive *a, struct archive_entry *e,
                            shown, arc_msg(a));
     }
     buf[n] = '\0';
+    if (cap - n > ARC_BUF_MIN * 16) { /* doubling left much unused: give it back */
+        char *nb = realloc(buf, n + 1);
+        if (nb != NULL)
+            buf = nb;
+    }
     *data = buf;
     *len = n;
     return 0;
