@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config; do
     mkdir -p "$OUT/$t"
 done
 
@@ -192,7 +192,40 @@ cp "$ROOT"/tests/data/input/feed/*.xml "$OUT/feed/"
 for f in "$ROOT"/tests/data/input/html/*.html; do
     [ -f "$f" ] && cp "$f" "$OUT/html/"
 done
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html; do
+# archive: small archives of every kind made by bsdtar, also with a symbolic link, a
+# hidden file, a "../" name and a duplicate name
+A=$T/arc
+mkdir -p "$A/news" "$T/arcout"
+cp "$EX/articles/en/2026-11-09-comet-sighting.md" "$A/news/comet.md"
+cp "$EX/radio/2026-11-06-evening-bulletin.srt" "$A/bulletin.srt"
+printf '<html><body><p>Flood news.</p></body></html>\n' >"$A/news/a.html"
+printf 'x\n' >"$A/.hidden"
+ln -s bulletin.srt "$A/link.srt"
+(
+    cd "$A"
+    bsdtar -cf "$OUT/archive/plain.tar" news bulletin.srt
+    bsdtar -czf "$OUT/archive/gz.tar.gz" news
+    bsdtar -cjf "$OUT/archive/bz2.tar.bz2" news/a.html
+    bsdtar -cJf "$OUT/archive/xz.tar.xz" news/a.html
+    bsdtar --zstd -cf "$OUT/archive/zst.tar.zst" news/a.html
+    bsdtar --format zip -cf "$OUT/archive/plain.zip" news bulletin.srt link.srt .hidden
+    bsdtar --format 7zip -cf "$OUT/archive/plain.7z" news bulletin.srt
+    bsdtar --format ustar -cf "$OUT/archive/link.tar" link.srt news/a.html
+    bsdtar -cf "$OUT/archive/traversal.tar" -P -s ',^bulletin,../bulletin,' bulletin.srt
+    bsdtar -cf "$OUT/archive/dup.tar" news/a.html news/a.html
+)
+
+# config: a full satchel.conf and a few short ones
+printf '%s\n' '# weekly bundle' 'title = 자유 소식' 'publisher = "Example NGO"' 'lang = ko' \
+    'charset = cp949' '' '[section news]' 'name = 소식' '[section news/ko]' 'name = 국내 소식' \
+    '' '[file news/ko/flood.html]' 'title = 홍수' 'date = 2026-11-02T15:30:00+09:00' \
+    'author = 한서윤' 'source = 새벽별' 'lang = ko-KR' 'section = 재난' 'tags = a, b' \
+    'id = flood' '[file feeds/world.xml]' 'author = Desk' '[file feeds/world.xml#2]' \
+    'title = Two' >"$OUT/config/full.conf"
+printf 'title = A\n[file a.md]\ndate = 2026-02-30\n' >"$OUT/config/bad-date.conf"
+printf '[section x]\nname = X\n[section x/]\nname = Y\n' >"$OUT/config/dup.conf"
+
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

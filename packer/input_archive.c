@@ -118,7 +118,8 @@ typedef struct arc_ctx {
     pack_archive *out;
     size_t cap_files, cap_skipped, cap_notes;
     size_t n_warn; /* warnings seen (notes beyond PACK_ARCHIVE_NOTES_MAX are counted) */
-    uint64_t total;
+    uint64_t total;    /* bytes read, plus the claimed sizes of entries passed over */
+    int data_read;     /* the current entry's data was read (else libarchive skips it) */
     size_t n_entries;
     arc_set names;
     sat_err *err;
@@ -366,6 +367,17 @@ static int arc_name_take(arc_ctx *c, const char *name)
  * Reading one entry
  * ------------------------------------------------------------------------ */
 
+static int arc_total_err(arc_ctx *c, const char *shown)
+{
+    char sz[32];
+
+    arc_size_str(c->lim.total_max, sz);
+    return sat_err_set(c->err, SAT_E_LIMIT,
+                       "%s: the files in the archive expand beyond %s in total (at entry '%s'; "
+                       "a zip bomb?)",
+                       c->where, sz, shown);
+}
+
 /* Reads the current entry's data into a malloc'd, NUL-terminated buffer, counting bytes
  * against the limits as they come. Returns 0, 1 for an unreadable entry (skippable; the
  * reason in why[]), or a negative SAT_E_* with err set (limits, damage, OOM). */
@@ -390,6 +402,7 @@ static int arc_read_data(arc_ctx *c, struct archive *a, struct archive_entry *e,
     buf = malloc(cap);
     if (buf == NULL)
         return sat_err_set(c->err, SAT_E_NOMEM, "%s: out of memory", c->where);
+    c->data_read = 1;
     for (;;) {
         la_ssize_t got;
 
@@ -419,11 +432,7 @@ static int arc_read_data(arc_ctx *c, struct archive *a, struct archive_entry *e,
             }
             if (c->total > c->lim.total_max) {
                 free(buf);
-                arc_size_str(c->lim.total_max, sz);
-                return sat_err_set(c->err, SAT_E_LIMIT,
-                                   "%s: the files in the archive expand beyond %s in total "
-                                   "(at entry '%s'; a zip bomb?)",
-                                   c->where, sz, shown);
+                return arc_total_err(c, shown);
             }
             retries = 0;
             continue;
@@ -479,7 +488,7 @@ static int arc_entry(arc_ctx *c, struct archive *a, struct archive_entry *e, con
     int rc, k;
 
     if (type == AE_IFDIR)
-        return 0; /* folders: nothing is created from them, whatever their name ("./") */
+        return 0; /* folders: nothing is made from them, whatever their name ("./") */
     if (name == NULL)
         return arc_bad(c, shown,
                        raw == NULL ? "entry without a name"
@@ -607,9 +616,20 @@ static int arc_walk(arc_ctx *c, struct archive *a)
         }
         free(last);
         last = shown;
+        c->data_read = 0;
         rc = arc_entry(c, a, e, name, raw, shown, r == ARCHIVE_WARN ? arc_msg(a) : NULL);
         if (rc != 0)
             break;
+        /* an entry passed over (hidden, refused) may still be decompressed to skip it (tar.gz,
+         * 7z): its claimed size counts, so that skipping cannot take unbounded time */
+        if (!c->data_read && archive_entry_size_is_set(e) && archive_entry_size(e) > 0) {
+            uint64_t sz = (uint64_t)archive_entry_size(e);
+            c->total = sz > UINT64_MAX - c->total ? UINT64_MAX : c->total + sz;
+            if (c->total > c->lim.total_max) {
+                rc = arc_total_err(c, shown);
+                break;
+            }
+        }
     }
     free(last);
     return rc;

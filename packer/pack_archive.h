@@ -32,7 +32,8 @@
 
 /* Default limits: a zip bomb stops at one of them with a clear error. */
 #define PACK_ARCHIVE_ENTRY_MAX PACK_INPUT_MAX          /* bytes of one member */
-#define PACK_ARCHIVE_TOTAL_MAX ((uint64_t)4 << 30)     /* bytes of all members */
+#define PACK_ARCHIVE_TOTAL_MAX ((uint64_t)4 << 30)     /* bytes of all members (those passed
+                                                          over: their claimed size) */
 #define PACK_ARCHIVE_FILES_MAX 100000                  /* members (any type) */
 #define PACK_ARCHIVE_NAME_MAX 1024                     /* bytes of a member name */
 #define PACK_ARCHIVE_DEPTH_MAX 64                      /* folder levels of a name */

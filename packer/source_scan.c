@@ -351,6 +351,10 @@ static int collect_archive(scan *sc)
     if (rc != 0)
         return rc;
     sc->src->archive = a;
+    for (i = 0; i < a->n_notes; i++)
+        if ((rc = list_add(sc, &sc->src->notes, &sc->src->n_notes, &sc->cap_notes, sc->dir,
+                           a->notes[i])) != 0)
+            return rc;
     for (i = 0; i < a->n_skipped; i++)
         if ((rc = list_add(sc, &sc->src->skipped, &sc->src->n_skipped, &sc->cap_skipped,
                            a->skipped[i].relpath, a->skipped[i].reason)) != 0)
@@ -494,20 +498,14 @@ static int load_config(scan *sc, const scan_file *f)
     return 0;
 }
 
-/* Applies the config to an entry read from relpath ("feed.xml#N": the feed's name) and
+/* Applies the config to an entry read from relpath ("feed.xml#N" for a feed item) and
  * NFC-normalises its text fields. */
 static int apply_config(scan *sc, const char *relpath, sat_meta *m)
 {
     char **fields[] = {&m->title, &m->author, &m->source, &m->section, &m->tags, &m->lang};
-    const char *hash = strchr(relpath, '#');
-    char *base = hash != NULL ? strndup(relpath, (size_t)(hash - relpath)) : NULL;
     size_t i;
-    int rc;
+    int rc = pack_config_apply(sc->cfg, relpath, m, &sc->err);
 
-    if (hash != NULL && base == NULL)
-        return nomem(sc);
-    rc = pack_config_apply(sc->cfg, base != NULL ? base : relpath, m, &sc->err);
-    free(base);
     for (i = 0; rc == 0 && i < sizeof fields / sizeof fields[0]; i++) {
         char *nfc;
         size_t n;
@@ -517,6 +515,16 @@ static int apply_config(scan *sc, const char *relpath, sat_meta *m)
         if (rc == 0) {
             free(*fields[i]);
             *fields[i] = nfc;
+        }
+    }
+    if (rc == 0 && m->lang != NULL) { /* BCP 47 case conventions, whatever the source */
+        char tag[SAT_LANG_MAX + 1];
+        if (pack_in_lang_norm(m->lang, strlen(m->lang), tag) == 0 && strcmp(tag, m->lang) != 0) {
+            char *t = strdup(tag);
+            if (t == NULL)
+                return nomem(sc);
+            free(m->lang);
+            m->lang = t;
         }
     }
     if (rc == 0 && (rc = sat_meta_check(m, &sc->err)) != 0)

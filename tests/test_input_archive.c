@@ -28,7 +28,7 @@ static char tmpdir[] = "/tmp/satchel-test-archive-XXXXXX";
  * Writing test archives
  * ------------------------------------------------------------------------ */
 
-enum { T_FILE = 0, T_DIR, T_SYMLINK, T_HARDLINK, T_FIFO, T_ZEROS };
+enum { T_FILE = 0, T_DIR, T_SYMLINK, T_HARDLINK, T_FIFO, T_ZEROS, T_XATTR };
 
 typedef struct tent {
     const char *name;
@@ -98,6 +98,11 @@ static const char *make_archive_opt(const char *file, const char *kind, const te
         case T_FIFO:
             archive_entry_set_filetype(e, AE_IFIFO);
             break;
+        case T_XATTR: /* a file with an extended attribute (a pax record in tar) */
+            archive_entry_set_filetype(e, AE_IFREG);
+            archive_entry_set_size(e, (la_int64_t)strlen(d));
+            archive_entry_xattr_add_entry(e, "user.note", "v", 1);
+            break;
         case T_ZEROS:
             archive_entry_set_filetype(e, AE_IFREG);
             archive_entry_set_size(e, (la_int64_t)ents[i].zeros);
@@ -108,7 +113,7 @@ static const char *make_archive_opt(const char *file, const char *kind, const te
         }
         r = archive_write_header(a, e);
         assert_true(r == ARCHIVE_OK || r == ARCHIVE_WARN);
-        if (ents[i].type == T_FILE && d[0] != '\0')
+        if ((ents[i].type == T_FILE || ents[i].type == T_XATTR) && d[0] != '\0')
             assert_int_equal(archive_write_data(a, d, strlen(d)), (la_ssize_t)strlen(d));
         for (size_t left = ents[i].type == T_ZEROS ? ents[i].zeros : 0; left > 0;) {
             size_t k = left < sizeof zero ? left : sizeof zero;
@@ -498,7 +503,7 @@ static void test_limits(void **state)
         {"d/b.html", "abcdef", T_FILE, 0},
         {".hidden", "x", T_FILE, 0},
     };
-    pack_archive_limits lim = {6, 12, 4};
+    pack_archive_limits lim = {6, 13, 4};
     const char *path;
     pack_archive *a;
 
@@ -508,13 +513,18 @@ static void test_limits(void **state)
     assert_int_equal(a->n_files, 2);
     pack_archive_free(a);
 
-    lim = (pack_archive_limits){5, 12, 4};
+    lim = (pack_archive_limits){5, 13, 4};
     read_bad(path, &lim, 1, SAT_E_LIMIT, "entry 'd/a.html' expands beyond 5 bytes (a zip bomb?)");
+    /* an entry passed over counts with its claimed size (skipping it may decompress it) */
+    lim = (pack_archive_limits){6, 12, 4};
+    read_bad(path, &lim, 1, SAT_E_LIMIT,
+             "the files in the archive expand beyond 12 bytes in total (at entry '.hidden'; a "
+             "zip bomb?)");
     lim = (pack_archive_limits){6, 11, 4};
     read_bad(path, &lim, 1, SAT_E_LIMIT,
              "the files in the archive expand beyond 11 bytes in total (at entry 'd/b.html'; a "
              "zip bomb?)");
-    lim = (pack_archive_limits){6, 12, 3}; /* directories and hidden files count */
+    lim = (pack_archive_limits){6, 13, 3}; /* directories and hidden files count */
     read_bad(path, &lim, 1, SAT_E_LIMIT,
              "more than 3 entries in the archive (split it into smaller archives)");
 }
@@ -700,6 +710,75 @@ static void test_skip_bad_mix(void **state)
     pack_archive_free(a);
 }
 
+/* An entry libarchive cannot decode (ARCHIVE_FAILED: here a zip compression method it
+ * does not support) is a bad entry: skipped with --skip-bad, the rest is read. */
+static void test_unsupported_method(void **state)
+{
+    const tent ents[] = {{"a.html", "<p>a</p>", T_FILE, 0}, {"b.html", "<p>b</p>", T_FILE, 0}};
+    const char *path;
+    pack_archive *a;
+    char *bytes, *cd;
+    size_t len;
+
+    (void)state;
+    bytes = slurp(make_archive_opt("stored.zip", "zip", ents, 2, "zip:compression=store", NULL),
+                  &len);
+    /* method 97 (WavPack) for the first entry, in its local and its central header */
+    assert_memory_equal(bytes, "PK\3\4", 4);
+    bytes[8] = 97;
+    bytes[9] = 0;
+    cd = memmem(bytes, len, "PK\1\2", 4);
+    assert_non_null(cd);
+    cd[10] = 97;
+    cd[11] = 0;
+    path = make_file("method97.zip", bytes, len);
+    free(bytes);
+    a = strict_then_skip(path, "entry 'a.html': cannot be read: Unsupported ZIP compression "
+                               "method (97: wav-pack)", 1, 1);
+    assert_file(a, 0, "b.html", "<p>b</p>");
+    pack_archive_free(a);
+}
+
+/* A header libarchive reads with a warning: the entry is taken and the warning kept as a
+ * note; after PACK_ARCHIVE_NOTES_MAX notes one more says that the rest are not shown. */
+static void test_warnings(void **state)
+{
+    tent ents[PACK_ARCHIVE_NOTES_MAX + 5];
+    char names[PACK_ARCHIVE_NOTES_MAX + 5][16];
+    const size_t n = sizeof ents / sizeof ents[0];
+    const char *path;
+    pack_archive *a;
+    char *bytes, *p, want[600];
+    size_t len, patched = 0;
+
+    (void)state;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "n%02zu.html", i);
+        ents[i] = (tent){names[i], "<p>text</p>", i < n - 1 ? T_XATTR : T_FILE, 0};
+    }
+    bytes = slurp(make_archive("xattr.tar", "tar", ents, n), &len);
+    /* break every "SCHILY.xattr.user.note=v" pax record: no '=' makes it invalid */
+    for (p = bytes; (p = memmem(p, len - (size_t)(p - bytes), "SCHILY.xattr.user.note=", 23));
+         p += 23) {
+        p[22] = ':';
+        patched++;
+    }
+    assert_int_equal(patched, n - 1);
+    path = make_file("warn.tar", bytes, len);
+    free(bytes);
+    a = read_ok(path, NULL, 0);
+    assert_int_equal(a->n_files, n);
+    assert_file(a, 0, "n00.html", "<p>text</p>");
+    assert_file(a, n - 1, "n24.html", "<p>text</p>");
+    assert_int_equal(a->n_notes, PACK_ARCHIVE_NOTES_MAX + 1);
+    snprintf(want, sizeof want,
+             "%s: entry 'n00.html': libarchive warning: Invalid pax extended attributes", path);
+    assert_string_equal(a->notes[0], want);
+    snprintf(want, sizeof want, "%s: more libarchive warnings (not shown)", path);
+    assert_string_equal(a->notes[PACK_ARCHIVE_NOTES_MAX], want);
+    pack_archive_free(a);
+}
+
 /* ------------------------------------------------------------------------
  * Setup
  * ------------------------------------------------------------------------ */
@@ -741,6 +820,8 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_not_archive),
         cmocka_unit_test(test_skip_bad_mix),
+        cmocka_unit_test(test_unsupported_method),
+        cmocka_unit_test(test_warnings),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
