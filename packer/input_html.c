@@ -361,6 +361,7 @@ struct html_conv {
     const char *title;   /* an h1 with this text is not repeated */
     char *base;          /* absolute base URL, or NULL */
     int in_article;
+    const xmlNode *root;          /* the walk's root (a layout cell is a block there) */
     const xmlNode *filter_parent; /* children of this node pass keep() first */
     html_keep_fn keep;
     void *keep_ctx;
@@ -743,7 +744,7 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
         f->link_start = c->line.len;
         return HTML_DESCEND;
     }
-    if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
+    if ((strcmp(name, "td") == 0 || strcmp(name, "th") == 0) && n != c->root) {
         if (c->row_cells > 0 && sat_buf_puts(&c->line, " | ") != 0)
             return conv_oom(c);
         c->row_cells++;
@@ -944,8 +945,10 @@ void html_conv_filter(html_conv *c, const xmlNode *parent, html_keep_fn keep, vo
 
 int html_conv_run(html_conv *c, xmlNode *root, int depth0)
 {
-    int rc = html_walk(root, depth0, conv_visit, c);
-    int d;
+    int rc, d;
+
+    c->root = root;
+    rc = html_walk(root, depth0, conv_visit, c);
 
     for (d = 0; d <= HTML_DEPTH_MAX; d++) { /* hrefs of frames left open by an error */
         free(c->frames[d].href);

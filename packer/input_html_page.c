@@ -720,12 +720,16 @@ int pack_html_parse(const char *relpath, const char *utf8, size_t len, pack_medi
              : s.main_el != NULL                       ? s.main_el
                                                        : NULL;
         if (root == NULL) {
-            sib.best = best_container(&s);
-            sib.top = final_score(stat_of(sib.best));
-            root = sib.best != NULL && sib.best->parent != NULL &&
-                           sib.best->parent->type == XML_ELEMENT_NODE
-                       ? sib.best->parent
-                       : top;
+            xmlNode *best = best_container(&s);
+            sib.best = best;
+            sib.top = final_score(stat_of(best));
+            /* a table cell holding the text (a layout table) is taken alone: its
+             * siblings are the layout's other columns */
+            root = best == NULL                                    ? top
+                 : html_is(best, "td") || html_is(best, "th")          ? best
+                 : best->parent != NULL &&
+                           best->parent->type == XML_ELEMENT_NODE      ? best->parent
+                                                                       : best;
         }
         depth = depth_of(root, &in_article);
     }

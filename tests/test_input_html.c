@@ -215,6 +215,29 @@ static void test_scoring_without_article(void **state)
     pack_doc_free(&doc);
 }
 
+static void test_layout_table(void **state)
+{
+    /* an old table layout: menu column, text column with <br><br> paragraphs, "most
+     * read" column; the text cell is taken alone and is not a table row */
+    static const char html[] =
+        "<title>Old paper</title><table><tr><td><a href=a>Menu one</a><br><a href=b>Menu two"
+        "</a></td>\n<td><b>Bridge under water</b><br><br>\nThe river rose overnight and "
+        "covered the bridge, villagers said.<br><br>The county will build a temporary one, "
+        "it said on Monday.</td>\n<td><a href=x>Most read story one</a><br><a href=y>Most "
+        "read story two</a></td></tr></table>";
+    pack_doc doc;
+
+    (void)state;
+    parse_str("old.html", html, &doc);
+    assert_string_equal(doc.body, "Bridge under water\n"
+                                  "\n"
+                                  "The river rose overnight and covered the bridge, villagers "
+                                  "said.\n"
+                                  "\n"
+                                  "The county will build a temporary one, it said on Monday.\n");
+    pack_doc_free(&doc);
+}
+
 static void test_korean_declared_euckr(void **state)
 {
     static const char body[] =
@@ -510,6 +533,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_news_layout),
         cmocka_unit_test(test_scoring_without_article),
+        cmocka_unit_test(test_layout_table),
         cmocka_unit_test(test_korean_declared_euckr),
         cmocka_unit_test(test_broken_markup),
         cmocka_unit_test(test_empty_pages),
