@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
@@ -52,7 +51,6 @@ typedef struct page_scan {
     xmlNode *title_el, *h1, *html, *rel_author, *itemprop_author, *article_body, *main_el;
     xmlNode *article;      /* the <article> with most text */
     uint32_t article_text;
-    size_t n_articles;
     int noise;             /* depth where the dropped subtree began, -1 outside */
     int in_article;
     int link;              /* depth of the open <a>, -1 none */
@@ -244,7 +242,6 @@ static int page_visit(void *ctx, xmlNode *n, int leave, int depth)
     if (html_is(n, "article")) {
         s->in_article--;
         if (s->in_article == 0) {
-            s->n_articles++;
             if (s->article == NULL || p->text - p->link > s->article_text) {
                 s->article = n;
                 s->article_text = p->text - p->link;
