@@ -41,17 +41,17 @@ enum {
     ACT_LINK,
     ACT_CELL,
     ACT_ROW,
-    ACT_ARTICLE   /* block inside which header/footer are kept */
+    ACT_ARTICLE /* block inside which header/footer are kept */
 };
 
 typedef struct html_frame {
     unsigned char act;
     unsigned char saved_type;
-    int saved_list;        /* index of the enclosing list frame */
-    unsigned long count;   /* ol item counter */
+    int saved_list;      /* index of the enclosing list frame */
+    unsigned long count; /* ol item counter */
     int ordered;
-    size_t link_start;     /* offset of the link text in the line */
-    char *href;            /* resolved link target */
+    size_t link_start; /* offset of the link text in the line */
+    char *href;        /* resolved link target */
 } html_frame;
 
 typedef struct html_link {
@@ -61,35 +61,35 @@ typedef struct html_link {
 
 struct html_conv {
     const char *where;
-    int with_line;       /* errors as "where:LINE" */
-    char *dir;           /* folder of the document, "" or ending with '/' */
+    int with_line; /* errors as "where:LINE" */
+    char *dir;     /* folder of the document, "" or ending with '/' */
     pack_media_fn fn;
     void *ctx;
     sat_err *err;
     pack_gem *g;
-    const char *title;   /* an h1 with this text is not repeated */
-    char *base;          /* absolute base URL, or NULL */
+    const char *title; /* an h1 with this text is not repeated */
+    char *base;        /* absolute base URL, or NULL */
     int in_article;
     const xmlNode *root;          /* the walk's root (a layout cell is a block there) */
     const xmlNode *filter_parent; /* children of this node pass keep() first */
     html_keep_fn keep;
     void *keep_ctx;
 
-    sat_buf line;        /* text of the current line */
-    int type;            /* pack_gem_type of the current line */
-    char prefix[24];     /* "3. " waiting for the current item's text */
-    sat_buf pending;     /* attachment lines: url NUL label NUL */
-    int list;            /* depth of the innermost list frame, -1 none */
-    int pre;             /* inside <pre> */
+    sat_buf line;    /* text of the current line */
+    int type;        /* pack_gem_type of the current line */
+    char prefix[24]; /* "3. " waiting for the current item's text */
+    sat_buf pending; /* attachment lines: url NUL label NUL */
+    int list;        /* depth of the innermost list frame, -1 none */
+    int pre;         /* inside <pre> */
     sat_buf pretext;
-    int cell;            /* inside td/th */
+    int cell; /* inside td/th */
     int row_cells;
-    int link;            /* depth of the open link frame, -1 none */
-    int heading_h1;      /* the current line comes from an h1 */
+    int link;       /* depth of the open link frame, -1 none */
+    int heading_h1; /* the current line comes from an h1 */
 
     html_link *links;
     size_t n_links, cap_links;
-    uint32_t *slots;     /* hash of URLs: link index + 1, 0 empty */
+    uint32_t *slots; /* hash of URLs: link index + 1, 0 empty */
     size_t n_slots;
 
     html_frame frames[HTML_DEPTH_MAX + 1];
@@ -167,8 +167,8 @@ static size_t link_number(html_conv *c, const char *url, const char *label, size
 /* 1 if the scheme of u (before ':') is one a reader must never follow or cannot use. */
 static int bad_scheme(const char *u)
 {
-    static const char *const bad[] = {"javascript", "vbscript", "data", "blob", "about",
-                                      "file", NULL};
+    static const char *const bad[] = {"javascript", "vbscript", "data", "blob",
+                                      "about",      "file",     NULL};
     const char *colon = strchr(u, ':');
     const char *slash = strpbrk(u, "/?#");
 
@@ -268,6 +268,29 @@ static int emit_pending(html_conv *c)
     return 0;
 }
 
+/* 1 if s[0..n) is the title, apart from link numbers ("[2]") the heading's links got. */
+static int same_as_title(const char *title, const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        if (s[i] == '[' && *title != '[') {
+            size_t k = i + 1;
+            while (k < n && s[k] >= '0' && s[k] <= '9')
+                k++;
+            if (k > i + 1 && k < n && s[k] == ']') {
+                i = k + 1;
+                continue;
+            }
+        }
+        if (*title == '\0' || *title != s[i])
+            return 0;
+        title++;
+        i++;
+    }
+    return *title == '\0';
+}
+
 /* Ends the current line: writes it as a block of the current type, then any images
  * met in it. */
 static int flush(html_conv *c)
@@ -281,9 +304,8 @@ static int flush(html_conv *c)
         c->frames[c->link].link_start = 0;
     if (n > 0)
         pack_in_trim(&s, &n);
-    if (n > 0 && c->title != NULL && c->heading_h1 && strlen(c->title) == n &&
-        memcmp(c->title, s, n) == 0)
-        n = 0; /* the title is not repeated as the first heading */
+    if (n > 0 && c->title != NULL && c->heading_h1 && same_as_title(c->title, s, n))
+        n = 0; /* the title is not repeated as a heading */
     if (n > 0 && c->prefix[0] != '\0') {
         if (sat_buf_puts(&tmp, c->prefix) != 0 || sat_buf_append(&tmp, s, n) != 0)
             rc = SAT_E_NOMEM;
@@ -331,8 +353,8 @@ static int image(html_conv *c, const xmlNode *n)
     rc = k == 0 ? 1
                 : pack_in_media_ref(c->dir, u, k, 0, c->fn, c->ctx, c->where,
                                     c->with_line ? (size_t)xmlGetLineNo(n) : 0, &url, c->err);
-    if (rc == 0 && html_text_add(&label, alt != NULL ? alt : "", alt != NULL ? strlen(alt) : 0,
-                                 1) != 0)
+    if (rc == 0 &&
+        html_text_add(&label, alt != NULL ? alt : "", alt != NULL ? strlen(alt) : 0, 1) != 0)
         rc = conv_oom(c);
     if (rc == 0 && pack_gem_links_add(&c->pending, url.data, url.len,
                                       label.len > 0 ? label.data : "", label.len) != 0)
@@ -396,11 +418,10 @@ static int heading_level(const char *name)
 static int is_block(const char *name)
 {
     static const char *const blocks[] = {
-        "p",       "div",     "section", "article", "main",       "figure", "figcaption",
-        "dl",      "dt",      "dd",      "header",  "footer",     "address", "caption",
-        "details", "summary", "center",  "fieldset", "legend",    "body",    "html",
-        "hgroup",  "hr",      "table",   "thead",   "tbody",      "tfoot",   "search",
-        "picture", NULL};
+        "p",      "div",      "section", "article", "main",    "figure",  "figcaption", "dl",
+        "dt",     "dd",       "header",  "footer",  "address", "caption", "details",    "summary",
+        "center", "fieldset", "legend",  "body",    "html",    "hgroup",  "hr",         "table",
+        "thead",  "tbody",    "tfoot",   "search",  "picture", NULL};
 
     return html_name_in(name, strlen(name), blocks);
 }
@@ -429,8 +450,7 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
     if (strcmp(name, "br") == 0) {
         if (c->pre)
             return sat_buf_append(&c->pretext, "\n", 1) != 0 ? conv_oom(c) : HTML_SKIP;
-        if (c->cell || c->type == PACK_GEM_H1 || c->type == PACK_GEM_H2 ||
-            c->type == PACK_GEM_H3)
+        if (c->cell || c->type == PACK_GEM_H1 || c->type == PACK_GEM_H2 || c->type == PACK_GEM_H3)
             return line_space(c) != 0 ? SAT_E_NOMEM : HTML_SKIP;
         return flush(c) != 0 ? SAT_E_NOMEM : HTML_SKIP;
     }
@@ -463,8 +483,7 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
     }
     if (c->cell) { /* blocks inside a cell stay on the row's line */
         if (is_block(name) || heading_level(name) || strcmp(name, "li") == 0 ||
-            strcmp(name, "p") == 0 || strcmp(name, "blockquote") == 0 ||
-            strcmp(name, "tr") == 0)
+            strcmp(name, "p") == 0 || strcmp(name, "blockquote") == 0 || strcmp(name, "tr") == 0)
             return line_space(c) != 0 ? SAT_E_NOMEM : HTML_DESCEND;
         return HTML_DESCEND;
     }
@@ -680,8 +699,8 @@ int html_conv_links(html_conv *c)
     for (i = 0; i < c->n_links && rc == 0; i++) {
         label.len = 0;
         if (sat_buf_printf(&label, "[%zu] %s", i + 1, c->links[i].label) != 0 ||
-            pack_gem_link(c->g, c->links[i].url, strlen(c->links[i].url), label.data,
-                          label.len) != 0)
+            pack_gem_link(c->g, c->links[i].url, strlen(c->links[i].url), label.data, label.len) !=
+                0)
             rc = conv_oom(c);
     }
     sat_buf_free(&label);
@@ -712,9 +731,8 @@ void html_conv_free(html_conv *c)
  * Fragments (feed items)
  * ------------------------------------------------------------------------ */
 
-int pack_html_fragment(const char *where, const char *base_relpath, const char *utf8,
-                       size_t len, pack_media_fn fn, void *ctx, struct pack_gem *g,
-                       sat_err *err)
+int pack_html_fragment(const char *where, const char *base_relpath, const char *utf8, size_t len,
+                       pack_media_fn fn, void *ctx, struct pack_gem *g, sat_err *err)
 {
     xmlDoc *doc = NULL;
     html_conv *c = NULL;

@@ -55,10 +55,10 @@ int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat
     }
     /* the bytes are UTF-8 already: a <meta charset> left in the page must not make
      * libxml2 decode them again (HTML_PARSE_IGNORE_ENC); no network, no huge mode */
-    *out = htmlCtxtReadMemory(ctxt, text.data, (int)text.len, NULL, "UTF-8",
-                              HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                                  HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC |
-                                  HTML_PARSE_NODEFDTD);
+    *out =
+        htmlCtxtReadMemory(ctxt, text.data, (int)text.len, NULL, "UTF-8",
+                           HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                               HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
     e = xmlCtxtGetLastError(ctxt);
     if (*out != NULL && e != NULL && e->level == XML_ERR_FATAL) {
         /* libxml2 stopped part way (elements nested too deep): text would be lost */
@@ -181,11 +181,11 @@ int html_name_in(const char *s, size_t n, const char *const *list)
 static int names_noise(const char *v)
 {
     static const char *const noise[] = {
-        "ad",        "ads",      "advert",    "advertisement", "banner",     "promo",
-        "sponsor",   "sponsored", "share",    "sharing",       "social",     "related",
-        "recommend", "recommended", "comment", "comments",     "sidebar",    "menu",
-        "breadcrumb", "breadcrumbs", "cookie", "cookies",      "subscribe",  "newsletter",
-        "popup",     NULL};
+        "ad",         "ads",         "advert",  "advertisement", "banner",    "promo",
+        "sponsor",    "sponsored",   "share",   "sharing",       "social",    "related",
+        "recommend",  "recommended", "comment", "comments",      "sidebar",   "menu",
+        "breadcrumb", "breadcrumbs", "cookie",  "cookies",       "subscribe", "newsletter",
+        "popup",      NULL};
 
     while (v != NULL && *v != '\0') {
         size_t k = 0;
@@ -223,10 +223,10 @@ static int style_hides(const char *style)
 int html_is_noise(const xmlNode *n, int in_article)
 {
     static const char *const drop[] = {
-        "script", "style",  "noscript", "template", "iframe", "svg",    "math",  "form",
-        "button", "input",  "select",   "textarea", "nav",    "aside",  "head",  "title",
-        "object", "embed",  "canvas",   "video",    "audio",  "map",    "dialog", "menu",
-        "link",   "meta",   "frameset", "frame",    "applet", NULL};
+        "script", "style", "noscript", "template", "iframe", "svg",   "math",   "form",
+        "button", "input", "select",   "textarea", "nav",    "aside", "head",   "title",
+        "object", "embed", "canvas",   "video",    "audio",  "map",   "dialog", "menu",
+        "link",   "meta",  "frameset", "frame",    "applet", NULL};
     const char *name = (const char *)n->name;
     const char *v;
 
@@ -276,8 +276,8 @@ int html_text_add(sat_buf *b, const char *s, size_t n, int collapse)
             continue;
         }
         k = sat_utf8_decode(s + i, n - i, &cp);
-        space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
-                cp == '\v' || cp == 0xA0;
+        space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
+                cp == 0xA0;
         if (cp >= 0xA0 && cp != 0xFEFF && !space && !(cp == 0xFFFD && k == 1)) {
             i += k; /* other valid characters: part of the run */
             continue;
