@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html charset; do
     mkdir -p "$OUT/$t"
 done
 
@@ -186,7 +186,11 @@ done
 for f in "$ROOT"/tests/data/input/html/*.html; do
     [ -f "$f" ] && cp "$f" "$OUT/html/"
 done
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html; do
+# charset: the encoding fixtures (EUC-KR, CP949, UTF-16, wrong and missing declarations)
+for f in "$ROOT"/tests/data/input/charset/*; do
+    [ -f "$f" ] && cp "$f" "$OUT/charset/"
+done
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html charset; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

@@ -16,8 +16,7 @@
  * Preparing raw file bytes
  * ------------------------------------------------------------------------ */
 
-/* 1-based line number of byte offset off in data (LF, CRLF and CR end lines). */
-static size_t line_of(const char *data, size_t start, size_t off)
+size_t pack_in_line_of(const char *data, size_t start, size_t off)
 {
     size_t line = 1;
     size_t i;
@@ -53,7 +52,7 @@ int pack_in_prepare(const char *relpath, const char *data, size_t len, sat_buf *
         bad = start + off;
     if (bad < len)
         return sat_err_set(err, SAT_E_FORMAT, "%s:%zu: invalid UTF-8 (byte offset %zu)", relpath,
-                           line_of(data, start, bad), bad);
+                           pack_in_line_of(data, start, bad), bad);
 
     if (sat_buf_append(out, "", 0) != 0)
         goto nomem;
@@ -371,135 +370,6 @@ char *pack_in_field(const char *s, size_t n)
     return r;
 }
 
-static int take_num(const char *s, size_t n, unsigned *v)
-{
-    size_t i;
-
-    *v = 0;
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        *v = *v * 10 + (unsigned)(s[i] - '0');
-    }
-    return 0;
-}
-
-static unsigned days_in_month(unsigned y, unsigned m)
-{
-    static const unsigned dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return dm[m - 1];
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era;
-    unsigned yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    int64_t era;
-    unsigned doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-int pack_in_date_norm(const char *s, size_t n, char out[21])
-{
-    unsigned y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0;
-    int64_t t, yy;
-    unsigned m2, d2;
-    char tmp[25];
-
-    if (n > 20 && s[19] == '.') { /* fractional seconds ("...:00.000Z"): dropped */
-        size_t k = 20;
-        while (k < n && k < 29 && s[k] >= '0' && s[k] <= '9')
-            k++;
-        if (k == 20 || n - k > 6)
-            return -1;
-        memcpy(tmp, s, 19);
-        memcpy(tmp + 19, s + k, n - k);
-        s = tmp;
-        n = 19 + (n - k);
-    }
-    if (n != 10 && n != 20 && n != 25)
-        return -1;
-    if (take_num(s, 4, &y) || s[4] != '-' || take_num(s + 5, 2, &mo) || s[7] != '-' ||
-        take_num(s + 8, 2, &d))
-        return -1;
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-        return -1;
-    if (n == 10) {
-        memcpy(out, s, 10);
-        out[10] = '\0';
-        return 0;
-    }
-    if (s[10] != 'T' || take_num(s + 11, 2, &h) || s[13] != ':' || take_num(s + 14, 2, &mi) ||
-        s[16] != ':' || take_num(s + 17, 2, &se) || h > 23 || mi > 59 || se > 59)
-        return -1;
-    if (n == 20) {
-        if (s[19] != 'Z')
-            return -1;
-        memcpy(out, s, 20);
-        out[20] = '\0';
-        return 0;
-    }
-    if ((s[19] != '+' && s[19] != '-') || take_num(s + 20, 2, &oh) || s[22] != ':' ||
-        take_num(s + 23, 2, &om) || oh > 23 || om > 59)
-        return -1;
-    t = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + mi * 60 + se;
-    t += (s[19] == '+' ? -1 : 1) * ((int64_t)oh * 3600 + (int64_t)om * 60);
-    civil_from_days(t >= 0 ? t / 86400 : (t - 86399) / 86400, &yy, &m2, &d2);
-    t -= (t >= 0 ? t / 86400 : (t - 86399) / 86400) * 86400;
-    if (yy < 1 || yy > 9999)
-        return -1;
-    h = (unsigned)(t / 3600);
-    mi = (unsigned)(t / 60 % 60);
-    se = (unsigned)(t % 60);
-    /* the values are range-checked above, so the output is exactly 20 bytes */
-    out[0] = (char)('0' + yy / 1000);
-    out[1] = (char)('0' + yy / 100 % 10);
-    out[2] = (char)('0' + yy / 10 % 10);
-    out[3] = (char)('0' + yy % 10);
-    out[4] = '-';
-    out[5] = (char)('0' + m2 / 10);
-    out[6] = (char)('0' + m2 % 10);
-    out[7] = '-';
-    out[8] = (char)('0' + d2 / 10);
-    out[9] = (char)('0' + d2 % 10);
-    out[10] = 'T';
-    out[11] = (char)('0' + h / 10);
-    out[12] = (char)('0' + h % 10);
-    out[13] = ':';
-    out[14] = (char)('0' + mi / 10);
-    out[15] = (char)('0' + mi % 10);
-    out[16] = ':';
-    out[17] = (char)('0' + se / 10);
-    out[18] = (char)('0' + se % 10);
-    out[19] = 'Z';
-    out[20] = '\0';
-    return 0;
-}
-
 static const char *const known_keys[] = {"title", "date", "author", "source", "lang",
                                          "section", "tags", "id", "kind"};
 #define N_NOTE_KEYS 7
@@ -636,8 +506,9 @@ int pack_in_meta_set(sat_meta *m, sat_kind *kind_out, const char *key, size_t kl
     if (slot == &m->date) {
         if (pack_in_date_norm(val, vlen, date) != 0 || !sat_date_valid(date, strlen(date)))
             return sat_err_set(err, SAT_E_FORMAT,
-                               "%s:%zu: date '%.*s' is not YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or "
-                               "YYYY-MM-DDThh:mm:ss+hh:mm",
+                               "%s:%zu: date '%.*s' is not a date Satchel reads (write it as "
+                               "YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or YYYY-MM-DDThh:mm:ss+hh:mm; "
+                               "docs/INPUT.md lists the other forms)",
                                relpath, line, (int)vlen, val);
         v = strdup(date);
     } else if (slot == &m->id) {
@@ -648,11 +519,14 @@ int pack_in_meta_set(sat_meta *m, sat_kind *kind_out, const char *key, size_t kl
                                relpath, line, (int)vlen, val, SAT_ID_MAX);
         v = strndup(val, vlen);
     } else if (slot == &m->lang) {
-        if (!sat_lang_valid(val, vlen))
+        char tag[SAT_LANG_MAX + 1];
+
+        if (pack_in_lang_norm(val, vlen, tag) != 0)
             return sat_err_set(err, SAT_E_FORMAT,
-                               "%s:%zu: lang '%.*s' is not a language tag such as 'en' or 'ko'",
+                               "%s:%zu: lang '%.*s' is not a language tag such as 'en', 'ko' or "
+                               "'ko-KR'",
                                relpath, line, (int)vlen, val);
-        v = strndup(val, vlen);
+        v = strdup(tag);
     } else {
         if (slot == &m->title)
             max = SAT_TITLE_MAX;
@@ -717,7 +591,7 @@ char *pack_in_date_from_name(const char *relpath)
             continue;
         if (i + 10 < n && base[i + 10] >= '0' && base[i + 10] <= '9')
             continue;
-        if (pack_in_date_norm(base + i, 10, out) == 0)
+        if (base[i + 4] == '-' && base[i + 7] == '-' && pack_in_date_norm(base + i, 10, out) == 0)
             return strdup(out);
     }
     return NULL;
@@ -772,6 +646,83 @@ int pack_in_entity(const char *s, size_t n, sat_buf *out)
     return 0;
 }
 
+/* Replaces the malloc'd string *f by its NFC. Strings that are not valid UTF-8 are left
+ * for sat_meta_check to report with the field's name. */
+static int nfc_field(char **f, sat_err *err)
+{
+    char *n = NULL;
+    size_t nl;
+    int rc;
+
+    if (*f == NULL || !sat_utf8_valid(*f, strlen(*f), NULL) || pack_nfc_quick(*f, strlen(*f)))
+        return 0;
+    rc = pack_nfc(*f, strlen(*f), &n, &nl, err);
+    if (rc != 0)
+        return rc;
+    free(*f);
+    *f = n;
+    return 0;
+}
+
+/* The NFC of a gemtext body. NFC keeps the lines (it never adds or removes an LF) and
+ * almost all markup, but U+1FEF GREEK VARIA becomes '`': a line that starts with "```"
+ * only after normalising gets a leading space, as pack_gem_pre_line would give it. */
+static int nfc_body(pack_doc *doc, sat_err *err)
+{
+    char *n = NULL;
+    size_t nl = 0;
+    sat_buf fixed = {0};
+    pack_in_lines a, b;
+    const char *la, *lb;
+    size_t na, nb;
+    int rc;
+
+    if (sat_utf8_valid(doc->body, doc->body_len, NULL) &&
+        pack_nfc_quick(doc->body, doc->body_len))
+        return 0;
+    rc = pack_nfc(doc->body, doc->body_len, &n, &nl, err);
+    if (rc != 0)
+        return rc;
+    if (nl == doc->body_len && memcmp(n, doc->body, nl) == 0) {
+        free(n);
+        return 0;
+    }
+    pack_in_lines_init(&a, doc->body, doc->body_len);
+    pack_in_lines_init(&b, n, nl);
+    while (pack_in_lines_next(&b, &lb, &nb) && pack_in_lines_next(&a, &la, &na)) {
+        int fence = nb >= 3 && memcmp(lb, "```", 3) == 0 && !(na >= 3 && memcmp(la, "```", 3) == 0);
+
+        if ((fence && sat_buf_append(&fixed, " ", 1) != 0) ||
+            sat_buf_append(&fixed, lb, nb) != 0 || sat_buf_append(&fixed, "\n", 1) != 0) {
+            sat_buf_free(&fixed);
+            free(n);
+            return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        }
+    }
+    free(n);
+    free(doc->body);
+    doc->body = fixed.data;
+    doc->body_len = fixed.len;
+    return 0;
+}
+
+/* NFC of the body and of every metadata string. */
+static int doc_nfc(pack_doc *doc, sat_err *err)
+{
+    char **fields[] = {&doc->meta.id,     &doc->meta.parent, &doc->meta.title,
+                       &doc->meta.date,   &doc->meta.lang,   &doc->meta.section,
+                       &doc->meta.source, &doc->meta.author, &doc->meta.tags};
+    size_t i;
+    int rc;
+
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        rc = nfc_field(fields[i], err);
+        if (rc != 0)
+            return rc;
+    }
+    return nfc_body(doc, err);
+}
+
 int pack_in_doc_finish(pack_doc *doc, const char *relpath, sat_kind kind, pack_gem *g,
                        sat_err *err)
 {
@@ -807,6 +758,11 @@ int pack_in_doc_finish(pack_doc *doc, const char *relpath, sat_kind kind, pack_g
     doc->body = g->out.data;
     doc->body_len = g->out.len;
     memset(&g->out, 0, sizeof g->out);
+    rc = doc_nfc(doc, err);
+    if (rc != 0) {
+        sat_err_prefix(err, "%s", relpath);
+        goto fail;
+    }
     rc = sat_meta_check(&doc->meta, err);
     if (rc != 0) {
         sat_err_prefix(err, "%s", relpath);

@@ -30,6 +30,15 @@
 int pack_in_prepare(const char *relpath, const char *data, size_t len, sat_buf *out,
                     sat_err *err);
 
+/* 1-based line number of byte offset off in data, counting from data[start] (LF, CRLF
+ * and CR end lines). */
+size_t pack_in_line_of(const char *data, size_t start, size_t off);
+
+/* (input_charset.c) 1 if the valid UTF-8 s[0..n) is certainly in NFC because every code
+ * point is in a range that NFC never changes (ASCII, Latin-1, Hangul syllables, CJK
+ * ideographs, common punctuation); 0 means "maybe not" and pack_nfc asks utf8proc. */
+int pack_nfc_quick(const char *s, size_t n);
+
 /* Iterates over LF-terminated lines of prepared text (the last line may lack LF). */
 typedef struct pack_in_lines {
     const char *p;
@@ -111,11 +120,27 @@ void pack_gem_free(pack_gem *g);
  * space, ends trimmed (may be ""). NULL on OOM. */
 char *pack_in_field(const char *s, size_t n);
 
-/* Normalises a date "YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ" or "YYYY-MM-DDThh:mm:ss+hh:mm"
- * (or -hh:mm; the seconds may carry a fraction ".123", which is dropped) to
- * "YYYY-MM-DD" or UTC "YYYY-MM-DDThh:mm:ssZ" in out. Returns 0, or -1
- * when the text is not such a date (calendar-checked). */
+/* (input_values.c) Normalises a date to "YYYY-MM-DD" or UTC "YYYY-MM-DDThh:mm:ssZ" in
+ * out. Accepts (spaces around ignored):
+ *   ISO 8601: "2026-11-03", "2026-11-03T06:30:00Z", "...+09:00" / "+0900" / "+09", with
+ *     or without seconds, fractional seconds (dropped), a space instead of "T";
+ *   RFC 822/1123 as in RSS: "Tue, 03 Jun 2025 09:39:21 GMT" (weekday optional, 2-digit
+ *     years 1950..2049, zones Z UT UTC GMT KST JST EST EDT CST CDT MST MDT PST PDT or an
+ *     offset);
+ *   "2026.11.03", "2026. 11. 3.", "2026/11/03", optionally with "hh:mm[:ss]" and a zone;
+ *   Korean "2026년 11월 2일", optionally "(월)" or "월요일", "오전/오후 h:mm" or "hh:mm",
+ *     and a zone.
+ * A time without a zone cannot be placed in UTC: only its date is kept. Returns 0, or -1
+ * when the text is no such date (calendar-checked; out is then unspecified). */
 int pack_in_date_norm(const char *s, size_t n, char out[21]);
+
+/* (input_values.c) Normalises a language tag to BCP 47 case conventions: '_' becomes
+ * '-', the language lower case, a 4-letter script title case, a 2-letter region upper
+ * case, the rest lower case ("ko_KR" -> "ko-KR", "KO" -> "ko", "zh-hant-tw" ->
+ * "zh-Hant-TW"); a POSIX locale's ".UTF-8" or "@euro" is dropped. Returns 0, or -1 when
+ * it is not a tag (subtags of 1-8 letters/digits, the first letters only, at most
+ * SAT_LANG_MAX bytes). */
+int pack_in_lang_norm(const char *s, size_t n, char out[SAT_LANG_MAX + 1]);
 
 /* Metadata keys accepted by front matter (all) and WebVTT NOTE blocks (not id/kind). */
 #define PACK_IN_KEYS_FRONT 1

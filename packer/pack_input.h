@@ -102,11 +102,22 @@ typedef enum pack_cs_kind {
  * detection (valid UTF-8, else CP949/EUC-KR when that decodes cleanly). A declaration
  * the bytes contradict is detected where possible (e.g. declared EUC-KR but valid
  * multi-byte UTF-8) and the right charset used. *note receives a malloc'd sentence when
- * the charset was guessed or a declaration overruled (else NULL). Bytes that fit no
- * charset fail with "relpath:LINE: ..." naming the charset and byte offset.
- * Returns 0, SAT_E_FORMAT, SAT_E_LIMIT (over PACK_TEXT_MAX) or SAT_E_NOMEM. */
+ * the charset was guessed or a declaration overruled (else NULL); it does not name the
+ * file ("no charset declared; read as CP949 (Korean)"). Bytes that fit no charset fail
+ * with "relpath:LINE: ..." naming the charset and byte offset; so does a NUL. Line ends
+ * and line numbers are kept, so pack_in_prepare's line numbers still match the file.
+ * The output still holds the file's own declaration (<meta charset=euc-kr>, encoding=
+ * "EUC-KR"): give libxml2 the encoding "UTF-8" (htmlReadMemory / xmlReadMemory's encoding
+ * argument), or it decodes the UTF-8 again as EUC-KR and fails.
+ * EUC-KR is read as CP949, Latin-1 as windows-1252 (docs/INPUT.md, "Encodings").
+ * Returns 0, SAT_E_FORMAT, SAT_E_LIMIT (over PACK_TEXT_MAX, before or after conversion)
+ * or SAT_E_NOMEM; on error out is as it was and *note NULL. */
 int pack_charset_decode(const char *relpath, const char *data, size_t len, pack_cs_kind kind,
                         const char *fallback, sat_buf *out, char **note, sat_err *err);
+
+/* 1 if name (case-insensitive) is a charset pack_charset_decode accepts as a fallback
+ * (e.g. "euc-kr", "cp949", "utf-8", "windows-1252"), else 0. For checking a config file. */
+int pack_charset_known(const char *name);
 
 /* Unicode NFC of valid UTF-8 s[0..n): malloc'd, NUL-terminated, length in *out_len.
  * Returns 0, SAT_E_FORMAT (invalid UTF-8) or SAT_E_NOMEM. */
