@@ -142,10 +142,15 @@ int pack_html_fragment(const char *where, const char *base_relpath, const char *
                        size_t len, pack_media_fn fn, void *ctx, struct pack_gem *g,
                        sat_err *err);
 
-/* An RSS 2.0 or Atom file: one article per item, in file order (*docs malloc'd, each
- * freed with pack_doc_free, then free(*docs)). A feed with no usable item fails. */
+/* An RSS 2.0 (0.9x, 1.0) or Atom file: one article per item, in file order (*docs
+ * malloc'd, each freed with pack_doc_free, then free(*docs)). Items that cannot be used
+ * (no text, a bad date, a duplicate guid, ...) are left out and listed in *skips (relpath
+ * "feed.xml#N", reason "feed.xml:LINE: item N: ..."; each relpath and reason malloc'd,
+ * then the array; skips may be NULL to drop them). A feed with no usable item fails
+ * with the first reason; the caller decides whether any skip fails the pack. */
 int pack_feed_parse(const char *relpath, const char *utf8, size_t len, pack_media_fn fn,
-                    void *ctx, pack_doc **docs, size_t *n_docs, sat_err *err);
+                    void *ctx, pack_doc **docs, size_t *n_docs, pack_skip **skips,
+                    size_t *n_skips, sat_err *err);
 
 /* Derives an entry id from a relative path (see docs/INPUT.md). keep_ext: keep the
  * extension (media) or drop it (documents). Returns malloc'd id or NULL (invalid/OOM). */
