@@ -46,6 +46,10 @@ const char *fuzz_tmpfile_path(const uint8_t *data, size_t size);
  * counted is damage reported. */
 void fuzz_bundle_walk(const uint8_t *data, size_t size);
 
+/* Oracle for a parsed document: the body is valid UTF-8 without NUL and ends with "\n",
+ * id and title are set and the metadata passes sat_meta_check. Aborts otherwise. */
+void fuzz_pack_doc_check(const char *relpath, const pack_doc *doc);
+
 /* Runs one packer input parser on data with the given relative path. Oracle: on
  * success the body is valid UTF-8 without NUL and ends with "\n", id and title are
  * set and the metadata passes sat_meta_check. */

@@ -215,25 +215,32 @@ void fuzz_bundle_walk(const uint8_t *data, size_t size)
  * Packer parsers
  * ------------------------------------------------------------------------ */
 
+void fuzz_pack_doc_check(const char *relpath, const pack_doc *doc)
+{
+    sat_err err;
+    size_t bad = 0;
+
+    if (doc->body == NULL || doc->body_len == 0 || doc->body[doc->body_len - 1] != '\n')
+        fuzz_fail("%s: body does not end with a newline", relpath);
+    if (!sat_utf8_valid(doc->body, doc->body_len, &bad))
+        fuzz_fail("%s: body is not UTF-8 (byte %zu)", relpath, bad);
+    if (memchr(doc->body, '\0', doc->body_len) != NULL)
+        fuzz_fail("%s: body holds a NUL byte", relpath);
+    if (doc->meta.id == NULL || doc->meta.title == NULL)
+        fuzz_fail("%s: parsed without an id or a title", relpath);
+    if (sat_meta_check(&doc->meta, &err) != 0)
+        fuzz_fail("%s: parsed metadata the writer refuses: %s", relpath, err.msg);
+}
+
 void fuzz_pack_parse(fuzz_pack_parser parse, const char *relpath, const uint8_t *data,
                      size_t size)
 {
     pack_doc doc;
     sat_err err;
-    size_t bad = 0;
 
     memset(&doc, 0, sizeof doc);
     if (parse(relpath, (const char *)data, size, &doc, &err) != 0)
         return;
-    if (doc.body == NULL || doc.body_len == 0 || doc.body[doc.body_len - 1] != '\n')
-        fuzz_fail("%s: body does not end with a newline", relpath);
-    if (!sat_utf8_valid(doc.body, doc.body_len, &bad))
-        fuzz_fail("%s: body is not UTF-8 (byte %zu)", relpath, bad);
-    if (memchr(doc.body, '\0', doc.body_len) != NULL)
-        fuzz_fail("%s: body holds a NUL byte", relpath);
-    if (doc.meta.id == NULL || doc.meta.title == NULL)
-        fuzz_fail("%s: parsed without an id or a title", relpath);
-    if (sat_meta_check(&doc.meta, &err) != 0)
-        fuzz_fail("%s: parsed metadata the writer refuses: %s", relpath, err.msg);
+    fuzz_pack_doc_check(relpath, &doc);
     pack_doc_free(&doc);
 }

@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html charset; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html charset feed; do
     mkdir -p "$OUT/$t"
 done
 
@@ -190,7 +190,9 @@ done
 for f in "$ROOT"/tests/data/input/charset/*; do
     [ -f "$f" ] && cp "$f" "$OUT/charset/"
 done
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html charset; do
+# feeds: the RSS and Atom test fixtures (good, broken, hostile)
+cp "$ROOT"/tests/data/input/feed/*.xml "$OUT/feed/"
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt html charset feed; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

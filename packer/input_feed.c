@@ -4,7 +4,7 @@
  * access, without entity substitution and without loading any DTD (no XXE, no billion
  * laughs); item HTML goes through pack_html_fragment. Rules in docs/INPUT.md, "Feeds".
  */
-#include "input_common.h"
+#include "input_feed.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -12,10 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/uri.h>
 #include <sodium.h>
 
 #include "sat_meta.h"
@@ -27,20 +25,6 @@
 /* Longest date text looked at. */
 #define FEED_DATE_MAX 64
 
-#define NS_ATOM "http://www.w3.org/2005/Atom"
-#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
-#define NS_DC "http://purl.org/dc/elements/1.1/"
-#define NS_RSS1 "http://purl.org/rss/1.0/"
-#define NS_RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-#define NS_XHTML "http://www.w3.org/1999/xhtml"
-
-/* How an item's text is written. */
-typedef enum body_type {
-    BODY_HTML = 0, /* escaped or CDATA HTML (RSS, Atom type="html") */
-    BODY_TEXT,     /* plain text (Atom type="text" or absent) */
-    BODY_XHTML     /* inline XHTML elements (Atom type="xhtml") */
-} body_type;
-
 /* The feed being read. */
 typedef struct feed {
     const char *relpath;
@@ -50,7 +34,6 @@ typedef struct feed {
     char *id_base;      /* pack_id_from_path(relpath, 0), cut to leave room for "-xxxxxxxx" */
     char *title;        /* channel / feed title (source of items without a link) */
     char *lang;         /* RSS channel language (normalised), NULL when none */
-    const xmlNode *feed_authors; /* Atom: the <feed> element, whose authors are the default */
     pack_doc *docs;
     size_t n_docs, cap_docs;
     pack_skip *skips;
@@ -65,315 +48,9 @@ typedef struct feed {
     sat_err *err;
 } feed;
 
-/* What one item holds, found in one pass over its children. */
-typedef struct item {
-    size_t no;   /* 1-based item number */
-    long line;   /* line of the <item> / <entry> */
-    const xmlNode *node;
-    const xmlNode *title, *link, *guid, *date, *date2, *lang, *body, *body2;
-    body_type title_type, body_type1, body_type2;
-    sat_buf authors; /* "a, b" */
-    sat_buf tags;    /* "a,b" */
-    int atom;
-} item;
-
-/* ------------------------------------------------------------------------
- * Small helpers: names, text of nodes, fields
- * ------------------------------------------------------------------------ */
-
 static int nomem(feed *f)
 {
     return sat_err_set(f->err, SAT_E_NOMEM, "%s: out of memory", f->relpath);
-}
-
-/* 1 if node is an element named name in namespace ns (NULL: no namespace). */
-static int is_el(const xmlNode *n, const char *ns, const char *name)
-{
-    const char *href;
-
-    if (n == NULL || n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
-        return 0;
-    href = (n->ns != NULL && n->ns->href != NULL) ? (const char *)n->ns->href : NULL;
-    if (ns == NULL)
-        return href == NULL;
-    return href != NULL && strcmp(href, ns) == 0;
-}
-
-/* An attribute value without namespace, or NULL; owned by the tree. */
-static const char *attr(const xmlNode *n, const char *name)
-{
-    const xmlAttr *a;
-
-    for (a = n->properties; a != NULL; a = a->next)
-        if (a->ns == NULL && strcmp((const char *)a->name, name) == 0 && a->children != NULL &&
-            a->children->type == XML_TEXT_NODE && a->children->next == NULL)
-            return (const char *)a->children->content;
-    return NULL;
-}
-
-static int ascii_ieq(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
-        char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
-        if (x != y)
-            return 0;
-    }
-    return *a == *b;
-}
-
-/* Appends the text inside node: text and CDATA of all descendants; an entity reference
- * stays as written ("&name;"), its declaration is never followed (an entity's children
- * are the declaration's, shared by every reference: walking them is the billion
- * laughs). Iterative, so deep nesting costs no stack. Returns 0 or -1 (OOM). */
-static int node_text(const xmlNode *node, sat_buf *b)
-{
-    const xmlNode *n = node->children;
-
-    while (n != NULL) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content != NULL && sat_buf_puts(b, (const char *)n->content) != 0)
-                return -1;
-        } else if (n->type == XML_ENTITY_REF_NODE) {
-            if (sat_buf_printf(b, "&%s;", (const char *)n->name) != 0)
-                return -1;
-        } else if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
-            n = n->children;
-            continue;
-        }
-        while (n->next == NULL) {
-            n = n->parent;
-            if (n == NULL || n == node)
-                return 0;
-        }
-        n = n->next;
-    }
-    return 0;
-}
-
-/* 1 if the NUL-terminated s is empty or only XML white space. */
-static int is_ws(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return 0;
-    return 1;
-}
-
-/* Appends s[0..n) with &, < and > escaped for HTML. */
-static int append_escaped(sat_buf *b, const char *s, size_t n)
-{
-    size_t i, run = 0;
-
-    for (i = 0; i < n; i++) {
-        const char *e = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;" : NULL;
-        if (e == NULL)
-            continue;
-        if (sat_buf_append(b, s + run, i - run) != 0 || sat_buf_puts(b, e) != 0)
-            return -1;
-        run = i + 1;
-    }
-    return sat_buf_append(b, s + run, n - run);
-}
-
-/* Appends the HTML an element holds. Only text (escaped HTML or CDATA): the text is
- * the HTML. With element children (inline XHTML): elements are serialised and text
- * between them is escaped. Returns 0 or -1 (OOM). */
-static int node_html(xmlDoc *doc, const xmlNode *node, sat_buf *b)
-{
-    const xmlNode *c;
-    int elements = 0;
-
-    for (c = node->children; c != NULL; c = c->next)
-        if (c->type == XML_ELEMENT_NODE)
-            elements = 1;
-    for (c = node->children; c != NULL; c = c->next) {
-        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-            const char *t = c->content != NULL ? (const char *)c->content : "";
-            if ((elements ? append_escaped(b, t, strlen(t)) : sat_buf_puts(b, t)) != 0)
-                return -1;
-        } else if (c->type == XML_ENTITY_REF_NODE) {
-            if (sat_buf_printf(b, "&%s;", (const char *)c->name) != 0)
-                return -1;
-        } else if (c->type == XML_ELEMENT_NODE) {
-            xmlBuffer *xb = xmlBufferCreate();
-            int r;
-            if (xb == NULL)
-                return -1;
-            /* entity references are written as "&name;", never expanded */
-            r = xmlNodeDump(xb, doc, (xmlNode *)c, 0, 0);
-            if (r < 0 || sat_buf_append(b, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) != 0) {
-                xmlBufferFree(xb);
-                return -1;
-            }
-            xmlBufferFree(xb);
-        }
-    }
-    return 0;
-}
-
-/* Appends s[0..n) with tags removed and entities decoded (HTML titles). A '<' that does
- * not start a tag ("a < b") stays. Linear: once no '>' is left, no tag is looked for. */
-static int strip_tags(const char *s, size_t n, sat_buf *out)
-{
-    size_t i = 0;
-    int gt_left = 1;
-
-    while (i < n) {
-        char c = s[i];
-        if (c == '<' && gt_left && i + 1 < n &&
-            ((s[i + 1] >= 'a' && s[i + 1] <= 'z') || (s[i + 1] >= 'A' && s[i + 1] <= 'Z') ||
-             s[i + 1] == '/' || s[i + 1] == '!')) {
-            const char *gt = memchr(s + i, '>', n - i);
-            if (gt != NULL) {
-                i = (size_t)(gt - s) + 1;
-                continue;
-            }
-            gt_left = 0;
-        } else if (c == '&') {
-            int k = pack_in_entity(s + i, n - i, out);
-            size_t j = i + 1;
-            if (k < 0)
-                return -1;
-            if (k > 0) {
-                i += (size_t)k;
-                continue;
-            }
-            /* named HTML entities beyond the few pack_in_entity knows (&hellip; &ldquo;) */
-            while (j < n && j - i <= 32 && ((s[j] >= 'a' && s[j] <= 'z') ||
-                                           (s[j] >= 'A' && s[j] <= 'Z') ||
-                                           (s[j] >= '0' && s[j] <= '9')))
-                j++;
-            if (j < n && s[j] == ';' && j > i + 1 && j - i <= 32) {
-                char name[40];
-                const htmlEntityDesc *e;
-                memcpy(name, s + i + 1, j - i - 1);
-                name[j - i - 1] = '\0';
-                e = htmlEntityLookup((const xmlChar *)name);
-                if (e != NULL && e->value >= 0x20 && !(e->value >= 0x7F && e->value <= 0x9F)) {
-                    char enc[4];
-                    if (sat_buf_append(out, enc, sat_utf8_encode(e->value, enc)) != 0)
-                        return -1;
-                    i = j + 1;
-                    continue;
-                }
-            }
-        }
-        if (sat_buf_append(out, &c, 1) != 0)
-            return -1;
-        i++;
-    }
-    return 0;
-}
-
-/* Cuts the NUL-terminated s to at most max bytes at a UTF-8 character boundary. */
-static void cut_utf8(char *s, size_t max)
-{
-    size_t n = strlen(s);
-
-    if (n <= max)
-        return;
-    n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    while (n > 0 && s[n - 1] == ' ')
-        n--;
-    s[n] = '\0';
-}
-
-/* The text of node as a one-line field (whitespace collapsed, trimmed), tags stripped
- * and entities decoded when html, cut to max bytes. *out NULL when empty. Returns 0 or
- * -1 (OOM). */
-static int field_of(const xmlNode *node, int html, size_t max, char **out)
-{
-    sat_buf raw = {0}, txt = {0};
-    char *v = NULL;
-    int rc = -1;
-
-    *out = NULL;
-    if (node_text(node, &raw) != 0 || sat_buf_append(&raw, "", 0) != 0)
-        goto done;
-    if (html) {
-        if (sat_buf_append(&txt, "", 0) != 0 || strip_tags(raw.data, raw.len, &txt) != 0)
-            goto done;
-    } else {
-        txt = raw;
-        memset(&raw, 0, sizeof raw);
-    }
-    v = pack_in_field(txt.data, txt.len);
-    if (v == NULL)
-        goto done;
-    cut_utf8(v, max);
-    if (v[0] == '\0')
-        free(v);
-    else
-        *out = v;
-    rc = 0;
-done:
-    sat_buf_free(&raw);
-    sat_buf_free(&txt);
-    return rc;
-}
-
-/* Normalises a language tag in place: '_' to '-', the language subtag in lower case, a
- * 2-letter region in upper case, a 4-letter script in title case, others lower case.
- * Returns 0, or -1 when the result is not a valid tag. */
-static int lang_norm(char *s)
-{
-    size_t i, start = 0, n = strlen(s);
-    int first = 1;
-
-    for (i = 0; i <= n; i++) {
-        if (i < n && s[i] == '_')
-            s[i] = '-';
-        if (i < n && s[i] != '-')
-            continue;
-        {
-            size_t k, len = i - start;
-            for (k = start; k < i; k++) {
-                char c = s[k];
-                int up = !first && (len == 2 || (len == 4 && k == start));
-                if (up && c >= 'a' && c <= 'z')
-                    s[k] = (char)(c - 32);
-                else if (!up && c >= 'A' && c <= 'Z')
-                    s[k] = (char)(c + 32);
-            }
-        }
-        first = 0;
-        start = i + 1;
-    }
-    return sat_lang_valid(s, n) ? 0 : -1;
-}
-
-/* ------------------------------------------------------------------------
- * Dates
- * ------------------------------------------------------------------------ */
-
-/* Normalises an RSS (RFC 822) or Atom (RFC 3339) date into out. Fractions of a second
- * and lower-case 't'/'z' of RFC 3339 are accepted. Returns 0 or -1. */
-static int date_of(const char *s, char out[21])
-{
-    char tmp[FEED_DATE_MAX + 1];
-    size_t n = strlen(s), i, o = 0;
-
-    if (n > FEED_DATE_MAX)
-        return -1;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        /* "YYYY-MM-DDThh:mm:ss.fff...": drop the fraction */
-        if (c == '.' && i == 19 && o == 19 && s[4] == '-') {
-            while (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')
-                i++;
-            continue;
-        }
-        if (i == 10 && s[4] == '-' && (c == 't' || c == ' '))
-            c = 'T';
-        if (c == 'z' && i + 1 == n && s[4] == '-')
-            c = 'Z';
-        tmp[o++] = c;
-    }
-    tmp[o] = '\0';
-    return pack_in_date_norm(tmp, o, out);
 }
 
 /* ------------------------------------------------------------------------
@@ -452,7 +129,7 @@ static int id_claim(feed *f, const char *key, size_t key_n, size_t no, char hex[
                 snprintf(hex, 9, "%08x", (unsigned)prefix);
                 return 0;
             }
-            if (memcmp(sl->key, h, sizeof h) == 0 && salt == 0) {
+            if (memcmp(sl->key, h, sizeof h) == 0) { /* also when that one was salted */
                 *dup = sl->used;
                 return 0;
             }
@@ -466,257 +143,6 @@ static int id_claim(feed *f, const char *key, size_t key_n, size_t no, char hex[
 /* ------------------------------------------------------------------------
  * One item
  * ------------------------------------------------------------------------ */
-
-static body_type atom_type(const xmlNode *n, int *usable)
-{
-    const char *t = attr(n, "type");
-
-    *usable = 1;
-    if (t == NULL || ascii_ieq(t, "text") || ascii_ieq(t, "text/plain"))
-        return BODY_TEXT;
-    if (ascii_ieq(t, "html") || ascii_ieq(t, "text/html"))
-        return BODY_HTML;
-    if (ascii_ieq(t, "xhtml") || ascii_ieq(t, "application/xhtml+xml"))
-        return BODY_XHTML;
-    *usable = 0; /* another media type (an image, base64 data): not text */
-    return BODY_TEXT;
-}
-
-/* Appends one author name to it->authors ("a, b"), skipping repeats. */
-static int add_author(item *it, const xmlNode *n)
-{
-    char *v = NULL;
-    char *name;
-    size_t len;
-    int rc = 0;
-
-    if (field_of(n, 0, SAT_FIELD_MAX, &v) != 0)
-        return -1;
-    if (v == NULL)
-        return 0;
-    name = v;
-    /* RSS <author>: "kim@example.org (Kim Minji)" -> "Kim Minji" */
-    len = strlen(v);
-    if (is_el(n, NULL, "author") && len > 2 && v[len - 1] == ')' && strchr(v, '(') != NULL) {
-        char *open = strchr(v, '(');
-        if (open > v && memchr(v, '@', (size_t)(open - v)) != NULL) {
-            name = open + 1;
-            v[len - 1] = '\0';
-        }
-    }
-    if (it->authors.len > 0 && it->authors.len + 2 + strlen(name) <= SAT_FIELD_MAX &&
-        strstr(it->authors.data, name) == NULL)
-        rc = sat_buf_puts(&it->authors, ", ") != 0 || sat_buf_puts(&it->authors, name) != 0;
-    else if (it->authors.len == 0)
-        rc = sat_buf_puts(&it->authors, name);
-    free(v);
-    return rc != 0 ? -1 : 0;
-}
-
-/* Appends one tag to it->tags ("a,b"): commas inside become spaces, repeats and tags
- * that would make the field longer than SAT_FIELD_MAX are left out. */
-static int add_tag(item *it, const xmlNode *n, const char *term)
-{
-    sat_buf raw = {0};
-    char *v, *p;
-    int rc = -1;
-
-    if (term != NULL ? sat_buf_puts(&raw, term) != 0 : node_text(n, &raw) != 0)
-        goto done;
-    if (sat_buf_append(&raw, "", 0) != 0)
-        goto done;
-    for (p = raw.data; *p != '\0'; p++)
-        if (*p == ',')
-            *p = ' ';
-    v = pack_in_field(raw.data, raw.len);
-    if (v == NULL)
-        goto done;
-    rc = 0;
-    if (v[0] != '\0' && it->tags.len + 1 + strlen(v) <= SAT_FIELD_MAX) {
-        int seen = 0;
-        const char *q = it->tags.data;
-        size_t vn = strlen(v);
-        while (q != NULL && *q != '\0') {
-            const char *e = strchr(q, ',');
-            size_t qn = e != NULL ? (size_t)(e - q) : strlen(q);
-            if (qn == vn && memcmp(q, v, vn) == 0)
-                seen = 1;
-            q = e != NULL ? e + 1 : NULL;
-        }
-        if (!seen && ((it->tags.len > 0 && sat_buf_append(&it->tags, ",", 1) != 0) ||
-                      sat_buf_puts(&it->tags, v) != 0))
-            rc = -1;
-    }
-    free(v);
-done:
-    sat_buf_free(&raw);
-    return rc;
-}
-
-/* One pass over an RSS <item>'s children. */
-static int scan_rss_item(item *it)
-{
-    const xmlNode *c;
-
-    for (c = it->node->children; c != NULL; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (is_el(c, NULL, "title") || is_el(c, NS_RSS1, "title")) {
-            if (it->title == NULL)
-                it->title = c;
-        } else if (is_el(c, NULL, "link") || is_el(c, NS_RSS1, "link")) {
-            if (it->link == NULL)
-                it->link = c;
-        } else if (is_el(c, NULL, "guid")) {
-            if (it->guid == NULL)
-                it->guid = c;
-        } else if (is_el(c, NULL, "pubDate")) {
-            if (it->date == NULL)
-                it->date = c;
-        } else if (is_el(c, NS_DC, "date")) {
-            if (it->date2 == NULL)
-                it->date2 = c;
-        } else if (is_el(c, NS_DC, "language")) {
-            if (it->lang == NULL)
-                it->lang = c;
-        } else if (is_el(c, NS_CONTENT, "encoded")) {
-            if (it->body == NULL)
-                it->body = c;
-        } else if (is_el(c, NULL, "description") || is_el(c, NS_RSS1, "description")) {
-            if (it->body2 == NULL)
-                it->body2 = c;
-        } else if (is_el(c, NS_DC, "creator")) {
-            if (add_author(it, c) != 0)
-                return -1;
-        } else if (is_el(c, NULL, "category") || is_el(c, NS_DC, "subject")) {
-            if (add_tag(it, c, NULL) != 0)
-                return -1;
-        }
-    }
-    /* <author> (an e-mail address) only when there is no dc:creator */
-    if (it->authors.len == 0)
-        for (c = it->node->children; c != NULL; c = c->next)
-            if (is_el(c, NULL, "author") && add_author(it, c) != 0)
-                return -1;
-    it->body_type1 = BODY_HTML;
-    it->body_type2 = BODY_HTML;
-    it->title_type = BODY_HTML;
-    return 0;
-}
-
-/* Adds the <name> of each Atom <author> child of n. */
-static int atom_authors(item *it, const xmlNode *n)
-{
-    const xmlNode *c, *d;
-
-    for (c = n->children; c != NULL; c = c->next)
-        if (is_el(c, NS_ATOM, "author"))
-            for (d = c->children; d != NULL; d = d->next)
-                if (is_el(d, NS_ATOM, "name") && add_author(it, d) != 0)
-                    return -1;
-    return 0;
-}
-
-/* One pass over an Atom <entry>'s children. */
-static int scan_atom_entry(item *it, const xmlNode *feed_el)
-{
-    const xmlNode *c;
-    const xmlNode *alt = NULL, *any = NULL;
-    int usable;
-
-    for (c = it->node->children; c != NULL; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (is_el(c, NS_ATOM, "title")) {
-            if (it->title == NULL) {
-                it->title = c;
-                it->title_type = atom_type(c, &usable);
-            }
-        } else if (is_el(c, NS_ATOM, "link")) {
-            const char *rel = attr(c, "rel");
-            if (attr(c, "href") == NULL)
-                continue;
-            if (any == NULL)
-                any = c;
-            if (alt == NULL && (rel == NULL || strcmp(rel, "alternate") == 0))
-                alt = c;
-        } else if (is_el(c, NS_ATOM, "id")) {
-            if (it->guid == NULL)
-                it->guid = c;
-        } else if (is_el(c, NS_ATOM, "published")) {
-            if (it->date == NULL)
-                it->date = c;
-        } else if (is_el(c, NS_ATOM, "updated")) {
-            if (it->date2 == NULL)
-                it->date2 = c;
-        } else if (is_el(c, NS_ATOM, "content")) {
-            body_type t = atom_type(c, &usable);
-            if (it->body == NULL && usable && attr(c, "src") == NULL) {
-                it->body = c;
-                it->body_type1 = t;
-            }
-        } else if (is_el(c, NS_ATOM, "summary")) {
-            body_type t = atom_type(c, &usable);
-            if (it->body2 == NULL && usable) {
-                it->body2 = c;
-                it->body_type2 = t;
-            }
-        } else if (is_el(c, NS_ATOM, "category")) {
-            const char *term = attr(c, "term");
-            if (term == NULL)
-                term = attr(c, "label");
-            if (term != NULL && add_tag(it, c, term) != 0)
-                return -1;
-        }
-    }
-    it->link = alt != NULL ? alt : any;
-    if (atom_authors(it, it->node) != 0)
-        return -1;
-    if (it->authors.len == 0 && atom_authors(it, feed_el) != 0)
-        return -1;
-    return 0;
-}
-
-/* The item's link: RSS <link> text, Atom href resolved against xml:base. malloc'd or
- * NULL (none, or OOM: *oom set). */
-static char *item_link(const feed *f, const item *it, int *oom)
-{
-    char *v = NULL;
-
-    *oom = 0;
-    if (it->link == NULL)
-        return NULL;
-    if (!it->atom) {
-        if (field_of(it->link, 0, SIZE_MAX, &v) != 0)
-            *oom = 1;
-        return v;
-    }
-    {
-        const char *href = attr(it->link, "href");
-        xmlChar *base = NULL, *abs = NULL;
-        v = pack_in_field(href, strlen(href));
-        if (v == NULL) {
-            *oom = 1;
-            return NULL;
-        }
-        if (strstr(v, "://") == NULL && v[0] != '\0' &&
-            (base = xmlNodeGetBase(f->xml, it->link)) != NULL &&
-            (abs = xmlBuildURI((const xmlChar *)v, base)) != NULL) {
-            char *r = pack_in_field((const char *)abs, strlen((const char *)abs));
-            if (r == NULL)
-                *oom = 1;
-            free(v);
-            v = r;
-        }
-        xmlFree(base);
-        xmlFree(abs);
-    }
-    if (v != NULL && v[0] == '\0') {
-        free(v);
-        v = NULL;
-    }
-    return v;
-}
 
 /* Appends plain text as paragraphs (blank lines separate them; lines are joined). */
 static int text_to_gem(const char *s, size_t n, pack_gem *g)
@@ -750,34 +176,34 @@ static int text_to_gem(const char *s, size_t n, pack_gem *g)
 
 /* Converts one body element into g. Returns 0, SAT_E_NOMEM or the converter's error
  * (in err). */
-static int body_to_gem(feed *f, const xmlNode *n, body_type t, pack_gem *g, sat_err *err)
+static int body_to_gem(feed *f, const xmlNode *n, feed_body t, pack_gem *g, sat_err *err)
 {
     sat_buf src = {0};
     int rc = 0;
     const xmlNode *from = n;
 
-    if (t == BODY_XHTML) {
+    if (t == FEED_XHTML) {
         /* Atom: the content is one xhtml:div, which is the container, not the text */
         const xmlNode *c, *div = NULL;
         int others = 0;
         for (c = n->children; c != NULL; c = c->next) {
-            if (c->type == XML_ELEMENT_NODE && div == NULL && is_el(c, NS_XHTML, "div"))
+            if (c->type == XML_ELEMENT_NODE && div == NULL && feed_is_el(c, NS_XHTML, "div"))
                 div = c;
             else if (c->type == XML_ELEMENT_NODE || c->type == XML_ENTITY_REF_NODE ||
                      ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-                      c->content != NULL && !is_ws((const char *)c->content)))
+                      c->content != NULL && !feed_is_ws((const char *)c->content)))
                 others = 1;
         }
         if (div != NULL && !others)
             from = div;
     }
-    if (t == BODY_TEXT ? node_text(from, &src) != 0 : node_html(f->xml, from, &src) != 0)
+    if (t == FEED_TEXT ? feed_node_text(from, &src) != 0 : feed_node_html(f->xml, from, &src) != 0)
         goto oom;
     if (sat_buf_append(&src, "", 0) != 0)
         goto oom;
-    if (is_ws(src.data))
+    if (feed_is_ws(src.data))
         goto done;
-    if (t == BODY_TEXT) {
+    if (t == FEED_TEXT) {
         if (text_to_gem(src.data, src.len, g) != 0)
             goto oom;
         goto done;
@@ -833,7 +259,7 @@ static char *title_from_body(const pack_gem *g, int *oom)
             if (len > FEED_TITLE_FROM_TEXT) {
                 char *sp;
                 char *r;
-                cut_utf8(t, FEED_TITLE_FROM_TEXT);
+                feed_cut_utf8(t, FEED_TITLE_FROM_TEXT);
                 sp = strrchr(t, ' ');
                 if (sp != NULL && sp - t > FEED_TITLE_FROM_TEXT / 2)
                     *sp = '\0';
@@ -855,9 +281,9 @@ static char *title_from_body(const pack_gem *g, int *oom)
 }
 
 /* Records the reason an item is left out: "relpath:LINE: item N: <message>". */
-static int skip_item(feed *f, const item *it, const char *fmt, ...)
+static int skip_item(feed *f, const feed_item *it, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int skip_item(feed *f, const item *it, const char *fmt, ...)
+static int skip_item(feed *f, const feed_item *it, const char *fmt, ...)
 {
     char msg[SAT_ERR_MSG_MAX];
     sat_buf r = {0};
@@ -876,9 +302,28 @@ static int skip_item(feed *f, const item *it, const char *fmt, ...)
     return rc;
 }
 
+/* A message from the converter ("relpath:LINE: ...") or pack_in_doc_finish
+ * ("relpath#N: ...") without that prefix, for skip_item to name the item its way. */
+static const char *msg_rest(const char *msg, const char *relpath)
+{
+    size_t n = strlen(relpath), i;
+
+    if (strncmp(msg, relpath, n) != 0 || (msg[n] != ':' && msg[n] != '#'))
+        return msg;
+    for (i = n + 1; msg[i] >= '0' && msg[i] <= '9'; i++)
+        ;
+    if (i == n + 1 && msg[n] == '#')
+        return msg;
+    if (msg[i] == ':' && msg[i + 1] == ' ')
+        return msg + i + 2;
+    if (msg[n] == ':' && msg[n + 1] == ' ')
+        return msg + n + 2;
+    return msg;
+}
+
 /* Reads one item into f->docs, or records why it is left out. Returns 0, or a fatal
  * SAT_E_NOMEM / SAT_E_CRYPTO with f->err set. */
-static int read_item(feed *f, item *it, const xmlNode *feed_el)
+static int read_item(feed *f, feed_item *it, const xmlNode *feed_el)
 {
     pack_doc doc;
     pack_gem gem = {0};
@@ -894,22 +339,22 @@ static int read_item(feed *f, item *it, const xmlNode *feed_el)
     const xmlNode *dnode;
 
     memset(&doc, 0, sizeof doc);
-    if ((it->atom ? scan_atom_entry(it, feed_el) : scan_rss_item(it)) != 0)
+    if ((it->atom ? feed_scan_atom(it, feed_el) : feed_scan_rss(it)) != 0)
         goto oom;
     /* metadata */
     if (it->title != NULL &&
-        field_of(it->title, it->title_type != BODY_TEXT, SAT_TITLE_MAX, &doc.meta.title) != 0)
+        feed_field(it->title, it->title_type != FEED_TEXT, SAT_TITLE_MAX, &doc.meta.title) != 0)
         goto oom;
-    link = item_link(f, it, &oom);
+    link = feed_item_link(f->xml, it, &oom);
     if (oom)
         goto oom;
-    if (it->guid != NULL && field_of(it->guid, 0, SIZE_MAX, &guid) != 0)
+    if (it->guid != NULL && feed_field(it->guid, 0, SIZE_MAX, &guid) != 0)
         goto oom;
     dnode = it->date != NULL ? it->date : it->date2;
     if (dnode != NULL) {
-        if (field_of(dnode, 0, FEED_DATE_MAX + 1, &datetext) != 0)
+        if (feed_field(dnode, 0, FEED_DATE_MAX + 1, &datetext) != 0)
             goto oom;
-        if (datetext != NULL && date_of(datetext, date) != 0) {
+        if (datetext != NULL && pack_in_date_norm(datetext, strlen(datetext), date) != 0) {
             rc = skip_item(f, it,
                            "date '%s' is not an RFC 822 date (Tue, 03 Nov 2026 15:30:00 +0900) "
                            "or YYYY-MM-DDThh:mm:ssZ",
@@ -928,7 +373,7 @@ static int read_item(feed *f, item *it, const xmlNode *feed_el)
                 goto oom;
         }
     } else if (it->lang != NULL) {
-        if (field_of(it->lang, 0, SAT_LANG_MAX + 1, &doc.meta.lang) != 0)
+        if (feed_field(it->lang, 0, SAT_LANG_MAX + 1, &doc.meta.lang) != 0)
             goto oom;
     } else if (f->lang != NULL && (doc.meta.lang = strdup(f->lang)) == NULL) {
         goto oom;
@@ -937,7 +382,7 @@ static int read_item(feed *f, item *it, const xmlNode *feed_el)
         free(doc.meta.lang);
         doc.meta.lang = NULL;
     }
-    if (doc.meta.lang != NULL && lang_norm(doc.meta.lang) != 0) {
+    if (doc.meta.lang != NULL && feed_lang_norm(doc.meta.lang) != 0) {
         rc = skip_item(f, it, "language '%s' is not a language tag such as 'en' or 'ko'",
                        doc.meta.lang);
         goto done;
@@ -963,7 +408,7 @@ static int read_item(feed *f, item *it, const xmlNode *feed_el)
     if (rc == SAT_E_NOMEM)
         goto oom;
     if (rc != 0) {
-        rc = skip_item(f, it, "%s", e.msg);
+        rc = skip_item(f, it, "%s", msg_rest(e.msg, f->relpath));
         goto done;
     }
     if (gem.out.len == 0) {
@@ -1016,11 +461,7 @@ static int read_item(feed *f, item *it, const xmlNode *feed_el)
     if (rc == SAT_E_NOMEM)
         goto oom;
     if (rc != 0) {
-        /* pack_in_doc_finish names "relpath#N: ..."; say it the way the others do */
-        const char *msg = e.msg;
-        if (strncmp(msg, rel.data, rel.len) == 0 && msg[rel.len] == ':')
-            msg += rel.len + 1 + (msg[rel.len + 1] == ' ');
-        rc = skip_item(f, it, "%s", msg);
+        rc = skip_item(f, it, "%s", msg_rest(e.msg, f->relpath));
         goto done;
     }
     f->docs[f->n_docs++] = doc;
@@ -1088,19 +529,19 @@ static int find_items(feed *f, const xmlNode *root, const xmlNode **holder, int 
     const xmlNode *c, *chan = NULL;
 
     *atom = 0;
-    if (is_el(root, NS_ATOM, "feed")) {
+    if (feed_is_el(root, NS_ATOM, "feed")) {
         *atom = 1;
         *holder = root;
         chan = root;
-    } else if (is_el(root, NULL, "rss") || is_el(root, NS_RDF, "RDF")) {
+    } else if (feed_is_el(root, NULL, "rss") || feed_is_el(root, NS_RDF, "RDF")) {
         for (c = root->children; c != NULL && chan == NULL; c = c->next)
-            if (is_el(c, NULL, "channel") || is_el(c, NS_RSS1, "channel"))
+            if (feed_is_el(c, NULL, "channel") || feed_is_el(c, NS_RSS1, "channel"))
                 chan = c;
         if (chan == NULL)
             return sat_err_set(f->err, SAT_E_FORMAT, "%s:%ld: <%s> has no <channel>",
                                f->relpath, xmlGetLineNo(root), (const char *)root->name);
         /* RSS 2.0: items inside <channel>; RSS 1.0: beside it */
-        *holder = is_el(root, NULL, "rss") ? chan : root;
+        *holder = feed_is_el(root, NULL, "rss") ? chan : root;
     } else {
         return sat_err_set(f->err, SAT_E_FORMAT,
                            "%s:%ld: not an RSS or Atom feed (the root element is <%s>, expected "
@@ -1108,15 +549,15 @@ static int find_items(feed *f, const xmlNode *root, const xmlNode **holder, int 
                            f->relpath, xmlGetLineNo(root), (const char *)root->name);
     }
     for (c = chan->children; c != NULL; c = c->next) {
-        if (f->title == NULL && (is_el(c, NULL, "title") || is_el(c, NS_RSS1, "title") ||
-                                 is_el(c, NS_ATOM, "title"))) {
-            if (field_of(c, !*atom, SAT_FIELD_MAX, &f->title) != 0)
+        if (f->title == NULL && (feed_is_el(c, NULL, "title") || feed_is_el(c, NS_RSS1, "title") ||
+                                 feed_is_el(c, NS_ATOM, "title"))) {
+            if (feed_field(c, !*atom, SAT_FIELD_MAX, &f->title) != 0)
                 return nomem(f);
         } else if (f->lang == NULL && !*atom &&
-                   (is_el(c, NULL, "language") || is_el(c, NS_DC, "language"))) {
-            if (field_of(c, 0, SAT_LANG_MAX + 1, &f->lang) != 0)
+                   (feed_is_el(c, NULL, "language") || feed_is_el(c, NS_DC, "language"))) {
+            if (feed_field(c, 0, SAT_LANG_MAX + 1, &f->lang) != 0)
                 return nomem(f);
-            if (f->lang != NULL && lang_norm(f->lang) != 0)
+            if (f->lang != NULL && feed_lang_norm(f->lang) != 0)
                 return sat_err_set(f->err, SAT_E_FORMAT,
                                    "%s:%ld: language '%s' is not a language tag such as 'en' "
                                    "or 'ko'",
@@ -1128,7 +569,7 @@ static int find_items(feed *f, const xmlNode *root, const xmlNode **holder, int 
 
 static int is_item(const xmlNode *n, int atom)
 {
-    return atom ? is_el(n, NS_ATOM, "entry") : (is_el(n, NULL, "item") || is_el(n, NS_RSS1, "item"));
+    return atom ? feed_is_el(n, NS_ATOM, "entry") : (feed_is_el(n, NULL, "item") || feed_is_el(n, NS_RSS1, "item"));
 }
 
 int pack_feed_parse(const char *relpath, const char *utf8, size_t len, pack_media_fn fn,
@@ -1192,7 +633,7 @@ int pack_feed_parse(const char *relpath, const char *utf8, size_t len, pack_medi
         goto done;
     }
     for (c = holder->children; c != NULL && no < FEED_ITEMS_MAX; c = c->next) {
-        item it;
+        feed_item it;
         if (!is_item(c, atom))
             continue;
         memset(&it, 0, sizeof it);
