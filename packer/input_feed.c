@@ -302,6 +302,24 @@ static int skip_item(feed *f, const feed_item *it, const char *fmt, ...)
     return rc;
 }
 
+/* Replaces the malloc'd tag *lang by its normalised form (pack_in_lang_norm: ko_kr ->
+ * ko-KR). Returns 0, -1 when it is not a tag (*lang unchanged, for the message), or
+ * SAT_E_NOMEM. */
+static int lang_norm(char **lang)
+{
+    char out[SAT_LANG_MAX + 1];
+    char *v;
+
+    if (pack_in_lang_norm(*lang, strlen(*lang), out) != 0)
+        return -1;
+    v = strdup(out);
+    if (v == NULL)
+        return SAT_E_NOMEM;
+    free(*lang);
+    *lang = v;
+    return 0;
+}
+
 /* A message from the converter ("relpath:LINE: ...") or pack_in_doc_finish
  * ("relpath#N: ...") without that prefix, for skip_item to name the item its way. */
 static const char *msg_rest(const char *msg, const char *relpath)
@@ -382,7 +400,9 @@ static int read_item(feed *f, feed_item *it, const xmlNode *feed_el)
         free(doc.meta.lang);
         doc.meta.lang = NULL;
     }
-    if (doc.meta.lang != NULL && feed_lang_norm(doc.meta.lang) != 0) {
+    if (doc.meta.lang != NULL && (rc = lang_norm(&doc.meta.lang)) != 0) {
+        if (rc == SAT_E_NOMEM)
+            goto oom;
         rc = skip_item(f, it, "language '%s' is not a language tag such as 'en' or 'ko'",
                        doc.meta.lang);
         goto done;
@@ -532,6 +552,7 @@ static int parse_xml(feed *f, const char *text, size_t len)
 static int find_items(feed *f, const xmlNode *root, const xmlNode **holder, int *atom)
 {
     const xmlNode *c, *chan = NULL;
+    int rc = 0;
 
     *atom = 0;
     if (feed_is_el(root, NS_ATOM, "feed")) {
@@ -562,7 +583,9 @@ static int find_items(feed *f, const xmlNode *root, const xmlNode **holder, int 
                    (feed_is_el(c, NULL, "language") || feed_is_el(c, NS_DC, "language"))) {
             if (feed_field(c, 0, SAT_LANG_MAX + 1, &f->lang) != 0)
                 return nomem(f);
-            if (f->lang != NULL && feed_lang_norm(f->lang) != 0)
+            if (f->lang != NULL && (rc = lang_norm(&f->lang)) == SAT_E_NOMEM)
+                return nomem(f);
+            if (rc != 0)
                 return sat_err_set(f->err, SAT_E_FORMAT,
                                    "%s:%ld: language '%s' is not a language tag such as 'en' "
                                    "or 'ko'",

@@ -61,8 +61,6 @@ void feed_cut_utf8(char *s, size_t max);
 /* The text of node as a one-line field (whitespace collapsed, trimmed), tags stripped
  * and entities decoded when html, cut to max bytes; *out NULL when empty. 0 or -1. */
 int feed_field(const xmlNode *node, int html, size_t max, char **out);
-/* Normalises a language tag in place (ko_kr -> ko-KR). 0, or -1 when not a valid tag. */
-int feed_lang_norm(char *s);
 /* One pass over an RSS <item>'s (or RSS 1.0 item's) children, or an Atom <entry>'s
  * (feed_el: the <feed>, whose authors are the default). Returns 0 or -1 (OOM). */
 int feed_scan_rss(feed_item *it);

@@ -243,43 +243,6 @@ done:
     return rc;
 }
 
-/* Normalises a language tag in place: '_' to '-', the language subtag in lower case, a
- * 2-letter region in upper case, a 4-letter script in title case, others lower case.
- * Returns 0, or -1 when the result is not a valid tag. */
-int feed_lang_norm(char *s)
-{
-    char t[SAT_LANG_MAX + 1];
-    size_t i, start = 0, n = strlen(s);
-    int first = 1;
-
-    if (n > SAT_LANG_MAX)
-        return -1;
-    memcpy(t, s, n + 1); /* s stays as written when it is not a tag (for the message) */
-    for (i = 0; i <= n; i++) {
-        if (i < n && t[i] == '_')
-            t[i] = '-';
-        if (i < n && t[i] != '-')
-            continue;
-        {
-            size_t k, len = i - start;
-            for (k = start; k < i; k++) {
-                char c = t[k];
-                int up = !first && (len == 2 || (len == 4 && k == start));
-                if (up && c >= 'a' && c <= 'z')
-                    t[k] = (char)(c - 32);
-                else if (!up && c >= 'A' && c <= 'Z')
-                    t[k] = (char)(c + 32);
-            }
-        }
-        first = 0;
-        start = i + 1;
-    }
-    if (!sat_lang_valid(t, n))
-        return -1;
-    memcpy(s, t, n + 1);
-    return 0;
-}
-
 static feed_body atom_type(const xmlNode *n, int *usable)
 {
     const char *t = attr(n, "type");
