@@ -432,7 +432,8 @@ static int read_item(feed *f, feed_item *it, const xmlNode *feed_el)
         goto done;
     }
     if (gem.out.len == 0) {
-        rc = skip_item(f, it, "no text besides the title%s",
+        rc = skip_item(f, it, "%s%s",
+                       doc.meta.title != NULL ? "no text besides the title" : "no title and no text",
                        link != NULL ? " (the feed has only the link: save the page itself as "
                                       "an HTML file)"
                                     : "");
@@ -442,6 +443,10 @@ static int read_item(feed *f, feed_item *it, const xmlNode *feed_el)
         doc.meta.title = title_from_body(&gem, &oom);
         if (oom)
             goto oom;
+        if (doc.meta.title == NULL) {
+            rc = skip_item(f, it, "no title, and no line of text to make one from");
+            goto done;
+        }
     }
     /* id: the feed's id and 8 hex digits of the hash of guid / id, link, title + date */
     if (guid != NULL)

@@ -1,7 +1,7 @@
 /*
- * input_html.c - HTML pages and fragments to gemtext (docs/INPUT.md, "HTML pages").
+ * input_html.c - HTML to gemtext (docs/INPUT.md, "HTML pages"), and fragments.
  *
- * libxml2's HTML parser builds a tree from UTF-8 bytes (tolerant of broken markup, no
+ * input_html_tree.c reads the bytes into a libxml2 tree (tolerant of broken markup, no
  * network, the page's own charset declaration ignored: the caller decoded it). This file
  * turns a tree into gemtext: one iterative walk (html_walk) with enter/leave events and
  * a depth cap, block elements ending lines, inline text collapsed like a browser does,
@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
@@ -27,296 +26,6 @@
 #define HTML_URL_MAX 4096
 /* Longest link text repeated in the links block (cut at a character boundary). */
 #define HTML_LABEL_MAX 200
-
-/* ------------------------------------------------------------------------
- * Parsing and walking
- * ------------------------------------------------------------------------ */
-
-/* 1 if s[0..n) holds only ASCII whitespace. */
-static int all_space(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\f')
-            return 0;
-    return 1;
-}
-
-int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat_err *err)
-{
-    htmlParserCtxtPtr ctxt = NULL;
-    sat_buf text = {0};
-    xmlErrorPtr e;
-    char why[160];
-    int rc;
-
-    *out = NULL;
-    rc = pack_in_prepare(where, utf8, len, &text, err);
-    if (rc != 0 || all_space(text.data, text.len))
-        goto cleanup; /* libxml2 makes no tree of empty input: the caller says "no text" */
-    if (text.len > INT32_MAX) {
-        rc = sat_err_set(err, SAT_E_LIMIT, "%s: HTML is too large", where);
-        goto cleanup;
-    }
-    xmlInitParser();
-    ctxt = htmlNewParserCtxt();
-    if (ctxt == NULL) {
-        rc = sat_err_set(err, SAT_E_NOMEM, "%s: out of memory", where);
-        goto cleanup;
-    }
-    /* the bytes are UTF-8 already: a <meta charset> left in the page must not make
-     * libxml2 decode them again (HTML_PARSE_IGNORE_ENC); no network, no huge mode */
-    *out = htmlCtxtReadMemory(ctxt, text.data, (int)text.len, NULL, "UTF-8",
-                              HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                                  HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC |
-                                  HTML_PARSE_NODEFDTD);
-    e = xmlCtxtGetLastError(ctxt);
-    if (*out != NULL && e != NULL && e->level == XML_ERR_FATAL) {
-        /* libxml2 stopped part way (elements nested too deep): text would be lost */
-        rc = sat_err_set(err, SAT_E_FORMAT,
-                         "%s:%d: libxml2 stopped reading the HTML here (elements nested more "
-                         "than %d deep?); close the open tags or save the page again",
-                         where, e->line > 0 ? e->line : 1, HTML_DEPTH_MAX);
-        xmlFreeDoc(*out);
-        *out = NULL;
-    } else if (*out == NULL || xmlDocGetRootElement(*out) == NULL) {
-        size_t k;
-        snprintf(why, sizeof why, "%s",
-                 e != NULL && e->message != NULL ? e->message : "no element found");
-        k = strlen(why);
-        while (k > 0 && (why[k - 1] == '\n' || why[k - 1] == ' '))
-            why[--k] = '\0';
-        rc = sat_err_set(err, SAT_E_FORMAT,
-                         "%s:%d: cannot read this as HTML (%s); open it in a browser and save "
-                         "it again",
-                         where, e != NULL && e->line > 0 ? e->line : 1, why);
-        xmlFreeDoc(*out);
-        *out = NULL;
-    }
-cleanup:
-    if (ctxt != NULL)
-        htmlFreeParserCtxt(ctxt);
-    sat_buf_free(&text);
-    return rc;
-}
-
-int html_walk(xmlNode *root, int depth0, html_visit_fn visit, void *ctx)
-{
-    xmlNode *n = root;
-    int depth = depth0;
-    int rc;
-
-    for (;;) {
-        rc = visit(ctx, n, 0, depth);
-        if (rc < 0 || rc == HTML_STOP)
-            return rc < 0 ? rc : 0;
-        if (rc == HTML_DESCEND && n->children != NULL && depth < HTML_DEPTH_MAX) {
-            n = n->children;
-            depth++;
-            continue;
-        }
-        for (;;) {
-            rc = visit(ctx, n, 1, depth);
-            if (rc < 0 || rc == HTML_STOP)
-                return rc < 0 ? rc : 0;
-            if (n == root)
-                return 0;
-            if (n->next != NULL) {
-                n = n->next;
-                break;
-            }
-            n = n->parent;
-            depth--;
-            if (n == NULL)
-                return 0;
-        }
-    }
-}
-
-int html_is(const xmlNode *n, const char *name)
-{
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL &&
-           strcmp((const char *)n->name, name) == 0;
-}
-
-const char *html_attr(const xmlNode *n, const char *name)
-{
-    const xmlAttr *a;
-
-    for (a = n->properties; a != NULL; a = a->next) {
-        if (a->name != NULL && strcasecmp((const char *)a->name, name) == 0) {
-            const xmlNode *t = a->children;
-            if (t != NULL && t->type == XML_TEXT_NODE && t->next == NULL && t->content != NULL)
-                return (const char *)t->content;
-            return "";
-        }
-    }
-    return NULL;
-}
-
-/* 1 if the space-separated list s holds word (ASCII case-insensitive). */
-int html_has_word(const char *s, const char *word)
-{
-    size_t wn = strlen(word);
-
-    while (s != NULL && *s != '\0') {
-        size_t k = 0;
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f')
-            s++;
-        while (s[k] != '\0' && s[k] != ' ' && s[k] != '\t' && s[k] != '\n' && s[k] != '\r' &&
-               s[k] != '\f')
-            k++;
-        if (k == wn && strncasecmp(s, word, wn) == 0)
-            return 1;
-        s += k;
-    }
-    return 0;
-}
-
-/* ------------------------------------------------------------------------
- * What is dropped
- * ------------------------------------------------------------------------ */
-
-static int in_list(const char *s, size_t n, const char *const *list)
-{
-    size_t i;
-
-    for (i = 0; list[i] != NULL; i++)
-        if (strlen(list[i]) == n && strncasecmp(s, list[i], n) == 0)
-            return 1;
-    return 0;
-}
-
-/* 1 if a class or id value holds a token (split at space, '-' and '_') that names
- * page furniture: "ad-slot", "share_buttons", "comments" (not "shadow", "header-lead"). */
-static int names_noise(const char *v)
-{
-    static const char *const noise[] = {
-        "ad",        "ads",      "advert",    "advertisement", "banner",     "promo",
-        "sponsor",   "sponsored", "share",    "sharing",       "social",     "related",
-        "recommend", "recommended", "comment", "comments",     "sidebar",    "menu",
-        "breadcrumb", "breadcrumbs", "cookie", "cookies",      "subscribe",  "newsletter",
-        "popup",     NULL};
-
-    while (v != NULL && *v != '\0') {
-        size_t k = 0;
-        while (*v == ' ' || *v == '-' || *v == '_' || *v == '\t' || *v == '\n')
-            v++;
-        while (v[k] != '\0' && v[k] != ' ' && v[k] != '-' && v[k] != '_' && v[k] != '\t' &&
-               v[k] != '\n')
-            k++;
-        if (k > 0 && in_list(v, k, noise))
-            return 1;
-        v += k;
-    }
-    return 0;
-}
-
-static int style_hides(const char *style)
-{
-    const char *p = style;
-
-    while (p != NULL && (p = strcasestr(p, "display")) != NULL) {
-        p += 7;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p != ':')
-            continue;
-        p++;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (strncasecmp(p, "none", 4) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-int html_is_noise(const xmlNode *n, int in_article)
-{
-    static const char *const drop[] = {
-        "script", "style",  "noscript", "template", "iframe", "svg",    "math",  "form",
-        "button", "input",  "select",   "textarea", "nav",    "aside",  "head",  "title",
-        "object", "embed",  "canvas",   "video",    "audio",  "map",    "dialog", "menu",
-        "link",   "meta",   "frameset", "frame",    "applet", NULL};
-    const char *name = (const char *)n->name;
-    const char *v;
-
-    if (n->type != XML_ELEMENT_NODE || name == NULL)
-        return 0;
-    if (in_list(name, strlen(name), drop))
-        return 1;
-    if (!in_article && (strcmp(name, "header") == 0 || strcmp(name, "footer") == 0))
-        return 1;
-    if (html_attr(n, "hidden") != NULL)
-        return 1;
-    v = html_attr(n, "aria-hidden");
-    if (v != NULL && strcasecmp(v, "true") == 0)
-        return 1;
-    v = html_attr(n, "style");
-    if (v != NULL && style_hides(v))
-        return 1;
-    /* the page's own containers are never dropped for a class name */
-    if (strcmp(name, "html") == 0 || strcmp(name, "body") == 0 || strcmp(name, "main") == 0 ||
-        strcmp(name, "article") == 0)
-        return 0;
-    v = html_attr(n, "itemprop");
-    if (v != NULL && html_has_word(v, "articleBody"))
-        return 0;
-    return names_noise(html_attr(n, "class")) || names_noise(html_attr(n, "id"));
-}
-
-/* ------------------------------------------------------------------------
- * Text
- * ------------------------------------------------------------------------ */
-
-/* Appends s[0..n) to b: invalid bytes become U+FFFD, control characters are dropped;
- * with collapse, whitespace runs (and no-break spaces) become one space and no space
- * starts b; without, LF and TAB are kept. Returns 0 or SAT_E_NOMEM. */
-int html_text_add(sat_buf *b, const char *s, size_t n, int collapse)
-{
-    size_t i = 0, run = 0;
-
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        uint32_t cp;
-        size_t k;
-        int space;
-
-        if (c > ' ' && c < 0x7F) { /* printable ASCII: part of the run */
-            i++;
-            continue;
-        }
-        k = sat_utf8_decode(s + i, n - i, &cp);
-        space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
-                cp == '\v' || cp == 0xA0;
-        if (cp >= 0xA0 && cp != 0xFEFF && !space && !(cp == 0xFFFD && k == 1)) {
-            i += k; /* other valid characters: part of the run */
-            continue;
-        }
-        if (i > run && sat_buf_append(b, s + run, i - run) != 0)
-            return SAT_E_NOMEM;
-        i += k;
-        run = i;
-        if (collapse && space) {
-            if (b->len > 0 && b->data[b->len - 1] != ' ' && sat_buf_append(b, " ", 1) != 0)
-                return SAT_E_NOMEM;
-        } else if (!collapse && (cp == '\n' || cp == '\t' || cp == ' ')) {
-            if (sat_buf_append(b, cp == '\n' ? "\n" : cp == '\t' ? "\t" : " ", 1) != 0)
-                return SAT_E_NOMEM;
-        } else if (!collapse && cp == 0xA0) {
-            if (sat_buf_append(b, " ", 1) != 0)
-                return SAT_E_NOMEM;
-        } else if (cp == 0xFFFD) {
-            if (sat_buf_append(b, "\xEF\xBF\xBD", 3) != 0) /* an invalid byte */
-                return SAT_E_NOMEM;
-        }
-        /* else: a control character (C0, DEL, C1) or BOM, dropped */
-    }
-    if (i > run && sat_buf_append(b, s + run, i - run) != 0)
-        return SAT_E_NOMEM;
-    return 0;
-}
 
 /* ------------------------------------------------------------------------
  * The converter
@@ -332,17 +41,17 @@ enum {
     ACT_LINK,
     ACT_CELL,
     ACT_ROW,
-    ACT_ARTICLE   /* block inside which header/footer are kept */
+    ACT_ARTICLE /* block inside which header/footer are kept */
 };
 
 typedef struct html_frame {
     unsigned char act;
     unsigned char saved_type;
-    int saved_list;        /* index of the enclosing list frame */
-    unsigned long count;   /* ol item counter */
+    int saved_list;      /* index of the enclosing list frame */
+    unsigned long count; /* ol item counter */
     int ordered;
-    size_t link_start;     /* offset of the link text in the line */
-    char *href;            /* resolved link target */
+    size_t link_start; /* offset of the link text in the line */
+    char *href;        /* resolved link target */
 } html_frame;
 
 typedef struct html_link {
@@ -352,34 +61,35 @@ typedef struct html_link {
 
 struct html_conv {
     const char *where;
-    int with_line;       /* errors as "where:LINE" */
-    char *dir;           /* folder of the document, "" or ending with '/' */
+    int with_line; /* errors as "where:LINE" */
+    char *dir;     /* folder of the document, "" or ending with '/' */
     pack_media_fn fn;
     void *ctx;
     sat_err *err;
     pack_gem *g;
-    const char *title;   /* an h1 with this text is not repeated */
-    char *base;          /* absolute base URL, or NULL */
+    const char *title; /* an h1 with this text is not repeated */
+    char *base;        /* absolute base URL, or NULL */
     int in_article;
+    const xmlNode *root;          /* the walk's root (a layout cell is a block there) */
     const xmlNode *filter_parent; /* children of this node pass keep() first */
     html_keep_fn keep;
     void *keep_ctx;
 
-    sat_buf line;        /* text of the current line */
-    int type;            /* pack_gem_type of the current line */
-    char prefix[24];     /* "3. " waiting for the current item's text */
-    sat_buf pending;     /* attachment lines: url NUL label NUL */
-    int list;            /* depth of the innermost list frame, -1 none */
-    int pre;             /* inside <pre> */
+    sat_buf line;    /* text of the current line */
+    int type;        /* pack_gem_type of the current line */
+    char prefix[24]; /* "3. " waiting for the current item's text */
+    sat_buf pending; /* attachment lines: url NUL label NUL */
+    int list;        /* depth of the innermost list frame, -1 none */
+    int pre;         /* inside <pre> */
     sat_buf pretext;
-    int cell;            /* inside td/th */
+    int cell; /* inside td/th */
     int row_cells;
-    int link;            /* depth of the open link frame, -1 none */
-    int heading_h1;      /* the current line comes from an h1 */
+    int link;       /* depth of the open link frame, -1 none */
+    int heading_h1; /* the current line comes from an h1 */
 
     html_link *links;
     size_t n_links, cap_links;
-    uint32_t *slots;     /* hash of URLs: link index + 1, 0 empty */
+    uint32_t *slots; /* hash of URLs: link index + 1, 0 empty */
     size_t n_slots;
 
     html_frame frames[HTML_DEPTH_MAX + 1];
@@ -457,14 +167,14 @@ static size_t link_number(html_conv *c, const char *url, const char *label, size
 /* 1 if the scheme of u (before ':') is one a reader must never follow or cannot use. */
 static int bad_scheme(const char *u)
 {
-    static const char *const bad[] = {"javascript", "vbscript", "data", "blob", "about",
-                                      "file", NULL};
+    static const char *const bad[] = {"javascript", "vbscript", "data", "blob",
+                                      "about",      "file",     NULL};
     const char *colon = strchr(u, ':');
     const char *slash = strpbrk(u, "/?#");
 
     if (colon == NULL || (slash != NULL && slash < colon))
         return 0;
-    return in_list(u, (size_t)(colon - u), bad);
+    return html_name_in(u, (size_t)(colon - u), bad);
 }
 
 /* Cleans an href/src: trimmed, TAB/LF/CR and controls removed. malloc'd, NULL when
@@ -558,6 +268,29 @@ static int emit_pending(html_conv *c)
     return 0;
 }
 
+/* 1 if s[0..n) is the title, apart from link numbers ("[2]") the heading's links got. */
+static int same_as_title(const char *title, const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        if (s[i] == '[' && *title != '[') {
+            size_t k = i + 1;
+            while (k < n && s[k] >= '0' && s[k] <= '9')
+                k++;
+            if (k > i + 1 && k < n && s[k] == ']') {
+                i = k + 1;
+                continue;
+            }
+        }
+        if (*title == '\0' || *title != s[i])
+            return 0;
+        title++;
+        i++;
+    }
+    return *title == '\0';
+}
+
 /* Ends the current line: writes it as a block of the current type, then any images
  * met in it. */
 static int flush(html_conv *c)
@@ -571,9 +304,8 @@ static int flush(html_conv *c)
         c->frames[c->link].link_start = 0;
     if (n > 0)
         pack_in_trim(&s, &n);
-    if (n > 0 && c->title != NULL && c->heading_h1 && strlen(c->title) == n &&
-        memcmp(c->title, s, n) == 0)
-        n = 0; /* the title is not repeated as the first heading */
+    if (n > 0 && c->title != NULL && c->heading_h1 && same_as_title(c->title, s, n))
+        n = 0; /* the title is not repeated as a heading */
     if (n > 0 && c->prefix[0] != '\0') {
         if (sat_buf_puts(&tmp, c->prefix) != 0 || sat_buf_append(&tmp, s, n) != 0)
             rc = SAT_E_NOMEM;
@@ -621,8 +353,8 @@ static int image(html_conv *c, const xmlNode *n)
     rc = k == 0 ? 1
                 : pack_in_media_ref(c->dir, u, k, 0, c->fn, c->ctx, c->where,
                                     c->with_line ? (size_t)xmlGetLineNo(n) : 0, &url, c->err);
-    if (rc == 0 && html_text_add(&label, alt != NULL ? alt : "", alt != NULL ? strlen(alt) : 0,
-                                 1) != 0)
+    if (rc == 0 &&
+        html_text_add(&label, alt != NULL ? alt : "", alt != NULL ? strlen(alt) : 0, 1) != 0)
         rc = conv_oom(c);
     if (rc == 0 && pack_gem_links_add(&c->pending, url.data, url.len,
                                       label.len > 0 ? label.data : "", label.len) != 0)
@@ -686,13 +418,12 @@ static int heading_level(const char *name)
 static int is_block(const char *name)
 {
     static const char *const blocks[] = {
-        "p",       "div",     "section", "article", "main",       "figure", "figcaption",
-        "dl",      "dt",      "dd",      "header",  "footer",     "address", "caption",
-        "details", "summary", "center",  "fieldset", "legend",    "body",    "html",
-        "hgroup",  "hr",      "table",   "thead",   "tbody",      "tfoot",   "search",
-        "picture", NULL};
+        "p",      "div",      "section", "article", "main",    "figure",  "figcaption", "dl",
+        "dt",     "dd",       "header",  "footer",  "address", "caption", "details",    "summary",
+        "center", "fieldset", "legend",  "body",    "html",    "hgroup",  "hr",         "table",
+        "thead",  "tbody",    "tfoot",   "search",  "picture", NULL};
 
-    return in_list(name, strlen(name), blocks);
+    return html_name_in(name, strlen(name), blocks);
 }
 
 static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
@@ -719,8 +450,7 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
     if (strcmp(name, "br") == 0) {
         if (c->pre)
             return sat_buf_append(&c->pretext, "\n", 1) != 0 ? conv_oom(c) : HTML_SKIP;
-        if (c->cell || c->type == PACK_GEM_H1 || c->type == PACK_GEM_H2 ||
-            c->type == PACK_GEM_H3)
+        if (c->cell || c->type == PACK_GEM_H1 || c->type == PACK_GEM_H2 || c->type == PACK_GEM_H3)
             return line_space(c) != 0 ? SAT_E_NOMEM : HTML_SKIP;
         return flush(c) != 0 ? SAT_E_NOMEM : HTML_SKIP;
     }
@@ -743,7 +473,7 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
         f->link_start = c->line.len;
         return HTML_DESCEND;
     }
-    if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
+    if ((strcmp(name, "td") == 0 || strcmp(name, "th") == 0) && n != c->root) {
         if (c->row_cells > 0 && sat_buf_puts(&c->line, " | ") != 0)
             return conv_oom(c);
         c->row_cells++;
@@ -753,8 +483,7 @@ static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)
     }
     if (c->cell) { /* blocks inside a cell stay on the row's line */
         if (is_block(name) || heading_level(name) || strcmp(name, "li") == 0 ||
-            strcmp(name, "p") == 0 || strcmp(name, "blockquote") == 0 ||
-            strcmp(name, "tr") == 0)
+            strcmp(name, "p") == 0 || strcmp(name, "blockquote") == 0 || strcmp(name, "tr") == 0)
             return line_space(c) != 0 ? SAT_E_NOMEM : HTML_DESCEND;
         return HTML_DESCEND;
     }
@@ -944,8 +673,10 @@ void html_conv_filter(html_conv *c, const xmlNode *parent, html_keep_fn keep, vo
 
 int html_conv_run(html_conv *c, xmlNode *root, int depth0)
 {
-    int rc = html_walk(root, depth0, conv_visit, c);
-    int d;
+    int rc, d;
+
+    c->root = root;
+    rc = html_walk(root, depth0, conv_visit, c);
 
     for (d = 0; d <= HTML_DEPTH_MAX; d++) { /* hrefs of frames left open by an error */
         free(c->frames[d].href);
@@ -968,8 +699,8 @@ int html_conv_links(html_conv *c)
     for (i = 0; i < c->n_links && rc == 0; i++) {
         label.len = 0;
         if (sat_buf_printf(&label, "[%zu] %s", i + 1, c->links[i].label) != 0 ||
-            pack_gem_link(c->g, c->links[i].url, strlen(c->links[i].url), label.data,
-                          label.len) != 0)
+            pack_gem_link(c->g, c->links[i].url, strlen(c->links[i].url), label.data, label.len) !=
+                0)
             rc = conv_oom(c);
     }
     sat_buf_free(&label);
@@ -1000,9 +731,8 @@ void html_conv_free(html_conv *c)
  * Fragments (feed items)
  * ------------------------------------------------------------------------ */
 
-int pack_html_fragment(const char *where, const char *base_relpath, const char *utf8,
-                       size_t len, pack_media_fn fn, void *ctx, struct pack_gem *g,
-                       sat_err *err)
+int pack_html_fragment(const char *where, const char *base_relpath, const char *utf8, size_t len,
+                       pack_media_fn fn, void *ctx, struct pack_gem *g, sat_err *err)
 {
     xmlDoc *doc = NULL;
     html_conv *c = NULL;

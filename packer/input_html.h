@@ -1,6 +1,7 @@
 /*
- * input_html.h - pieces shared by input_html.c (tree reading, walking, the gemtext
- * converter, fragments) and input_html_page.c (metadata and main text of a page).
+ * input_html.h - pieces shared by input_html_tree.c (reading, walking, furniture,
+ * text), input_html.c (the gemtext converter, fragments) and input_html_page.c
+ * (metadata and main text of a page).
  * Internal to packer/.
  *
  * Call sequence:
@@ -46,6 +47,8 @@ int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat
  * Children below HTML_DEPTH_MAX are not walked. Returns 0 or the visitor's error. */
 int html_walk(xmlNode *root, int depth0, html_visit_fn visit, void *ctx);
 
+/* 1 if s[0..n) equals one of the NULL-terminated list (ASCII case-insensitive). */
+int html_name_in(const char *s, size_t n, const char *const *list);
 /* 1 if n is an element named name (libxml2 gives HTML names in lower case). */
 int html_is(const xmlNode *n, const char *name);
 /* The value of attribute name of n (case-insensitive name), "" when it has no plain

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
@@ -34,11 +33,11 @@
 /* Per-element counts (non-space characters), linked from xmlNode._private. */
 typedef struct page_stat {
     xmlNode *node;
-    uint32_t text;   /* in the subtree, outside dropped elements */
-    uint32_t link;   /* of those, inside links */
-    uint32_t own;    /* in direct child text nodes */
+    uint32_t text; /* in the subtree, outside dropped elements */
+    uint32_t link; /* of those, inside links */
+    uint32_t own;  /* in direct child text nodes */
     uint32_t commas;
-    double score;    /* points from paragraphs below */
+    double score; /* points from paragraphs below */
 } page_stat;
 
 /* Metadata values found in <meta> and <link> (owned by the tree). */
@@ -50,12 +49,11 @@ typedef struct page_meta {
 typedef struct page_scan {
     page_meta m;
     xmlNode *title_el, *h1, *html, *rel_author, *itemprop_author, *article_body, *main_el;
-    xmlNode *article;      /* the <article> with most text */
+    xmlNode *article; /* the <article> with most text */
     uint32_t article_text;
-    size_t n_articles;
-    int noise;             /* depth where the dropped subtree began, -1 outside */
+    int noise; /* depth where the dropped subtree began, -1 outside */
     int in_article;
-    int link;              /* depth of the open <a>, -1 none */
+    int link; /* depth of the open <a>, -1 none */
     page_stat *st;
     size_t n, cap;
     sat_err *err;
@@ -83,8 +81,8 @@ static const char *meta_key(const xmlNode *n)
 /* Remembers the first value of each <meta> we use. */
 static void scan_meta(page_meta *m, const xmlNode *n)
 {
-    static const char *const date_names[] = {"date", "pubdate", "dc.date", "dc.date.issued",
-                                             "dcterms.date", "datePublished", NULL};
+    static const char *const date_names[] = {
+        "date", "pubdate", "dc.date", "dc.date.issued", "dcterms.date", "datePublished", NULL};
     const char *k = meta_key(n);
     const char *v = html_attr(n, "content");
     const char **slot = NULL;
@@ -244,7 +242,6 @@ static int page_visit(void *ctx, xmlNode *n, int leave, int depth)
     if (html_is(n, "article")) {
         s->in_article--;
         if (s->in_article == 0) {
-            s->n_articles++;
             if (s->article == NULL || p->text - p->link > s->article_text) {
                 s->article = n;
                 s->article_text = p->text - p->link;
@@ -316,9 +313,9 @@ typedef struct sibling_keep {
 
 static int keep_sibling(void *ctx, const xmlNode *n)
 {
-    static const char *const text_blocks[] = {"p",  "ul", "ol", "table", "pre", "blockquote",
-                                              "h1", "h2", "h3", "h4",    "h5",  "h6",
-                                              "figure", "dl", NULL};
+    static const char *const text_blocks[] = {"p",          "ul", "ol",     "table", "pre",
+                                              "blockquote", "h1", "h2",     "h3",    "h4",
+                                              "h5",         "h6", "figure", "dl",    NULL};
     const sibling_keep *k = ctx;
     const page_stat *p = stat_of(n);
     size_t i;
@@ -354,9 +351,8 @@ static int text_visit(void *ctx, xmlNode *n, int leave, int depth)
     if (t->b->len >= t->max)
         return HTML_STOP;
     if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && s != NULL)
-        return html_text_add(t->b, s, strlen(s) < t->max ? strlen(s) : t->max, 1) != 0
-                   ? SAT_E_NOMEM
-                   : HTML_SKIP;
+        return html_text_add(t->b, s, strlen(s) < t->max ? strlen(s) : t->max, 1) != 0 ? SAT_E_NOMEM
+                                                                                       : HTML_SKIP;
     if (n->type == XML_ELEMENT_NODE && html_is_noise(n, 1) && !html_is(n, "title"))
         return HTML_SKIP;
     return HTML_DESCEND;
@@ -433,8 +429,8 @@ static char *field_of(xmlNode *n, size_t max, int *oom)
  * "Site | " before it, when Site is the page's og:site_name. */
 static void strip_site(char *title, const char *site)
 {
-    static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
-                                       " \xC2\xB7 ", " :: ", NULL};
+    static const char *const seps[] = {
+        " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xB7 ", " :: ", NULL};
     size_t tn = strlen(title), sn = site != NULL ? strlen(site) : 0;
     size_t i;
 
@@ -531,8 +527,8 @@ static char *abs_url(const char *v, int *oom)
     while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f')
         v++;
     n = strlen(v);
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n' ||
-                     v[n - 1] == '\r' || v[n - 1] == '\f'))
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n' || v[n - 1] == '\r' ||
+                     v[n - 1] == '\f'))
         n--;
     if (n > 4096 || (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://", 7) != 0))
         return NULL;
@@ -575,8 +571,7 @@ static int depth_of(const xmlNode *n, int *in_article)
     int d = 0;
 
     *in_article = 0;
-    for (; n != NULL && n->parent != NULL && n->parent->type == XML_ELEMENT_NODE;
-         n = n->parent) {
+    for (; n != NULL && n->parent != NULL && n->parent->type == XML_ELEMENT_NODE; n = n->parent) {
         d++;
         if (html_is(n->parent, "article"))
             *in_article = 1;
@@ -681,8 +676,8 @@ static char *page_base(const page_scan *s, const char *canonical, int *oom)
  * Entry point
  * ------------------------------------------------------------------------ */
 
-int pack_html_parse(const char *relpath, const char *utf8, size_t len, pack_media_fn fn,
-                    void *ctx, pack_doc *doc, sat_err *err)
+int pack_html_parse(const char *relpath, const char *utf8, size_t len, pack_media_fn fn, void *ctx,
+                    pack_doc *doc, sat_err *err)
 {
     xmlDoc *x = NULL;
     xmlNode *top, *root = NULL;
@@ -716,16 +711,19 @@ int pack_html_parse(const char *relpath, const char *utf8, size_t len, pack_medi
         /* the main text: one <article> (the longest when there are several), the
          * articleBody, <main>, else the best-scoring container, else <body> */
         root = s.article != NULL && s.article_text > 0 ? s.article
-             : s.article_body != NULL                  ? s.article_body
-             : s.main_el != NULL                       ? s.main_el
+               : s.article_body != NULL                ? s.article_body
+               : s.main_el != NULL                     ? s.main_el
                                                        : NULL;
         if (root == NULL) {
-            sib.best = best_container(&s);
-            sib.top = final_score(stat_of(sib.best));
-            root = sib.best != NULL && sib.best->parent != NULL &&
-                           sib.best->parent->type == XML_ELEMENT_NODE
-                       ? sib.best->parent
-                       : top;
+            xmlNode *best = best_container(&s);
+            sib.best = best;
+            sib.top = final_score(stat_of(best));
+            /* a table cell holding the text (a layout table) is taken alone: its
+             * siblings are the layout's other columns */
+            root = best == NULL                                                     ? top
+                   : html_is(best, "td") || html_is(best, "th")                     ? best
+                   : best->parent != NULL && best->parent->type == XML_ELEMENT_NODE ? best->parent
+                                                                                    : best;
         }
         depth = depth_of(root, &in_article);
     }

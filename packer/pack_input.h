@@ -157,9 +157,10 @@ int pack_html_fragment(const char *where, const char *base_relpath, const char *
 /* An RSS 2.0 (0.9x, 1.0) or Atom file: one article per item, in file order (*docs
  * malloc'd, each freed with pack_doc_free, then free(*docs)). Items that cannot be used
  * (no text, a bad date, a duplicate guid, ...) are left out and listed in *skips (relpath
- * "feed.xml#N", reason "feed.xml:LINE: item N: ..."; each relpath and reason malloc'd,
- * then the array; skips may be NULL to drop them). A feed with no usable item fails
- * with the first reason; the caller decides whether any skip fails the pack. */
+ * "feed.xml#N", reason "feed.xml:LINE: item N: ..."; items beyond the cap of 10,000: one
+ * record with relpath "feed.xml"; each relpath and reason malloc'd, then the array; skips
+ * may be NULL to drop them). A feed with no usable item fails with the first reason; the
+ * caller decides whether a skip fails the pack (as a bad file would without --skip-bad). */
 int pack_feed_parse(const char *relpath, const char *utf8, size_t len, pack_media_fn fn,
                     void *ctx, pack_doc **docs, size_t *n_docs, pack_skip **skips,
                     size_t *n_skips, sat_err *err);

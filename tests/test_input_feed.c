@@ -214,6 +214,29 @@ static void test_rss_bad_items_skipped(void **state)
     parsed_free(&p);
 }
 
+/* Items without a title: one with nothing but a web image (dropped by the converter),
+ * one with only preformatted text (no line to make a title from): both left out. */
+static void test_no_title_no_text(void **state)
+{
+    static const char feed[] = "<rss><channel>\n"
+                               "<item><guid>a</guid><description>Fine.</description></item>\n"
+                               "<item><description>&lt;img src='https://i.example/a.png'&gt;"
+                               "</description></item>\n"
+                               "<item><description>&lt;pre&gt;x = 1&lt;/pre&gt;"
+                               "</description></item></channel></rss>";
+    parsed p;
+
+    (void)state;
+    parse_ok("t.xml", feed, sizeof feed - 1, &p);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.docs[0].meta.title, "Fine.");
+    assert_int_equal(p.n_skips, 2);
+    assert_string_equal(p.skips[0].reason, "t.xml:3: item 2: no title and no text");
+    assert_string_equal(p.skips[1].reason,
+                        "t.xml:4: item 3: no title, and no line of text to make one from");
+    parsed_free(&p);
+}
+
 /* ------------------------------------------------------------------------
  * Atom
  * ------------------------------------------------------------------------ */
@@ -481,7 +504,9 @@ static void test_not_a_feed(void **state)
                                   "</channel></rss>";
     static const char nothing[] = "<rss><channel>\n<item>\n<title>Only</title></item>"
                                   "<item><title>Twice</title><pubDate>soon</pubDate>"
-                                  "<description>x</description></item></channel></rss>";
+                                  "<description>x</description></item>\n"
+                                  "<item><description>&lt;img src='https://i.example/a.png'"
+                                  "&gt;</description></item></channel></rss>";
 
     (void)state;
     parse_fails("p.xml", html, sizeof html - 1, SAT_E_FORMAT,
@@ -495,7 +520,7 @@ static void test_not_a_feed(void **state)
     parse_fails("p.xml", badlang, sizeof badlang - 1, SAT_E_FORMAT,
                 "p.xml:2: language 'Korean (South)' is not a language tag such as 'en' or 'ko'");
     parse_fails("p.xml", nothing, sizeof nothing - 1, SAT_E_FORMAT,
-                "p.xml: no usable item in the feed (2 left out; first: p.xml:2: item 1: no text "
+                "p.xml: no usable item in the feed (3 left out; first: p.xml:2: item 1: no text "
                 "besides the title)");
 }
 
@@ -572,6 +597,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rss_korean_cdata),
         cmocka_unit_test(test_rss_bad_items_skipped),
+        cmocka_unit_test(test_no_title_no_text),
         cmocka_unit_test(test_atom),
         cmocka_unit_test(test_atom_fallbacks),
         cmocka_unit_test(test_local_images),

@@ -207,11 +207,34 @@ static void test_scoring_without_article(void **state)
     parse_file("no-article.html", "town/night-market.html", &m, &doc);
     assert_string_equal(doc.body, body);
     assert_string_equal(doc.meta.title, "Night market moves to the old station");
-    assert_string_equal(doc.meta.date, "2026-11-04"); /* <meta name=pubdate> */
+    assert_string_equal(doc.meta.date, "2026-11-04");   /* <meta name=pubdate> */
     assert_string_equal(doc.meta.author, "Park Ji-ho"); /* itemprop=author */
     assert_null(doc.meta.lang);
     assert_null(doc.meta.source); /* a <base href> is not a canonical URL */
     assert_null(doc.url);
+    pack_doc_free(&doc);
+}
+
+static void test_layout_table(void **state)
+{
+    /* an old table layout: menu column, text column with <br><br> paragraphs, "most
+     * read" column; the text cell is taken alone and is not a table row */
+    static const char html[] =
+        "<title>Old paper</title><table><tr><td><a href=a>Menu one</a><br><a href=b>Menu two"
+        "</a></td>\n<td><b>Bridge under water</b><br><br>\nThe river rose overnight and "
+        "covered the bridge, villagers said.<br><br>The county will build a temporary one, "
+        "it said on Monday.</td>\n<td><a href=x>Most read story one</a><br><a href=y>Most "
+        "read story two</a></td></tr></table>";
+    pack_doc doc;
+
+    (void)state;
+    parse_str("old.html", html, &doc);
+    assert_string_equal(doc.body, "Bridge under water\n"
+                                  "\n"
+                                  "The river rose overnight and covered the bridge, villagers "
+                                  "said.\n"
+                                  "\n"
+                                  "The county will build a temporary one, it said on Monday.\n");
     pack_doc_free(&doc);
 }
 
@@ -231,32 +254,31 @@ static void test_korean_declared_euckr(void **state)
     /* the file is UTF-8 but says euc-kr twice: the text must come out unchanged */
     parse_file("ko-euckr.html", "ko/rice.html", &m, &doc);
     assert_string_equal(doc.body, body);
-    assert_string_equal(doc.meta.title, "쌀값 석 달째 올라");      /* og:title; h1 not repeated */
-    assert_string_equal(doc.meta.date, "2026-11-03T06:30:00Z");   /* dc.date */
-    assert_string_equal(doc.meta.author, "한서윤");               /* article:author */
-    assert_string_equal(doc.meta.lang, "ko-KR");                  /* from "ko_KR" */
+    assert_string_equal(doc.meta.title, "쌀값 석 달째 올라");   /* og:title; h1 not repeated */
+    assert_string_equal(doc.meta.date, "2026-11-03T06:30:00Z"); /* dc.date */
+    assert_string_equal(doc.meta.author, "한서윤");             /* article:author */
+    assert_string_equal(doc.meta.lang, "ko-KR");                /* from "ko_KR" */
     pack_doc_free(&doc);
 }
 
 static void test_broken_markup(void **state)
 {
-    static const char body[] =
-        "First paragraph with bold and italic text never closed properly\n"
-        "\n"
-        "Second paragraph after an unclosed one & more, 2026.\n"
-        "\n"
-        "* item one\n"
-        "* item two\n"
-        "\n"
-        "cell a | cell b\n"
-        "\n"
-        "cell c\n"
-        "\n"
-        "Stray close tags are ignored. unquoted link[1]\n"
-        "\n"
-        "Unclosed comment follows\n"
-        "\n"
-        "=> https://example.com/x [1] unquoted link\n";
+    static const char body[] = "First paragraph with bold and italic text never closed properly\n"
+                               "\n"
+                               "Second paragraph after an unclosed one & more, 2026.\n"
+                               "\n"
+                               "* item one\n"
+                               "* item two\n"
+                               "\n"
+                               "cell a | cell b\n"
+                               "\n"
+                               "cell c\n"
+                               "\n"
+                               "Stray close tags are ignored. unquoted link[1]\n"
+                               "\n"
+                               "Unclosed comment follows\n"
+                               "\n"
+                               "=> https://example.com/x [1] unquoted link\n";
     media_ctx m = {0};
     pack_doc doc;
 
@@ -380,14 +402,16 @@ static void test_metadata_fallbacks(void **state)
               "<html lang=\"EN-us\"><head><title>Valley Post - Bridge reopens</title>"
               "<meta property=\"og:site_name\" content=\"Valley Post\">"
               "<meta property=\"og:url\" content=\"https://v.example/bridge\"></head><body>"
-              "<article><h1>Bridge reopens</h1><p>Cars cross again.</p>"
+              "<article><h1><a href=\"/bridge\">Bridge reopens</a></h1><p>Cars cross again.</p>"
               "<time datetime=\"2026-11-05T10:00:00Z\">today</time></article></body></html>",
               &doc);
     assert_string_equal(doc.meta.title, "Bridge reopens");
     assert_string_equal(doc.meta.lang, "en-US");
     assert_string_equal(doc.meta.date, "2026-11-05T10:00:00Z"); /* <time> in the article */
-    assert_string_equal(doc.url, "https://v.example/bridge");    /* og:url */
-    assert_string_equal(doc.body, "Cars cross again.\n\ntoday\n");
+    assert_string_equal(doc.url, "https://v.example/bridge");   /* og:url */
+    /* the h1 is the title even with a link in it (the link stays in the list) */
+    assert_string_equal(doc.body, "Cars cross again.\n\ntoday\n\n=> https://v.example/bridge [1] "
+                                  "Bridge reopens\n");
     pack_doc_free(&doc);
 
     /* no <title>: the first h1 (kept out of the text); a date that is not one is ignored;
@@ -457,22 +481,21 @@ static void test_fragment(void **state)
         "<img src=\"img/stall.jpg\" alt=\"A stall\"><h2>Prices</h2>"
         "<table><tr><th>Item</th><th>Price</th></tr><tr><td>Rice</td><td>5,200</td></tr>"
         "</table><p><a href=\"https://m.example/map\">Map</a> again.</p>";
-    static const char body[] =
-        "Intro line.\n"
-        "\n"
-        "Stalls open at six. See the map[1].\n"
-        "\n"
-        "=> attachment:stall-photo A stall\n"
-        "\n"
-        "## Prices\n"
-        "\n"
-        "Item | Price\n"
-        "\n"
-        "Rice | 5,200\n"
-        "\n"
-        "Map[1] again.\n"
-        "\n"
-        "=> https://m.example/map [1] the map\n";
+    static const char body[] = "Intro line.\n"
+                               "\n"
+                               "Stalls open at six. See the map[1].\n"
+                               "\n"
+                               "=> attachment:stall-photo A stall\n"
+                               "\n"
+                               "## Prices\n"
+                               "\n"
+                               "Item | Price\n"
+                               "\n"
+                               "Rice | 5,200\n"
+                               "\n"
+                               "Map[1] again.\n"
+                               "\n"
+                               "=> https://m.example/map [1] the map\n";
     media_ctx m = {0};
     pack_gem g;
     sat_err err = {0};
@@ -480,25 +503,25 @@ static void test_fragment(void **state)
     (void)state;
     memset(&g, 0, sizeof g);
     assert_int_equal(pack_gem_add(&g, PACK_GEM_PARA, "Intro line.", 11), 0);
-    assert_int_equal(pack_html_fragment("feeds/feed.xml:12", "feeds/feed.xml", frag,
-                                        strlen(frag), media_lookup, &m, &g, &err),
+    assert_int_equal(pack_html_fragment("feeds/feed.xml:12", "feeds/feed.xml", frag, strlen(frag),
+                                        media_lookup, &m, &g, &err),
                      0);
     assert_string_equal(g.out.data, body);
     assert_string_equal(m.last, "feeds/img/stall.jpg");
     /* a second fragment numbers its links from 1 again */
     assert_int_equal(pack_html_fragment("feeds/feed.xml:30", "feeds/feed.xml",
-                                        "<a href=\"https://z.example/\">zed</a>", 36,
-                                        media_lookup, &m, &g, &err),
+                                        "<a href=\"https://z.example/\">zed</a>", 36, media_lookup,
+                                        &m, &g, &err),
                      0);
     assert_non_null(strstr(g.out.data, "the map\n\nzed[1]\n\n=> https://z.example/ [1] zed\n"));
     /* an empty fragment adds nothing */
-    assert_int_equal(pack_html_fragment("feeds/feed.xml:40", "feeds/feed.xml", "", 0,
-                                        media_lookup, &m, &g, &err),
+    assert_int_equal(pack_html_fragment("feeds/feed.xml:40", "feeds/feed.xml", "", 0, media_lookup,
+                                        &m, &g, &err),
                      0);
     /* a missing picture names the feed item */
     assert_int_equal(pack_html_fragment("feeds/feed.xml:50", "feeds/feed.xml",
-                                        "<p>x<img src=\"img/none.png\"></p>", 30, media_lookup,
-                                        &m, &g, &err),
+                                        "<p>x<img src=\"img/none.png\"></p>", 30, media_lookup, &m,
+                                        &g, &err),
                      SAT_E_FORMAT);
     assert_string_equal(err.msg, "feeds/feed.xml:50: image 'img/none.png' is not an image or "
                                  "audio file in the source folder");
@@ -510,6 +533,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_news_layout),
         cmocka_unit_test(test_scoring_without_article),
+        cmocka_unit_test(test_layout_table),
         cmocka_unit_test(test_korean_declared_euckr),
         cmocka_unit_test(test_broken_markup),
         cmocka_unit_test(test_empty_pages),
