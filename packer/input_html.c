@@ -417,13 +417,15 @@ static int heading_level(const char *name)
 
 static int is_block(const char *name)
 {
+    /* sorted for html_tag_in */
     static const char *const blocks[] = {
-        "p",      "div",      "section", "article", "main",    "figure",  "figcaption", "dl",
-        "dt",     "dd",       "header",  "footer",  "address", "caption", "details",    "summary",
-        "center", "fieldset", "legend",  "body",    "html",    "hgroup",  "hr",         "table",
-        "thead",  "tbody",    "tfoot",   "search",  "picture", NULL};
+        "address", "article", "body",     "caption",    "center", "dd",      "details", "div",
+        "dl",      "dt",      "fieldset", "figcaption", "figure", "footer",  "header",  "hgroup",
+        "hr",      "html",    "legend",   "main",       "p",      "picture", "search",  "section",
+        "summary", "table",   "tbody",    "tfoot",      "thead",
+    };
 
-    return html_name_in(name, strlen(name), blocks);
+    return html_tag_in(name, blocks, sizeof blocks / sizeof blocks[0]);
 }
 
 static int conv_enter(html_conv *c, xmlNode *n, html_frame *f)

@@ -27,6 +27,10 @@
  * is dropped. */
 #define HTML_DEPTH_MAX 256
 
+/* Most '<' characters (tags) in one HTML input: libxml2 holds the whole tree in memory,
+ * a few hundred bytes per node, so this bounds a page to a few hundred MiB. */
+#define HTML_TAGS_MAX 1000000
+
 /* What a visitor returns on enter: skip the children, walk them, or stop the walk.
  * A negative value is an error (err set) and stops the walk too. */
 #define HTML_SKIP 0
@@ -40,7 +44,8 @@ typedef int (*html_visit_fn)(void *ctx, xmlNode *n, int leave, int depth);
 /* Checks and prepares utf8 (pack_in_prepare: UTF-8, BOM, line ends, controls) and parses
  * it with libxml2's HTML parser (UTF-8 forced, the document's charset ignored, no
  * network). *out is NULL for empty or all-whitespace input. Returns 0, SAT_E_FORMAT
- * ("where:LINE: invalid UTF-8" or no tree at all), SAT_E_LIMIT or SAT_E_NOMEM. */
+ * ("where:LINE: invalid UTF-8" or no tree at all), SAT_E_LIMIT (over PACK_TEXT_MAX or
+ * HTML_TAGS_MAX) or SAT_E_NOMEM. */
 int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat_err *err);
 
 /* Walks the subtree of root in document order without recursion; depth0 is root's depth.
@@ -49,6 +54,8 @@ int html_walk(xmlNode *root, int depth0, html_visit_fn visit, void *ctx);
 
 /* 1 if s[0..n) equals one of the NULL-terminated list (ASCII case-insensitive). */
 int html_name_in(const char *s, size_t n, const char *const *list);
+/* 1 if the lower-case tag name is in sorted[0..n) (sorted by strcmp), by binary search. */
+int html_tag_in(const char *name, const char *const *sorted, size_t n);
 /* 1 if n is an element named name (libxml2 gives HTML names in lower case). */
 int html_is(const xmlNode *n, const char *name);
 /* The value of attribute name of n (case-insensitive name), "" when it has no plain

@@ -31,6 +31,22 @@ static int all_space(const char *s, size_t n)
     return 1;
 }
 
+/* Number of '<' in s[0..n), counting no further than HTML_TAGS_MAX + 1. */
+static size_t count_tags(const char *s, size_t n)
+{
+    size_t count = 0;
+    const char *p = s, *end = s + n;
+
+    while (p < end && count <= HTML_TAGS_MAX) {
+        p = memchr(p, '<', (size_t)(end - p));
+        if (p == NULL)
+            break;
+        count++;
+        p++;
+    }
+    return count;
+}
+
 int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat_err *err)
 {
     htmlParserCtxtPtr ctxt = NULL;
@@ -43,8 +59,12 @@ int html_read(const char *where, const char *utf8, size_t len, xmlDoc **out, sat
     rc = pack_in_prepare(where, utf8, len, &text, err);
     if (rc != 0 || all_space(text.data, text.len))
         goto cleanup; /* libxml2 makes no tree of empty input: the caller says "no text" */
-    if (text.len > INT32_MAX) {
-        rc = sat_err_set(err, SAT_E_LIMIT, "%s: HTML is too large", where);
+    if (text.len > INT32_MAX || count_tags(text.data, text.len) > HTML_TAGS_MAX) {
+        /* libxml2 builds the whole tree first: bound its memory (about 300 bytes a node) */
+        rc = sat_err_set(err, SAT_E_LIMIT,
+                         "%s: more than %d tags ('<'); no article needs that many: split the "
+                         "page or remove what is not the article",
+                         where, HTML_TAGS_MAX);
         goto cleanup;
     }
     xmlInitParser();
@@ -166,6 +186,16 @@ int html_has_word(const char *s, const char *word)
  * What is dropped
  * ------------------------------------------------------------------------ */
 
+static int tag_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
+int html_tag_in(const char *name, const char *const *sorted, size_t n)
+{
+    return bsearch(name, sorted, n, sizeof *sorted, tag_cmp) != NULL;
+}
+
 int html_name_in(const char *s, size_t n, const char *const *list)
 {
     size_t i;
@@ -222,20 +252,24 @@ static int style_hides(const char *style)
 
 int html_is_noise(const xmlNode *n, int in_article)
 {
+    /* sorted for html_tag_in */
     static const char *const drop[] = {
-        "script", "style", "noscript", "template", "iframe", "svg",   "math",   "form",
-        "button", "input", "select",   "textarea", "nav",    "aside", "head",   "title",
-        "object", "embed", "canvas",   "video",    "audio",  "map",   "dialog", "menu",
-        "link",   "meta",  "frameset", "frame",    "applet", NULL};
+        "applet", "aside",    "audio",    "button",   "canvas", "dialog", "embed",  "form",
+        "frame",  "frameset", "head",     "iframe",   "input",  "link",   "map",    "math",
+        "menu",   "meta",     "nav",      "noscript", "object", "script", "select", "style",
+        "svg",    "template", "textarea", "title",    "video",
+    };
     const char *name = (const char *)n->name;
     const char *v;
 
     if (n->type != XML_ELEMENT_NODE || name == NULL)
         return 0;
-    if (html_name_in(name, strlen(name), drop))
+    if (html_tag_in(name, drop, sizeof drop / sizeof drop[0]))
         return 1;
     if (!in_article && (strcmp(name, "header") == 0 || strcmp(name, "footer") == 0))
         return 1;
+    if (n->properties == NULL)
+        return 0;
     if (html_attr(n, "hidden") != NULL)
         return 1;
     v = html_attr(n, "aria-hidden");

@@ -470,6 +470,25 @@ static void test_deep_nesting(void **state)
     free(html);
 }
 
+static void test_too_many_tags(void **state)
+{
+    size_t n = 1000001, i;
+    char *html = malloc(n * 4 + 32);
+    size_t len = (size_t)sprintf(html, "<title>Tags</title>");
+    sat_err err = {0};
+
+    (void)state;
+    assert_non_null(html);
+    for (i = 2; i < n; i++) { /* the title brought two */
+        memcpy(html + len, "<b>", 3);
+        len += 3;
+    }
+    assert_int_equal(parse_bad("tags.html", html, len, &err), SAT_E_LIMIT);
+    assert_string_equal(err.msg, "tags.html: more than 1000000 tags ('<'); no article needs that "
+                                 "many: split the page or remove what is not the article");
+    free(html);
+}
+
 /* ------------------------------------------------------------------------
  * Fragments
  * ------------------------------------------------------------------------ */
@@ -543,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_metadata_fallbacks),
         cmocka_unit_test(test_relative_links_resolved),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_too_many_tags),
         cmocka_unit_test(test_fragment),
     };
 
