@@ -172,13 +172,13 @@ printf 'A title that is long enough to wrap at twenty\0002026-11-20\000Kim\000Ra
 for f in "$EX"/articles/*/*.md "$ROOT"/tests/data/input/*.md; do
     [ -f "$f" ] && cp "$f" "$OUT/markdown/"
 done
-for f in "$EX"/articles/*/*.txt "$ROOT"/tests/data/input/*.txt; do
+for f in "$EX"/articles/*/*.txt "$ROOT"/tests/data/input/*.txt "$ROOT"/tests/data/input/*/*.txt; do
     [ -f "$f" ] && cp "$f" "$OUT/text/"
 done
-for f in "$EX"/radio/*.vtt "$ROOT"/tests/data/input/*.vtt; do
+for f in "$EX"/radio/*.vtt "$ROOT"/tests/data/input/*.vtt "$ROOT"/tests/data/input/*/*.vtt; do
     [ -f "$f" ] && cp "$f" "$OUT/vtt/"
 done
-for f in "$EX"/radio/*.srt "$ROOT"/tests/data/input/*.srt; do
+for f in "$EX"/radio/*.srt "$ROOT"/tests/data/input/*.srt "$ROOT"/tests/data/input/*/*.srt; do
     [ -f "$f" ] && cp "$f" "$OUT/srt/"
 done
 for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt; do

@@ -3,17 +3,24 @@
  *
  * The first non-empty line is the title. The rest are paragraphs separated by blank
  * lines; consecutive lines of a paragraph are joined with a space. A line that starts
- * with a time stamp "[hh:mm:ss] " (e.g. "[00:01:05] KIM: ...") starts its own line in
- * the output; lines after it (up to a blank line or the next time stamp) are joined to it.
+ * with a time stamp "[h:mm:ss] " (e.g. "[00:01:05] KIM: ...") starts its own line in
+ * the output, the stamp written "[hh:mm:ss]"; lines after it (up to a blank line or the
+ * next time stamp) are joined to it.
+ *
+ * A file whose output lines are mostly stamped lines (more than half of them) is a
+ * transcript: its date comes from the file name like a subtitle file's, and when its
+ * first line is already a stamped line the title comes from the file name too.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "input_common.h"
 #include "pack_input.h"
 #include "sat_text.h"
 
-/* 1 if s starts with "[h:mm:ss]" (1 to 3 hour digits) followed by a space or the end. */
-static int is_stamp_line(const char *s, size_t n)
+/* Length of the stamp "[h:mm:ss]" (1 to 3 hour digits) at the start of s when a space
+ * or the end follows, else 0. */
+static size_t stamp_len(const char *s, size_t n)
 {
     size_t i = 1, h = 0;
 
@@ -30,78 +37,109 @@ static int is_stamp_line(const char *s, size_t n)
         s[i + 6] != ']')
         return 0;
     i += 7;
-    return i == n || pack_in_is_space(s[i]);
+    return (i == n || pack_in_is_space(s[i])) ? i : 0;
 }
 
-static int flush(pack_gem *g, sat_buf *block, pack_gem_type t)
+typedef struct text_state {
+    pack_gem gem;
+    sat_buf block;
+    pack_gem_type type;
+    size_t cues, paras; /* output lines of each kind */
+} text_state;
+
+static int flush(text_state *t)
 {
     int rc = 0;
 
-    if (block->len > 0)
-        rc = pack_gem_add(g, t, block->data, block->len);
-    block->len = 0;
+    if (t->block.len > 0) {
+        rc = pack_gem_add(&t->gem, t->type, t->block.data, t->block.len);
+        if (t->type == PACK_GEM_CUE)
+            t->cues++;
+        else
+            t->paras++;
+    }
+    t->block.len = 0;
     return rc;
+}
+
+/* Adds one trimmed, non-empty body line. */
+static int add_line(text_state *t, const char *line, size_t n)
+{
+    size_t sl = stamp_len(line, n);
+
+    if (sl > 0) {
+        if (flush(t) != 0)
+            return SAT_E_NOMEM;
+        t->type = PACK_GEM_CUE;
+        if (sl == 9) { /* one hour digit: "[1:02:03]" is written "[01:02:03]" */
+            if (sat_buf_append(&t->block, "[0", 2) != 0)
+                return SAT_E_NOMEM;
+            line++;
+            n--;
+        }
+    } else if (t->block.len == 0) {
+        t->type = PACK_GEM_PARA;
+    }
+    if (t->block.len > 0 && sl == 0 && sat_buf_append(&t->block, " ", 1) != 0)
+        return SAT_E_NOMEM;
+    return sat_buf_append(&t->block, line, n);
 }
 
 int pack_parse_text(const char *relpath, const char *data, size_t len, pack_doc *doc,
                     sat_err *err)
 {
     sat_buf text = {0};
-    sat_buf block = {0};
-    pack_gem gem;
-    pack_gem_type type = PACK_GEM_PARA;
+    text_state t;
     pack_in_lines it;
     const char *line;
     size_t n;
     int rc;
+    sat_kind kind = SAT_KIND_ARTICLE;
 
     memset(doc, 0, sizeof *doc);
-    memset(&gem, 0, sizeof gem);
+    memset(&t, 0, sizeof t);
     rc = pack_in_prepare(relpath, data, len, &text, err);
     if (rc != 0)
         goto fail;
     pack_in_lines_init(&it, text.data, text.len);
-    while (doc->meta.title == NULL && pack_in_lines_next(&it, &line, &n)) {
-        if (pack_in_is_blank(line, n))
+    while (pack_in_lines_next(&it, &line, &n)) {
+        pack_in_trim(&line, &n);
+        if (n == 0) {
+            if (flush(&t) != 0)
+                goto nomem;
             continue;
-        doc->meta.title = pack_in_field(line, n);
-        if (doc->meta.title == NULL)
+        }
+        if (doc->meta.title == NULL && stamp_len(line, n) == 0) {
+            doc->meta.title = pack_in_field(line, n);
+            if (doc->meta.title == NULL)
+                goto nomem;
+            continue;
+        }
+        if (doc->meta.title == NULL &&
+            (doc->meta.title = pack_in_title_from_name(relpath)) == NULL)
+            goto nomem; /* a transcript that starts right away */
+        if (add_line(&t, line, n) != 0)
             goto nomem;
     }
     if (doc->meta.title == NULL) {
         rc = sat_err_set(err, SAT_E_FORMAT, "%s: missing title (the file is empty)", relpath);
         goto fail;
     }
-    while (pack_in_lines_next(&it, &line, &n)) {
-        pack_in_trim(&line, &n);
-        if (n == 0) {
-            if (flush(&gem, &block, type) != 0)
-                goto nomem;
-            continue;
-        }
-        if (is_stamp_line(line, n)) {
-            if (flush(&gem, &block, type) != 0)
-                goto nomem;
-            type = PACK_GEM_CUE;
-        } else if (block.len == 0) {
-            type = PACK_GEM_PARA;
-        }
-        if (block.len > 0 && sat_buf_append(&block, " ", 1) != 0)
-            goto nomem;
-        if (sat_buf_append(&block, line, n) != 0)
-            goto nomem;
-    }
-    if (flush(&gem, &block, type) != 0)
+    if (flush(&t) != 0)
         goto nomem;
-    rc = pack_in_doc_finish(doc, relpath, SAT_KIND_ARTICLE, &gem, err);
+    if (t.cues > t.paras) {
+        kind = SAT_KIND_TRANSCRIPT;
+        doc->meta.date = pack_in_date_from_name(relpath);
+    }
+    rc = pack_in_doc_finish(doc, relpath, kind, &t.gem, err);
     goto cleanup;
 nomem:
     rc = sat_err_set(err, SAT_E_NOMEM, "%s: out of memory", relpath);
 fail:
     pack_doc_free(doc);
 cleanup:
-    pack_gem_free(&gem);
-    sat_buf_free(&block);
+    pack_gem_free(&t.gem);
+    sat_buf_free(&t.block);
     sat_buf_free(&text);
     return rc;
 }

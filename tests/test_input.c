@@ -364,6 +364,42 @@ static void test_text(void **state)
     pack_doc_free(&doc);
 }
 
+/* A plain-text transcript: most lines start with "[h:mm:ss]", so it is a transcript. */
+static void test_text_transcript(void **state)
+{
+    pack_doc doc;
+
+    (void)state;
+    parse_fixture(pack_parse_text, "transcript/2026-11-23-call-in.txt",
+                  "radio/2026-11-23-call-in.txt", &doc);
+    assert_int_equal(doc.meta.kind, SAT_KIND_TRANSCRIPT);
+    assert_string_equal(doc.meta.title, "Village radio call-in, 23 November");
+    assert_string_equal(doc.meta.date, "2026-11-23");
+    assert_string_equal(doc.meta.id, "radio-2026-11-23-call-in");
+    assert_string_equal(doc.body, "[00:00:05] HOST: Good morning, this is the call-in hour.\n"
+                                  "[00:01:05] KIM: We need more seed before the spring.\n"
+                                  "[00:02:10] 이영희: 학교 지붕이 아직 샙니다. Our school "
+                                  "roof still leaks.\n"
+                                  "[01:02:03] HOST: Thank you all. Call again next week.\n");
+    pack_doc_free(&doc);
+
+    /* no title line: the title comes from the file name */
+    parse_ok(pack_parse_text, "r/2026-01-02_night-call.txt",
+             "[00:00:01] A: hi\n[00:00:02] B: yo\nnot stamped\n", &doc);
+    assert_int_equal(doc.meta.kind, SAT_KIND_TRANSCRIPT);
+    assert_string_equal(doc.meta.title, "2026 01 02 night call");
+    assert_string_equal(doc.meta.date, "2026-01-02");
+    assert_string_equal(doc.body, "[00:00:01] A: hi\n[00:00:02] B: yo not stamped\n");
+    pack_doc_free(&doc);
+
+    /* half the lines stamped: an article, undated */
+    parse_ok(pack_parse_text, "2026-01-02.txt", "T\n\n[00:00:01] A: hi\n\npara\n", &doc);
+    assert_int_equal(doc.meta.kind, SAT_KIND_ARTICLE);
+    assert_null(doc.meta.date);
+    assert_string_equal(doc.body, "[00:00:01] A: hi\n\npara\n");
+    pack_doc_free(&doc);
+}
+
 static void test_text_errors(void **state)
 {
     sat_err err = {0};
@@ -399,6 +435,62 @@ static void test_vtt(void **state)
     pack_doc_free(&doc);
 }
 
+/* A Korean radio WebVTT file: BOM, header lines, STYLE/REGION blocks, metadata NOTE,
+ * cue settings, optional hours, voice tags with and without </v> and classes, styling
+ * tags, ruby, entities, a missing blank line, dialogue dashes. */
+static void test_vtt_radio(void **state)
+{
+    pack_doc doc;
+
+    (void)state;
+    parse_fixture(pack_parse_vtt, "transcript/2026-11-24-morning-radio.vtt",
+                  "radio/2026-11-24-morning-radio.vtt", &doc);
+    assert_string_equal(doc.body,
+                        "[00:00:00] 진행자: 안녕하십니까, 새벽별 라디오 아침 소식입니다.\n"
+                        "[00:00:04] 진행자: 오늘은 함흥과 신의주 소식을 전해 드립니다.\n"
+                        "[00:00:09] 박기자: 네, 함흥 장마당의 쌀값이 한 주 만에 10% 올랐고 & "
+                        "옥수수값도 올랐습니다.\n"
+                        "[00:00:14] 박기자: 상인들은 <겨울 준비> 때문이라고 말합니다.\n"
+                        "[00:00:14] 진행자: 고맙습니다.\n"
+                        "[00:01:05] 진행자: 北韓(북한) 당국은 \"market day\"를 줄였습니다.\n"
+                        "[00:01:10] - 정말입니까?\n"
+                        "[00:01:10] - 네, 사실입니다.\n"
+                        "[01:00:00] 진행자: 지금까지 아침 소식이었습니다.\n"
+                        "[01:00:00] (음악)\n");
+    assert_string_equal(doc.meta.title, "새벽별 라디오 아침 소식");
+    assert_string_equal(doc.meta.date, "2026-11-23T21:00:00Z");
+    assert_string_equal(doc.meta.author, "새벽별 라디오");
+    assert_string_equal(doc.meta.lang, "ko");
+    assert_string_equal(doc.meta.tags, "아침 소식,날씨");
+    assert_null(doc.meta.source);
+    assert_string_equal(doc.meta.id, "radio-2026-11-24-morning-radio");
+    assert_int_equal(doc.meta.kind, SAT_KIND_TRANSCRIPT);
+    pack_doc_free(&doc);
+}
+
+/* Voice and tag corner cases, one cue each. */
+static void test_vtt_voices(void **state)
+{
+    pack_doc doc;
+
+    (void)state;
+    parse_ok(pack_parse_vtt, "v.vtt",
+             "WEBVTT\n\n"
+             "00:01.000 --> 00:02.000\n<v A>one</v>\n<v A>two</v>\n\n"          /* same voice */
+             "00:02.000 --> 00:03.000\n<v>no name <ruby>字<rt></rt></ruby>\n\n" /* empty rt */
+             "00:03.000 --> 00:04.000\n<v B>a <b>b</b> <rt>c\n\n"           /* rt not closed */
+             "00:04.000 --> 00:05.000\nx < y <3 &unknown; AT&T &#xAC00; &#0;\n\n"
+             "00:05.000 --> 00:06.000\nKIM: hi\nLEE: yo\nTime: 10\n",
+             &doc);
+    assert_string_equal(doc.body, "[00:00:01] A: one two\n"
+                                  "[00:00:02] no name 字\n"
+                                  "[00:00:03] B: a b (c)\n"
+                                  "[00:00:04] x < y <3 &unknown; AT&T 가 &#0;\n"
+                                  "[00:00:05] KIM: hi\n"
+                                  "[00:00:05] LEE: yo Time: 10\n");
+    pack_doc_free(&doc);
+}
+
 static void test_vtt_fallbacks(void **state)
 {
     pack_doc doc;
@@ -426,6 +518,7 @@ static void test_vtt_errors(void **state)
     static const char badmin[] = "WEBVTT\n\n00:61.000 --> 01:02.000\nhi\n";
     static const char baddate[] = "WEBVTT\n\nNOTE\ndate: soon\n\n00:00.000 --> 00:01.000\nx\n";
     static const char nocues[] = "WEBVTT Title\n\nNOTE just a note\n";
+    static const char nextbad[] = "WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n00:03.000 --> 00:04\n";
 
     (void)state;
     parse_bad(pack_parse_vtt, "v.vtt", nohdr, strlen(nohdr), &err);
@@ -440,6 +533,8 @@ static void test_vtt_errors(void **state)
     assert_contains(err.msg, "v.vtt:4: date 'soon'");
     parse_bad(pack_parse_vtt, "v.vtt", nocues, strlen(nocues), &err);
     assert_contains(err.msg, "v.vtt: no text");
+    parse_bad(pack_parse_vtt, "v.vtt", nextbad, strlen(nextbad), &err);
+    assert_contains(err.msg, "v.vtt:5: bad cue timing");
 }
 
 static void test_srt(void **state)
@@ -459,6 +554,32 @@ static void test_srt(void **state)
     pack_doc_free(&doc);
 }
 
+/* SRT from a studio tool: BOM, CRLF, font tags, positions after the timing, dialogue
+ * dashes, speaker lines, "." and one-digit milliseconds, missing numbers and blank lines,
+ * a number-only text line, a bare '<'. */
+static void test_srt_studio(void **state)
+{
+    pack_doc doc;
+
+    (void)state;
+    parse_fixture(pack_parse_srt, "transcript/2026-11-23-evening_bulletin.srt",
+                  "radio/2026-11-23-evening_bulletin.srt", &doc);
+    assert_string_equal(doc.body, "[00:00:01] KIM: Good evening from Seoul.\n"
+                                  "[00:00:03] Rain is expected in the north tonight.\n"
+                                  "[00:00:07] - Will the roads close?\n"
+                                  "[00:00:07] - Some of them, yes.\n"
+                                  "[00:00:09] LEE: Prices rose 8% & fuel is short.\n"
+                                  "[00:00:09] PARK: 쌀값도 올랐습니다.\n"
+                                  "[00:01:00] The number of the day is 42\n"
+                                  "[00:01:02] 3 < 5 and 6 > 4, says the teacher.\n"
+                                  "[01:00:00] KIM: 안녕히 계세요.\n");
+    assert_string_equal(doc.meta.title, "2026 11 23 evening bulletin");
+    assert_string_equal(doc.meta.date, "2026-11-23");
+    assert_string_equal(doc.meta.id, "radio-2026-11-23-evening_bulletin");
+    assert_int_equal(doc.meta.kind, SAT_KIND_TRANSCRIPT);
+    pack_doc_free(&doc);
+}
+
 static void test_srt_errors(void **state)
 {
     sat_err err = {0};
@@ -466,6 +587,9 @@ static void test_srt_errors(void **state)
     static const char nohours[] = "1\n00:01,000 --> 00:02,000\nhi\n";
     static const char stray[] = "hello\n";
     static const char nots[] = "1\n\nhi\n";
+    /* the next cue without a blank line: its timing is still checked */
+    static const char nextbad[] = "1\n00:00:01,000 --> 00:00:02,000\nhi\n2\n00:00:03,000 --> 4\n";
+    static const char nextbad2[] = "00:00:01,000 --> 00:00:02,000\nhi\n00:00:03,000 -> x-->\n";
 
     (void)state;
     parse_bad(pack_parse_srt, "s.srt", badts, strlen(badts), &err);
@@ -476,6 +600,10 @@ static void test_srt_errors(void **state)
     assert_contains(err.msg, "s.srt:1: expected a cue number");
     parse_bad(pack_parse_srt, "s.srt", nots, strlen(nots), &err);
     assert_contains(err.msg, "s.srt:1: cue has no timing line");
+    parse_bad(pack_parse_srt, "s.srt", nextbad, strlen(nextbad), &err);
+    assert_contains(err.msg, "s.srt:5: bad cue timing '00:00:03,000 --> 4'");
+    parse_bad(pack_parse_srt, "s.srt", nextbad2, strlen(nextbad2), &err);
+    assert_contains(err.msg, "s.srt:3: bad cue timing");
 }
 
 /* ------------------------------------------------------------------------
@@ -534,11 +662,15 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_controls_and_line_ends),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_text_transcript),
         cmocka_unit_test(test_text_errors),
         cmocka_unit_test(test_vtt),
+        cmocka_unit_test(test_vtt_radio),
+        cmocka_unit_test(test_vtt_voices),
         cmocka_unit_test(test_vtt_fallbacks),
         cmocka_unit_test(test_vtt_errors),
         cmocka_unit_test(test_srt),
+        cmocka_unit_test(test_srt_studio),
         cmocka_unit_test(test_srt_errors),
         cmocka_unit_test(test_id_from_path),
     };
