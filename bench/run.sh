@@ -165,8 +165,8 @@ if [ "$HTML_MB" != 0 ]; then
     run sh -c 'tar --zstd -cf html.tar.zst html && minisign -S -s m.key -m html.tar.zst -x html.tar.zst.minisig'
     ht_s=$secs ht_cpu=$cpu ht_rss=$rss ht_size=$(size html.tar.zst) ht_thr=$(mbps "$h_in" "$secs")
 
-    printf '\nHTML corpus: %s pages (%s bytes of HTML) and %s images, %s bytes in all (bench/genhtml.py, seed 1)\n' \
-        "$h_pages" "$h_html" "$h_imgs" "$h_in"
+    printf '\nHTML corpus: %s pages (%s bytes) and %s images (%s bytes), %s bytes in all (bench/genhtml.py, seed 1)\n' \
+        "$h_pages" "$h_html" "$h_imgs" "$((h_in - h_html))" "$h_in"
     printf '%-44s %14s %14s %14s\n' "measure" "satchel" "zimwriterfs" "tar --zstd"
     printf '%-44s %14s %14s %14s\n' "--------------------------------------------" "-------" "-----------" "----------"
     printf '%-44s %14s %14s %14s\n' "pack time s (wall)" "$hs_s" "$hz_s" "$ht_s"
