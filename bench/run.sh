@@ -3,6 +3,8 @@
 #   BENCH_N=20000   articles in the synthetic corpus (bench/gencorpus.c)
 #   BENCH_CLUSTERS="131072 262144 1048576 2097152 4194304"  cluster sizes for the trade-off table
 #                   (empty to skip)
+#   BENCH_HTML_MB=120  megabytes of synthetic saved news pages (bench/genhtml.py) packed by
+#                   satchel-pack, zimwriterfs (zim-tools) and tar --zstd + minisign (0 to skip)
 #   BENCH_DAMAGE=1  damaged copies of the bundle: 0.1% and 1% of its 2 KiB sectors overwritten
 #                   (3 seeds each) and cuts at 25/50/90%, what salvage recovers (0 to skip;
 #                   needs python3, tests/damage/damage.py)
@@ -30,11 +32,13 @@ rm -f bench.key bench.pub m.key m.pub
 "$PACK" keygen --no-passphrase -p bench.pub -s bench.key >/dev/null
 minisign -G -W -p m.pub -s m.key >/dev/null
 
-# run "label" cmd... : wall seconds and peak RSS (KB) of one run, into $secs and $rss
+# run "label" cmd... : wall seconds, peak RSS (KB) and CPU seconds (user + system, children
+# included) of one run, into $secs, $rss and $cpu
 run() {
-    /usr/bin/time -f "%e %M" -o time.out "$@" >/dev/null
+    /usr/bin/time -f "%e %M %U %S" -o time.out "$@" >/dev/null
     secs=$(cut -d' ' -f1 time.out)
     rss=$(cut -d' ' -f2 time.out)
+    cpu=$(awk '{ printf "%.2f", $3 + $4 }' time.out)
 }
 size() { stat -c %s "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
@@ -107,6 +111,77 @@ if [ -n "$CLUSTERS" ]; then
         printf '%-14s %12s %10s %12s %12s\n' "$c" "$(size c.satchel)" "$(ratio "$(size c.satchel)" "$solid")" "$1" "$2"
     done
     rm -f c.satchel
+fi
+
+# ---- HTML corpus: saved news pages packed by satchel-pack, zimwriterfs and tar --zstd + minisign
+HTML_MB=${BENCH_HTML_MB:-120}
+if [ "$HTML_MB" != 0 ]; then
+    stamp="html-$HTML_MB-$(cksum < "$ROOT/bench/genhtml.py" | cut -d' ' -f1).done"
+    if [ ! -f "$stamp" ]; then
+        rm -rf html html-*.done
+        python3 "$ROOT/bench/genhtml.py" html "$HTML_MB" 1 >/dev/null
+        touch "$stamp"
+    fi
+    h_in=$(find html -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    h_html=$(find html -type f -name '*.html' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    h_pages=$(find html -type f -name '*.html' | wc -l)
+    h_imgs=$(find html -type f ! -name '*.html' | wc -l)
+    mbps() { awk -v b="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.1f", b / t / 1e6; else print "-" }'; }
+
+    # try_run NAME cmd...: like run, but returns the command's exit status; stderr in NAME.err
+    try_run() {
+        _e=$1.err
+        shift
+        /usr/bin/time -f "%e %M %U %S" -o time.out "$@" >/dev/null 2>"$_e" || return 1
+        secs=$(cut -d' ' -f1 time.out)
+        rss=$(cut -d' ' -f2 time.out)
+        cpu=$(awk '{ printf "%.2f", $3 + $4 }' time.out)
+    }
+
+    rm -f html.satchel html.zim html.tar.zst html.tar.zst.minisig
+    if try_run html "$PACK" build html -o html.satchel -s bench.key --date 2026-11-20 --quiet; then
+        hs_s=$secs hs_cpu=$cpu hs_rss=$rss hs_size=$(size html.satchel) hs_thr=$(mbps "$h_in" "$secs")
+        hs_n=$("$READ" info html.satchel --json -p bench.pub |
+            python3 -c 'import json, sys; j = json.load(sys.stdin); print(j["articles"], j["images"])')
+        hs_note="satchel-pack: $(echo "$hs_n" | cut -d' ' -f1) articles, $(echo "$hs_n" | cut -d' ' -f2) images"
+    else
+        hs_s=FAILED hs_cpu=- hs_rss=- hs_size=- hs_thr=-
+        hs_note="satchel-pack FAILED: $(grep -v '^ ' html.err | head -n 2 | tr '\n' ' ')"
+    fi
+    if command -v zimwriterfs >/dev/null; then
+        # 2 threads like the others (default 4); a Xapian full-text index is built (its default)
+        if try_run zim zimwriterfs -w index.html -I favicon.png -l kor -t "Bench news" \
+            -d "Synthetic news pages (bench/genhtml.py)" -c "Satchel bench" -p "Satchel bench" \
+            -n bench_news -J 2 html html.zim; then
+            hz_s=$secs hz_cpu=$cpu hz_rss=$rss hz_size=$(size html.zim) hz_thr=$(mbps "$h_in" "$secs")
+        else
+            hz_s=FAILED hz_cpu=- hz_rss=- hz_size=- hz_thr=-
+            hs_note="$hs_note; zimwriterfs FAILED: $(tail -n 1 zim.err)"
+        fi
+    else
+        hz_s=missing hz_cpu=- hz_rss=- hz_size=- hz_thr=-
+    fi
+    # tar's own --zstd (zstd's default level 3): -19 would take minutes on this corpus
+    run sh -c 'tar --zstd -cf html.tar.zst html && minisign -S -s m.key -m html.tar.zst -x html.tar.zst.minisig'
+    ht_s=$secs ht_cpu=$cpu ht_rss=$rss ht_size=$(size html.tar.zst) ht_thr=$(mbps "$h_in" "$secs")
+
+    printf '\nHTML corpus: %s pages (%s bytes) and %s images (%s bytes), %s bytes in all (bench/genhtml.py, seed 1)\n' \
+        "$h_pages" "$h_html" "$h_imgs" "$((h_in - h_html))" "$h_in"
+    printf '%-44s %14s %14s %14s\n' "measure" "satchel" "zimwriterfs" "tar --zstd"
+    printf '%-44s %14s %14s %14s\n' "--------------------------------------------" "-------" "-----------" "----------"
+    printf '%-44s %14s %14s %14s\n' "pack time s (wall)" "$hs_s" "$hz_s" "$ht_s"
+    printf '%-44s %14s %14s %14s\n' "input MB per second (wall)" "$hs_thr" "$hz_thr" "$ht_thr"
+    printf '%-44s %14s %14s %14s\n' "CPU s (user + system)" "$hs_cpu" "$hz_cpu" "$ht_cpu"
+    printf '%-44s %14s %14s %14s\n' "input MB per CPU second" \
+        "$(mbps "$h_in" "$hs_cpu")" "$(mbps "$h_in" "$hz_cpu")" "$(mbps "$h_in" "$ht_cpu")"
+    printf '%-44s %14s %14s %14s\n' "output bytes" "$hs_size" "$hz_size" "$ht_size"
+    printf '%-44s %14s %14s %14s\n' "output / input" \
+        "$( [ "$hs_size" = - ] && echo - || ratio "$hs_size" "$h_in")" \
+        "$( [ "$hz_size" = - ] && echo - || ratio "$hz_size" "$h_in")" "$(ratio "$ht_size" "$h_in")"
+    printf '%-44s %14s %14s %14s\n' "peak RSS KB" "$hs_rss" "$hz_rss" "$ht_rss"
+    echo "$hs_note"
+    echo "satchel keeps each page's article text (signed, per-entry hashes) and its photos;"
+    echo "zimwriterfs keeps whole pages plus a full-text index, unsigned; tar --zstd keeps the files, signed whole."
 fi
 
 # ---- damaged copies: what salvage recovers (tests/damage/damage.py; BENCH_DAMAGE=0 skips)
