@@ -12,7 +12,7 @@ demo_bundle demo.satchel
 : > exp-article; : > exp-transcript; : > exp-image; : > exp-audio; : > media-map
 while IFS= read -r f; do
     case "$f" in
-    *.md|*.txt) echo "${f%.*}" | tr / - >> exp-article ;;
+    *.md|*.txt|*.html) echo "${f%.*}" | tr / - >> exp-article ;;
     *.vtt|*.srt) echo "${f%.*}" | tr / - >> exp-transcript ;;
     *.png|*.jpg|*.jpeg|*.gif|*.webp) id=$(echo "$f" | tr / -); echo "$id" >> exp-image; echo "$id $f" >> media-map ;;
     *.ogg|*.opus|*.mp3|*.m4a|*.wav) id=$(echo "$f" | tr / -); echo "$id" >> exp-audio; echo "$id $f" >> media-map ;;
@@ -69,8 +69,9 @@ awk '$3 != "transcript" { exit 1 }' "$T/out" || fail "list --kind transcript sho
 expect_exit 0 "$READ" list demo.satchel -p demo.pub --kind image
 [ "$(wc -l < "$T/out")" -eq "$n_img" ] || fail "list --kind image"
 
-# list --lang ko: only Korean entries, all of them (lang: ko in front matter / NOTE block)
-n_ko=$(cd "$EX" && grep -l -r '^lang: *ko *$' . | wc -l)
+# list --lang ko: only Korean entries, all of them (lang: ko in front matter / NOTE block,
+# <html lang="ko"> of a web page)
+n_ko=$(cd "$EX" && grep -l -r -E '^lang: *ko *$|^<html lang="ko">' . | wc -l)
 [ "$n_ko" -ge 10 ] || fail "examples/ has only $n_ko Korean sources"
 expect_exit 0 "$READ" list demo.satchel -p demo.pub --lang ko --json
 cp "$T/out" ko.json
