@@ -58,7 +58,7 @@ static void fuzz_fragment(const uint8_t *data, size_t size)
     if (pack_gem_add(&g, PACK_GEM_PARA, "Lead.", 5) != 0)
         fuzz_fail("out of memory");
     before = g.out.len;
-    rc = pack_html_fragment("fuzz/feed.xml:3", "fuzz/feed.xml", (const char *)data, size,
+    rc = pack_html_fragment("fuzz/feed.xml:3", "fuzz/feed.xml", "https://feed.example/item/1", (const char *)data, size,
                             fuzz_media, NULL, &g, &err);
     if (rc != 0 && err.msg[0] == '\0')
         fuzz_fail("fragment failed (%d) without a message", rc);

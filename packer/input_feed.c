@@ -176,7 +176,8 @@ static int text_to_gem(const char *s, size_t n, pack_gem *g)
 
 /* Converts one body element into g. Returns 0, SAT_E_NOMEM or the converter's error
  * (in err). */
-static int body_to_gem(feed *f, const xmlNode *n, feed_body t, pack_gem *g, sat_err *err)
+static int body_to_gem(feed *f, const xmlNode *n, feed_body t, const char *link, pack_gem *g,
+                       sat_err *err)
 {
     sat_buf src = {0};
     int rc = 0;
@@ -212,7 +213,8 @@ static int body_to_gem(feed *f, const xmlNode *n, feed_body t, pack_gem *g, sat_
         sat_buf w = {0};
         if (sat_buf_printf(&w, "%s:%ld", f->relpath, xmlGetLineNo(n)) != 0)
             goto oom;
-        rc = pack_html_fragment(w.data, f->relpath, src.data, src.len, f->fn, f->fn_ctx, g, err);
+        rc = pack_html_fragment(w.data, f->relpath, link, src.data, src.len, f->fn, f->fn_ctx, g,
+                                err);
         sat_buf_free(&w);
     }
     goto done;
@@ -419,11 +421,11 @@ static int read_item(feed *f, feed_item *it, const xmlNode *feed_el)
     }
     /* text: content:encoded / content, else description / summary */
     if (it->body != NULL) {
-        rc = body_to_gem(f, it->body, it->body_type1, &gem, &e);
+        rc = body_to_gem(f, it->body, it->body_type1, link, &gem, &e);
         if (rc == 0 && gem.out.len == 0 && it->body2 != NULL)
-            rc = body_to_gem(f, it->body2, it->body_type2, &gem, &e);
+            rc = body_to_gem(f, it->body2, it->body_type2, link, &gem, &e);
     } else if (it->body2 != NULL) {
-        rc = body_to_gem(f, it->body2, it->body_type2, &gem, &e);
+        rc = body_to_gem(f, it->body2, it->body_type2, link, &gem, &e);
     }
     if (rc == SAT_E_NOMEM)
         goto oom;

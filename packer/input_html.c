@@ -733,8 +733,9 @@ void html_conv_free(html_conv *c)
  * Fragments (feed items)
  * ------------------------------------------------------------------------ */
 
-int pack_html_fragment(const char *where, const char *base_relpath, const char *utf8, size_t len,
-                       pack_media_fn fn, void *ctx, struct pack_gem *g, sat_err *err)
+int pack_html_fragment(const char *where, const char *base_relpath, const char *base_url,
+                       const char *utf8, size_t len, pack_media_fn fn, void *ctx,
+                       struct pack_gem *g, sat_err *err)
 {
     xmlDoc *doc = NULL;
     html_conv *c = NULL;
@@ -748,6 +749,8 @@ int pack_html_fragment(const char *where, const char *base_relpath, const char *
         rc = sat_err_set(err, SAT_E_NOMEM, "%s: out of memory", where);
         goto cleanup;
     }
+    if (base_url != NULL && pack_in_is_url(base_url, strlen(base_url)))
+        html_conv_set(c, NULL, base_url, 0); /* relative links: against the item's link */
     rc = html_conv_run(c, xmlDocGetRootElement(doc), 0);
     if (rc == 0)
         rc = html_conv_links(c);

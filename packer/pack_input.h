@@ -148,11 +148,12 @@ int pack_html_parse(const char *relpath, const char *utf8, size_t len, pack_medi
 
 /* An HTML fragment (a feed item's content) converted and appended to the gemtext
  * body g with the same rules (no main-text search). where names it in errors
- * ("feed.xml:12"); base_relpath is the file local image paths are relative to. */
+ * ("feed.xml:12"); base_relpath is the file local image paths are relative to;
+ * base_url (the item's link, may be NULL) is what relative links are resolved against. */
 struct pack_gem;
-int pack_html_fragment(const char *where, const char *base_relpath, const char *utf8,
-                       size_t len, pack_media_fn fn, void *ctx, struct pack_gem *g,
-                       sat_err *err);
+int pack_html_fragment(const char *where, const char *base_relpath, const char *base_url,
+                       const char *utf8, size_t len, pack_media_fn fn, void *ctx,
+                       struct pack_gem *g, sat_err *err);
 
 /* An RSS 2.0 (0.9x, 1.0) or Atom file: one article per item, in file order (*docs
  * malloc'd, each freed with pack_doc_free, then free(*docs)). Items that cannot be used

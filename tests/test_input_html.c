@@ -522,23 +522,31 @@ static void test_fragment(void **state)
     (void)state;
     memset(&g, 0, sizeof g);
     assert_int_equal(pack_gem_add(&g, PACK_GEM_PARA, "Intro line.", 11), 0);
-    assert_int_equal(pack_html_fragment("feeds/feed.xml:12", "feeds/feed.xml", frag, strlen(frag),
+    assert_int_equal(pack_html_fragment("feeds/feed.xml:12", "feeds/feed.xml", NULL, frag, strlen(frag),
                                         media_lookup, &m, &g, &err),
                      0);
     assert_string_equal(g.out.data, body);
     assert_string_equal(m.last, "feeds/img/stall.jpg");
     /* a second fragment numbers its links from 1 again */
-    assert_int_equal(pack_html_fragment("feeds/feed.xml:30", "feeds/feed.xml",
+    assert_int_equal(pack_html_fragment("feeds/feed.xml:30", "feeds/feed.xml", NULL,
                                         "<a href=\"https://z.example/\">zed</a>", 36, media_lookup,
                                         &m, &g, &err),
                      0);
     assert_non_null(strstr(g.out.data, "the map\n\nzed[1]\n\n=> https://z.example/ [1] zed\n"));
+    /* relative links of a feed item resolve against the item's link */
+    assert_int_equal(pack_html_fragment("feeds/feed.xml:35", "feeds/feed.xml",
+                                        "https://news.example/2026/11/flood", "<p><a "
+                                        "href=\"../prices.html\">prices</a></p>", 42,
+                                        media_lookup, &m, &g, &err),
+                     0);
+    assert_non_null(strstr(g.out.data, "prices[1]\n\n=> https://news.example/2026/prices.html "
+                                       "[1] prices\n"));
     /* an empty fragment adds nothing */
-    assert_int_equal(pack_html_fragment("feeds/feed.xml:40", "feeds/feed.xml", "", 0, media_lookup,
+    assert_int_equal(pack_html_fragment("feeds/feed.xml:40", "feeds/feed.xml", NULL, "", 0, media_lookup,
                                         &m, &g, &err),
                      0);
     /* a missing picture names the feed item */
-    assert_int_equal(pack_html_fragment("feeds/feed.xml:50", "feeds/feed.xml",
+    assert_int_equal(pack_html_fragment("feeds/feed.xml:50", "feeds/feed.xml", NULL,
                                         "<p>x<img src=\"img/none.png\"></p>", 30, media_lookup, &m,
                                         &g, &err),
                      SAT_E_FORMAT);
