@@ -19,8 +19,8 @@
 
 static int id_char_ok(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 char *pack_id_from_path(const char *relpath, int keep_ext)
@@ -289,8 +289,8 @@ int pack_docs_dedup(pack_doc *docs, size_t *n, pack_dup_fn fn, void *ctx)
     d.winner = malloc((*n + 1) * sizeof *d.winner);
     d.why = calloc(*n + 1, sizeof *d.why);
     d.text = calloc(*n + 1, sizeof *d.text);
-    if (d.winner == NULL || d.why == NULL || d.text == NULL || pack_keytab_init(&urls, *n, 1) != 0 ||
-        pack_keytab_init(&texts, *n, 1) != 0) {
+    if (d.winner == NULL || d.why == NULL || d.text == NULL ||
+        pack_keytab_init(&urls, *n, 1) != 0 || pack_keytab_init(&texts, *n, 1) != 0) {
         rc = SAT_E_NOMEM;
         goto cleanup;
     }

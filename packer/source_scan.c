@@ -170,12 +170,12 @@ static int file_type(const char *name)
     static const struct {
         const char *ext;
         int type;
-    } exts[] = {{"md", FT_MD},      {"markdown", FT_MD}, {"txt", FT_TXT},    {"vtt", FT_VTT},
-                {"srt", FT_SRT},    {"html", FT_HTML},   {"htm", FT_HTML},   {"xhtml", FT_HTML},
-                {"rss", FT_FEED},   {"atom", FT_FEED},   {"xml", FT_XML},    {"png", FT_IMAGE},
-                {"jpg", FT_IMAGE},  {"jpeg", FT_IMAGE},  {"gif", FT_IMAGE},  {"webp", FT_IMAGE},
-                {"ogg", FT_AUDIO},  {"opus", FT_AUDIO}, {"oga", FT_AUDIO},
-                {"mp3", FT_AUDIO},  {"wav", FT_AUDIO},   {"flac", FT_AUDIO}, {"m4a", FT_AUDIO}};
+    } exts[] = {{"md", FT_MD},     {"markdown", FT_MD}, {"txt", FT_TXT},   {"vtt", FT_VTT},
+                {"srt", FT_SRT},   {"html", FT_HTML},   {"htm", FT_HTML},  {"xhtml", FT_HTML},
+                {"rss", FT_FEED},  {"atom", FT_FEED},   {"xml", FT_XML},   {"png", FT_IMAGE},
+                {"jpg", FT_IMAGE}, {"jpeg", FT_IMAGE},  {"gif", FT_IMAGE}, {"webp", FT_IMAGE},
+                {"ogg", FT_AUDIO}, {"opus", FT_AUDIO},  {"oga", FT_AUDIO}, {"mp3", FT_AUDIO},
+                {"wav", FT_AUDIO}, {"flac", FT_AUDIO},  {"m4a", FT_AUDIO}};
     const char *dot = strrchr(name, '.');
     size_t i;
 
@@ -229,8 +229,8 @@ static int add_file(scan *sc, char *relpath, int type, const char *data, size_t 
 {
     if (sc->n_files >= PACK_FILES_MAX) {
         free(relpath);
-        return sat_err_set(&sc->err, SAT_E_LIMIT, "%s: more than %d files in the source",
-                           sc->dir, PACK_FILES_MAX);
+        return sat_err_set(&sc->err, SAT_E_LIMIT, "%s: more than %d files in the source", sc->dir,
+                           PACK_FILES_MAX);
     }
     if (grow((void **)&sc->files, &sc->cap_files, sc->n_files + 1, sizeof *sc->files) != 0) {
         free(relpath);
@@ -299,23 +299,24 @@ static int walk(scan *sc, int dfd, const char *prefix, int depth)
             break;
         }
         if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            rc = bad_file(sc, rel, sat_err_set(&sc->err, SAT_E_IO, "%s: cannot read: %s", rel,
-                                               strerror(errno)));
+            rc = bad_file(
+                sc, rel,
+                sat_err_set(&sc->err, SAT_E_IO, "%s: cannot read: %s", rel, strerror(errno)));
         } else if (S_ISLNK(st.st_mode)) {
             rc = bad_file(sc, rel,
                           sat_err_set(&sc->err, SAT_E_FORMAT, "%s: is a symbolic link", rel));
         } else if (S_ISDIR(st.st_mode)) {
             int sub;
             if (depth >= SCAN_DEPTH_MAX) {
-                rc = sat_err_set(&sc->err, SAT_E_LIMIT,
-                                 "%s: folders nested more than %d deep", rel, SCAN_DEPTH_MAX);
+                rc = sat_err_set(&sc->err, SAT_E_LIMIT, "%s: folders nested more than %d deep", rel,
+                                 SCAN_DEPTH_MAX);
                 break;
             }
             sub = openat(dirfd(d), names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0)
-                rc = bad_file(sc, rel, sat_err_set(&sc->err, SAT_E_IO,
-                                                   "%s: cannot open folder: %s", rel,
-                                                   strerror(errno)));
+                rc = bad_file(sc, rel,
+                              sat_err_set(&sc->err, SAT_E_IO, "%s: cannot open folder: %s", rel,
+                                          strerror(errno)));
             else
                 rc = walk(sc, sub, rel, depth + 1);
         } else if (!S_ISREG(st.st_mode)) {
@@ -415,8 +416,7 @@ static int open_checked(scan *sc, const char *path, const char *relpath, size_t 
 }
 
 /* The bytes of a text file: the archive member, or the file read into *owned. */
-static int read_text(scan *sc, const scan_file *f, char **owned, const char **data,
-                     size_t *len)
+static int read_text(scan *sc, const scan_file *f, char **owned, const char **data, size_t *len)
 {
     size_t size = 0, got = 0;
     char *buf, *path;
@@ -449,8 +449,7 @@ static int read_text(scan *sc, const scan_file *f, char **owned, const char **da
             int e = errno;
             free(buf);
             close(fd);
-            return sat_err_set(&sc->err, SAT_E_IO, "%s: cannot read: %s", f->relpath,
-                               strerror(e));
+            return sat_err_set(&sc->err, SAT_E_IO, "%s: cannot read: %s", f->relpath, strerror(e));
         }
         if (r == 0)
             break; /* the file shrank: use what is there */
@@ -558,8 +557,7 @@ static int add_media(scan *sc, const scan_file *f)
     }
     if (m->meta.id == NULL) {
         rc = sat_err_set(&sc->err, SAT_E_FORMAT,
-                         "%s: cannot make an id from this file name; rename the file",
-                         f->relpath);
+                         "%s: cannot make an id from this file name; rename the file", f->relpath);
         goto fail;
     }
     if (f->data != NULL) {
@@ -601,8 +599,8 @@ static int cmp_media_key(const void *key, const void *elem)
 static int media_lookup(void *ctx, const char *media_relpath, const char **id, sat_err *err)
 {
     scan *sc = ctx;
-    pack_media *m = bsearch(media_relpath, sc->src->media, sc->src->n_media,
-                            sizeof *sc->src->media, cmp_media_key);
+    pack_media *m = bsearch(media_relpath, sc->src->media, sc->src->n_media, sizeof *sc->src->media,
+                            cmp_media_key);
 
     (void)err;
     if (m == NULL)
@@ -634,8 +632,7 @@ static int claim_attachments(scan *sc, const pack_doc *doc)
                 s = pack_keytab_find(&sc->ids, buf);
                 if (s->key != NULL && s->index != PACK_KEY_NONE) {
                     pack_media *m = &sc->src->media[s->index];
-                    if (m->meta.parent == NULL &&
-                        (m->meta.parent = strdup(doc->meta.id)) == NULL)
+                    if (m->meta.parent == NULL && (m->meta.parent = strdup(doc->meta.id)) == NULL)
                         return nomem(sc);
                 }
             }
@@ -652,7 +649,7 @@ static int pair_audio(scan *sc, pack_doc *doc)
     const char *dot = strrchr(doc->relpath, '.');
     const char *slash = strrchr(doc->relpath, '/');
     size_t blen = (dot != NULL && (slash == NULL || dot > slash)) ? (size_t)(dot - doc->relpath)
-                                                                 : strlen(doc->relpath);
+                                                                  : strlen(doc->relpath);
     size_t lo = 0, hi = sc->src->n_media;
     sat_buf body = {0};
     int first = 1;
@@ -756,8 +753,8 @@ static int take_doc(scan *sc, pack_doc *doc)
 
 /* A feed: its items, and the items it left out as bad files of their own (without
  * --skip-bad the first one stops the pack). */
-static int parse_feed(scan *sc, const scan_file *f, const char *text, size_t len,
-                      pack_doc **docs, size_t *n_docs)
+static int parse_feed(scan *sc, const scan_file *f, const char *text, size_t len, pack_doc **docs,
+                      size_t *n_docs)
 {
     pack_skip *skips = NULL;
     size_t n_skips = 0, i;
@@ -783,8 +780,8 @@ static int parse_feed(scan *sc, const scan_file *f, const char *text, size_t len
     return rc;
 }
 
-static int parse_doc(scan *sc, const scan_file *f, const char *text, size_t len,
-                     pack_doc **docs, size_t *n_docs)
+static int parse_doc(scan *sc, const scan_file *f, const char *text, size_t len, pack_doc **docs,
+                     size_t *n_docs)
 {
     pack_doc *one = calloc(1, sizeof *one);
     int rc;
@@ -828,9 +825,9 @@ static int parse_doc(scan *sc, const scan_file *f, const char *text, size_t len,
 
 static int add_doc(scan *sc, const scan_file *f)
 {
-    pack_cs_kind kind = f->type == FT_HTML ? PACK_CS_HTML
+    pack_cs_kind kind = f->type == FT_HTML                          ? PACK_CS_HTML
                         : (f->type == FT_FEED || f->type == FT_XML) ? PACK_CS_XML
-                                                                     : PACK_CS_TEXT;
+                                                                    : PACK_CS_TEXT;
     const char *raw;
     char *owned = NULL, *note = NULL;
     sat_buf text = {0};
@@ -847,8 +844,7 @@ static int add_doc(scan *sc, const scan_file *f)
         goto cleanup;
     if (note != NULL && (rc = add_note(sc, f->relpath, note)) != 0)
         goto cleanup;
-    if ((rc = parse_doc(sc, f, text.data != NULL ? text.data : "", text.len, &docs, &n_docs)) !=
-        0)
+    if ((rc = parse_doc(sc, f, text.data != NULL ? text.data : "", text.len, &docs, &n_docs)) != 0)
         goto cleanup;
     /* each document on its own: a bad feed item does not cost its neighbours */
     for (i = 0; i < n_docs && rc == 0; i++) {
@@ -910,8 +906,7 @@ void pack_source_free(pack_source *src)
     free(src);
 }
 
-int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source **out,
-                     sat_err *err)
+int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source **out, sat_err *err)
 {
     scan sc;
     size_t i, n_media = 0;
@@ -933,8 +928,8 @@ int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source *
     } else {
         int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0) {
-            rc = sat_err_set(&sc.err, SAT_E_IO, "%s: cannot open folder: %s", path,
-                             strerror(errno));
+            rc =
+                sat_err_set(&sc.err, SAT_E_IO, "%s: cannot open folder: %s", path, strerror(errno));
             goto cleanup;
         }
         rc = walk(&sc, dfd, "", 0);
@@ -965,8 +960,8 @@ int pack_source_scan(const char *path, const pack_scan_opts *opts, pack_source *
             if (rc != 0)
                 rc = bad_file(&sc, sc.files[i].relpath, rc);
         }
-    if (rc == 0 && (rc = pack_docs_dedup(sc.src->docs, &sc.src->n_docs, note_duplicate, &sc)) ==
-                       SAT_E_NOMEM)
+    if (rc == 0 &&
+        (rc = pack_docs_dedup(sc.src->docs, &sc.src->n_docs, note_duplicate, &sc)) == SAT_E_NOMEM)
         nomem(&sc);
     if (rc == 0)
         rc = claim_docs(&sc);

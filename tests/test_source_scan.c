@@ -345,8 +345,10 @@ static void test_skip_bad(void **state)
     assert_int_equal(src->n_skipped, 5);
     /* every skipped file with its reason, sorted by path */
     assert_string_equal(src->skipped[0].relpath, "bad-utf8.md");
-    assert_string_equal(src->skipped[0].reason, "bad-utf8.md:3: text is not UTF-8 and no charset is declared (byte offset 7); "
-                        "add `charset = NAME` to satchel.conf, or re-save the file as UTF-8");
+    assert_string_equal(
+        src->skipped[0].reason,
+        "bad-utf8.md:3: text is not UTF-8 and no charset is declared (byte offset 7); "
+        "add `charset = NAME` to satchel.conf, or re-save the file as UTF-8");
     assert_string_equal(src->skipped[1].relpath, "link.txt");
     assert_string_equal(src->skipped[1].reason, "link.txt: is a symbolic link");
     assert_string_equal(src->skipped[2].relpath, "notes.docx");
