@@ -153,10 +153,10 @@ static void put_json(const char *s)
 {
     sat_buf b = {0};
 
-    if (s == NULL)
-        fputs("null", stdout);
-    else if (sat_json_string(&b, s, strlen(s)) == 0)
+    if (s != NULL && sat_json_string(&b, s, strlen(s)) == 0)
         fwrite(b.data, 1, b.len, stdout);
+    else
+        fputs("null", stdout); /* no string, or one JSON cannot carry: still valid JSON */
     sat_buf_free(&b);
 }
 
