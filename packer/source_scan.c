@@ -251,7 +251,13 @@ static int classify(scan *sc, const char *relpath, const char *name, int *rc)
     int type = strcmp(relpath, PACK_CONFIG_NAME) == 0 ? FT_CONFIG : file_type(name);
 
     *rc = 0;
-    if (type == FT_UNKNOWN)
+    if (type == FT_UNKNOWN && strcmp(name, PACK_CONFIG_NAME) == 0)
+        *rc = bad_file(sc, relpath,
+                       sat_err_set(&sc->err, SAT_E_FORMAT,
+                                   "%s: a config file is read only at the top of the source; "
+                                   "move it there (one for the whole bundle)",
+                                   relpath));
+    else if (type == FT_UNKNOWN)
         *rc = bad_file(sc, relpath, unknown_type(sc, relpath));
     return type;
 }

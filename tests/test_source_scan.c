@@ -400,6 +400,7 @@ static void test_feeds_config_duplicates(void **state)
               "<html><head><title>Page</title><link rel=\"canonical\" "
               "href=\"https://x.example/page\"></head><body><article><p>The whole page "
               "text, longer than the feed's summary.</p></article></body></html>\n");
+    puts_file(dir, "news/satchel.conf", "title = lost\n");
     scan_fail(dir, 0, &err);
     assert_contains(err.msg, "news/");
     src = scan_ok(dir, 1);
@@ -411,10 +412,13 @@ static void test_feeds_config_duplicates(void **state)
     assert_string_equal(src->docs[0].meta.lang, "ko");
     assert_string_equal(src->docs[1].relpath, "news/page.html");
     assert_string_equal(src->docs[1].meta.author, "편집부");
-    assert_int_equal(src->n_skipped, 2);
+    assert_int_equal(src->n_skipped, 3);
     assert_string_equal(src->skipped[0].relpath, "news/a.xml#3");
     assert_string_equal(src->skipped[1].relpath, "news/b.xml");
     assert_contains(src->skipped[1].reason, "not an RSS or Atom feed");
+    assert_string_equal(src->skipped[2].reason, "news/satchel.conf: a config file is read only "
+                                                "at the top of the source; move it there (one "
+                                                "for the whole bundle)");
     assert_int_equal(src->n_notes, 2);
     assert_string_equal(src->notes[0].reason, "news/a.xml#2: duplicate of news/page.html (the "
                                               "same URL); stored once");
