@@ -9,8 +9,8 @@
 #include "sat_text.h"
 
 /* utf8proc options of a term: NFKC, full case folding, default ignorables removed. */
-#define TOK_NORM_OPTS                                                                       \
-    ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |             \
+#define TOK_NORM_OPTS                                                                              \
+    ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |                    \
                          UTF8PROC_CASEFOLD | UTF8PROC_IGNORE))
 /* Code points of a term given to utf8proc (enough for SAT_TOKEN_MAX bytes out), and
  * room for their decomposition (NFKC expands a code point to at most 18). */
@@ -256,11 +256,11 @@ static int tok_span(tok_state *st, size_t a, size_t b)
 {
     size_t i = a;
     size_t k;
-    size_t ts = 0, te = 0;   /* current word, or current CJK character */
-    size_t ps = 0;           /* previous CJK character's start */
-    size_t units = 0;        /* CJK characters so far in the run */
-    int cur = CL_SEP;        /* CL_WORD, CL_CJK or CL_SEP (none) */
-    int digits = 1;          /* the current word has digits only */
+    size_t ts = 0, te = 0; /* current word, or current CJK character */
+    size_t ps = 0;         /* previous CJK character's start */
+    size_t units = 0;      /* CJK characters so far in the run */
+    int cur = CL_SEP;      /* CL_WORD, CL_CJK or CL_SEP (none) */
+    int digits = 1;        /* the current word has digits only */
     int cl;
     int rc = 0;
     uint32_t cp;

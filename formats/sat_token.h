@@ -52,22 +52,22 @@
 
 /* Kinds of token. */
 enum {
-    SAT_TOKEN_WORD = 1,    /* letters (and digits) of a cased or other alphabetic script */
-    SAT_TOKEN_NUMBER = 2,  /* digits only */
-    SAT_TOKEN_BIGRAM = 3,  /* two consecutive CJK/Hangul characters */
-    SAT_TOKEN_SINGLE = 4,  /* a CJK/Hangul run of one character */
-    SAT_TOKEN_UNIGRAM = 5  /* one character of a longer run (SAT_TOKEN_UNIGRAMS only) */
+    SAT_TOKEN_WORD = 1,   /* letters (and digits) of a cased or other alphabetic script */
+    SAT_TOKEN_NUMBER = 2, /* digits only */
+    SAT_TOKEN_BIGRAM = 3, /* two consecutive CJK/Hangul characters */
+    SAT_TOKEN_SINGLE = 4, /* a CJK/Hangul run of one character */
+    SAT_TOKEN_UNIGRAM = 5 /* one character of a longer run (SAT_TOKEN_UNIGRAMS only) */
 };
 
 /* One token, valid during the callback only. */
 typedef struct sat_token {
     const char *term; /* normalised term, term_len bytes (1..SAT_TOKEN_MAX), NUL-terminated */
     size_t term_len;
-    size_t pos;       /* token position, for phrases (see above) */
-    size_t off;       /* byte offset of the token's source text in the input */
-    size_t len;       /* its length in bytes in the input */
-    int kind;         /* SAT_TOKEN_* */
-    int cut;          /* 1 when the term was cut to SAT_TOKEN_MAX bytes */
+    size_t pos; /* token position, for phrases (see above) */
+    size_t off; /* byte offset of the token's source text in the input */
+    size_t len; /* its length in bytes in the input */
+    int kind;   /* SAT_TOKEN_* */
+    int cut;    /* 1 when the term was cut to SAT_TOKEN_MAX bytes */
 } sat_token;
 
 /* Called once per token. Returns 0 to go on; any other value stops the tokeniser, which
