@@ -340,6 +340,76 @@ static void test_long_terms(void **state)
     collect_free(&c);
 }
 
+/* Recall by construction: every substring of 1..4 characters of a Hangul run, as a
+ * query, gives terms that the document has (one-character queries against the
+ * document's unigrams), at positions with one common difference (a phrase match). */
+typedef struct phrase {
+    char terms[64][SAT_TOKEN_MAX + 1];
+    size_t pos[64];
+    size_t n;
+} phrase;
+
+static int phrase_fn(const sat_token *t, void *ctx)
+{
+    phrase *p = ctx;
+
+    assert_true(p->n < 64);
+    memcpy(p->terms[p->n], t->term, t->term_len + 1);
+    p->pos[p->n++] = t->pos;
+    return 0;
+}
+
+/* 1 if q occurs in d as a phrase: same terms, positions shifted by one amount. */
+static int phrase_in(const phrase *q, const phrase *d)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < d->n; i++) {
+        if (q->n == 0 || strcmp(d->terms[i], q->terms[0]) != 0 || d->pos[i] < q->pos[0])
+            continue;
+        for (k = 1; k < q->n; k++) {
+            for (j = 0; j < d->n; j++)
+                if (strcmp(d->terms[j], q->terms[k]) == 0 &&
+                    d->pos[j] == q->pos[k] + d->pos[i] - q->pos[0])
+                    break;
+            if (j == d->n)
+                break;
+        }
+        if (k == q->n)
+            return 1;
+    }
+    return 0;
+}
+
+static void test_korean_recall(void **state)
+{
+    const char *doc = "겨울에는 수도관이 얼거나 물이 끊기는 일이 잦다";
+    size_t len = strlen(doc);
+    phrase d;
+    phrase q;
+    size_t a, b, chars;
+    size_t queries = 0;
+
+    (void)state;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(sat_token_text(doc, len, SAT_TOKEN_UNIGRAMS, phrase_fn, &d, NULL), 0);
+    for (a = 0; a < len; a += 3) {
+        if (doc[a] == ' ') {
+            a -= 2;
+            continue;
+        }
+        for (b = a + 3, chars = 1; chars <= 4 && b <= len && doc[b - 3] != ' '; b += 3, chars++) {
+            memset(&q, 0, sizeof q);
+            assert_int_equal(sat_token_text(doc + a, b - a, 0, phrase_fn, &q, NULL), 0);
+            assert_int_equal(q.n, chars == 1 ? 1 : chars - 1);
+            if (!phrase_in(&q, &d))
+                fail_msg("query \"%.*s\" not found", (int)(b - a), doc + a);
+            queries++;
+        }
+    }
+    assert_int_equal(queries, 20 + 13 + 6 + 2); /* runs of 4, 4, 3, 2, 3, 2, 2 syllables */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_gemtext),        cmocka_unit_test(test_offsets_and_stop),
         cmocka_unit_test(test_callback_stop),  cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_nfc_query),      cmocka_unit_test(test_long_terms),
+        cmocka_unit_test(test_korean_recall),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
