@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token; do
     mkdir -p "$OUT/$t"
 done
 
@@ -225,7 +225,14 @@ printf '%s\n' '# weekly bundle' 'title = 자유 소식' 'publisher = "Example NG
 printf 'title = A\n[file a.md]\ndate = 2026-02-30\n' >"$OUT/config/bad-date.conf"
 printf '[section x]\nname = X\n[section x/]\nname = Y\n' >"$OUT/config/dup.conf"
 
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config; do
+# token: gemtext bodies taken out of the bundles above (render seeds), the example
+# articles, and the tokeniser's test strings (tests/fuzz/token/)
+cp "$OUT"/render/*.gmi "$OUT/token/" 2>/dev/null || true
+for f in "$EX"/articles/*/*.md "$EX"/articles/*/*.txt; do
+    [ -f "$f" ] && cp "$f" "$OUT/token/"
+done
+
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"
