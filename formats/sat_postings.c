@@ -243,7 +243,7 @@ int sat_postings_next(sat_postings_dec *d, sat_err *err)
     }
     if (d->left == 0) {
         if (sat_cursor_left(&d->c) != 0)
-            return dec_fail(d, d->c.p, err, "%zu bytes after the last of %u documents",
+            return dec_fail(d, d->c.p, err, "%zu trailing byte(s) after the last of %u documents",
                             sat_cursor_left(&d->c), (unsigned)d->count);
         d->state = DEC_DONE;
         return 0;
