@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config postings; do
     mkdir -p "$OUT/$t"
 done
 
@@ -225,7 +225,17 @@ printf '%s\n' '# weekly bundle' 'title = 자유 소식' 'publisher = "Example NG
 printf 'title = A\n[file a.md]\ndate = 2026-02-30\n' >"$OUT/config/bad-date.conf"
 printf '[section x]\nname = X\n[section x/]\nname = Y\n' >"$OUT/config/dup.conf"
 
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config; do
+# postings: hand-written lists (the layout example of sat_postings.h, one with positions,
+# an empty one) whole, and pairs behind a length byte for AND / AND NOT / OR; the test
+# lists are in tests/fuzz/postings/ (made by SAT_TEST_POSTINGS_DUMP=DIR test_postings)
+P=$OUT/postings
+printf '\000\002\005\014\247\002\025' >"$P/docs"
+printf '\001\002\000\021\000\007\001\012\202\001' >"$P/positions"
+printf '\000\000' >"$P/empty"
+{ byte 7; cat "$P/docs"; printf '\000\003\005\014\001\014\247\002\025'; } >"$P/pair-docs"
+{ byte 10; cat "$P/positions"; printf '\001\001\001\022\001\001'; } >"$P/pair-positions"
+
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config postings; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"
