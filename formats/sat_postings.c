@@ -147,8 +147,14 @@ static int dec_varint(sat_postings_dec *d, sat_cursor *c, uint32_t *v, const cha
 {
     static const char *const problem[] = {"", "truncated", "longer than 5 bytes",
                                           "overflows 32 bits", "not in its shortest form"};
-    int rc = sat_cursor_varint(c, v);
+    int rc;
 
+    /* fast path: most deltas, fm values and position gaps take one byte */
+    if (c->p < c->end && !(*c->p & 0x80)) {
+        *v = (unsigned char)*c->p++;
+        return 0;
+    }
+    rc = sat_cursor_varint(c, v);
     if (rc == 0)
         return 0;
     return dec_fail(d, c->p, err, "%s: varint %s", what, problem[-rc]);
