@@ -141,23 +141,29 @@ static int dec_fail(sat_postings_dec *d, const char *at, sat_err *err, const cha
     return sat_err_set(err, SAT_E_FORMAT, "postings byte %zu: %.400s", d->fail_at, what);
 }
 
-/* Reads one varint (named `what` in messages) from *c, a cursor within d's list. */
-static int dec_varint(sat_postings_dec *d, sat_cursor *c, uint32_t *v, const char *what,
-                      sat_err *err)
+/* dec_varint past its one-byte fast path: the cursor's full read, or the message. */
+static int dec_varint_slow(sat_postings_dec *d, sat_cursor *c, uint32_t *v, const char *what,
+                           sat_err *err)
 {
     static const char *const problem[] = {"", "truncated", "longer than 5 bytes",
                                           "overflows 32 bits", "not in its shortest form"};
-    int rc;
+    int rc = sat_cursor_varint(c, v);
 
-    /* fast path: most deltas, fm values and position gaps take one byte */
+    if (rc == 0)
+        return 0;
+    return dec_fail(d, c->p, err, "%s: varint %s", what, problem[-rc]);
+}
+
+/* Reads one varint (named `what` in messages) from *c, a cursor within d's list. */
+static inline int dec_varint(sat_postings_dec *d, sat_cursor *c, uint32_t *v, const char *what,
+                             sat_err *err)
+{
+    /* most deltas, fm values and position gaps take one byte */
     if (c->p < c->end && !(*c->p & 0x80)) {
         *v = (unsigned char)*c->p++;
         return 0;
     }
-    rc = sat_cursor_varint(c, v);
-    if (rc == 0)
-        return 0;
-    return dec_fail(d, c->p, err, "%s: varint %s", what, problem[-rc]);
+    return dec_varint_slow(d, c, v, what, err);
 }
 
 /* The message of a decoder that failed before (its first message may be gone). */
@@ -462,7 +468,7 @@ int sat_postings_phrase(const uint32_t *const *pos, const size_t *len, size_t n,
                         uint32_t *first)
 {
     uint64_t want = 0; /* the least start not ruled out yet */
-    size_t i, k, j;
+    size_t i, k, j = 0;
 
     if (pos == NULL || len == NULL || n == 0)
         return 0;
