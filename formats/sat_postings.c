@@ -172,6 +172,13 @@ static int dec_failed_again(const sat_postings_dec *d, sat_err *err)
     return sat_err_set(err, d->fail, "postings byte %zu: list refused before", d->fail_at);
 }
 
+/* The fewest bytes a document takes: delta and fm, and a position when the list has
+ * positions (freq is at least 1). */
+static unsigned dec_min_doc(const sat_postings_dec *d)
+{
+    return d->flags & SAT_POSTINGS_HAS_POSITIONS ? 3 : 2;
+}
+
 int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err *err)
 {
     uint32_t count;
@@ -191,11 +198,10 @@ int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err 
     rc = dec_varint(d, &d->c, &count, "document count", err);
     if (rc != 0)
         return rc;
-    /* every document takes at least two bytes (delta and fm) */
-    if (count > sat_cursor_left(&d->c) / 2)
+    if (count > sat_cursor_left(&d->c) / dec_min_doc(d))
         return dec_fail(d, d->base + 1, err,
-                        "document count %u: only %zu bytes follow (2 or more per document)",
-                        (unsigned)count, sat_cursor_left(&d->c));
+                        "document count %u: only %zu bytes follow (%u or more per document)",
+                        (unsigned)count, sat_cursor_left(&d->c), (unsigned)dec_min_doc(d));
     d->count = count;
     d->left = count;
     return 0;
@@ -284,9 +290,9 @@ int sat_postings_next(sat_postings_dec *d, sat_err *err)
         return dec_fail(d, here, err, "doc %u: term frequency 0", (unsigned)d->doc);
     d->left--;
     if (sat_postings_has_positions(d)) {
-        /* freq positions of a byte or more, then 2 bytes or more per later document */
-        size_t avail = sat_cursor_left(&d->c);
-        if (avail < 2 * (size_t)d->left || freq > avail - 2 * (size_t)d->left)
+        /* freq positions of a byte or more, then the later documents */
+        size_t avail = sat_cursor_left(&d->c), later = (size_t)d->left * dec_min_doc(d);
+        if (avail < later || freq > avail - later)
             return dec_fail(d, here, err,
                             "doc %u: %u positions and %u more documents do not fit in the %zu "
                             "bytes left",

@@ -109,7 +109,8 @@ typedef struct sat_postings_dec {
  * (truncated header, unknown flags, a count the bytes cannot hold). */
 int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err *err);
 
-/* Number of documents the header claims (bounded: every doc takes at least 2 bytes). */
+/* Number of documents the header claims (bounded by the bytes: every doc takes at
+ * least 2 bytes, 3 in a list with positions). */
 uint32_t sat_postings_count(const sat_postings_dec *d);
 
 /* 1 if the list carries positions, else 0. */
