@@ -54,8 +54,8 @@ static int cmp_u64(const void *a, const void *b)
 
 /* Encodes every term's list of the sorted (term, token index) keys into `all` (lists
  * one after the other; offsets in off[0..V]). Returns the number of postings. */
-static size_t encode_corpus(const uint64_t *key, size_t ntok, uint32_t L, uint32_t V,
-                            int with_pos, sat_buf *all, size_t *off)
+static size_t encode_corpus(const uint64_t *key, size_t ntok, uint32_t L, uint32_t V, int with_pos,
+                            sat_buf *all, size_t *off)
 {
     sat_posting *p = xmalloc(ntok * sizeof *p);
     uint32_t *pos = xmalloc(ntok * sizeof *pos);
@@ -203,8 +203,8 @@ int main(int argc, char **argv)
 
     npost = encode_corpus(key, ntok, L, V, 0, &docs, off[0]);
     encode_corpus(key, ntok, L, V, 1, &withpos, off[1]);
-    printf("corpus: %u docs x %u tokens, Zipf(1) over %u terms: %zu postings, %zu positions\n",
-           N, L, V, npost, ntok);
+    printf("corpus: %u docs x %u tokens, Zipf(1) over %u terms: %zu postings, %zu positions\n", N,
+           L, V, npost, ntok);
     printf("docs only:      %zu bytes, %.3f bytes/posting; zstd -3 %zu bytes, %.3f bytes/posting\n",
            docs.len, (double)docs.len / (double)npost, zstd_size(&docs),
            (double)zstd_size(&docs) / (double)npost);
@@ -221,8 +221,9 @@ int main(int argc, char **argv)
             seen += decode_corpus(b, off[pass > 0], V, pass == 2, buf, L);
         } while ((dt = now() - t0) < 1.0);
         printf("decode %-28s %.1f M postings/s\n",
-               pass == 0 ? "docs only:" : pass == 1 ? "with positions, skipped:"
-                                                    : "with positions, read:",
+               pass == 0   ? "docs only:"
+               : pass == 1 ? "with positions, skipped:"
+                           : "with positions, read:",
                (double)seen / dt / 1e6);
     }
     bench_and(0);

@@ -50,9 +50,9 @@ int sat_cursor_take(sat_cursor *c, size_t n, sat_span *out);
 
 /* Results of sat_cursor_varint other than 0. */
 enum {
-    SAT_VARINT_TRUNCATED = -1, /* the bytes end inside the varint */
-    SAT_VARINT_TOO_LONG = -2,  /* a 5th byte with its continuation bit set */
-    SAT_VARINT_OVERFLOW = -3,  /* a 5th byte above 0x0f: the value exceeds UINT32_MAX */
+    SAT_VARINT_TRUNCATED = -1,   /* the bytes end inside the varint */
+    SAT_VARINT_TOO_LONG = -2,    /* a 5th byte with its continuation bit set */
+    SAT_VARINT_OVERFLOW = -3,    /* a 5th byte above 0x0f: the value exceeds UINT32_MAX */
     SAT_VARINT_NOT_SHORTEST = -4 /* a last byte of 0 after others: not the shortest form */
 };
 

@@ -51,17 +51,15 @@ static int posting_check(const sat_posting *p, size_t i, int with_positions, siz
     uint32_t k;
 
     if (i > 0 && p[i].doc <= p[i - 1].doc)
-        return sat_err_set(err, SAT_E_ARG,
-                           "postings: posting %zu: doc %u does not follow doc %u", i,
-                           (unsigned)p[i].doc, (unsigned)p[i - 1].doc);
+        return sat_err_set(err, SAT_E_ARG, "postings: posting %zu: doc %u does not follow doc %u",
+                           i, (unsigned)p[i].doc, (unsigned)p[i - 1].doc);
     if (p[i].mask == 0 || p[i].mask > SAT_FIELD_ALL)
-        return sat_err_set(err, SAT_E_ARG, "postings: posting %zu (doc %u): field mask 0x%x",
-                           i, (unsigned)p[i].doc, (unsigned)p[i].mask);
+        return sat_err_set(err, SAT_E_ARG, "postings: posting %zu (doc %u): field mask 0x%x", i,
+                           (unsigned)p[i].doc, (unsigned)p[i].mask);
     if (p[i].freq == 0 || p[i].freq > SAT_POSTINGS_FREQ_MAX)
-        return sat_err_set(err, SAT_E_ARG,
-                           "postings: posting %zu (doc %u): frequency %u not in 1..%u", i,
-                           (unsigned)p[i].doc, (unsigned)p[i].freq,
-                           (unsigned)SAT_POSTINGS_FREQ_MAX);
+        return sat_err_set(
+            err, SAT_E_ARG, "postings: posting %zu (doc %u): frequency %u not in 1..%u", i,
+            (unsigned)p[i].doc, (unsigned)p[i].freq, (unsigned)SAT_POSTINGS_FREQ_MAX);
     if (!with_positions)
         return 0;
     if (p[i].pos == NULL)
@@ -470,8 +468,7 @@ static size_t lower_bound(const uint32_t *a, size_t n, uint64_t v)
     return lo;
 }
 
-int sat_postings_phrase(const uint32_t *const *pos, const size_t *len, size_t n,
-                        uint32_t *first)
+int sat_postings_phrase(const uint32_t *const *pos, const size_t *len, size_t n, uint32_t *first)
 {
     uint64_t want = 0; /* the least start not ruled out yet */
     size_t i, k, j = 0;

@@ -93,16 +93,16 @@ typedef struct sat_postings_dec {
     uint8_t mask;  /* its SAT_FIELD_* bits */
     uint32_t freq; /* its term frequency (and number of positions, if any) */
 
-    const char *base;       /* start of the list, for byte offsets in messages */
-    sat_cursor c;           /* the bytes not read yet */
-    const char *pos_start;  /* the current doc's positions */
-    const char *pos_end;    /* their end, NULL until they were read */
-    uint32_t count;         /* documents in the list */
-    uint32_t left;          /* documents not returned yet */
-    uint8_t flags;          /* the flags byte */
-    uint8_t state;          /* fresh, on a doc, done, or failed */
-    int fail;               /* the error code once failed (sticky) */
-    size_t fail_at;         /* and the byte offset it names */
+    const char *base;      /* start of the list, for byte offsets in messages */
+    sat_cursor c;          /* the bytes not read yet */
+    const char *pos_start; /* the current doc's positions */
+    const char *pos_end;   /* their end, NULL until they were read */
+    uint32_t count;        /* documents in the list */
+    uint32_t left;         /* documents not returned yet */
+    uint8_t flags;         /* the flags byte */
+    uint8_t state;         /* fresh, on a doc, done, or failed */
+    int fail;              /* the error code once failed (sticky) */
+    size_t fail_at;        /* and the byte offset it names */
 } sat_postings_dec;
 
 /* Reads the header of the list in buf[0..len) into d. Returns 0 or SAT_E_FORMAT
@@ -166,7 +166,6 @@ int sat_postings_on(const sat_postings_dec *d, uint32_t doc);
  * of the phrase's i-th term (n >= 1; the same list may appear twice for a repeated
  * word). Returns 1 and sets *first (if not NULL) to the smallest p such that every
  * pos[i] holds p + i; else 0. Time O(sum of len), no allocation. */
-int sat_postings_phrase(const uint32_t *const *pos, const size_t *len, size_t n,
-                        uint32_t *first);
+int sat_postings_phrase(const uint32_t *const *pos, const size_t *len, size_t n, uint32_t *first);
 
 #endif

@@ -264,7 +264,10 @@ static void test_encode_refuses(void **state)
 
 static void test_decode_refuses(void **state)
 {
-#define C(bytes, msg) {bytes, sizeof bytes - 1, msg}
+#define C(bytes, msg)                                                                              \
+    {                                                                                              \
+        bytes, sizeof bytes - 1, msg                                                               \
+    }
     static const struct {
         const char *bytes;
         size_t len;
@@ -288,7 +291,8 @@ static void test_decode_refuses(void **state)
         C("\x00\x01\x05\x04", "byte 3: doc 5: term frequency 0"),
         C("\x00\x01\x05\x0c\x00", "byte 4: 1 trailing byte(s) after the last of 1 documents"),
         C("\x00\x00\x00", "byte 2: 1 trailing byte(s) after the last of 0 documents"),
-        C("\x01\x01\x05\x14\x03\x00", "byte 5: doc 5: position does not increase (delta 0 after 3)"),
+        C("\x01\x01\x05\x14\x03\x00",
+          "byte 5: doc 5: position does not increase (delta 0 after 3)"),
         C("\x01\x01\x05\x14\xff\xff\xff\xff\x0f\x01",
           "byte 9: doc 5: position 4294967295 + 1 exceeds 32 bits"),
         C("\x01\x01\x05\x1c\x01\x01",
@@ -402,8 +406,8 @@ static void test_seek(void **state)
 
 static void test_and_andnot_or_known(void **state)
 {
-    static const uint32_t a[] = {1, 3, 5, 7, 9, 100}, bb[] = {3, 4, 5, 100, 200},
-                          c[] = {0, 5, 100}, x[] = {5, 6};
+    static const uint32_t a[] = {1, 3, 5, 7, 9, 100}, bb[] = {3, 4, 5, 100, 200}, c[] = {0, 5, 100},
+                          x[] = {5, 6};
     sat_buf ea = {0}, eb = {0}, ec = {0}, ex = {0};
     sat_postings_dec da, db, dc, dx;
     sat_postings_dec *all[] = {&dc, &da, &db}, *inc[] = {&da, &db}, *exc[] = {&dx};
@@ -450,8 +454,8 @@ static void test_and_andnot_or_known(void **state)
     OPEN(dc, ec);
     n = 0;
     while ((rc = sat_postings_or_next(all, 3, &doc, &err)) == 1) {
-        assert_int_equal(sat_postings_on(&da, doc), doc == 1 || doc == 3 || doc == 5 ||
-                                                        doc == 7 || doc == 9 || doc == 100);
+        assert_int_equal(sat_postings_on(&da, doc),
+                         doc == 1 || doc == 3 || doc == 5 || doc == 7 || doc == 9 || doc == 100);
         assert_int_equal(sat_postings_on(&dc, doc), doc == 0 || doc == 5 || doc == 100);
         got[n++] = doc;
     }
