@@ -4,6 +4,7 @@
 #   make test       install deps, run unit + end-to-end tests, then all again under SAN=1
 #   make check      unit + end-to-end tests for the current build flavour (no deps step)
 #   make bench      benchmark against tar|zstd + minisign (see bench/)
+#   make bench-postings  size and speed of the search posting-list codec
 #   make install PREFIX=/usr/local
 #   make fuzz       libFuzzer targets (clang) in build-fuzz/, each run FUZZ_SECONDS (fuzz/README.md)
 #   SAN=1           AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
@@ -51,7 +52,7 @@ PACK_OBJ   := $(PACK_SRC:%.c=$(B)/%.o)
 READ_OBJ   := $(READ_SRC:%.c=$(B)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all demo test check unit e2e bench install deps format clean fuzz fuzz-build fuzz-replay \
+.PHONY: all demo test check unit e2e bench bench-postings install deps format clean fuzz fuzz-build fuzz-replay \
         fuzz-merge
 all: $(B)/satchel-pack $(B)/satchel-read
 
@@ -110,6 +111,13 @@ demo: deps all
 bench: deps all
 	@sh bench/run.sh $(CURDIR)/$(B)
 
+# Size and speed of the posting-list codec on a synthetic Zipf corpus (bench/bench_postings.c)
+bench-postings: $(B)/bench/bench_postings
+	$(B)/bench/bench_postings
+$(B)/bench/bench_postings: bench/bench_postings.c $(B)/libsatchel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/satchel-pack $(B)/satchel-read $(DESTDIR)$(PREFIX)/bin/
@@ -119,7 +127,8 @@ install: all
 # Each fuzz/fuzz_<t>.c links with libFuzzer (make fuzz, clang, build-fuzz/) or with
 # fuzz/replay_main.c (make check, $(CC)), which replays tests/fuzz/<t>/ and the
 # reproducers in tests/data/fuzz-crashes/<t>/.
-FUZZ_TARGETS := manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token
+FUZZ_TARGETS := manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config \
+                token postings
 FUZZ_SECONDS ?= 60
 FUZZ_OBJ     := $(B)/fuzz/fuzz_common.o
 REPLAY_BIN   := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)

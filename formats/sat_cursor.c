@@ -60,6 +60,30 @@ int sat_cursor_take(sat_cursor *c, size_t n, sat_span *out)
     return 0;
 }
 
+int sat_cursor_varint(sat_cursor *c, uint32_t *out)
+{
+    const unsigned char *p = (const unsigned char *)c->p;
+    size_t left = sat_cursor_left(c);
+    uint32_t v = 0;
+    size_t i;
+
+    for (i = 0; i < 5; i++) {
+        if (i == left)
+            return SAT_VARINT_TRUNCATED;
+        if (i == 4 && p[i] > 0x0f)
+            return p[i] & 0x80 ? SAT_VARINT_TOO_LONG : SAT_VARINT_OVERFLOW;
+        v |= (uint32_t)(p[i] & 0x7f) << (7 * i);
+        if (!(p[i] & 0x80)) {
+            if (i > 0 && p[i] == 0)
+                return SAT_VARINT_NOT_SHORTEST;
+            *out = v;
+            c->p += i + 1;
+            return 0;
+        }
+    }
+    return SAT_VARINT_TOO_LONG; /* not reached: the 5th byte returns above */
+}
+
 int sat_span_u64(sat_span s, uint64_t max, uint64_t *out)
 {
     uint64_t v = 0;

@@ -48,6 +48,19 @@ int sat_cursor_field(sat_cursor *c, char sep, sat_span *out);
 /* Takes exactly n bytes. Returns 0 or -1 (fewer left). */
 int sat_cursor_take(sat_cursor *c, size_t n, sat_span *out);
 
+/* Results of sat_cursor_varint other than 0. */
+enum {
+    SAT_VARINT_TRUNCATED = -1,   /* the bytes end inside the varint */
+    SAT_VARINT_TOO_LONG = -2,    /* a 5th byte with its continuation bit set */
+    SAT_VARINT_OVERFLOW = -3,    /* a 5th byte above 0x0f: the value exceeds UINT32_MAX */
+    SAT_VARINT_NOT_SHORTEST = -4 /* a last byte of 0 after others: not the shortest form */
+};
+
+/* Takes one unsigned LEB128 varint holding a uint32 in its shortest form: 7 bits per
+ * byte, least significant first, bit 7 set on every byte but the last; at most 5 bytes.
+ * Returns 0, or one of the SAT_VARINT_* codes with nothing consumed. */
+int sat_cursor_varint(sat_cursor *c, uint32_t *out);
+
 /* Parses a canonical unsigned decimal (no sign, no leading zeros except "0",
  * at most 20 digits, no overflow past max). Returns 0 or -1. */
 int sat_span_u64(sat_span s, uint64_t max, uint64_t *out);

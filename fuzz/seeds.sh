@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings; do
     mkdir -p "$OUT/$t"
 done
 
@@ -231,8 +231,17 @@ cp "$OUT"/render/*.gmi "$OUT/token/" 2>/dev/null || true
 for f in "$EX"/articles/*/*.md "$EX"/articles/*/*.txt; do
     [ -f "$f" ] && cp "$f" "$OUT/token/"
 done
+# postings: hand-written lists (the layout example of sat_postings.h, one with positions,
+# an empty one) whole, and pairs behind a length byte for AND / AND NOT / OR; the test
+# lists are in tests/fuzz/postings/ (made by SAT_TEST_POSTINGS_DUMP=DIR test_postings)
+P=$OUT/postings
+printf '\000\002\005\014\247\002\025' >"$P/docs"
+printf '\001\002\000\021\000\007\001\012\202\001' >"$P/positions"
+printf '\000\000' >"$P/empty"
+{ byte 7; cat "$P/docs"; printf '\000\003\005\014\001\014\247\002\025'; } >"$P/pair-docs"
+{ byte 10; cat "$P/positions"; printf '\001\001\001\022\001\001'; } >"$P/pair-positions"
 
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

@@ -73,6 +73,38 @@ static void test_hex(void **state)
     assert_int_equal(sat_span_hex(SP("0ag0"), out, 2), -1);
 }
 
+static void test_varint(void **state)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        int rc;
+        uint32_t v;
+    } cases[] = {
+        {"\x00", 1, 0, 0},
+        {"\x7f", 1, 0, 127},
+        {"\x80\x01", 2, 0, 128},
+        {"\xff\xff\xff\xff\x0f", 5, 0, UINT32_MAX},
+        {"\x80", 1, SAT_VARINT_TRUNCATED, 0},
+        {"", 0, SAT_VARINT_TRUNCATED, 0},
+        {"\xff\xff\xff\xff\x8f", 5, SAT_VARINT_TOO_LONG, 0},
+        {"\xff\xff\xff\xff\x10", 5, SAT_VARINT_OVERFLOW, 0},
+        {"\x81\x00", 2, SAT_VARINT_NOT_SHORTEST, 0},
+        {"\x80\x80\x80\x80\x00", 5, SAT_VARINT_NOT_SHORTEST, 0},
+    };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sat_cursor c = sat_cursor_make(cases[i].bytes, cases[i].len);
+        uint32_t v = 12345;
+        assert_int_equal(sat_cursor_varint(&c, &v), cases[i].rc);
+        /* success consumes exactly the varint; failure consumes nothing */
+        assert_int_equal(sat_cursor_left(&c), cases[i].rc == 0 ? 0 : cases[i].len);
+        assert_int_equal(v, cases[i].rc == 0 ? cases[i].v : 12345);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -80,6 +112,7 @@ int main(void)
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_varint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
