@@ -159,17 +159,17 @@ static int prefix_check(query_parse *p, sat_query_group *g)
     char buf[QUERY_PART_SHOW + 4];
     sat_query_term *t;
 
-    if (g->nterms > 1)
-        return sat_err_set(p->err, SAT_E_FORMAT,
-                           "Put * after one single word, as in elect*: \"%s\" holds several "
-                           "words.",
-                           part_text(p, buf));
     t = &p->q->terms[p->group_first];
     if (t->kind != SAT_TOKEN_WORD && t->kind != SAT_TOKEN_NUMBER)
         return sat_err_set(p->err, SAT_E_FORMAT,
                            "* works only on words in Latin and other alphabets; Korean, "
                            "Chinese and Japanese words already match inside longer words: "
                            "remove the * from \"%s\".",
+                           part_text(p, buf));
+    if (g->nterms > 1)
+        return sat_err_set(p->err, SAT_E_FORMAT,
+                           "Put * after one single word, as in elect*: \"%s\" holds several "
+                           "words.",
                            part_text(p, buf));
     if (utf8_chars(t->term, t->len) < 2)
         return sat_err_set(p->err, SAT_E_FORMAT,
@@ -276,6 +276,7 @@ static int filter_set(query_parse *p, int which, const char *v, size_t n)
     sat_query *q = p->q;
     char buf[QUERY_PART_SHOW + 4];
     const char *name = filter_names[which];
+    char kbuf[16];
     sat_kind k;
     size_t i;
 
@@ -291,7 +292,9 @@ static int filter_set(query_parse *p, int which, const char *v, size_t n)
                            part_text(p, buf));
     switch (1 << which) {
     case F_KIND:
-        if (sat_kind_parse(v, n, &k) < 0)
+        for (i = 0; i < n && i < sizeof kbuf; i++)
+            kbuf[i] = (char)ascii_lower((unsigned char)v[i]);
+        if (n > sizeof kbuf || sat_kind_parse(kbuf, n, &k) < 0)
             return sat_err_set(p->err, SAT_E_FORMAT,
                                "Unknown kind in \"%s\": use kind:article, kind:transcript, "
                                "kind:image or kind:audio.",
