@@ -15,7 +15,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query; do
     mkdir -p "$OUT/$t"
 done
 
@@ -241,7 +241,15 @@ printf '\000\000' >"$P/empty"
 { byte 7; cat "$P/docs"; printf '\000\003\005\014\001\014\247\002\025'; } >"$P/pair-docs"
 { byte 10; cat "$P/positions"; printf '\001\001\001\022\001\001'; } >"$P/pair-positions"
 
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings; do
+# query: a few search queries beyond the parser's test queries (tests/fuzz/query/):
+# every filter, quoted filter values, all separators, an unclosed quote
+Q=$OUT/query
+printf '%s' 'section:"국내 소식" lang:ko-KR kind:transcript since:2026-01-01 평양' >"$Q/filters"
+printf '"평양에서 문서를" -"rice prices" elect* 20* Ωμ* ＧＤＰ' >"$Q/mixed"
+printf 'a\t-b\r\nc\302\240d\343\200\200"e f"' >"$Q/spaces"
+printf 'lang:"ko" until:"2026-12-31" "unclosed' >"$Q/quoted-values"
+
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"
