@@ -182,8 +182,7 @@ static int prefix_check(query_parse *p, sat_query_group *g)
 
 /* Tokenises s[0..n) into a new group. A text without terms adds nothing (except
  * for a prefix, which needs its word). */
-static int group_add(query_parse *p, const char *s, size_t n, int excluded, int quoted,
-                     int prefix)
+static int group_add(query_parse *p, const char *s, size_t n, int excluded, int quoted, int prefix)
 {
     sat_query *q = p->q;
     sat_query_group *g;
@@ -282,8 +281,8 @@ static int filter_set(query_parse *p, int which, const char *v, size_t n)
 
     if (q->seen & (1u << which))
         return sat_err_set(p->err, SAT_E_FORMAT,
-                           "The filter %s: is given twice (again in \"%s\"): keep only one.",
-                           name, part_text(p, buf));
+                           "The filter %s: is given twice (again in \"%s\"): keep only one.", name,
+                           part_text(p, buf));
     q->seen |= 1u << which;
     if (n == 0)
         return sat_err_set(p->err, SAT_E_FORMAT,

@@ -35,7 +35,7 @@ static void query_check(const sat_query *q)
         pos += !gr->excluded;
         all += gr->nterms;
         if (gr->is_prefix && (gr->nterms != 1 || (gr->terms[0].kind != SAT_TOKEN_WORD &&
-                                                   gr->terms[0].kind != SAT_TOKEN_NUMBER)))
+                                                  gr->terms[0].kind != SAT_TOKEN_NUMBER)))
             fuzz_fail("group %zu: bad prefix group", g);
         for (t = 0; t < gr->nterms; t++) {
             const sat_query_term *qt = &gr->terms[t];

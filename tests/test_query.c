@@ -88,8 +88,8 @@ static void bad_n(const char *s, size_t len, int code, const char *want)
 
     assert_null(q);
     if (rc != code || strcmp(err.msg, want) != 0)
-        fail_msg("parse of \"%.*s\"\n  got:  %d %s\n  want: %d %s", (int)len, s, rc, err.msg,
-                 code, want);
+        fail_msg("parse of \"%.*s\"\n  got:  %d %s\n  want: %d %s", (int)len, s, rc, err.msg, code,
+                 want);
 }
 
 static void bad(const char *s, int code, const char *want)
@@ -351,9 +351,9 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_korean_words), cmocka_unit_test(test_phrases),
-        cmocka_unit_test(test_exclusions),   cmocka_unit_test(test_prefix),
-        cmocka_unit_test(test_filters),      cmocka_unit_test(test_mixed),
+        cmocka_unit_test(test_korean_words),    cmocka_unit_test(test_phrases),
+        cmocka_unit_test(test_exclusions),      cmocka_unit_test(test_prefix),
+        cmocka_unit_test(test_filters),         cmocka_unit_test(test_mixed),
         cmocka_unit_test(test_lang_date_match), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_limits),
     };
