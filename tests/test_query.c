@@ -293,6 +293,15 @@ static void test_errors(void **state)
         "The search is not readable text (invalid UTF-8 at byte 0): retype it, or set the "
         "terminal to UTF-8.");
     assert_int_equal(sat_query_parse("x", 1, NULL, NULL), SAT_E_ARG);
+    /* without an error record the code still comes back */
+    {
+        sat_query *q = NULL;
+        assert_int_equal(sat_query_parse("-x", 2, &q, NULL), SAT_E_FORMAT);
+        assert_null(q);
+        assert_int_equal(sat_query_parse("x y", 3, &q, NULL), 0);
+        assert_int_equal(sat_query_group_count(q), 2);
+        sat_query_free(q);
+    }
 }
 
 static void test_limits(void **state)
@@ -333,6 +342,14 @@ static void test_limits(void **state)
         sat_err err;
         assert_int_equal(sat_query_parse(s, SAT_QUERY_MAX_BYTES, &q, &err), 0);
         sat_query_free(q);
+    }
+    /* a word longer than SAT_TOKEN_MAX is cut as in the index */
+    {
+        char want[SAT_TOKEN_MAX + 16];
+        s[100] = '\0';
+        snprintf(want, sizeof want, "[%.*s@0/W]", SAT_TOKEN_MAX, s);
+        ok(s, want);
+        memset(s, 'a', sizeof s);
     }
     bad_n(s, SAT_QUERY_MAX_BYTES + 1, SAT_E_LIMIT,
           "The search is too long (1025 bytes, at most 1024): shorten it.");
