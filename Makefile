@@ -84,9 +84,9 @@ $(B)/satchel-pack: $(B)/packer/main.o $(B)/libpacker.a $(B)/libsatchel.a
 $(B)/satchel-read: $(B)/reader/main.o $(B)/libreader.a $(B)/libsatchel.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/%.c $(B)/libpacker.a $(B)/libreader.a $(B)/libsatchel.a
+$(B)/tests/%: tests/%.c tests/test_fixture.h $(B)/libpacker.a $(B)/libreader.a $(B)/libsatchel.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ipacker -Ireader $(ALL_CFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Ipacker -Ireader $(ALL_CFLAGS) -o $@ $(filter-out %.h,$^) $(TEST_LIBS) $(LDLIBS)
 
 deps:
 	@sh scripts/deps.sh

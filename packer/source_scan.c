@@ -522,16 +522,6 @@ static int apply_config(scan *sc, const char *relpath, sat_meta *m)
             *fields[i] = nfc;
         }
     }
-    if (rc == 0 && m->lang != NULL) { /* BCP 47 case conventions, whatever the source */
-        char tag[SAT_LANG_MAX + 1];
-        if (pack_in_lang_norm(m->lang, strlen(m->lang), tag) == 0 && strcmp(tag, m->lang) != 0) {
-            char *t = strdup(tag);
-            if (t == NULL)
-                return nomem(sc);
-            free(m->lang);
-            m->lang = t;
-        }
-    }
     if (rc == 0 && (rc = sat_meta_check(m, &sc->err)) != 0)
         sat_err_prefix(&sc->err, "%s", relpath);
     return rc;

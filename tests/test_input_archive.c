@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test_fixture.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -148,25 +150,6 @@ static const char *make_file(const char *file, const void *data, size_t len)
     return path;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 /* ------------------------------------------------------------------------
  * Reading helpers
  * ------------------------------------------------------------------------ */
@@ -266,7 +249,7 @@ static void check_formats(const char *kind)
     pack_archive_free(a);
 
     /* the same bytes from memory */
-    bytes = slurp(path, &len);
+    bytes = test_slurp(path, &len);
     {
         sat_err err = {0};
         pack_archive *m = NULL;
@@ -593,7 +576,7 @@ static void test_zip_bomb(void **state)
 
     (void)state;
     path = make_archive("bomb.zip", "zip", ents, 2);
-    bytes = slurp(path, &len);
+    bytes = test_slurp(path, &len);
     assert_true(len < 100000); /* 20 MiB in well under 100 KB: 200:1 or better */
     before = max_rss_kib();
     read_bad(path, &lim, 1, SAT_E_LIMIT, "entry 'zeros.html' expands beyond 1 MiB (a zip bomb?)");
@@ -641,7 +624,7 @@ static void test_truncated(void **state)
         size_t len;
 
         snprintf(file, sizeof file, "whole.%s", kinds[k]);
-        bytes = slurp(make_archive(file, kinds[k], ents, 2), &len);
+        bytes = test_slurp(make_archive(file, kinds[k], ents, 2), &len);
         snprintf(file, sizeof file, "cut.%s", kinds[k]);
         path = make_file(file, bytes, len * 2 / 3);
         free(bytes);
@@ -721,7 +704,7 @@ static void test_unsupported_method(void **state)
     size_t len;
 
     (void)state;
-    bytes = slurp(make_archive_opt("stored.zip", "zip", ents, 2, "zip:compression=store", NULL),
+    bytes = test_slurp(make_archive_opt("stored.zip", "zip", ents, 2, "zip:compression=store", NULL),
                   &len);
     /* method 97 (WavPack) for the first entry, in its local and its central header */
     assert_memory_equal(bytes, "PK\3\4", 4);
@@ -756,7 +739,7 @@ static void test_warnings(void **state)
         snprintf(names[i], sizeof names[i], "n%02zu.html", i);
         ents[i] = (tent){names[i], "<p>text</p>", i < n - 1 ? T_XATTR : T_FILE, 0};
     }
-    bytes = slurp(make_archive("xattr.tar", "tar", ents, n), &len);
+    bytes = test_slurp(make_archive("xattr.tar", "tar", ents, n), &len);
     /* break every "SCHILY.xattr.user.note=v" pax record: no '=' makes it invalid */
     for (p = bytes; (p = memmem(p, len - (size_t)(p - bytes), "SCHILY.xattr.user.note=", 23));
          p += 23) {

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "test_fixture.h"
 #include <utf8proc.h>
 
 #include "input_common.h"
@@ -27,28 +29,7 @@
 
 static char *load_fixture(const char *name, size_t *len)
 {
-    const char *dir = getenv("SATCHEL_TEST_DATA");
-    char path[4096];
-    FILE *f;
-    char *buf;
-    long n;
-
-    assert_non_null(dir);
-    assert_true(snprintf(path, sizeof path, "%s/input/charset/%s", dir, name) <
-                (int)sizeof path);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
+    return test_fixture("input/charset", name, len);
 }
 
 /* Decodes data expecting success: the output must be exactly want, and the note

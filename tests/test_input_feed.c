@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "test_fixture.h"
+
 #include "pack_input.h"
 #include "sat_text.h"
 
@@ -25,22 +27,7 @@
 
 static char *load_feed(const char *name, size_t *len)
 {
-    const char *dir = getenv("SATCHEL_TEST_DATA");
-    char path[4096], chunk[4096];
-    sat_buf b = {0};
-    FILE *f;
-    size_t n;
-
-    assert_non_null(dir);
-    assert_true(snprintf(path, sizeof path, "%s/input/feed/%s", dir, name) < (int)sizeof path);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        assert_int_equal(sat_buf_append(&b, chunk, n), 0);
-    fclose(f);
-    assert_int_equal(sat_buf_append(&b, "", 0), 0);
-    *len = b.len;
-    return b.data;
+    return test_fixture("input/feed", name, len);
 }
 
 /* The result of one parse. */

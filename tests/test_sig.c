@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_fixture.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,28 +44,6 @@ static const char *tmp_path(const char *name)
     which ^= 1;
     snprintf(buf[which], sizeof buf[which], "%s/%s", tmpdir, name);
     return buf[which];
-}
-
-/* Reads a whole file into a NUL-terminated malloc'd buffer. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len != NULL)
-        *len = (size_t)n;
-    return buf;
 }
 
 static void spit(const char *path, const void *data, size_t len)
@@ -204,7 +184,7 @@ static void test_generate_roundtrip_unencrypted(void **state)
 /* Decodes the 158-byte record of a secret key file. */
 static void seckey_record(const char *path, uint8_t rec[158])
 {
-    char *text = slurp(path, NULL);
+    char *text = test_slurp(path, NULL);
     char *nl = strchr(text, '\n');
     size_t got = 0;
 
@@ -325,7 +305,7 @@ static void test_pubkey_parse_forms(void **state)
     char *nl;
     char crlf[256];
 
-    file = slurp(data_path("sig-minisign.pub"), &len);
+    file = test_slurp(data_path("sig-minisign.pub"), &len);
     assert_int_equal(sat_pubkey_parse(&ref, file, len, &err), 0);
     line = strchr(file, '\n') + 1;
 
@@ -674,8 +654,8 @@ static void test_legacy_needs_allow(void **state)
     char *text, *msg;
 
     assert_int_equal(sat_pubkey_load(&pk, data_path("sig-minisign.pub"), &err), 0);
-    msg = slurp(data_path("sig-message.txt"), &mlen);
-    text = slurp(data_path("sig-message-legacy.txt.minisig"), &len);
+    msg = test_slurp(data_path("sig-message.txt"), &mlen);
+    text = test_slurp(data_path("sig-message-legacy.txt.minisig"), &len);
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
     assert_memory_equal(sig.alg, "Ed", 2);
     assert_string_equal(sig.trusted_comment, "legacy trusted text");
@@ -705,8 +685,8 @@ static void test_minisign_fixtures(void **state)
     sat_seckey_pubkey(sk, &pk2);
     assert_memory_equal(&pk, &pk2, sizeof pk);
 
-    msg = slurp(data_path("sig-message.txt"), &mlen);
-    text = slurp(data_path("sig-message.txt.minisig"), &len);
+    msg = test_slurp(data_path("sig-message.txt"), &mlen);
+    text = test_slurp(data_path("sig-message.txt.minisig"), &len);
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
     assert_memory_equal(sig.alg, "ED", 2);
     assert_string_equal(sig.trusted_comment, "trusted text");
@@ -718,7 +698,7 @@ static void test_minisign_fixtures(void **state)
     assert_int_equal(sat_sig_parse(&sig, ours, len, &err), 0);
     assert_int_equal(sat_sig_verify(&sig, &pk, 1, (uint8_t *)msg, mlen, 0, NULL, &err), 0);
     /* Ed25519 is deterministic: same key, message and comment, same line 2 as minisign. */
-    text = slurp(data_path("sig-message.txt.minisig"), NULL);
+    text = test_slurp(data_path("sig-message.txt.minisig"), NULL);
     assert_memory_equal(strchr(ours, '\n'), strchr(text, '\n'), 101);
     free(text);
     free(ours);
@@ -795,7 +775,7 @@ static void test_hostile_and_damaged_seckeys(void **state)
     assert_int_equal(pc.calls, 0);
 
     /* Text-level damage: truncated base64, extra line, no comment line. */
-    text = slurp(data_path("sig-minisign.key"), &len);
+    text = test_slurp(data_path("sig-minisign.key"), &len);
     spit(tmp_path("trunc.key"), text, len - 5);
     assert_int_equal(sat_seckey_load(&sk, tmp_path("trunc.key"), NULL, NULL, &err), SAT_E_FORMAT);
     spit(tmp_path("extra.key"), text, len);
@@ -877,8 +857,8 @@ static void test_keyring(void **state)
     assert_memory_equal(&keys[0], &mk, sizeof mk);
 
     /* A signature by the third key (made with minisign) verifies, which == 2. */
-    msg = slurp(data_path("sig-message.txt"), &mlen);
-    text = slurp(data_path("sig-message-k3.txt.minisig"), &len);
+    msg = test_slurp(data_path("sig-message.txt"), &mlen);
+    text = test_slurp(data_path("sig-message-k3.txt.minisig"), &len);
     assert_int_equal(sat_sig_parse(&sig, text, len, &err), 0);
     assert_int_equal(sat_sig_verify(&sig, keys, n, (uint8_t *)msg, mlen, 0, &which, &err), 0);
     assert_int_equal(which, 2);
@@ -899,7 +879,7 @@ static void test_keyring(void **state)
     assert_int_equal(n, 0);
 
     /* A bad line names the file and line; nothing is added. */
-    ring = slurp(data_path("sig-keyring.txt"), &len);
+    ring = test_slurp(data_path("sig-keyring.txt"), &len);
     snprintf(buf, sizeof buf, "%snot a key\n", ring);
     spit(tmp_path("bad-ring"), buf, strlen(buf));
     n = 0;
