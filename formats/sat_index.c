@@ -1,6 +1,6 @@
 /*
  * sat_index.c - building and parsing the search index's document table and term blocks
- * (layouts in sat_index.h and formats/SPEC.md section 6).
+ * (layouts in sat_index.h and formats/SPEC.md section 12).
  */
 #include "sat_index.h"
 

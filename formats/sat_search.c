@@ -1,5 +1,5 @@
 /*
- * sat_search.c - queries over the signed search index (sat_search.h, SPEC 6).
+ * sat_search.c - queries over the signed search index (sat_search.h, SPEC 12).
  *
  * A query runs in steps: each group that is not excluded becomes a sorted list of
  * documents with its BM25 share (one term: its posting list; a prefix: the union of the
