@@ -299,6 +299,17 @@ static void test_snippet(void **state)
         r = NULL;
         q = NULL;
     }
+    /* a phrase is marked where it occurs whole, not its words elsewhere */
+    assert_int_equal(sat_query_parse("\"market opened\"", 15, &q, &err), 0);
+    assert_int_equal(sat_search_run(s, q, 5, &r, &err), 0);
+    assert_int_equal(r->n, 1);
+    assert_int_equal(sat_search_snippet(s, q, r->hits[0].e, 200, &sn, &err), 0);
+    assert_int_equal(sn.n_marks, 1);
+    assert_int_equal(sn.marks[0][1] - sn.marks[0][0], 13);
+    assert_memory_equal(sn.text + sn.marks[0][0], "market opened", 13);
+    sat_snippet_free(&sn);
+    sat_search_result_free(r);
+    sat_query_free(q);
     sat_search_free(s);
     sat_bundle_close(b);
 }
