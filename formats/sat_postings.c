@@ -213,6 +213,7 @@ int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err 
     static const char *const problem[] = {"", "truncated", "longer than 5 bytes",
                                           "overflows 32 bits", "not in its shortest form"};
     sat_cursor c = sat_cursor_make(buf, len);
+    uint64_t need;
     uint32_t count;
     size_t rest;
     int rc;
@@ -244,7 +245,8 @@ int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err 
                         (unsigned)SAT_POSTINGS_K_MAX);
     /* every doc takes at least k + 2 bits: a zero-bit, k bits, a frequency bit */
     rest = (size_t)(d->end - d->p);
-    if (rest < (size_t)1 << 40 && (uint64_t)count * (d->k + 2u) > (uint64_t)rest * 8)
+    need = (uint64_t)count * (d->k + 2u);
+    if (need / 8 + (need % 8 != 0) > rest)
         return dec_fail(d, 0, err,
                         "document count %u: only %zu bits follow (%u or more per document)",
                         (unsigned)count, rest * 8, d->k + 2u);
