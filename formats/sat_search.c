@@ -1118,6 +1118,15 @@ int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, s
         w += cp < 0x20 ? 1 : (size_t)sat_cp_width(cp);
         start = k;
     }
+    /* start at a word when one begins a little further on (not past the match) */
+    if (start > 0 && text[start - 1] != ' ' && text[start - 1] != '\n') {
+        size_t k;
+        for (k = start; k < first && k < start + 24; k++)
+            if (text[k] == ' ' || text[k] == '\n') {
+                start = k + 1;
+                break;
+            }
+    }
     if (start > 0 && sat_buf_puts(&sb, ELLIPSIS) != 0)
         goto nomem;
     w = start > 0 ? 1 : 0;
