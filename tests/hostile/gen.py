@@ -467,12 +467,15 @@ def trunc_cases(c):
             short = "media-%d" % c.media_ids.index(member[len("media/"):])
         elif member == bm.DICT_NAME:
             short = "dict"
+        elif member == bm.DOCS_NAME:
+            short = "search-docs"
         elif member.startswith("search/"):
-            short = "search-" + member[7:-4]
+            short = "search-block"
         else:
             short = "%s-%d" % ("page" if member.startswith("index/") else "cluster",
                                int(member.split("/")[1][:6]))
-        c.truncated("trunc-in-" + short, "cut in the middle of " + member,
+        c.truncated("trunc-in-" + short, "cut in the middle of " +
+                    ("a term block" if short == "search-block" else member),
                     c.member_off(member) + bm.BLOCK + c.member_size(member) // 2)
     # one flipped byte in a unit (an attacker without the key, or a bad sector)
     for member, short in [(bm.DICT_NAME, "dict"), ("index/000001.zst", "page-1"),
@@ -806,28 +809,30 @@ def index_cases(c):
     blk = named("term block %d" % k)
     touch_k = lambda code, rx=blk: [(qk, code, rx), c.found(qj)]
 
-    # damaged: the bytes no longer match the signed hash
-    for member, short, what, search in [
-            (S, "block", "term block %d" % k, touch_k(1, named("term block %d" % k, "damaged"))),
-            (bm.DOCS_NAME, "docs", "document table",
+    # damaged: the bytes no longer match the signed hash (what the table shows names no
+    # block number: it depends on the index's content)
+    for member, short, part, what, search in [
+            (S, "block", "term block %d" % k, "a term block",
+             touch_k(1, named("term block %d" % k, "damaged"))),
+            (bm.DOCS_NAME, "docs", "document table", "search/docs.zst",
              [(qk, 1, named("document table", "damaged")), (qj, 1, r"document table")])]:
         h = bytearray(g)
         h[c.member_off(member) + bm.BLOCK + c.member_size(member) // 2] ^= 0x20
-        rx = named("search index", what, "damaged")
-        c.intact("flip-search-" + short, "one byte flipped in the middle of " + member +
+        rx = named("search index", part, "damaged")
+        c.intact("flip-search-" + short, "one byte flipped in the middle of " + what +
                  ": the entries are intact, search refuses what needs it", bytes(h), rx,
-                 deep=(1, rx), search=search)
+                 deep=(1, rx), search=search, msg="search index + the part + damaged")
     # the tar layer: the reader finds units by the signed offsets, never by member names
     h = bytearray(g)
     o, size = c.member_off(S), c.member_size(S)
     h[o:o + bm.BLOCK] = bm.tar_header("search/renamed.zst", size, c.model.mtime)
-    c.intact("tar-search-block-renamed", "term block %d's member renamed search/renamed.zst; "
-             "its data intact" % k, bytes(h), named("search/renamed\\.zst"),
+    c.intact("tar-search-block-renamed", "a term block's member renamed search/renamed.zst; "
+             "its data intact", bytes(h), named("search/renamed\\.zst"),
              search=[c.found(qk), c.found(qj)])
     end = o + bm.BLOCK + len(bm.pad(b"\0" * size))
     later = [i for i, (p, u) in c.where.items()]   # every unit lies after the index
-    c.lost("tar-search-block-missing", "term block %d's member cut out of the tar: the units "
-           "after it move" % k, g[:o] + g[end:], r"belongs|missing|truncated|damaged", later,
+    c.lost("tar-search-block-missing", "a term block's member cut out of the tar: the units "
+           "after it move", g[:o] + g[end:], r"belongs|missing|truncated|damaged", later,
            search=[(qk, 1, None), (qj, 1, None)])
 
     # a hostile signer's document table (hash recomputed)
@@ -873,13 +878,17 @@ def index_cases(c):
     mid = min((i for i in range(1, len(recs) - 1) if re.fullmatch(rb"[a-z]{5,}", recs[i][0])),
               key=lambda i: abs(i - len(recs) // 2))
     qmid = recs[mid][0].decode()
+    # two neighbours to swap, neither a prefix of the other (a term that repeats all of the
+    # one before it would be refused for its empty suffix instead)
+    sw = next(i for i in range(1, len(recs) - 1) if not recs[i + 1][0].startswith(recs[i][0]))
     assert len(recs) >= 4 and k + 1 < len(c.model.search["blocks"])
     nxt = c.model.search["blocks"][k + 1]
     last_doc = [(e, n) for e, n in rows][-1]
     cut_list = lambda r: r[:mid] + [(r[mid][0], r[mid][1][:-1])] + r[mid + 1:]
     for name, what, mut, rx, *search in [
-            ("tblock-unsorted", "terms %d and %d of the block swapped" % (1, 2),
-             c.block_edit(lambda r: [r[0], r[2], r[1]] + r[3:]), r"increasing order"),
+            ("tblock-unsorted", "two neighbouring terms swapped",
+             c.block_edit(lambda r: r[:sw] + [r[sw + 1], r[sw]] + r[sw + 2:]),
+             r"increasing order"),
             ("tblock-first-term", "the block's first term is not the T line's",
              lambda m: m.search["blocks"][k].update(first=recs[0][0] + b"0"),
              r"first term differs"),
@@ -922,7 +931,7 @@ def index_cases(c):
              r"frame|trailing|size")]:
         # (verify --deep names no block number for a frame error: "term block: zstd: ...")
         brx = named("term block" if name.startswith("zstd-") else "term block %d" % k, rx)
-        c.bad_index(name, "term block %d: %s" % (k, what), mut, brx,
+        c.bad_index(name, "a term block: " + what, mut, brx,
                     search[0] if search else touch_k(3, named("term block %d" % k, rx)))
     # a posting list naming a document the table does not hold: the table loses its last
     # document (its count too), so every list holding it points past the end
@@ -957,7 +966,7 @@ def index_cases(c):
             return ls
         return tl(fn)
     for name, what, hook, rx in [
-            ("root-tlines-unsorted", "T lines %d and %d swapped" % (k, k + 1), tl(swap_t),
+            ("root-tlines-unsorted", "two neighbouring T lines swapped", tl(swap_t),
              r"term order"),
             ("root-tlines-missing", "the last T line missing",
              tl(lambda ls, t: ls[:t[-1]] + ls[t[-1] + 1:]), r"fields|term block"),
