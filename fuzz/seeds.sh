@@ -7,7 +7,8 @@
 set -eu
 
 PACK=$1
-OUT=$2
+mkdir -p "$2"
+OUT=$(cd "$2" && pwd) # absolute: the archive seeds are made from another folder
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KEY=$ROOT/tests/data/fuzz-key.key
 EX=$ROOT/examples
