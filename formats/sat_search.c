@@ -227,16 +227,20 @@ static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sa
     if ((rc = sat_postings_open(&dec, list, len, err)) != 0)
         return rc;
     n = sat_postings_count(&dec);
-    if (dset_alloc(d, n) != 0)
-        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    if (dset_alloc(d, n) != 0) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto fail;
+    }
     idf = log(1.0 + ((double)s->ndocs - (double)n + 0.5) / ((double)n + 0.5));
     while ((rc = sat_postings_next(&dec, err)) == 1) {
         double tf = dec.freq, dl;
-        if (dec.doc >= s->ndocs || i >= n)
-            return sat_err_set(err, SAT_E_FORMAT,
-                               "search index: a posting list names document %u, the table has "
-                               "%llu",
-                               (unsigned)dec.doc, (unsigned long long)s->ndocs);
+        if (dec.doc >= s->ndocs || i >= n) {
+            rc = sat_err_set(err, SAT_E_FORMAT,
+                             "search index: a posting list names document %u, the table has "
+                             "%llu",
+                             (unsigned)dec.doc, (unsigned long long)s->ndocs);
+            goto fail;
+        }
         dl = s->dlen[dec.doc];
         d->doc[i] = dec.doc;
         d->score[i] = idf * tf * (BM25_K1 + 1) /
@@ -244,9 +248,12 @@ static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sa
         i++;
     }
     if (rc < 0)
-        return rc;
+        goto fail;
     d->n = i;
     return 0;
+fail:
+    dset_free(d); /* on error d holds nothing, as prefix_docs leaves it */
+    return rc;
 }
 
 /* The documents of an exact term (empty when the index does not have it). */
