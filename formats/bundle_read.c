@@ -1294,7 +1294,8 @@ static int verify_search_deep(sat_bundle *b, sat_problem_fn fn, void *ctx)
     uint32_t *entry = NULL, *dlen = NULL;
     uint64_t total;
     size_t i;
-    int rc;
+    int rc, parsed = 0; /* 1: the error comes from a parser (not yet marked as signed) */
+    char what[64];
     sat_err e;
 
     sat_err_clear(&e);
@@ -1305,18 +1306,34 @@ static int verify_search_deep(sat_bundle *b, sat_problem_fn fn, void *ctx)
         goto out;
     }
     if ((rc = sat_bundle_load_unit(b, h->search_offset, h->search_size, h->search_usize,
-                                   h->search_hash, "search document table", &buf, &e)) != 0 ||
-        (rc = sat_ixdocs_parse(buf, (size_t)h->search_usize, h->search_docs, b->m->n_entries,
+                                   h->search_hash, "search document table", &buf, &e)) != 0)
+        goto out;
+    parsed = 1;
+    if ((rc = sat_ixdocs_parse(buf, (size_t)h->search_usize, h->search_docs, b->m->n_entries,
                                entry, dlen, &total, &e)) != 0)
         goto out;
+    /* every document is a text entry (entries on damaged pages cannot be checked) */
+    for (i = 0; i < h->search_docs; i++) {
+        const sat_mentry *en;
+        if (sat_bundle_entry(b, entry[i], &en, NULL) == 0 && en->unit == SAT_UNIT_MEDIA) {
+            rc = sat_err_set(&e, SAT_E_FORMAT,
+                             "search document table: document %zu names the media entry "
+                             "\"%.80s\"",
+                             i, en->id);
+            goto out;
+        }
+    }
     for (i = 0; i < h->n_search_blocks; i++) {
         const sat_page *t = &h->search_blocks[i];
         sat_ixblock *blk = NULL;
         free(buf);
         buf = NULL;
-        if ((rc = sat_bundle_load_unit(b, t->offset, t->size, t->usize, t->hash, "term block",
-                                       &buf, &e)) != 0)
+        parsed = 0;
+        snprintf(what, sizeof what, "search term block %zu", i);
+        if ((rc = sat_bundle_load_unit(b, t->offset, t->size, t->usize, t->hash, what, &buf,
+                                       &e)) != 0)
             goto out;
+        parsed = 1;
         rc = sat_ixblock_parse(buf, (size_t)t->usize, t->count, t->first_id,
                                i + 1 < h->n_search_blocks ? h->search_blocks[i + 1].first_id
                                                           : NULL,
@@ -1330,7 +1347,7 @@ static int verify_search_deep(sat_bundle *b, sat_problem_fn fn, void *ctx)
     }
 out:
     if (rc != 0 && fn != NULL) {
-        if (rc == SAT_E_FORMAT)
+        if (rc == SAT_E_FORMAT && parsed)
             signed_but_malformed(&e);
         fn(ctx, NULL, e.msg);
     }

@@ -11,6 +11,8 @@
 #include "sat_manifest.h"
 #include "sat_postings.h"
 
+_Static_assert(SAT_TERM_MAX == SAT_TOKEN_MAX, "the manifest's term limit is the tokeniser's");
+
 /* ------------------------------------------------------------------------ */
 /* Building                                                                 */
 /* ------------------------------------------------------------------------ */

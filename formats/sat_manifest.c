@@ -276,11 +276,11 @@ static int parse_search_line(parser *p, sat_manifest *m, uint64_t ne)
     return 0;
 }
 
-/* A term as the index stores it: 1..SAT_TOKEN_MAX bytes (the manifest text is already
+/* A term as the index stores it: 1..SAT_TERM_MAX bytes (the manifest text is already
  * valid UTF-8 without control characters). */
 static int term_valid(sat_span t)
 {
-    return t.len >= 1 && t.len <= 64;
+    return t.len >= 1 && t.len <= SAT_TERM_MAX;
 }
 
 static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, uint64_t *np,
@@ -658,6 +658,8 @@ static int parse_tblock_line(parser *p, sat_manifest *m, size_t i)
 
     if ((rc = next_line(p)) != 0)
         return rc;
+    if (sat_span_eq(p->line, "end"))
+        return bad(p, "fewer term block lines (T) than the search line's count");
     if ((rc = split(p, f, 7)) != 0)
         return rc;
     if (!sat_span_eq(f[0], "T"))

@@ -57,6 +57,8 @@
 #define SAT_TBLOCK_MAX ((uint64_t)16 << 20)
 #define SAT_TBLOCKS_MAX 1000000u
 #define SAT_TBLOCK_TERMS_MAX 65536u
+/* Longest term (the tokeniser's SAT_TOKEN_MAX; sat_index.c checks they agree). */
+#define SAT_TERM_MAX 64
 /* Unit value of a media entry (stored as its own tar member). */
 #define SAT_UNIT_MEDIA UINT32_MAX
 

@@ -16,7 +16,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query index; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query index search; do
     mkdir -p "$OUT/$t"
 done
 
@@ -318,7 +318,19 @@ printf '"평양에서 문서를" -"rice prices" elect* 20* Ωμ* ＧＤＰ' >"$Q
 printf 'a\t-b\r\nc\302\240d\343\200\200"e f"' >"$Q/spaces"
 printf 'lang:"ko" until:"2026-12-31" "unclosed' >"$Q/quoted-values"
 
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query index; do
+# search: a limit byte (low 2 bits: 1, 2, 5 or 20 hits; the rest the snippet width) then a
+# query run over fuzz_search.c's built-in bundle: Korean inside words, one syllable, the
+# last syllable of words, phrases, prefixes, exclusions, filters, other scripts
+S=$OUT/search
+n=0
+for q in 평양 쌀 다 평양에서 '"rice prices"' 'elect*' 'market -rice' '평양 -"쌀값이"' 東京 'выборы' \
+    gdp café 3.5 '"3.5 percent"' '평양 lang:ko kind:transcript' '평양 section:국내' '같은' \
+    '"같은 글입니다"' '평양 since:2026-10-15' 링크 https pre 인용문 "people's" 'ω*'; do
+    n=$((n + 1))
+    { byte $((n * 5 % 256)); printf '%s' "$q"; } >"$S/q$n"
+done
+
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query index search; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

@@ -508,7 +508,7 @@ def search_records(m):
 
 def reblock(m, tools, target):
     """Splits the term records again into blocks of about `target` bytes, as a bigger
-    bundle's index would be (SPEC 6: a record that would pass the target opens a block)."""
+    bundle's index would be (SPEC 12: a record that would pass the target opens a block)."""
     blocks, cur, size = [], [], 0
     for term, lst in search_records(m):
         rec = len(varint(len(term))) + len(term) + len(varint(len(lst))) + len(lst) + 1

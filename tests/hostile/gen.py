@@ -28,7 +28,7 @@ ESC_BODY = (b"Body \x1b[2J\x1b[H cleared\n"
             b"```\npre \x1b[1mbold\x1b[0m \xc2\x9d osc\n```\n"
             b"bad utf8 \xff\xfe, a lone \xc2 byte, overlong \xc0\xaf, surrogate \xed\xa0\x80\n")
 BIDI = "\u202e\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"
-BLOCK_TARGET = 2048   # bytes of a term block in the base (SPEC 6)
+BLOCK_TARGET = 2048   # bytes of a term block in the base (SPEC 12)
 
 
 class Corpus:
@@ -61,7 +61,7 @@ class Corpus:
         self.text_id = next(i for i, (pi, u) in sorted(self.where.items())
                             if pi == 0 and u == "0" and self.entries[i][0] in TEXT_KINDS)
         self.media_ids = [x["id"] for x in m.media]
-        self.ids = sorted(self.entries)      # entry index (SPEC 6) -> id
+        self.ids = sorted(self.entries)      # entry index (SPEC 12) -> id
         self.cases = []
         self.pick_queries()
 
@@ -282,7 +282,7 @@ class Corpus:
                  salvage=(code, None, []), files={}, **kw)
 
     def bad_index(self, name, what, mutate, deep_re, search):
-        """A hostile signer's search index part (hash matches) that breaks SPEC 6: plain
+        """A hostile signer's search index part (hash matches) that breaks SPEC 12: plain
         verify (hashes and layout) passes; --deep calls it not genuine (exit 3); every entry
         still lists, shows, extracts and salvages; search fails on the queries that need
         the part, with a message, and answers the others."""
@@ -800,7 +800,7 @@ def page_cases(c):
 # ---------------------------------------------------------------------- search index
 
 def index_cases(c):
-    """The search index (SPEC 6): damaged parts (an attacker without the key, a bad sector)
+    """The search index (SPEC 12): damaged parts (an attacker without the key, a bad sector)
     and signed parts that break the format (a hostile signer). Block k holds the query word
     qk, block j the word qj; the entries never depend on the index."""
     g, k, qk, qj = c.good, c.k, c.qk, c.qj
@@ -863,10 +863,10 @@ def index_cases(c):
                      [rows[0][1] & 0x7F | 0x80, rows[0][1] >> 7 | 0x80, 0]) +
                  bm.docs_build(rows[1:]), c.tools), named(D, "shortest"))]:
         c.bad_index(name, what, mut, rx, every(rx))
-    # SPEC 6 says each document is a text entry; search refuses a media one (verify --deep
-    # does not check it yet: no --deep expectation)
+    # SPEC 12 says each document is a text entry; search and verify --deep refuse a media one
     c.add("docs-media-entry", "the document table names a media entry (validly signed)",
           c.resigned(docs(lambda r: [(media_ix[0], r[0][1])] + r[1:])), (0, None),
+          deep=(3, r"media entry"),
           lst=(0, None), show=[(c.text_id, 0, None)], extract=(0, None, allf),
           salvage=(0, None, allf),
           search=[(c.doc_words(rows[0][0])[0], 3, r"media entry"), c.found(qj)])
