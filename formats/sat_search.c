@@ -29,6 +29,8 @@
 #define PREFIX_TERMS_MAX 50000
 /* Hits whose verified text is kept for their snippets. */
 #define TEXT_CACHE_HITS 100
+/* Hits read at a time (their index pages are loaded together, then dropped). */
+#define READ_BATCH 64
 
 struct sat_search {
     sat_bundle *b;
@@ -40,7 +42,7 @@ struct sat_search {
     sat_ixblock **blocks; /* parsed term blocks, NULL until needed */
     size_t cached;        /* their bytes */
     /* verified texts of the last run's first hits, for snippets */
-    const sat_mentry **text_e;
+    uint64_t *text_e; /* their entry indexes */
     char **text;
     size_t *text_len;
     size_t n_text;
@@ -542,28 +544,24 @@ static void tcheck_free(tcheck *c)
 typedef struct cand {
     uint32_t doc;
     double score;
-    const sat_mentry *e; /* loaded when needed */
+    const sat_mentry *e; /* loaded for the hits only (pages are dropped while ranking) */
     uint8_t check;
+    uint8_t meta;  /* 1: date (and filters) looked at; 2: its index page is damaged */
+    uint8_t pass;  /* the filters passed */
+    char date[21]; /* the entry's date, "" when it has none */
 } cand;
 
-static int cmp_date_desc(const sat_mentry *x, const sat_mentry *y)
-{
-    const char *a = x->date ? x->date : "", *b = y->date ? y->date : "";
-    int c = strcmp(b, a); /* newer first; undated last */
-
-    if (c != 0)
-        return c;
-    return strcmp(x->id, y->id);
-}
-
+/* Best first: higher score, then (among equal scores, once their dates are known) the
+ * newer date, undated last, then document order. */
 static int cmp_score(const void *pa, const void *pb)
 {
     const cand *a = pa, *b = pb;
+    int c;
 
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
-    if (a->e != NULL && b->e != NULL)
-        return cmp_date_desc(a->e, b->e);
+    if ((c = strcmp(b->date, a->date)) != 0)
+        return c;
     return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
@@ -601,6 +599,53 @@ static int filters_pass(const sat_query *q, const sat_mentry *e)
     if (f->section != NULL && (e->section == NULL || strcmp(f->section, e->section) != 0))
         return 0;
     return sat_query_lang_match(q, e->lang) && sat_query_date_match(q, e->date);
+}
+
+static const sat_query *cmp_q; /* for qsort below; a run is not reentrant */
+static const sat_search *cmp_s;
+
+static int cmp_by_entry(const void *pa, const void *pb)
+{
+    const cand *a = *(cand *const *)pa, *b = *(cand *const *)pb;
+    uint32_t x = cmp_s->entry[a->doc], y = cmp_s->entry[b->doc];
+
+    return x < y ? -1 : x > y;
+}
+
+/* Looks at the metadata of the candidates list[0..n): date, and whether the filters pass.
+ * They are visited in entry order and each index page is dropped once passed, so memory
+ * stays at one page whatever the number of candidates. Returns 0 or an error. */
+static int cand_meta_all(sat_search *s, const sat_query *q, cand **list, size_t n, sat_err *err)
+{
+    size_t i, page = SIZE_MAX;
+    int rc;
+
+    cmp_s = s;
+    cmp_q = q;
+    qsort(list, n, sizeof *list, cmp_by_entry);
+    for (i = 0; i < n; i++) {
+        cand *c = list[i];
+        size_t pg = sat_manifest_page_of_index(s->m, s->entry[c->doc]);
+        if (c->meta)
+            continue;
+        if (pg != page) {
+            sat_bundle_forget_pages(s->b);
+            page = pg;
+        }
+        c->e = NULL;
+        if ((rc = cand_entry(s, c, err)) < 0)
+            return rc;
+        if (rc == 1) {
+            c->meta = 2;
+            continue;
+        }
+        c->meta = 1;
+        c->pass = (uint8_t)filters_pass(q, c->e);
+        snprintf(c->date, sizeof c->date, "%s", c->e->date != NULL ? c->e->date : "");
+        c->e = NULL;
+    }
+    sat_bundle_forget_pages(s->b);
+    return 0;
 }
 
 /* Checks c's verified text for the groups that need it: positive multi-term groups must be
@@ -652,11 +697,11 @@ static int text_check(sat_search *s, const sat_query *q, cand *c, char **text, s
     return 1;
 }
 
-static int keep_text(sat_search *s, const sat_mentry *e, char *text, size_t len)
+static int keep_text(sat_search *s, uint64_t entry, char *text, size_t len)
 {
     if (s->n_text >= TEXT_CACHE_HITS)
         return 0;
-    s->text_e[s->n_text] = e;
+    s->text_e[s->n_text] = entry;
     s->text[s->n_text] = text;
     s->text_len[s->n_text] = len;
     s->n_text++;
@@ -693,7 +738,7 @@ static int cmp_bitem_rank(const void *pa, const void *pb)
 static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size_t want,
                      sat_search_result *r, sat_err *err)
 {
-    bitem *bt = malloc((want + 1) * sizeof *bt);
+    bitem *bt = malloc(((want < READ_BATCH ? want : READ_BATCH) + 1) * sizeof *bt);
     size_t next = 0, j;
     int rc = 0;
 
@@ -701,7 +746,7 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
     while (r->n < want && next < n) {
         size_t nb = 0;
-        while (nb < want - r->n && next < n) {
+        while (nb < want - r->n && nb < READ_BATCH && next < n) {
             cand *c = &cs[next];
             if ((rc = cand_entry(s, c, err)) < 0)
                 goto out;
@@ -755,15 +800,18 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
             cand *c = &cs[bt[j].rank];
             if (!bt[j].ok)
                 continue;
-            if (keep_text(s, c->e, bt[j].text, bt[j].len))
+            if (keep_text(s, s->entry[c->doc], bt[j].text, bt[j].len))
                 bt[j].text = NULL;
-            r->hits[r->n].e = c->e;
+            r->hits[r->n].entry = s->entry[c->doc];
             r->hits[r->n].score = c->score;
             r->n++;
         }
     out_batch:
-        for (j = 0; j < nb; j++)
+        for (j = 0; j < nb; j++) {
             free(bt[j].text);
+            cs[bt[j].rank].e = NULL;
+        }
+        sat_bundle_forget_pages(s->b); /* hits keep entry indexes, not pointers */
         if (rc != 0)
             goto out;
     }
@@ -784,7 +832,7 @@ int sat_search_run(sat_search *s, const sat_query *q, size_t limit, sat_search_r
                       f->since != NULL || f->until != NULL;
     sat_search_result *r = NULL;
     dset acc, d;
-    cand *cs = NULL;
+    cand *cs = NULL, **ptr = NULL;
     size_t i, ng = sat_query_group_count(q), n = 0, k, first = 1;
     int rc = 0;
 
@@ -839,42 +887,45 @@ int sat_search_run(sat_search *s, const sat_query *q, size_t limit, sat_search_r
     }
     /* 3. candidates; filters on the signed metadata */
     cs = malloc((acc.n + 1) * sizeof *cs);
-    if (cs == NULL)
+    ptr = malloc((acc.n + 1) * sizeof *ptr);
+    if (cs == NULL || ptr == NULL)
         goto nomem;
     for (i = 0; i < acc.n; i++) {
-        cand *c = &cs[n];
+        cand *c = &cs[i];
+        memset(c, 0, sizeof *c);
         c->doc = acc.doc[i];
         c->score = acc.score[i];
         c->check = acc.check[i];
-        c->e = NULL;
-        if (has_filters) {
-            if ((rc = cand_entry(s, c, err)) < 0)
-                goto out;
-            if (rc == 1) {
-                r->n_damaged++;
-                rc = 0;
-                continue;
-            }
-            if (!filters_pass(q, c->e))
-                continue;
-        }
-        n++;
+        ptr[i] = c;
     }
-    /* 5. rank: scores, then ties by newer date (entries loaded for tied scores only) */
+    n = acc.n;
+    if (has_filters) {
+        if ((rc = cand_meta_all(s, q, ptr, n, err)) != 0)
+            goto out;
+        for (i = k = 0; i < n; i++) {
+            if (cs[i].meta == 2)
+                r->n_damaged++;
+            else if (cs[i].pass)
+                cs[k++] = cs[i];
+        }
+        n = k;
+    }
+    /* 5. rank: scores, then ties by newer date; the dates of tied candidates are looked up
+     * only for the ties that reach into the hits asked for */
     qsort(cs, n, sizeof *cs, cmp_score);
-    for (i = 0; i < n;) {
+    for (i = 0, k = 0; i < n && (limit == 0 || i < limit);) {
         size_t j = i + 1;
         while (j < n && cs[j].score == cs[i].score)
             j++;
-        if (j - i > 1) {
-            for (k = i; k < j; k++)
-                if ((rc = cand_entry(s, &cs[k], err)) < 0)
-                    goto out;
-            rc = 0;
-            /* a damaged page's candidates sort last in their tie; dropped below */
-            qsort(cs + i, j - i, sizeof *cs, cmp_score);
-        }
+        if (j - i > 1)
+            for (; i < j; i++)
+                ptr[k++] = &cs[i];
         i = j;
+    }
+    if (k > 0) {
+        if ((rc = cand_meta_all(s, q, ptr, k, err)) != 0)
+            goto out;
+        qsort(cs, n, sizeof *cs, cmp_score);
     }
     /* 6. the hits shown are read and verified; a damaged one gives way to the next. They
      * are read in batches sorted by cluster, and by offset from the end within one, so a
@@ -895,6 +946,7 @@ out:
     dset_free(&acc);
     dset_free(&d);
     free(cs);
+    free(ptr);
     sat_search_result_free(r);
     return rc;
 }
@@ -1077,9 +1129,10 @@ static size_t markup_len(const char *s, size_t n)
     return i;
 }
 
-int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, size_t width,
+int sat_search_snippet(sat_search *s, const sat_query *q, const sat_hit *h, size_t width,
                        sat_snippet *out, sat_err *err)
 {
+    const sat_mentry *e = NULL;
     char *text = NULL;
     size_t tlen = 0, i, start, end, w, first = 0, hi = 0;
     int own = 0, rc = 0;
@@ -1091,13 +1144,14 @@ int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, s
     if (width < 20)
         width = 20;
     for (i = 0; i < s->n_text; i++)
-        if (s->text_e[i] == e) {
+        if (s->text_e[i] == h->entry) {
             text = s->text[i];
             tlen = s->text_len[i];
             break;
         }
     if (text == NULL) {
-        if ((rc = sat_bundle_read(s->b, e, &text, &tlen, err)) != 0)
+        if ((rc = sat_bundle_entry(s->b, h->entry, &e, err)) != 0 ||
+            (rc = sat_bundle_read(s->b, e, &text, &tlen, err)) != 0)
             return rc;
         own = 1;
     }

@@ -13,9 +13,14 @@
  *   sat_search_result *r = NULL;
  *   if (sat_search_run(s, q, 10, &r, &err) < 0) ...
  *   for (i = 0; i < r->n; i++) {
- *       const sat_mentry *e = r->hits[i].e;  ... e->id, e->title, r->hits[i].score
- *       sat_snippet sn; sat_search_snippet(s, q, e, 160, &sn, &err); ... sat_snippet_free(&sn);
+ *       sat_bundle_entry(bundle, r->hits[i].entry, &e, &err);  ... e->id, e->title
+ *       sat_snippet sn; sat_search_snippet(s, q, &r->hits[i], 160, &sn, &err); ...
+ *       sat_snippet_free(&sn);
  *   }
+ *
+ * Memory stays bounded however many entries match: hits are entry indexes, and index
+ * pages loaded while ranking or reading are dropped again (a caller walking thousands of
+ * hits calls sat_bundle_forget_pages now and then, as for a listing).
  *   sat_search_result_free(r); sat_query_free(q); sat_search_free(s);
  *
  * What a match is: every group of the query that is not excluded matches and no
@@ -28,8 +33,9 @@
  * always really contains what was asked.
  *
  * Ranking: BM25 (k1 = 1.2, b = 0.75) over the index's weighted term frequencies (a title
- * or section occurrence counts SAT_SEARCH_HEAD_WEIGHT times), summed over the distinct
- * terms of the groups that are not excluded; ties broken by newer date, then by id.
+ * or section occurrence counts SAT_SEARCH_HEAD_WEIGHT times), summed over the terms of the
+ * groups that are not excluded; ties broken by newer date (undated last), then by document
+ * order.
  *
  * Damage: an entry whose text does not verify is never a hit (counted in n_damaged); a
  * term block or the document table that does not verify makes the search fail with
@@ -60,7 +66,7 @@ void sat_search_free(sat_search *s);
 uint64_t sat_search_doc_count(const sat_search *s);
 
 typedef struct sat_hit {
-    const sat_mentry *e; /* the entry; valid until sat_search_free */
+    uint64_t entry; /* the entry's index in the bundle: sat_bundle_entry(b, entry, &e, ...) */
     double score;
 } sat_hit;
 
@@ -92,11 +98,11 @@ typedef struct sat_snippet {
     size_t n_marks;
 } sat_snippet;
 
-/* Builds the snippet of e for q: about width display columns (East Asian wide characters
+/* Builds the snippet of hit h for q: about width display columns (East Asian wide characters
  * count two) around the first match in the body, cut at character boundaries, with "…"
  * where text was cut. When the body holds no match (the title matched) it starts at the
  * beginning of the body. Reads and verifies e's text (SAT_E_HASH when damaged). */
-int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, size_t width,
+int sat_search_snippet(sat_search *s, const sat_query *q, const sat_hit *h, size_t width,
                        sat_snippet *out, sat_err *err);
 void sat_snippet_free(sat_snippet *sn);
 

@@ -128,14 +128,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_fail("limit %zu: %zu hits (of %zu), total %zu", limit, lim->n, all->n, lim->total);
     for (i = 0; i < all->n; i++) {
         sat_snippet sn;
-        const sat_mentry *e = all->hits[i].e;
+        const sat_mentry *e = NULL;
+        if (sat_bundle_entry(b, all->hits[i].entry, &e, &err) != 0)
+            fuzz_fail("hit %zu: %s", i, err.msg);
         if (e->unit == SAT_UNIT_MEDIA)
             fuzz_fail("hit %zu is a media entry", i);
         if (i > 0 && all->hits[i].score > all->hits[i - 1].score)
             fuzz_fail("scores increase at hit %zu", i);
-        if (i < lim->n && lim->hits[i].e != e)
+        if (i < lim->n && lim->hits[i].entry != all->hits[i].entry)
             fuzz_fail("limited hit %zu differs", i);
-        if (sat_search_snippet(s, q, e, 20 + (size_t)(data[0] >> 2) * 4, &sn, &err) != 0)
+        if (sat_search_snippet(s, q, &all->hits[i], 20 + (size_t)(data[0] >> 2) * 4, &sn, &err) !=
+            0)
             fuzz_fail("snippet: %s", err.msg);
         check_snippet(&sn);
         sat_snippet_free(&sn);

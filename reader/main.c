@@ -442,12 +442,15 @@ static int cmd_search(const char *path, char **words, int nwords, ropts *o)
         printf(".\n");
     }
     for (k = 0; k < r->n; k++) {
-        const sat_mentry *e = r->hits[k].e;
+        const sat_mentry *e = NULL;
         sat_snippet sn;
         size_t sw = (size_t)(o->width > 24 ? o->width - 4 : 20);
         if (sw > 160)
             sw = 160; /* piped output: one readable line */
-        if ((rc = sat_search_snippet(s, q, e, o->json ? 160 : sw, &sn, &err)) != 0) {
+        if (k % 32 == 0) /* hits are in rank order, their pages random: keep few */
+            sat_bundle_forget_pages(b);
+        if ((rc = sat_bundle_entry(b, r->hits[k].entry, &e, &err)) != 0 ||
+            (rc = sat_search_snippet(s, q, &r->hits[k], o->json ? 160 : sw, &sn, &err)) != 0) {
             fprintf(stderr, "%s: %s\n", prog, err.msg);
             rc = exit_for(rc);
             goto out;

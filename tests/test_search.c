@@ -130,9 +130,11 @@ static int run(const char *path, const char *q, size_t limit, char *ids, size_t 
         rc = sat_search_run(s, qq, limit, &r, &err);
     if (rc == 0) {
         for (i = 0; i < r->n; i++) {
+            const sat_mentry *e = NULL;
+            assert_int_equal(sat_bundle_entry(b, r->hits[i].entry, &e, &err), 0);
             if (i > 0)
                 strncat(ids, " ", cap - strlen(ids) - 1);
-            strncat(ids, r->hits[i].e->id, cap - strlen(ids) - 1);
+            strncat(ids, e->id, cap - strlen(ids) - 1);
         }
         *total = r->total;
         *damaged = r->n_damaged;
@@ -278,7 +280,7 @@ static void test_snippet(void **state)
         assert_int_equal(sat_query_parse(qs[i], strlen(qs[i]), &q, &err), 0);
         assert_int_equal(sat_search_run(s, q, 5, &r, &err), 0);
         assert_true(r->n >= 1);
-        assert_int_equal(sat_search_snippet(s, q, r->hits[0].e, 60, &sn, &err), 0);
+        assert_int_equal(sat_search_snippet(s, q, &r->hits[0], 60, &sn, &err), 0);
         assert_true(sn.n_marks >= 1);
         for (k = 0; k < sn.len; k++)
             assert_true((unsigned char)sn.text[k] >= 0x20); /* one line, no controls */
@@ -305,7 +307,7 @@ static void test_snippet(void **state)
     assert_int_equal(sat_query_parse("\"market opened\"", 15, &q, &err), 0);
     assert_int_equal(sat_search_run(s, q, 5, &r, &err), 0);
     assert_int_equal(r->n, 1);
-    assert_int_equal(sat_search_snippet(s, q, r->hits[0].e, 200, &sn, &err), 0);
+    assert_int_equal(sat_search_snippet(s, q, &r->hits[0], 200, &sn, &err), 0);
     assert_int_equal(sn.n_marks, 1);
     assert_int_equal(sn.marks[0][1] - sn.marks[0][0], 13);
     assert_memory_equal(sn.text + sn.marks[0][0], "market opened", 13);
