@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "sat_cursor.h"
+#include "sat_index.h"
 #include "sat_zstd.h"
 
 #define BLOCK 512u
@@ -841,6 +842,46 @@ static int range_ok(sat_bundle *b, uint64_t off, uint64_t size, const uint8_t wa
     return 1;
 }
 
+int sat_bundle_load_unit(sat_bundle *b, uint64_t offset, uint64_t size, uint64_t usize,
+                         const uint8_t hash[SAT_HASH_BYTES], const char *what, uint8_t **out,
+                         sat_err *err)
+{
+    uint8_t *z = NULL, *t = NULL;
+    int rc;
+
+    *out = NULL;
+    /* a frame of usize bytes is never much larger than usize (the root bounds usize) */
+    if (size > usize + usize / 64 + 4096 || usize > SAT_DOCTABLE_MAX)
+        return sat_err_set(err, SAT_E_FORMAT, "%s: stored size %llu too large for %llu bytes",
+                           what, (unsigned long long)size, (unsigned long long)usize);
+    z = malloc((size_t)size);
+    t = malloc((size_t)usize + 1);
+    if (z == NULL || t == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    if ((rc = read_at(b, b->data + offset, z, (size_t)size, err)) != 0)
+        goto fail;
+    if (!hash_ok(z, (size_t)size, hash)) {
+        rc = sat_err_set(err, SAT_E_HASH, "%s (bytes %llu..%llu) is damaged", what,
+                         (unsigned long long)(b->data + offset),
+                         (unsigned long long)(b->data + offset + size));
+        goto fail;
+    }
+    if ((rc = sat_zstd_decompress(b->pz, z, (size_t)size, (char *)t, (size_t)usize, err)) != 0) {
+        sat_err_prefix(err, "%s", what);
+        rc = signed_but_malformed(err);
+        goto fail;
+    }
+    free(z);
+    *out = t;
+    return 0;
+fail:
+    free(z);
+    free(t);
+    return rc;
+}
+
 int sat_bundle_check(sat_bundle *b, const sat_mentry *e, sat_err *err)
 {
     const size_t cap = (size_t)1 << 16;
@@ -1058,6 +1099,12 @@ static size_t check_tar_layer(sat_bundle *b, sat_problem_fn fn, void *ctx, char 
         snprintf(name, sizeof name, SAT_MEMBER_PAGE_FMT, i);
         lmember(&L, name, m->pages[i].size, NULL);
     }
+    if (m->head.has_search)
+        lmember(&L, SAT_MEMBER_SEARCH_DOCS, m->head.search_size, NULL);
+    for (i = 0; m->head.has_search && i < m->head.n_search_blocks; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_SEARCH_FMT, i);
+        lmember(&L, name, m->head.search_blocks[i].size, NULL);
+    }
     for (i = 0; i < m->n_clusters; i++) {
         snprintf(name, sizeof name, SAT_MEMBER_CLUSTER_FMT, i);
         lmember(&L, name, m->clusters[i].size, NULL);
@@ -1091,6 +1138,7 @@ typedef struct vstate {
     unsigned char *c, *md, *pg; /* per cluster, media, page: 1 ok, 2 damaged */
     char (*cmsg)[160];
     int dict_bad;
+    char search_msg[SAT_ERR_MSG_MAX]; /* set when a part of the search index is damaged */
     const sat_mentry **deep_list; /* text entries left for the deep check */
     size_t n_deep;
 } vstate;
@@ -1200,6 +1248,17 @@ static void *hash_units(void *arg)
     if (m->head.has_dict && !range_ok(b, b->data + m->head.dict_offset, m->head.dict_size,
                                       m->head.dict_hash, j->buf, j->cap, &e))
         v->dict_bad = j->any = 1;
+    if (m->head.has_search && !range_ok(b, b->data + m->head.search_offset, m->head.search_size,
+                                        m->head.search_hash, j->buf, j->cap, &e))
+        snprintf(v->search_msg, sizeof v->search_msg, "the search index's document table");
+    for (i = 0; m->head.has_search && i < m->head.n_search_blocks; i++) {
+        const sat_page *t = &m->head.search_blocks[i];
+        if (!range_ok(b, b->data + t->offset, t->size, t->hash, j->buf, j->cap, &e) &&
+            v->search_msg[0] == '\0')
+            snprintf(v->search_msg, sizeof v->search_msg,
+                     "the search index's term block %zu (terms from \"%.64s\")", i,
+                     t->first_id);
+    }
     for (i = 0; i < m->n_clusters; i++) {
         const sat_cluster *c = &m->clusters[i];
         sat_err_clear(&e);
@@ -1223,6 +1282,61 @@ static void *hash_units(void *arg)
     if (j->prog != NULL)
         j->prog(j->prog_ctx, "verify", total, total);
     return NULL;
+}
+
+/* Deep check of the search index (its hashes matched): the document table and every term
+ * block parse, every posting list decodes. Returns 0, or the first error (reported). */
+static int verify_search_deep(sat_bundle *b, sat_problem_fn fn, void *ctx)
+{
+    const sat_manifest_head *h = &b->m->head;
+    uint8_t *buf = NULL;
+    uint32_t *entry = NULL, *dlen = NULL;
+    uint64_t total;
+    size_t i;
+    int rc;
+    sat_err e;
+
+    sat_err_clear(&e);
+    entry = malloc((size_t)h->search_docs * sizeof *entry);
+    dlen = malloc((size_t)h->search_docs * sizeof *dlen);
+    if (entry == NULL || dlen == NULL) {
+        rc = sat_err_set(&e, SAT_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = sat_bundle_load_unit(b, h->search_offset, h->search_size, h->search_usize,
+                                   h->search_hash, "search document table", &buf, &e)) != 0 ||
+        (rc = sat_ixdocs_parse(buf, (size_t)h->search_usize, h->search_docs, b->m->n_entries,
+                               entry, dlen, &total, &e)) != 0)
+        goto out;
+    for (i = 0; i < h->n_search_blocks; i++) {
+        const sat_page *t = &h->search_blocks[i];
+        sat_ixblock *blk = NULL;
+        free(buf);
+        buf = NULL;
+        if ((rc = sat_bundle_load_unit(b, t->offset, t->size, t->usize, t->hash, "term block",
+                                       &buf, &e)) != 0)
+            goto out;
+        rc = sat_ixblock_parse(buf, (size_t)t->usize, t->count, t->first_id,
+                               i + 1 < h->n_search_blocks ? h->search_blocks[i + 1].first_id
+                                                          : NULL,
+                               h->search_docs, 1, &blk, &e);
+        buf = NULL; /* the block owned it */
+        sat_ixblock_free(blk);
+        if (rc != 0) {
+            sat_err_prefix(&e, "term block %zu", i);
+            goto out;
+        }
+    }
+out:
+    if (rc != 0 && fn != NULL) {
+        if (rc == SAT_E_FORMAT)
+            signed_but_malformed(&e);
+        fn(ctx, NULL, e.msg);
+    }
+    free(buf);
+    free(entry);
+    free(dlen);
+    return rc == SAT_E_FORMAT ? rc : 0;
 }
 
 int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, size_t *n_bad,
@@ -1278,6 +1392,16 @@ int sat_bundle_verify(sat_bundle *b, int deep, sat_problem_fn fn, void *ctx, siz
         pthread_join(t, NULL);
     if (v.dict_bad && fn != NULL)
         fn(ctx, NULL, "the compression dictionary is damaged: no text entry can be read");
+    if (v.search_msg[0] != '\0' && fn != NULL) {
+        char msg[SAT_ERR_MSG_MAX + 100];
+        snprintf(msg, sizeof msg,
+                 "%.300s is damaged: search will refuse to run; the entries are not affected",
+                 v.search_msg);
+        fn(ctx, NULL, msg);
+    }
+    /* With deep, the search index is parsed too: every posting list decoded. */
+    if (deep && m->head.has_search && v.search_msg[0] == '\0')
+        v.forged |= verify_search_deep(b, fn, ctx) != 0;
 
     /* 2. The tar layer around them, byte for byte. */
     check_tar_layer(b, fn, ctx, buf);

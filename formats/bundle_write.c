@@ -19,12 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sat_index.h"
 #include "sat_text.h"
 #include "sat_zstd.h"
 
 #define BLOCK 512u
 #define PAD(n) (((uint64_t)(n) + BLOCK - 1) / BLOCK * BLOCK)
 #define MANIFEST_LEVEL 19
+/* The search index's posting lists are bit-packed and hardly compress; its terms do, and
+ * level 9 gets nearly all of that at a fraction of level 19's time. */
+#define SEARCH_LEVEL 9
 
 typedef struct wtext {
     sat_meta meta;
@@ -33,6 +37,7 @@ typedef struct wtext {
     uint8_t hash[SAT_HASH_BYTES];
     uint32_t unit; /* cluster, set by make_clusters */
     uint64_t coff; /* offset inside the decompressed cluster */
+    uint32_t entry; /* index among all entries in id order, set in finish */
 } wtext;
 
 typedef struct wmedia {
@@ -560,8 +565,117 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
+/* The search index (SPEC 6), built from the texts in cluster order: document numbers that
+ * follow language and section make smaller gaps in the posting lists. */
+typedef struct windex {
+    sat_buf docs;        /* document table, then compressed */
+    uint8_t *docs_z;
+    size_t docs_zlen;
+    sat_ixblock_out *blocks;
+    size_t n_blocks;
+    uint8_t **bz;        /* each block compressed */
+    size_t *bzlen;
+    sat_page *lines;     /* the root's T lines */
+} windex;
+
+static void windex_free(windex *x)
+{
+    size_t i;
+
+    sat_buf_free(&x->docs);
+    free(x->docs_z);
+    for (i = 0; x->bz != NULL && i < x->n_blocks; i++)
+        free(x->bz[i]);
+    free(x->bz);
+    free(x->bzlen);
+    free(x->lines);
+    sat_ixblock_out_free(x->blocks, x->n_blocks);
+    memset(x, 0, sizeof *x);
+}
+
+static int build_index(sat_writer *w, windex *x, sat_manifest_head *head, sat_err *err)
+{
+    sat_ixbuild *ix = NULL;
+    sat_zstd *z = NULL;
+    sat_ixstats st;
+    size_t i;
+    int rc;
+
+    if ((rc = sat_ixbuild_create(&ix, err)) != 0)
+        return rc;
+    for (i = 0; i < w->n_texts; i++) {
+        const wtext *t = w->order[i];
+        if ((rc = sat_ixbuild_add(ix, t->entry, t->meta.title, t->meta.section, t->body, t->len,
+                                  err)) != 0) {
+            sat_err_prefix(err, "%s", t->meta.id);
+            goto out;
+        }
+        if (i % 256 == 0)
+            progress(w, "index", i, w->n_texts);
+    }
+    sat_ixbuild_stats(ix, &st);
+    if (st.terms == 0)
+        goto out; /* not one word to find: no index */
+    if ((rc = sat_ixbuild_finish(ix, SAT_TBLOCK_TARGET, &x->docs, &x->blocks, &x->n_blocks,
+                                 err)) != 0)
+        goto out;
+    sat_ixbuild_free(ix); /* the build lists are large: free them before compressing */
+    ix = NULL;
+    if (x->docs.len > SAT_DOCTABLE_MAX || x->n_blocks > SAT_TBLOCKS_MAX) {
+        rc = sat_err_set(err, SAT_E_LIMIT, "search index too large");
+        goto out;
+    }
+    x->bz = calloc(x->n_blocks, sizeof *x->bz);
+    x->bzlen = calloc(x->n_blocks, sizeof *x->bzlen);
+    x->lines = calloc(x->n_blocks, sizeof *x->lines);
+    if (x->bz == NULL || x->bzlen == NULL || x->lines == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = sat_zstd_create(NULL, 0, SEARCH_LEVEL, &z, err)) != 0)
+        goto out;
+    if ((rc = sat_zstd_compress(z, x->docs.data, x->docs.len, &x->docs_z, &x->docs_zlen, err)) !=
+        0)
+        goto out;
+    for (i = 0; i < x->n_blocks; i++) {
+        sat_page *l = &x->lines[i];
+        if (x->blocks[i].data.len > SAT_TBLOCK_MAX) {
+            rc = sat_err_set(err, SAT_E_LIMIT, "search index: the term \"%s\" is too common",
+                             x->blocks[i].first);
+            goto out;
+        }
+        if ((rc = sat_zstd_compress(z, x->blocks[i].data.data, x->blocks[i].data.len, &x->bz[i],
+                                    &x->bzlen[i], err)) != 0)
+            goto out;
+        l->size = x->bzlen[i];
+        l->usize = x->blocks[i].data.len;
+        l->count = x->blocks[i].count;
+        l->first_id = x->blocks[i].first;
+        crypto_generichash(l->hash, SAT_HASH_BYTES, x->bz[i], x->bzlen[i], NULL, 0);
+        w->st.search_zbytes += x->bzlen[i];
+        if (i % 16 == 0)
+            progress(w, "index", i, x->n_blocks);
+    }
+    head->has_search = 1;
+    head->search_size = x->docs_zlen;
+    head->search_usize = x->docs.len;
+    head->search_docs = w->n_texts;
+    crypto_generichash(head->search_hash, SAT_HASH_BYTES, x->docs_z, x->docs_zlen, NULL, 0);
+    head->search_blocks = x->lines;
+    head->n_search_blocks = x->n_blocks;
+    w->st.search_zbytes += x->docs_zlen;
+    w->st.n_search_blocks = x->n_blocks;
+    w->st.search_terms = st.terms;
+    w->st.search_postings = st.postings;
+out:
+    sat_zstd_free(z);
+    sat_ixbuild_free(ix);
+    return rc;
+}
+
 int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk, sat_err *err)
 {
+    windex wx;
     sat_buf mtext = {0};
     sat_page *pages = NULL;
     uint8_t **pz = NULL;
@@ -588,6 +702,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     struct stat sb;
 
     memset(&head, 0, sizeof head);
+    memset(&wx, 0, sizeof wx);
     if (w->n_texts + w->n_media == 0)
         return sat_err_set(err, SAT_E_ARG, "nothing to pack: no entries");
     if (w->n_texts > 1)
@@ -652,6 +767,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
                 goto out;
             }
             if (take_text) {
+                w->texts[ti].entry = (uint32_t)k;
                 metas[k] = w->texts[ti].meta;
                 locs[k].unit = w->texts[ti].unit;
                 locs[k].offset = w->texts[ti].coff;
@@ -756,9 +872,11 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         crypto_generichash(pages[i].hash, SAT_HASH_BYTES, pz[i], pzlen[i], NULL, 0);
         w->st.index_zbytes += pzlen[i];
     }
+    if (!w->o.no_index && w->n_texts > 0 && (rc = build_index(w, &wx, &head, err)) != 0)
+        goto out;
     /* Layout: offsets relative to D, the end of the root manifest member (SPEC 2). */
-    data_size = sat_manifest_layout(w->dict_len, &dict_off, pages, n_pages, crec, w->n_clusters,
-                                    mrec, w->n_media);
+    data_size = sat_manifest_layout(w->dict_len, &dict_off, pages, n_pages, &head, crec,
+                                    w->n_clusters, mrec, w->n_media);
     head.dict_offset = dict_off;
     head.data_size = data_size;
     mtext.len = 0;
@@ -832,6 +950,16 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         snprintf(name, sizeof name, SAT_MEMBER_PAGE_FMT, i);
         if ((rc = tar_member(a, name, pzlen[i], mtime, err)) != 0 ||
             (rc = tar_data(a, name, pz[i], pzlen[i], err)) != 0)
+            goto out;
+    }
+    if (head.has_search &&
+        ((rc = tar_member(a, SAT_MEMBER_SEARCH_DOCS, wx.docs_zlen, mtime, err)) != 0 ||
+         (rc = tar_data(a, SAT_MEMBER_SEARCH_DOCS, wx.docs_z, wx.docs_zlen, err)) != 0))
+        goto out;
+    for (i = 0; head.has_search && i < wx.n_blocks; i++) {
+        snprintf(name, sizeof name, SAT_MEMBER_SEARCH_FMT, i);
+        if ((rc = tar_member(a, name, wx.bzlen[i], mtime, err)) != 0 ||
+            (rc = tar_data(a, name, wx.bz[i], wx.bzlen[i], err)) != 0)
             goto out;
     }
     for (i = 0; i < w->n_clusters; i++) {
@@ -932,6 +1060,7 @@ out:
     free(pz);
     free(pzlen);
     free(pages);
+    windex_free(&wx);
     free(metas); /* shallow copies: the strings belong to texts/media */
     free(locs);
     return rc;

@@ -34,13 +34,16 @@
 #define SAT_MEMBER_CLUSTER_FMT "clusters/%06zu.zst"
 #define SAT_MEMBER_MEDIA_PREFIX "media/"
 #define SAT_MEMBER_PAGE_FMT "index/%06zu.zst"
+/* The search index: the document table and the term blocks (SPEC 6). */
+#define SAT_MEMBER_SEARCH_DOCS "search/docs.zst"
+#define SAT_MEMBER_SEARCH_FMT "search/%06zu.zst"
 /* The tail copy: the same bytes as the signature and root manifest, at the end. */
 #define SAT_MEMBER_MANIFEST_COPY "satchel-manifest-copy.zst"
 #define SAT_MEMBER_SIG_COPY "satchel-manifest-copy.zst.minisig"
 /* Data offset of the head root manifest: signature header + one signature block + header. */
 #define SAT_MANIFEST_OFFSET 1536u
 /* Trusted comment prefix (domain separation for the signed bytes). */
-#define SAT_TC_PREFIX "satchel-bundle v2 "
+#define SAT_TC_PREFIX "satchel-bundle v3 "
 /* Largest compressed manifest. */
 #define SAT_MANIFEST_ZMAX ((uint64_t)128 << 20)
 /* Largest entry sat_bundle_read returns in memory; larger media use sat_bundle_copy. */
@@ -60,6 +63,7 @@ typedef struct sat_writer_opts {
     size_t cluster_size;   /* 0 = SAT_CLUSTER_TARGET_DEFAULT */
     size_t dict_size; /* 0 = SAT_DICT_SIZE_DEFAULT; the dictionary is skipped for small input */
     int threads;      /* compression threads, 0 = 2 */
+    int no_index;     /* 1: no search index (SPEC 6) */
     sat_progress_fn progress;
     void *progress_ctx;
 } sat_writer_opts;
@@ -87,6 +91,8 @@ typedef struct sat_writer_stats {
     uint64_t n_text, n_media, n_clusters, n_pages;
     uint64_t text_bytes, compressed_bytes, dict_bytes, manifest_bytes, manifest_zbytes,
         index_zbytes, bundle_bytes;
+    uint64_t search_zbytes;   /* stored bytes of the search index (document table + blocks) */
+    uint64_t n_search_blocks, search_terms, search_postings;
 } sat_writer_stats;
 void sat_writer_get_stats(const sat_writer *w, sat_writer_stats *st);
 void sat_writer_free(sat_writer *w);
@@ -143,6 +149,15 @@ int sat_bundle_copy(sat_bundle *b, const sat_mentry *e, int fd, sat_err *err);
 /* Checks one entry's stored bytes and content against their signed hashes without
  * keeping them (media are hashed in pieces). 0, SAT_E_HASH (damaged) or SAT_E_FORMAT. */
 int sat_bundle_check(sat_bundle *b, const sat_mentry *e, sat_err *err);
+
+/* Reads a unit of the data region (offset relative to D, stored size bytes), checks it
+ * against its signed hash and decompresses it (one frame, no dictionary, exactly usize
+ * bytes, section 6 rules) into a malloc'd buffer of usize + 1 bytes. For the search index.
+ * SAT_E_HASH when damaged (what names it), SAT_E_FORMAT when its hash matches but it does
+ * not decompress. */
+int sat_bundle_load_unit(sat_bundle *b, uint64_t offset, uint64_t size, uint64_t usize,
+                         const uint8_t hash[SAT_HASH_BYTES], const char *what, uint8_t **out,
+                         sat_err *err);
 
 /* Called once per problem; e is NULL for problems not tied to one entry (dictionary). */
 typedef void (*sat_problem_fn)(void *ctx, const sat_mentry *e, const char *msg);

@@ -13,6 +13,7 @@
 #define MIN_C_LINE 72
 #define MIN_P_LINE 76
 #define MIN_M_LINE 72
+#define MIN_T_LINE 76
 #define BLOCK 512u
 
 static uint64_t roundup_block(uint64_t n)
@@ -68,6 +69,16 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
     }
     rc |= sat_buf_printf(out, "clusters\t%zu\nmedia\t%zu\npages\t%zu\nentries\t%llu\n", n_clusters,
                          n_media, n_pages, (unsigned long long)n_entries);
+    if (head->has_search) {
+        sat_hex(head->search_hash, SAT_HASH_BYTES, hex);
+        rc |= sat_buf_printf(out, "search\t%llu\t%llu\t%llu\t%llu\t%zu\t%s\n",
+                             (unsigned long long)head->search_offset,
+                             (unsigned long long)head->search_size,
+                             (unsigned long long)head->search_usize,
+                             (unsigned long long)head->search_docs, head->n_search_blocks, hex);
+    } else {
+        rc |= sat_buf_puts(out, "search\t-\n");
+    }
     for (i = 0; i < n_clusters && rc == 0; i++) {
         sat_hex(clusters[i].hash, SAT_HASH_BYTES, hex);
         rc |= sat_buf_printf(
@@ -86,6 +97,13 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
                              (unsigned long long)pages[i].offset, (unsigned long long)pages[i].size,
                              (unsigned long long)pages[i].usize, (unsigned)pages[i].count,
                              pages[i].first_id, hex);
+    }
+    for (i = 0; head->has_search && i < head->n_search_blocks && rc == 0; i++) {
+        const sat_page *t = &head->search_blocks[i];
+        sat_hex(t->hash, SAT_HASH_BYTES, hex);
+        rc |= sat_buf_printf(out, "T\t%llu\t%llu\t%llu\t%u\t%s\t%s\n", (unsigned long long)t->offset,
+                             (unsigned long long)t->size, (unsigned long long)t->usize,
+                             (unsigned)t->count, t->first_id, hex);
     }
     rc |= sat_buf_puts(out, "end\n");
     if (rc != 0)
@@ -216,6 +234,55 @@ static int key_line(parser *p, const char *key, sat_span *f, size_t n)
     return 0;
 }
 
+/* "search OFF SIZE USIZE NDOCS NBLOCKS HASH" or "search -" (SPEC 6). */
+static int parse_search_line(parser *p, sat_manifest *m, uint64_t ne)
+{
+    sat_manifest_head *h = &m->head;
+    sat_span f[7];
+    uint64_t nb;
+    int rc;
+
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if (p->line.len == 8 && memcmp(p->line.p, "search\t-", 8) == 0) {
+        h->has_search = 0;
+        return 0;
+    }
+    if ((rc = split(p, f, 7)) != 0)
+        return rc;
+    if (!sat_span_eq(f[0], "search"))
+        return bad(p, "expected the \"search\" line");
+    if (sat_span_u64(f[1], p->limit, &h->search_offset) != 0 ||
+        sat_span_u64(f[2], p->limit, &h->search_size) != 0 || h->search_size == 0 ||
+        h->search_offset + h->search_size > p->limit)
+        return bad(p, "search index offset or size outside the bundle");
+    if (sat_span_u64(f[3], SAT_DOCTABLE_MAX, &h->search_usize) != 0 || h->search_usize == 0)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: document table size invalid or above %llu bytes",
+                           p->lineno, (unsigned long long)SAT_DOCTABLE_MAX);
+    /* every document takes at least 2 bytes of the table */
+    if (sat_span_u64(f[4], ne, &h->search_docs) != 0 || h->search_docs == 0 ||
+        h->search_docs > h->search_usize / 2)
+        return bad(p, "search document count is 0, above the entry count, or more than the "
+                      "document table can hold");
+    if (sat_span_u64(f[5], SAT_TBLOCKS_MAX, &nb) != 0 || nb == 0)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: term block count invalid or above %u", p->lineno,
+                           SAT_TBLOCKS_MAX);
+    h->n_search_blocks = (size_t)nb;
+    if (sat_span_hex(f[6], h->search_hash, SAT_HASH_BYTES) != 0)
+        return bad(p, "search index hash must be 64 lowercase hex digits");
+    h->has_search = 1;
+    return 0;
+}
+
+/* A term as the index stores it: 1..SAT_TOKEN_MAX bytes (the manifest text is already
+ * valid UTF-8 without control characters). */
+static int term_valid(sat_span t)
+{
+    return t.len >= 1 && t.len <= 64;
+}
+
 static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, uint64_t *np,
                       uint64_t *ne)
 {
@@ -225,7 +292,7 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
 
     if ((rc = key_line(p, "satchel-manifest", f, 2)) != 0)
         return rc;
-    if (!sat_span_eq(f[1], "2"))
+    if (!sat_span_eq(f[1], "3"))
         return sat_err_set(p->err, SAT_E_FORMAT,
                            "manifest: format version %.*s is not supported by this reader "
                            "(it reads version %d)",
@@ -299,10 +366,13 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
         return sat_err_set(p->err, SAT_E_LIMIT,
                            "manifest line %zu: entry count invalid or above %u", p->lineno,
                            SAT_ENTRIES_MAX);
+    if ((rc = parse_search_line(p, m, *ne)) != 0)
+        return rc;
     /* Counts are claims: each record needs a line of some minimum length, so a
      * small manifest cannot make us allocate for millions of records. */
     if (*nc > sat_cursor_left(&p->c) / MIN_C_LINE || *np > sat_cursor_left(&p->c) / MIN_P_LINE ||
-        *nm > sat_cursor_left(&p->c) / MIN_M_LINE)
+        *nm > sat_cursor_left(&p->c) / MIN_M_LINE ||
+        h->n_search_blocks > sat_cursor_left(&p->c) / MIN_T_LINE)
         return sat_err_set(p->err, SAT_E_LIMIT,
                            "manifest line %zu: counts larger than the manifest can hold",
                            p->lineno);
@@ -579,6 +649,45 @@ static int copy_text(const char *text, size_t len, char **out, sat_err *err)
     return 0;
 }
 
+static int parse_tblock_line(parser *p, sat_manifest *m, size_t i)
+{
+    sat_page *tb = &m->head.search_blocks[i];
+    sat_span f[7];
+    uint64_t count;
+    int rc;
+
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if ((rc = split(p, f, 7)) != 0)
+        return rc;
+    if (!sat_span_eq(f[0], "T"))
+        return bad(p, "expected a term block line (T)");
+    if (sat_span_u64(f[1], p->limit, &tb->offset) != 0 ||
+        sat_span_u64(f[2], p->limit, &tb->size) != 0 || tb->size == 0 ||
+        tb->offset + tb->size > p->limit)
+        return bad(p, "term block offset or size outside the bundle");
+    if (sat_span_u64(f[3], SAT_TBLOCK_MAX, &tb->usize) != 0 || tb->usize == 0)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: term block size invalid or above %llu bytes",
+                           p->lineno, (unsigned long long)SAT_TBLOCK_MAX);
+    /* every term takes at least 4 bytes of its block */
+    if (sat_span_u64(f[4], SAT_TBLOCK_TERMS_MAX, &count) != 0 || count == 0 ||
+        count > tb->usize / 4)
+        return sat_err_set(p->err, SAT_E_LIMIT,
+                           "manifest line %zu: term count invalid, above %u or more than the "
+                           "block can hold",
+                           p->lineno, SAT_TBLOCK_TERMS_MAX);
+    tb->count = (uint32_t)count;
+    if (!term_valid(f[5]))
+        return bad(p, "a term block's first term must be 1 to 64 bytes");
+    tb->first_id = cstr(p, f[5]);
+    if (sat_span_hex(f[6], tb->hash, SAT_HASH_BYTES) != 0)
+        return bad(p, "term block hash must be 64 lowercase hex digits");
+    if (i > 0 && strcmp(m->head.search_blocks[i - 1].first_id, tb->first_id) >= 0)
+        return bad(p, "term blocks are not in increasing term order");
+    return 0;
+}
+
 /* The canonical layout's next unit: behind one header, padded to a block. */
 static uint64_t place(uint64_t *pos, uint64_t size)
 {
@@ -589,8 +698,8 @@ static uint64_t place(uint64_t *pos, uint64_t size)
 }
 
 uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *pages,
-                             size_t n_pages, sat_cluster *clusters, size_t n_clusters,
-                             sat_cluster *media, size_t n_media)
+                             size_t n_pages, sat_manifest_head *search, sat_cluster *clusters,
+                             size_t n_clusters, sat_cluster *media, size_t n_media)
 {
     uint64_t pos = 0;
     size_t i;
@@ -599,6 +708,11 @@ uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *p
         *dict_off = place(&pos, dict_size);
     for (i = 0; i < n_pages; i++)
         pages[i].offset = place(&pos, pages[i].size);
+    if (search != NULL && search->has_search) {
+        search->search_offset = place(&pos, search->search_size);
+        for (i = 0; i < search->n_search_blocks; i++)
+            search->search_blocks[i].offset = place(&pos, search->search_blocks[i].size);
+    }
     for (i = 0; i < n_clusters; i++)
         clusters[i].offset = place(&pos, clusters[i].size);
     for (i = 0; i < n_media; i++)
@@ -630,6 +744,11 @@ static int check_layout(const sat_manifest *m, sat_err *err)
         rc = at(&pos, m->head.dict_offset, m->head.dict_size, "dictionary", 0, err);
     for (i = 0; rc == 0 && i < m->n_pages; i++)
         rc = at(&pos, m->pages[i].offset, m->pages[i].size, "index page", i, err);
+    if (rc == 0 && m->head.has_search)
+        rc = at(&pos, m->head.search_offset, m->head.search_size, "document table", 0, err);
+    for (i = 0; rc == 0 && m->head.has_search && i < m->head.n_search_blocks; i++)
+        rc = at(&pos, m->head.search_blocks[i].offset, m->head.search_blocks[i].size,
+                "term block", i, err);
     for (i = 0; rc == 0 && i < m->n_clusters; i++)
         rc = at(&pos, m->clusters[i].offset, m->clusters[i].size, "cluster", i, err);
     for (i = 0; rc == 0 && i < m->n_media; i++)
@@ -680,6 +799,9 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_mani
         goto nomem;
     if (nm > 0 && (m->media = calloc((size_t)nm, sizeof *m->media)) == NULL)
         goto nomem;
+    if (m->head.has_search && (m->head.search_blocks = calloc(m->head.n_search_blocks,
+                                                              sizeof *m->head.search_blocks)) == NULL)
+        goto nomem;
     for (i = 0; i < m->n_clusters; i++)
         if ((rc = parse_cluster(&p, m, i)) != 0)
             goto fail;
@@ -697,10 +819,14 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_mani
                          (unsigned long long)sum, (unsigned long long)ne);
         goto fail;
     }
+    for (i = 0; m->head.has_search && i < m->head.n_search_blocks; i++)
+        if ((rc = parse_tblock_line(&p, m, i)) != 0)
+            goto fail;
     if ((rc = next_line(&p)) != 0)
         goto fail;
     if (!sat_span_eq(p.line, "end")) {
-        rc = bad(&p, "expected \"end\" after the last index page line (count wrong?)");
+        rc = bad(&p, "expected \"end\" after the last index page or term block line (count "
+                     "wrong?)");
         goto fail;
     }
     if (sat_cursor_left(&p.c) != 0) {
@@ -856,6 +982,7 @@ void sat_manifest_free(sat_manifest *m)
     free(m->clusters);
     free(m->media);
     free(m->pages);
+    free(m->head.search_blocks);
     free(m->text);
     free(m);
 }

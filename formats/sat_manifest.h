@@ -25,7 +25,7 @@
 #include "sat_meta.h"
 #include "sat_text.h"
 
-#define SAT_FORMAT_VERSION 2
+#define SAT_FORMAT_VERSION 3
 #define SAT_HASH_BYTES 32
 #define SAT_BUNDLE_ID_BYTES 16
 /* Largest decompressed manifest accepted. */
@@ -51,6 +51,12 @@
 /* Largest decompressed index page. */
 #define SAT_PAGE_MAX ((uint64_t)8 << 20)
 #define SAT_PAGES_MAX 100000u
+/* Search index (SPEC 6): largest decompressed document table and term block, most term
+ * blocks, most terms in one block. */
+#define SAT_DOCTABLE_MAX ((uint64_t)32 << 20)
+#define SAT_TBLOCK_MAX ((uint64_t)16 << 20)
+#define SAT_TBLOCKS_MAX 1000000u
+#define SAT_TBLOCK_TERMS_MAX 65536u
 /* Unit value of a media entry (stored as its own tar member). */
 #define SAT_UNIT_MEDIA UINT32_MAX
 
@@ -92,6 +98,14 @@ typedef struct sat_manifest_head {
     int has_dict;
     uint64_t dict_offset, dict_size;
     uint8_t dict_hash[SAT_HASH_BYTES];
+    /* the search index (SPEC 6): the document table and the term blocks; has_search 0 when
+     * the bundle was packed without one */
+    int has_search;
+    uint64_t search_offset, search_size, search_usize, search_docs;
+    uint8_t search_hash[SAT_HASH_BYTES];
+    struct sat_page *search_blocks; /* term blocks, first_id = first term (writer: filled by
+                                       the layout; parser: points into the manifest) */
+    size_t n_search_blocks;
 } sat_manifest_head;
 
 /* One index page as the root lists it. */
@@ -127,7 +141,8 @@ typedef struct sat_mpage {
     char *text;
 } sat_mpage;
 
-/* Appends the canonical root manifest text to out. Returns 0 or SAT_E_NOMEM. */
+/* Appends the canonical root manifest text to out (with head's search lines when
+ * head->has_search). Returns 0 or SAT_E_NOMEM. */
 int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_cluster *clusters,
                         size_t n_clusters, const sat_cluster *media, size_t n_media,
                         const sat_page *pages, size_t n_pages, uint64_t n_entries, sat_err *err);
@@ -146,11 +161,12 @@ int sat_manifest_parse(const char *text, size_t len, uint64_t max_data, sat_mani
                        sat_err *err);
 
 /* Where the canonical layout puts the units of a bundle with these sizes: fills the offset
- * of the dictionary (if dict_size > 0), of each page, cluster and media member (relative to
- * D) and returns the data size. Used by the writer and checked by the parser. */
+ * of the dictionary (if dict_size > 0), of each page, of the search index (when search is not
+ * NULL and has_search: search_offset and each search block's offset), of each cluster and
+ * media member (relative to D) and returns the data size. Used by the writer and checked by the parser. */
 uint64_t sat_manifest_layout(uint64_t dict_size, uint64_t *dict_off, sat_page *pages,
-                             size_t n_pages, sat_cluster *clusters, size_t n_clusters,
-                             sat_cluster *media, size_t n_media);
+                             size_t n_pages, sat_manifest_head *search, sat_cluster *clusters,
+                             size_t n_clusters, sat_cluster *media, size_t n_media);
 
 /* The index of the root's media line whose member starts at `off` (relative to D), or
  * SIZE_MAX. */

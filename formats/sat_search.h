@@ -44,11 +44,9 @@
 
 #include "sat_bundle.h"
 #include "sat_err.h"
+#include "sat_index.h" /* SAT_SEARCH_HEAD_WEIGHT */
 #include "sat_manifest.h"
 #include "sat_query.h"
-
-/* How much a title or section occurrence of a term weighs against one in the body. */
-#define SAT_SEARCH_HEAD_WEIGHT 3u
 
 typedef struct sat_search sat_search;
 

@@ -246,7 +246,7 @@ static int cjk_unit(tok_state *st, size_t ps, size_t cs, size_t ce, size_t i, in
         return tok_emit(st, cs, ce, st->pos, SAT_TOKEN_SINGLE);
     if (i > 0)
         rc = tok_emit(st, ps, ce, st->pos + i - 1, SAT_TOKEN_BIGRAM);
-    if (rc == 0 && (st->flags & SAT_TOKEN_UNIGRAMS))
+    if (rc == 0 && ((st->flags & SAT_TOKEN_UNIGRAMS) || (!more && (st->flags & SAT_TOKEN_FINALS))))
         rc = tok_emit(st, cs, ce, st->pos + i, SAT_TOKEN_UNIGRAM);
     return rc;
 }

@@ -20,7 +20,10 @@
  *   one character its unigram (SAT_TOKEN_SINGLE). A character is one code point plus the
  *   marks and Hangul vowel/final jamo after it. With SAT_TOKEN_UNIGRAMS every character
  *   of a longer run also gives its unigram (SAT_TOKEN_UNIGRAM), so an index can answer
- *   one-syllable queries.
+ *   one-syllable queries. With SAT_TOKEN_FINALS only the last character of a longer run
+ *   does (the search index uses this: a character occurs either as the first half of a
+ *   bigram, or at the end of a run, or alone, so one-syllable queries are answered by the
+ *   terms starting with it, at a fraction of the cost of every unigram).
  * - Term: the token's text as NFKC with full case folding and default ignorables removed
  *   (utf8proc STABLE|COMPOSE|COMPAT|CASEFOLD|IGNORE): "ELECTIONS" -> "elections",
  *   "Ωμέγα" -> "ωμέγα", fullwidth "ＧＤＰ" -> "gdp", a decomposed query equals the
@@ -49,6 +52,7 @@
 
 /* Flags for sat_token_text / sat_token_gemtext. */
 #define SAT_TOKEN_UNIGRAMS 1u /* also a unigram for every character of a CJK run */
+#define SAT_TOKEN_FINALS 2u   /* also a unigram for the last character of a longer CJK run */
 
 /* Kinds of token. */
 enum {

@@ -24,6 +24,8 @@
 #include "reader_keys.h"
 #include "render_term.h"
 #include "sat_bundle.h"
+#include "sat_query.h"
+#include "sat_search.h"
 #include "sat_text.h"
 
 #define EXIT_DAMAGED 1
@@ -41,6 +43,7 @@ static int forged_seen;
 typedef struct ropts {
     rk_set keys;
     int json, deep, force, width, width_given;
+    long limit; /* search: hits to show, 0 = all */
     const char *kind, *lang, *since, *section, *to;
 } ropts;
 
@@ -53,6 +56,7 @@ static void usage(FILE *f)
             "  %s list    BUNDLE [KEYS] [--kind K] [--lang L] [--since DATE] [--section S] "
             "[--json]\n"
             "  %s show    BUNDLE ID [KEYS] [--width N]\n"
+            "  %s search  BUNDLE QUERY [KEYS] [--limit N] [--json] [--width N]\n"
             "  %s extract BUNDLE --to DIR [ID...] [KEYS] [--force]\n"
             "  %s salvage BUNDLE --to DIR [KEYS] [--force] [--json]\n"
             "  %s key-info PUBFILE\n"
@@ -62,9 +66,13 @@ static void usage(FILE *f)
             "keys compiled into this reader are always trusted.\n"
             "Nothing from a bundle is shown or written before its signature and hashes check out.\n"
             "\n"
+            "QUERY (quote it): words must all match (Korean inside longer words: 평양 finds\n"
+            "평양에서), \"a phrase\", -word to leave out, elect* for a prefix, and filters\n"
+            "kind:K lang:L section:S since:YYYY-MM-DD until:YYYY-MM-DD (man satchel-read).\n"
+            "\n"
             "Exit status: 0 ok, 1 damaged entries, 2 usage error, 3 not genuine (bad or\n"
             "untrusted signature, not a bundle), 4 cannot write the target.\n",
-            prog, prog, prog, prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -353,6 +361,137 @@ static int matches(const sat_mentry *e, const ropts *o)
     if (o->since != NULL && (e->date == NULL || strcmp(e->date, o->since) < 0))
         return 0;
     return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * search
+ * ------------------------------------------------------------------------ */
+
+/* Prints a snippet sanitised, its marks in reverse video on a terminal, else in « ». */
+static void put_snippet(const sat_snippet *sn, int tty)
+{
+    size_t i, at = 0;
+    sat_buf b = {0};
+
+    for (i = 0; i <= sn->n_marks; i++) {
+        size_t end = i < sn->n_marks ? sn->marks[i][0] : sn->len;
+        b.len = 0;
+        sat_text_sanitize(&b, sn->text + at, end - at, 0);
+        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        if (i == sn->n_marks)
+            break;
+        b.len = 0;
+        sat_text_sanitize(&b, sn->text + sn->marks[i][0], sn->marks[i][1] - sn->marks[i][0], 0);
+        fputs(tty ? "\033[7m" : "\xc2\xab", stdout);
+        fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        fputs(tty ? "\033[0m" : "\xc2\xbb", stdout);
+        at = sn->marks[i][1];
+    }
+    sat_buf_free(&b);
+}
+
+static int cmd_search(const char *path, char **words, int nwords, ropts *o)
+{
+    sat_bundle *b = NULL;
+    sat_search *s = NULL;
+    sat_query *q = NULL;
+    sat_search_result *r = NULL;
+    sat_buf qtext = {0}, line = {0};
+    sat_err err = {0};
+    int rc, i, tty = isatty(1) && getenv("TERM") != NULL && strcmp(getenv("TERM"), "dumb") != 0;
+    size_t k;
+
+    for (i = 0; i < nwords; i++)
+        if ((i > 0 && sat_buf_puts(&qtext, " ") != 0) || sat_buf_puts(&qtext, words[i]) != 0) {
+            sat_buf_free(&qtext);
+            return die_usage("out of memory");
+        }
+    if (sat_query_parse(qtext.data ? qtext.data : "", qtext.len, &q, &err) != 0) {
+        fprintf(stderr, "%s: search: ", prog);
+        put_safe(stderr, err.msg);
+        fputc('\n', stderr);
+        sat_buf_free(&qtext);
+        return EXIT_USAGE;
+    }
+    if ((rc = open_bundle(path, o, &b)) != 0)
+        goto out;
+    if ((rc = sat_search_open(b, &s, &err)) != 0 ||
+        (rc = sat_search_run(s, q, (size_t)o->limit, &r, &err)) != 0) {
+        fprintf(stderr, "%s: %s", prog,
+                rc == SAT_E_FORMAT ? "NOT GENUINE: " : rc == SAT_E_HASH ? "DAMAGED: " : "");
+        put_safe(stderr, err.msg);
+        fputc('\n', stderr);
+        forged_seen |= rc == SAT_E_FORMAT;
+        rc = rc == SAT_E_NOTFOUND ? EXIT_DAMAGED : exit_for(rc);
+        goto out;
+    }
+    if (!isatty(1) && !o->width_given)
+        o->width = RT_WIDTH_MAX;
+    if (o->json) {
+        printf("{\"query\": ");
+        put_json(stdout, qtext.data);
+        printf(", \"total\": %zu, \"damaged\": %zu, \"results\": [", r->total, r->n_damaged);
+    } else if (r->total == 0) {
+        printf("No entry matches.\n");
+    } else {
+        printf("%zu %s", r->total, r->total == 1 ? "entry matches" : "entries match");
+        if (r->n < r->total)
+            printf(" (the best %zu shown; --limit 0 shows all)", r->n);
+        printf(".\n");
+    }
+    for (k = 0; k < r->n; k++) {
+        const sat_mentry *e = r->hits[k].e;
+        sat_snippet sn;
+        size_t sw = (size_t)(o->width > 24 ? o->width - 4 : 20);
+        if (sw > 160)
+            sw = 160; /* piped output: one readable line */
+        if ((rc = sat_search_snippet(s, q, e, o->json ? 160 : sw, &sn, &err)) != 0) {
+            fprintf(stderr, "%s: %s\n", prog, err.msg);
+            rc = exit_for(rc);
+            goto out;
+        }
+        if (o->json) {
+            size_t m;
+            printf("%s\n  {\"id\": ", k ? "," : "");
+            put_json(stdout, e->id);
+            printf(", \"kind\": \"%s\", \"date\": ", sat_kind_name(e->kind));
+            put_json(stdout, e->date);
+            printf(", \"lang\": ");
+            put_json(stdout, e->lang);
+            printf(", \"section\": ");
+            put_json(stdout, e->section);
+            printf(", \"title\": ");
+            put_json(stdout, e->title);
+            printf(", \"score\": %.4f, \"snippet\": ", r->hits[k].score);
+            put_json(stdout, sn.text);
+            printf(", \"marks\": [");
+            for (m = 0; m < sn.n_marks; m++)
+                printf("%s[%zu, %zu]", m ? ", " : "", sn.marks[m][0], sn.marks[m][1]);
+            printf("]}");
+        } else {
+            line.len = 0;
+            rt_list_line(&line, e, (size_t)o->width, strlen(e->id));
+            fwrite(line.data, 1, line.len, stdout);
+            fputs("    ", stdout);
+            put_snippet(&sn, tty);
+            fputc('\n', stdout);
+        }
+        sat_snippet_free(&sn);
+    }
+    if (o->json)
+        printf("%s]}\n", r->n ? "\n" : "");
+    if (r->n_damaged > 0)
+        fprintf(stderr, "%s: %zu matching entr%s DAMAGED and left out (run verify)\n", prog,
+                r->n_damaged, r->n_damaged == 1 ? "y is" : "ies are");
+    rc = r->n_damaged ? EXIT_DAMAGED : 0;
+out:
+    sat_search_result_free(r);
+    sat_search_free(s);
+    sat_query_free(q);
+    sat_bundle_close(b);
+    sat_buf_free(&qtext);
+    sat_buf_free(&line);
+    return rc;
 }
 
 static int cmd_list(const char *path, ropts *o)
@@ -900,6 +1039,7 @@ int main(int argc, char **argv)
                                          {"since", required_argument, NULL, 's'},
                                          {"section", required_argument, NULL, 'S'},
                                          {"to", required_argument, NULL, 't'},
+                                         {"limit", required_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static ropts o;
@@ -925,7 +1065,8 @@ int main(int argc, char **argv)
     }
     o.width = term_width();
     optind = 2;
-    while ((c = getopt_long(argc, argv, "p:K:jDfw:k:l:s:S:t:h", opts, NULL)) != -1) {
+    o.limit = 20;
+    while ((c = getopt_long(argc, argv, "p:K:jDfw:k:l:s:S:t:n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (rk_add_file(&o.keys, optarg, &err) != 0) {
@@ -971,6 +1112,13 @@ int main(int argc, char **argv)
         case 't':
             o.to = optarg;
             break;
+        case 'n': {
+            char *end = NULL;
+            o.limit = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || o.limit < 0 || o.limit > 1000000)
+                return die_usage("--limit must be 0..1000000 (0: every hit)");
+            break;
+        }
         case 'h':
             usage(stdout);
             return 0;
@@ -980,7 +1128,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "key-info") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "info") != 0 &&
         strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 && strcmp(cmd, "extract") != 0 &&
-        strcmp(cmd, "salvage") != 0) {
+        strcmp(cmd, "salvage") != 0 && strcmp(cmd, "search") != 0) {
         fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
         return EXIT_USAGE;
     }
@@ -1003,6 +1151,11 @@ int main(int argc, char **argv)
         return cmd_extract(argv[optind], argv + optind + 1, argc - optind - 1, &o);
     if (strcmp(cmd, "salvage") == 0 && optind + 1 == argc)
         return cmd_salvage(argv[optind], &o);
+    if (strcmp(cmd, "search") == 0) {
+        if (optind + 2 > argc)
+            return die_usage("search needs BUNDLE and QUERY");
+        return cmd_search(argv[optind], argv + optind + 1, argc - optind - 1, &o);
+    }
     if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 || strcmp(cmd, "list") == 0 ||
         strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0)
         return die_usage("wrong number of arguments");

@@ -18,7 +18,7 @@ static char *good(size_t *len)
 {
     sat_manifest_head h;
     sat_cluster c[2], md;
-    sat_page pg;
+    sat_page pg, tb[2];
     sat_buf b = {0};
     sat_err err = {0};
     size_t plen;
@@ -44,10 +44,31 @@ static char *good(size_t *len)
     memset(&md, 0, sizeof md);
     md.size = md.usize = 300;
     md.id = "b-img.png";
-    /* canonical layout: page at 512, clusters at 1536 and 3072, media at 4608 */
-    h.data_size = sat_manifest_layout(0, NULL, &pg, 1, c, 2, &md, 1);
-    assert_int_equal(h.data_size, 5120);
-    assert_int_equal(md.offset, 4608);
+    /* a search index: the document table and two term blocks */
+    memset(tb, 0, sizeof tb);
+    h.has_search = 1;
+    h.search_size = 40;
+    h.search_usize = 6;
+    h.search_docs = 2;
+    memset(h.search_hash, 0x22, sizeof h.search_hash);
+    tb[0].size = 600;
+    tb[0].usize = 2000;
+    tb[0].count = 30;
+    tb[0].first_id = "2026";
+    tb[1].size = 100;
+    tb[1].usize = 300;
+    tb[1].count = 7;
+    tb[1].first_id = "평양";
+    memset(tb[1].hash, 0x33, sizeof tb[1].hash);
+    h.search_blocks = tb;
+    h.n_search_blocks = 2;
+    /* canonical layout: page at 512, document table at 1536, term blocks at 2560 and 4096,
+     * clusters at 5120 and 6656, media at 8192 */
+    h.data_size = sat_manifest_layout(0, NULL, &pg, 1, &h, c, 2, &md, 1);
+    assert_int_equal(h.data_size, 8704);
+    assert_int_equal(h.search_offset, 1536);
+    assert_int_equal(tb[1].offset, 4096);
+    assert_int_equal(md.offset, 8192);
     assert_int_equal(sat_manifest_render(&b, &h, c, 2, &md, 1, &pg, 1, 3, &err), 0);
     free(page);
     *len = b.len;
@@ -126,11 +147,18 @@ static void test_round_trip(void **state)
     assert_int_equal(m->n_clusters, 2);
     assert_int_equal(m->n_pages, 1);
     assert_int_equal(m->n_media, 1);
-    assert_int_equal(m->media[0].offset, 4608);
+    assert_int_equal(m->media[0].offset, 8192);
     assert_string_equal(m->media[0].id, "b-img.png");
-    assert_int_equal(m->clusters[1].offset, 3072);
+    assert_int_equal(m->clusters[1].offset, 6656);
     assert_int_equal(m->pages[0].offset, 512);
-    assert_int_equal(m->head.data_size, 5120);
+    assert_int_equal(m->head.data_size, 8704);
+    assert_true(m->head.has_search);
+    assert_int_equal(m->head.search_offset, 1536);
+    assert_int_equal(m->head.search_docs, 2);
+    assert_int_equal(m->head.n_search_blocks, 2);
+    assert_string_equal(m->head.search_blocks[1].first_id, "평양");
+    assert_int_equal(m->head.search_blocks[1].count, 7);
+    assert_int_equal(m->head.search_blocks[0].offset, 2560);
     assert_string_equal(m->pages[0].first_id, "a-first");
     assert_string_equal(m->head.title, "주간 뉴스 48");
     assert_null(m->head.publisher);
@@ -141,7 +169,7 @@ static void test_round_trip(void **state)
     e = sat_mpage_find(pg, "b-img.png");
     assert_non_null(e);
     assert_int_equal(e->unit, SAT_UNIT_MEDIA);
-    assert_int_equal(e->offset, 4608); /* resolved through the M line */
+    assert_int_equal(e->offset, 8192); /* resolved through the M line */
     assert_string_equal(e->parent, "a-first");
     e = sat_mpage_find(pg, "c-radio");
     assert_int_equal(e->unit, 1);
@@ -188,8 +216,8 @@ static void expect_reject_in(int page, const char *from, const char *to)
 static void test_rejects(void **state)
 {
     (void)state;
-    expect_reject("satchel-manifest\t2", "satchel-manifest\t1"); /* other version */
-    expect_reject("satchel-manifest\t2", "satchel-manifest\t3");
+    expect_reject("satchel-manifest\t3", "satchel-manifest\t2"); /* other version */
+    expect_reject("satchel-manifest\t3", "satchel-manifest\t4");
     expect_reject("\n", "\r\n");                                 /* CRLF */
     expect_reject("seq\t48", "seq\t048");                        /* non-canonical number */
     expect_reject("seq\t48", "seq\t-48");
@@ -200,15 +228,33 @@ static void test_rejects(void **state)
     expect_reject("clusters\t2", "clusters\t999999");            /* huge claimed count */
     expect_reject("pages\t1", "pages\t99999");
     expect_reject("pages\t1", "pages\t0");
-    expect_reject("C\t3072", "C\t1600");                         /* clusters overlap */
+    expect_reject("C\t6656", "C\t5200");                         /* clusters overlap */
     expect_reject("P\t512\t", "P\t999999\t");                   /* page beyond the data */
-    expect_reject("C\t1536", "C\t2048");                         /* not where the layout says */
+    expect_reject("C\t5120", "C\t5632");                         /* not where the layout says */
     expect_reject("P\t512\t", "P\t0\t");                         /* no room for its header */
-    expect_reject("data\t5120", "data\t5632");                   /* data size wrong */
-    expect_reject("data\t5120", "data\t99999999999999999");
+    expect_reject("data\t8704", "data\t9216");                   /* data size wrong */
+    expect_reject("data\t8704", "data\t99999999999999999");
+    /* the search index */
+    expect_reject("search\t1536\t", "search\t2048\t");           /* not where the layout says */
+    expect_reject("search\t1536\t40\t6\t2\t", "search\t1536\t40\t6\t4\t"); /* docs > entries */
+    expect_reject("search\t1536\t40\t6\t2\t", "search\t1536\t40\t6\t0\t");
+    expect_reject("search\t1536\t40\t6\t2\t", "search\t1536\t40\t2\t2\t"); /* table too small */
+    expect_reject("search\t1536\t40\t6\t2\t2\t", "search\t1536\t40\t6\t2\t3\t"); /* block count */
+    expect_reject("search\t1536\t40\t6\t2\t2\t", "search\t1536\t40\t6\t2\t0\t");
+    expect_reject("search\t1536\t40\t6\t2\t2\t", "search\t1536\t40\t6\t2\t999999\t");
+    expect_reject("search\t1536\t40\t6\t", "search\t1536\t40\t99999999999\t");
+    expect_reject("\t2\t2222", "\t2\t2223\t2222");              /* extra field */
+    expect_reject("\t평양\t", "\t2026\t");                        /* terms not increasing */
+    expect_reject("\t평양\t", "\t\t");                              /* empty term */
+    expect_reject("\t평양\t", "\tAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\t"); /* > 64 bytes */
+    expect_reject("\t300\t7\t", "\t300\t76\t");                  /* more terms than bytes/4 */
+    expect_reject("\t300\t7\t", "\t300\t0\t");
+    expect_reject("T\t4096", "T\t4097");                         /* term block misplaced */
+    expect_reject("T\t4096", "X\t4096");
+    expect_reject("\t2000\t30\t", "\t99999999999\t30\t");      /* block too large */
     expect_reject("\tb-img.png\n", "\t../img\n");                /* bad media id */
     expect_reject("media\t1", "media\t2");                       /* media count wrong */
-    expect_reject("M\t4608\t300", "M\t4608\t999999");            /* media beyond the data */
+    expect_reject("M\t8192\t300", "M\t8192\t999999");            /* media beyond the data */
     expect_reject("\t300\t0000", "\t300\tG000");                 /* media hash not hex */
     expect_reject("\ta-first\t", "\t../x\t");                    /* bad first id */
     expect_reject("주간", "\x1b[31m");                            /* control char in title */

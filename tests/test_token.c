@@ -153,6 +153,13 @@ static void test_korean_unigrams(void **state)
     assert_int_equal(c.kinds[1], SAT_TOKEN_BIGRAM);
     assert_int_equal(c.kinds[5], SAT_TOKEN_SINGLE);
     collect_free(&c);
+    /* with SAT_TOKEN_FINALS: only the last character of a longer run adds its unigram,
+     * after the run's last bigram; a run of one is its SINGLE as always */
+    c = run("평양에 비 서울", 0, SAT_TOKEN_FINALS);
+    assert_string_equal(c.detail.data, "평양@0:평양 양에@1:양에 에@2:에 비@3:비 서울@4:서울 울@5:울");
+    assert_int_equal(c.kinds[2], SAT_TOKEN_UNIGRAM);
+    assert_int_equal(c.kinds[3], SAT_TOKEN_SINGLE);
+    collect_free(&c);
 }
 
 static void test_english(void **state)
