@@ -1,12 +1,13 @@
 /*
  * bench_postings.c - size and speed of the posting-list codec (formats/sat_postings.h)
  * on a synthetic corpus: N docs of L tokens drawn from a Zipf(1) vocabulary of V terms,
- * the first 8 tokens of each doc counted as its title.
+ * the first 8 tokens of each doc counted as its title (an occurrence there weighs 3 in
+ * the frequency, as the packer does).
  *
  *   make bench-postings            (or: build/bench/bench_postings [N [L [V]]])
  *
- * Prints bytes per posting (docs only, and with positions), the zstd -3 size of all
- * lists together, decode speed, and the time of AND over two 10,000-doc lists.
+ * Prints bytes per posting, the zstd -3 size of all lists together, decode speed, and
+ * the time of AND over two 10,000-doc lists.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,28 +55,24 @@ static int cmp_u64(const void *a, const void *b)
 
 /* Encodes every term's list of the sorted (term, token index) keys into `all` (lists
  * one after the other; offsets in off[0..V]). Returns the number of postings. */
-static size_t encode_corpus(const uint64_t *key, size_t ntok, uint32_t L, uint32_t V, int with_pos,
-                            sat_buf *all, size_t *off)
+static size_t encode_corpus(const uint64_t *key, size_t ntok, uint32_t L, uint32_t V, sat_buf *all,
+                            size_t *off)
 {
     sat_posting *p = xmalloc(ntok * sizeof *p);
-    uint32_t *pos = xmalloc(ntok * sizeof *pos);
     size_t i = 0, total = 0;
     uint32_t t;
     sat_err err;
 
     for (t = 0; t < V; t++) {
-        size_t n = 0, used = 0;
+        size_t n = 0;
         off[t] = all->len;
         for (; i < ntok && key[i] >> 32 == t; i++) {
             uint32_t tok = (uint32_t)key[i], doc = tok / L, at = tok % L;
-            if (n == 0 || p[n - 1].doc != doc) {
-                p[n++] = (sat_posting){doc, 0, 0, pos + used};
-            }
-            p[n - 1].mask |= at < 8 ? SAT_FIELD_TITLE : SAT_FIELD_BODY;
-            p[n - 1].freq++;
-            pos[used++] = at;
+            if (n == 0 || p[n - 1].doc != doc)
+                p[n++] = (sat_posting){doc, 0};
+            p[n - 1].freq += at < 8 ? 3 : 1;
         }
-        if (n > 0 && sat_postings_encode(all, p, n, with_pos, &err) != 0) {
+        if (n > 0 && sat_postings_encode(all, p, n, &err) != 0) {
             fprintf(stderr, "bench_postings: %s\n", err.msg);
             exit(1);
         }
@@ -83,13 +80,11 @@ static size_t encode_corpus(const uint64_t *key, size_t ntok, uint32_t L, uint32
     }
     off[V] = all->len;
     free(p);
-    free(pos);
     return total;
 }
 
-/* Decodes every list (positions too when asked); returns the postings seen. */
-static size_t decode_corpus(const sat_buf *all, const size_t *off, uint32_t V, int positions,
-                            uint32_t *buf, size_t cap)
+/* Decodes every list; returns the postings seen. */
+static size_t decode_corpus(const sat_buf *all, const size_t *off, uint32_t V)
 {
     size_t total = 0;
     uint32_t t;
@@ -102,11 +97,8 @@ static size_t decode_corpus(const sat_buf *all, const size_t *off, uint32_t V, i
             continue;
         if (sat_postings_open(&d, all->data + off[t], off[t + 1] - off[t], &err) != 0)
             goto bad;
-        while ((rc = sat_postings_next(&d, &err)) == 1) {
+        while ((rc = sat_postings_next(&d, &err)) == 1)
             total++;
-            if (positions && sat_postings_positions(&d, buf, cap, &err) != 0)
-                goto bad;
-        }
         if (rc != 0)
             goto bad;
     }
@@ -126,12 +118,11 @@ static size_t zstd_size(const sat_buf *b)
     return ZSTD_isError(n) ? 0 : n;
 }
 
-/* AND of two random lists of 10,000 docs among 100,000 (with 4 positions each when
- * with_pos): microseconds per full intersection. */
-static void bench_and(int with_pos)
+/* AND of two random lists of 10,000 docs among 100,000: microseconds per full
+ * intersection. */
+static void bench_and(void)
 {
     enum { N = 10000, RANGE = 100000, REPS = 2000 };
-    static const uint32_t four[] = {3, 9, 27, 81};
     sat_posting *p = xmalloc(N * sizeof *p);
     sat_buf enc[2] = {{0}, {0}};
     size_t common = 0;
@@ -144,8 +135,8 @@ static void bench_and(int with_pos)
         uint32_t doc, n = 0;
         for (doc = 0; doc < RANGE && n < N; doc++)
             if (rng() % (RANGE - doc) < N - n)
-                p[n++] = (sat_posting){doc, SAT_FIELD_BODY, with_pos ? 4 : 1, four};
-        if (sat_postings_encode(&enc[l], p, n, with_pos, &err) != 0) {
+                p[n++] = (sat_posting){doc, 1 + (uint32_t)(rng() % 3)};
+        if (sat_postings_encode(&enc[l], p, n, &err) != 0) {
             fprintf(stderr, "bench_postings: %s\n", err.msg);
             exit(1);
         }
@@ -160,8 +151,8 @@ static void bench_and(int with_pos)
             common++;
     }
     dt = (now() - t0) / REPS;
-    printf("AND of two %d-doc lists%s (%zu + %zu bytes, %zu in common): %.1f us\n", N,
-           with_pos ? " with 4 positions per doc" : "", enc[0].len, enc[1].len, common, dt * 1e6);
+    printf("AND of two %d-doc lists (%zu + %zu bytes, %zu in common): %.1f us\n", N, enc[0].len,
+           enc[1].len, common, dt * 1e6);
     sat_buf_free(&enc[0]);
     sat_buf_free(&enc[1]);
     free(p);
@@ -172,14 +163,11 @@ int main(int argc, char **argv)
     uint32_t N = argc > 1 ? (uint32_t)atol(argv[1]) : 20000;
     uint32_t L = argc > 2 ? (uint32_t)atol(argv[2]) : 300;
     uint32_t V = argc > 3 ? (uint32_t)atol(argv[3]) : 100000;
-    size_t ntok = (size_t)N * L, i, npost = 0;
-    size_t *off[2] = {xmalloc(((size_t)V + 1) * sizeof(size_t)),
-                      xmalloc(((size_t)V + 1) * sizeof(size_t))};
+    size_t ntok = (size_t)N * L, i, npost = 0, seen = 0, zsize;
+    size_t *off = xmalloc(((size_t)V + 1) * sizeof(size_t));
     double *cdf = xmalloc(V * sizeof *cdf), sum = 0, t0, dt;
     uint64_t *key = xmalloc(ntok * sizeof *key);
-    uint32_t *buf = xmalloc(L * sizeof *buf);
-    sat_buf docs = {0}, withpos = {0};
-    int pass;
+    sat_buf docs = {0};
 
     if (N == 0 || L == 0 || V == 0 || (uint64_t)N * L > UINT32_MAX) {
         fprintf(stderr, "usage: bench_postings [DOCS [TOKENS_PER_DOC [VOCABULARY]]]\n");
@@ -201,39 +189,23 @@ int main(int argc, char **argv)
     }
     qsort(key, ntok, sizeof *key, cmp_u64);
 
-    npost = encode_corpus(key, ntok, L, V, 0, &docs, off[0]);
-    encode_corpus(key, ntok, L, V, 1, &withpos, off[1]);
-    printf("corpus: %u docs x %u tokens, Zipf(1) over %u terms: %zu postings, %zu positions\n", N,
-           L, V, npost, ntok);
-    printf("docs only:      %zu bytes, %.3f bytes/posting; zstd -3 %zu bytes, %.3f bytes/posting\n",
-           docs.len, (double)docs.len / (double)npost, zstd_size(&docs),
-           (double)zstd_size(&docs) / (double)npost);
-    printf("with positions: %zu bytes, %.3f bytes/posting (%.3f bytes/position); zstd -3 %zu "
-           "bytes, %.3f bytes/posting\n",
-           withpos.len, (double)withpos.len / (double)npost, (double)withpos.len / (double)ntok,
-           zstd_size(&withpos), (double)zstd_size(&withpos) / (double)npost);
-
-    for (pass = 0; pass < 3; pass++) {
-        const sat_buf *b = pass == 0 ? &docs : &withpos;
-        size_t seen = 0;
-        t0 = now();
-        do {
-            seen += decode_corpus(b, off[pass > 0], V, pass == 2, buf, L);
-        } while ((dt = now() - t0) < 1.0);
-        printf("decode %-28s %.1f M postings/s\n",
-               pass == 0   ? "docs only:"
-               : pass == 1 ? "with positions, skipped:"
-                           : "with positions, read:",
-               (double)seen / dt / 1e6);
-    }
-    bench_and(0);
-    bench_and(1);
+    t0 = now();
+    npost = encode_corpus(key, ntok, L, V, &docs, off);
+    dt = now() - t0;
+    zsize = zstd_size(&docs);
+    printf("corpus: %u docs x %u tokens, Zipf(1) over %u terms: %zu postings\n", N, L, V, npost);
+    printf("lists: %zu bytes, %.3f bytes/posting; zstd -3 %zu bytes, %.3f bytes/posting\n",
+           docs.len, (double)docs.len / (double)npost, zsize, (double)zsize / (double)npost);
+    printf("encode: %.1f M postings/s\n", (double)npost / dt / 1e6);
+    t0 = now();
+    do {
+        seen += decode_corpus(&docs, off, V);
+    } while ((dt = now() - t0) < 1.0);
+    printf("decode: %.1f M postings/s\n", (double)seen / dt / 1e6);
+    bench_and();
     sat_buf_free(&docs);
-    sat_buf_free(&withpos);
-    free(off[0]);
-    free(off[1]);
+    free(off);
     free(cdf);
     free(key);
-    free(buf);
     return 0;
 }

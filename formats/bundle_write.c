@@ -565,7 +565,7 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-/* The search index (SPEC 6), built from the texts in cluster order: document numbers that
+/* The search index (SPEC 12), built from the texts in cluster order: document numbers that
  * follow language and section make smaller gaps in the posting lists. */
 typedef struct windex {
     sat_buf docs;        /* document table, then compressed */

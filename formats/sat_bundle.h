@@ -34,7 +34,7 @@
 #define SAT_MEMBER_CLUSTER_FMT "clusters/%06zu.zst"
 #define SAT_MEMBER_MEDIA_PREFIX "media/"
 #define SAT_MEMBER_PAGE_FMT "index/%06zu.zst"
-/* The search index: the document table and the term blocks (SPEC 6). */
+/* The search index: the document table and the term blocks (SPEC 12). */
 #define SAT_MEMBER_SEARCH_DOCS "search/docs.zst"
 #define SAT_MEMBER_SEARCH_FMT "search/%06zu.zst"
 /* The tail copy: the same bytes as the signature and root manifest, at the end. */
@@ -63,7 +63,7 @@ typedef struct sat_writer_opts {
     size_t cluster_size;   /* 0 = SAT_CLUSTER_TARGET_DEFAULT */
     size_t dict_size; /* 0 = SAT_DICT_SIZE_DEFAULT; the dictionary is skipped for small input */
     int threads;      /* compression threads, 0 = 2 */
-    int no_index;     /* 1: no search index (SPEC 6) */
+    int no_index;     /* 1: no search index (SPEC 12) */
     sat_progress_fn progress;
     void *progress_ctx;
 } sat_writer_opts;

@@ -1,6 +1,6 @@
 /*
  * sat_index.c - building and parsing the search index's document table and term blocks
- * (layouts in sat_index.h and formats/SPEC.md section 6).
+ * (layouts in sat_index.h and formats/SPEC.md section 12).
  */
 #include "sat_index.h"
 
@@ -282,18 +282,7 @@ int sat_ixbuild_finish(sat_ixbuild *ix, size_t target, sat_buf *docs, sat_ixbloc
 
         decode_build_list(t, p);
         list.len = 0;
-#ifdef SAT_POSTINGS_HAS_POSITIONS /* TEMPORARY: the old varint codec, until the Rice codec lands */
-        {
-            uint32_t k;
-            for (k = 0; k < t->n; k++) {
-                p[k].mask = SAT_FIELD_BODY;
-                p[k].pos = NULL;
-            }
-        }
-        if ((rc = sat_postings_encode(&list, p, t->n, 0, err)) != 0)
-#else
         if ((rc = sat_postings_encode(&list, p, t->n, err)) != 0)
-#endif
             goto fail;
         sat_buf_free(&t->enc);
         /* the record as the first of a new block, to decide whether it still fits */

@@ -1,5 +1,5 @@
 /*
- * sat_index.h - the stored parts of the search index (formats/SPEC.md, section 6): the
+ * sat_index.h - the stored parts of the search index (formats/SPEC.md, section 12): the
  * writer builds them with sat_ixbuild, the reader parses them with sat_ixdocs_parse and
  * sat_ixblock_parse. sat_search.h is the reader's query API on top.
  *

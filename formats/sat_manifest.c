@@ -234,7 +234,7 @@ static int key_line(parser *p, const char *key, sat_span *f, size_t n)
     return 0;
 }
 
-/* "search OFF SIZE USIZE NDOCS NBLOCKS HASH" or "search -" (SPEC 6). */
+/* "search OFF SIZE USIZE NDOCS NBLOCKS HASH" or "search -" (SPEC 12). */
 static int parse_search_line(parser *p, sat_manifest *m, uint64_t ne)
 {
     sat_manifest_head *h = &m->head;

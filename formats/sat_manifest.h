@@ -51,7 +51,7 @@
 /* Largest decompressed index page. */
 #define SAT_PAGE_MAX ((uint64_t)8 << 20)
 #define SAT_PAGES_MAX 100000u
-/* Search index (SPEC 6): largest decompressed document table and term block, most term
+/* Search index (SPEC 12): largest decompressed document table and term block, most term
  * blocks, most terms in one block. */
 #define SAT_DOCTABLE_MAX ((uint64_t)32 << 20)
 #define SAT_TBLOCK_MAX ((uint64_t)16 << 20)
@@ -98,7 +98,7 @@ typedef struct sat_manifest_head {
     int has_dict;
     uint64_t dict_offset, dict_size;
     uint8_t dict_hash[SAT_HASH_BYTES];
-    /* the search index (SPEC 6): the document table and the term blocks; has_search 0 when
+    /* the search index (SPEC 12): the document table and the term blocks; has_search 0 when
      * the bundle was packed without one */
     int has_search;
     uint64_t search_offset, search_size, search_usize, search_docs;

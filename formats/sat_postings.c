@@ -1,18 +1,25 @@
 /*
- * sat_postings.c - posting lists of search terms: encoder, bounded decoder, and the
- * AND / AND NOT / OR / phrase helpers of queries. Layout in sat_postings.h.
+ * sat_postings.c - posting lists of search terms: Rice-coded gaps and Elias-gamma
+ * frequencies (layout in sat_postings.h): encoder, bounded decoder, and the AND /
+ * AND NOT / OR helpers of queries.
  */
 #include "sat_postings.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "sat_cursor.h"
 
 /* Decoder states (sat_postings_dec.state). */
 enum { DEC_FRESH, DEC_ON, DEC_DONE, DEC_FAILED };
 
 /* Longest varint of a uint32. */
 #define VARINT_MAX 5
+
+/* Longest Elias gamma prefix: freq < 2^32. */
+#define GAMMA_N_MAX 31
 
 /* ======================================================================
  * Encoder
@@ -31,59 +38,110 @@ static size_t put_varint(unsigned char *p, uint32_t v)
     return n;
 }
 
-size_t sat_postings_bound(size_t n, size_t npos)
+size_t sat_postings_bound(size_t n)
 {
-    size_t units;
-
-    /* flags + count, then delta + fm per doc, then one varint per position */
-    if (n > (SIZE_MAX - 2) / 2 || npos > SIZE_MAX - 2 - 2 * n)
+    /* count and k; per doc at most 25 gap bits besides the q one-bits and 63
+     * frequency bits (11 bytes); the gaps sum to less than 2^32, so at k = 24 (and
+     * so at the chosen k, which is no longer) all q together are at most 256 bits */
+    if (n > (SIZE_MAX - VARINT_MAX - 1 - 32) / 11)
         return 0;
-    units = 2 + 2 * n + npos;
-    if (units > SIZE_MAX / VARINT_MAX)
-        return 0;
-    return units * VARINT_MAX;
+    return VARINT_MAX + 1 + 32 + 11 * n;
 }
 
-/* Checks posting i against the rules of the layout; adds its positions to *npos. */
-static int posting_check(const sat_posting *p, size_t i, int with_positions, size_t *npos,
-                         sat_err *err)
+/* The gap v of posting i (p[0..i] checked). */
+static inline uint32_t gap_of(const sat_posting *p, size_t i)
 {
-    uint32_t k;
-
-    if (i > 0 && p[i].doc <= p[i - 1].doc)
-        return sat_err_set(err, SAT_E_ARG, "postings: posting %zu: doc %u does not follow doc %u",
-                           i, (unsigned)p[i].doc, (unsigned)p[i - 1].doc);
-    if (p[i].mask == 0 || p[i].mask > SAT_FIELD_ALL)
-        return sat_err_set(err, SAT_E_ARG, "postings: posting %zu (doc %u): field mask 0x%x", i,
-                           (unsigned)p[i].doc, (unsigned)p[i].mask);
-    if (p[i].freq == 0 || p[i].freq > SAT_POSTINGS_FREQ_MAX)
-        return sat_err_set(
-            err, SAT_E_ARG, "postings: posting %zu (doc %u): frequency %u not in 1..%u", i,
-            (unsigned)p[i].doc, (unsigned)p[i].freq, (unsigned)SAT_POSTINGS_FREQ_MAX);
-    if (!with_positions)
-        return 0;
-    if (p[i].pos == NULL)
-        return sat_err_set(err, SAT_E_ARG, "postings: posting %zu (doc %u): no positions", i,
-                           (unsigned)p[i].doc);
-    for (k = 1; k < p[i].freq; k++)
-        if (p[i].pos[k] <= p[i].pos[k - 1])
-            return sat_err_set(err, SAT_E_ARG,
-                               "postings: posting %zu (doc %u): position %u does not follow "
-                               "position %u",
-                               i, (unsigned)p[i].doc, (unsigned)p[i].pos[k],
-                               (unsigned)p[i].pos[k - 1]);
-    if (*npos > SIZE_MAX - p[i].freq)
-        return sat_err_set(err, SAT_E_ARG, "postings: too many positions");
-    *npos += p[i].freq;
-    return 0;
+    return i == 0 ? p[0].doc : p[i].doc - p[i - 1].doc - 1;
 }
 
-int sat_postings_encode(sat_buf *out, const sat_posting *p, size_t n, int with_positions,
-                        sat_err *err)
+/* Bits of all gaps with Rice parameter k. */
+static uint64_t gap_bits(const sat_posting *p, size_t n, unsigned k)
+{
+    uint64_t bits = (uint64_t)n * (k + 1);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        bits += gap_of(p, i) >> k;
+    return bits;
+}
+
+/* The k of the layout for p[0..n) (n >= 1): fewest gap bits, the smallest on a tie.
+ * The bit count is convex in k, so a walk downhill from the mean gap's log finds it.
+ * Sets *bits to the gap bits at that k. */
+static unsigned choose_k(const sat_posting *p, size_t n, uint64_t *bits)
+{
+    uint64_t mean = gap_bits(p, n, 0) / n, f, fk;
+    unsigned k = 0;
+    int moved = 0;
+
+    while (k < SAT_POSTINGS_K_MAX && (mean >> (k + 1)) != 0)
+        k++;
+    fk = gap_bits(p, n, k);
+    while (k > 0 && (f = gap_bits(p, n, k - 1)) <= fk) {
+        k--;
+        fk = f;
+        moved = 1;
+    }
+    while (!moved && k < SAT_POSTINGS_K_MAX && (f = gap_bits(p, n, k + 1)) < fk) {
+        k++;
+        fk = f;
+    }
+    *bits = fk;
+    return k;
+}
+
+/* floor(log2(v)) for v >= 1. */
+static inline unsigned log2_u32(uint32_t v)
+{
+    return 31u - (unsigned)__builtin_clz(v);
+}
+
+/* A bit writer: acc holds n (< 8 between calls) bits not yet written to p. */
+typedef struct bitwr {
+    unsigned char *p;
+    uint64_t acc;
+    unsigned n;
+} bitwr;
+
+/* Appends the low n bits of v (n <= 32, v < 2^n), most significant first. */
+static inline void bw_put(bitwr *w, uint64_t v, unsigned n)
+{
+    w->acc = w->acc << n | v;
+    w->n += n;
+    while (w->n >= 8) {
+        w->n -= 8;
+        *w->p++ = (unsigned char)(w->acc >> w->n);
+    }
+}
+
+/* Writes the bit stream of p[0..n) with parameter k. */
+static void write_bits(unsigned char *out, const sat_posting *p, size_t n, unsigned k)
+{
+    bitwr w = {out, 0, 0};
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        uint32_t v = gap_of(p, i), q = v >> k, f = p[i].freq;
+        unsigned e = log2_u32(f);
+        for (; q >= 32; q -= 32)
+            bw_put(&w, 0xffffffffu, 32);
+        bw_put(&w, ((UINT64_C(1) << q) - 1) << 1, q + 1);
+        if (k > 0)
+            bw_put(&w, v & ((UINT32_C(1) << k) - 1), k);
+        if (e > 0)
+            bw_put(&w, 0, e);
+        bw_put(&w, f, e + 1);
+    }
+    if (w.n > 0)
+        *w.p = (unsigned char)(w.acc << (8 - w.n));
+}
+
+int sat_postings_encode(sat_buf *out, const sat_posting *p, size_t n, sat_err *err)
 {
     unsigned char *tmp = NULL;
-    size_t npos = 0, bound, len = 0, i;
-    uint32_t k;
+    uint64_t bits = 0;
+    size_t len, i;
+    unsigned k = 0;
     int rc;
 
     if (out == NULL || (p == NULL && n > 0))
@@ -92,23 +150,28 @@ int sat_postings_encode(sat_buf *out, const sat_posting *p, size_t n, int with_p
         return sat_err_set(err, SAT_E_ARG, "postings: %zu documents (at most %u)", n,
                            (unsigned)UINT32_MAX);
     for (i = 0; i < n; i++) {
-        rc = posting_check(p, i, with_positions, &npos, err);
-        if (rc != 0)
-            return rc;
+        if (i > 0 && p[i].doc <= p[i - 1].doc)
+            return sat_err_set(err, SAT_E_ARG,
+                               "postings: posting %zu: doc %u does not follow doc %u", i,
+                               (unsigned)p[i].doc, (unsigned)p[i - 1].doc);
+        if (p[i].freq == 0)
+            return sat_err_set(err, SAT_E_ARG, "postings: posting %zu (doc %u): frequency 0", i,
+                               (unsigned)p[i].doc);
     }
-    bound = sat_postings_bound(n, npos);
-    if (bound == 0 || (tmp = malloc(bound)) == NULL)
+    if (n > 0) {
+        k = choose_k(p, n, &bits);
+        for (i = 0; i < n; i++)
+            bits += 2 * log2_u32(p[i].freq) + 1;
+    }
+    /* within sat_postings_bound (n fits in memory as postings of 8 bytes) */
+    len = VARINT_MAX + 1 + (size_t)((bits + 7) / 8);
+    if ((tmp = malloc(len)) == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "postings: out of memory for %zu documents", n);
-
-    tmp[len++] = with_positions ? SAT_POSTINGS_HAS_POSITIONS : 0;
-    len += put_varint(tmp + len, (uint32_t)n);
-    for (i = 0; i < n; i++) {
-        len += put_varint(tmp + len, i == 0 ? p[i].doc : p[i].doc - p[i - 1].doc);
-        len += put_varint(tmp + len, p[i].freq << 3 | p[i].mask);
-        if (!with_positions)
-            continue;
-        for (k = 0; k < p[i].freq; k++)
-            len += put_varint(tmp + len, k == 0 ? p[i].pos[0] : p[i].pos[k] - p[i].pos[k - 1]);
+    len = put_varint(tmp, (uint32_t)n);
+    if (n > 0) {
+        tmp[len++] = (unsigned char)k;
+        write_bits(tmp + len, p, n, k);
+        len += (size_t)((bits + 7) / 8);
     }
     rc = sat_buf_append(out, tmp, len);
     free(tmp);
@@ -122,10 +185,10 @@ int sat_postings_encode(sat_buf *out, const sat_posting *p, size_t n, int with_p
  * ====================================================================== */
 
 /* Marks d failed and sets a message naming the byte offset `at` in the list. */
-static int dec_fail(sat_postings_dec *d, const char *at, sat_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int dec_fail(sat_postings_dec *d, size_t at, sat_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5), cold));
 
-static int dec_fail(sat_postings_dec *d, const char *at, sat_err *err, const char *fmt, ...)
+static int dec_fail(sat_postings_dec *d, size_t at, sat_err *err, const char *fmt, ...)
 {
     char what[SAT_ERR_MSG_MAX];
     va_list ap;
@@ -135,33 +198,8 @@ static int dec_fail(sat_postings_dec *d, const char *at, sat_err *err, const cha
     va_end(ap);
     d->state = DEC_FAILED;
     d->fail = SAT_E_FORMAT;
-    d->fail_at = (size_t)(at - d->base);
-    return sat_err_set(err, SAT_E_FORMAT, "postings byte %zu: %.400s", d->fail_at, what);
-}
-
-/* dec_varint past its one-byte fast path: the cursor's full read, or the message. */
-static int dec_varint_slow(sat_postings_dec *d, sat_cursor *c, uint32_t *v, const char *what,
-                           sat_err *err)
-{
-    static const char *const problem[] = {"", "truncated", "longer than 5 bytes",
-                                          "overflows 32 bits", "not in its shortest form"};
-    int rc = sat_cursor_varint(c, v);
-
-    if (rc == 0)
-        return 0;
-    return dec_fail(d, c->p, err, "%s: varint %s", what, problem[-rc]);
-}
-
-/* Reads one varint (named `what` in messages) from *c, a cursor within d's list. */
-static inline int dec_varint(sat_postings_dec *d, sat_cursor *c, uint32_t *v, const char *what,
-                             sat_err *err)
-{
-    /* most deltas, fm values and position gaps take one byte */
-    if (c->p < c->end && !(*c->p & 0x80)) {
-        *v = (unsigned char)*c->p++;
-        return 0;
-    }
-    return dec_varint_slow(d, c, v, what, err);
+    d->fail_at = at;
+    return sat_err_set(err, SAT_E_FORMAT, "postings byte %zu: %.400s", at, what);
 }
 
 /* The message of a decoder that failed before (its first message may be gone). */
@@ -170,38 +208,48 @@ static int dec_failed_again(const sat_postings_dec *d, sat_err *err)
     return sat_err_set(err, d->fail, "postings byte %zu: list refused before", d->fail_at);
 }
 
-/* The fewest bytes a document takes: delta and fm, and a position when the list has
- * positions (freq is at least 1). */
-static unsigned dec_min_doc(const sat_postings_dec *d)
-{
-    return d->flags & SAT_POSTINGS_HAS_POSITIONS ? 3 : 2;
-}
-
 int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err *err)
 {
+    static const char *const problem[] = {"", "truncated", "longer than 5 bytes",
+                                          "overflows 32 bits", "not in its shortest form"};
+    sat_cursor c = sat_cursor_make(buf, len);
+    uint64_t need;
     uint32_t count;
+    size_t rest;
     int rc;
 
     if (d == NULL || (buf == NULL && len > 0))
         return sat_err_set(err, SAT_E_ARG, "postings: no decoder or no bytes");
     *d = (sat_postings_dec){0};
     d->base = buf;
-    d->c = sat_cursor_make(buf, len);
     d->state = DEC_FRESH;
     if (len == 0)
-        return dec_fail(d, d->c.p, err, "empty list: no flags byte");
-    d->flags = (uint8_t)*d->c.p++;
-    if (d->flags & ~SAT_POSTINGS_HAS_POSITIONS)
-        return dec_fail(d, d->base, err, "unknown flags 0x%02x", (unsigned)d->flags);
-    rc = dec_varint(d, &d->c, &count, "document count", err);
-    if (rc != 0)
-        return rc;
-    if (count > sat_cursor_left(&d->c) / dec_min_doc(d))
-        return dec_fail(d, d->base + 1, err,
-                        "document count %u: only %zu bytes follow (%u or more per document)",
-                        (unsigned)count, sat_cursor_left(&d->c), (unsigned)dec_min_doc(d));
+        return dec_fail(d, 0, err, "empty list: no document count");
+    d->end = d->base + len;
+    if ((rc = sat_cursor_varint(&c, &count)) != 0)
+        return dec_fail(d, 0, err, "document count: varint %s", problem[-rc]);
+    d->p = (const unsigned char *)c.p;
+    d->off = 0;
     d->count = count;
     d->left = count;
+    d->floor = 0;
+    if (count == 0)
+        return 0; /* nothing may follow: checked by sat_postings_next */
+    d->k_at = (size_t)(d->p - d->base);
+    if (d->p == d->end)
+        return dec_fail(d, d->k_at, err, "document count %u: no Rice parameter byte",
+                        (unsigned)count);
+    d->k = *d->p++;
+    if (d->k > SAT_POSTINGS_K_MAX)
+        return dec_fail(d, d->k_at, err, "Rice parameter %u above %u", (unsigned)d->k,
+                        (unsigned)SAT_POSTINGS_K_MAX);
+    /* every doc takes at least k + 2 bits: a zero-bit, k bits, a frequency bit */
+    rest = (size_t)(d->end - d->p);
+    need = (uint64_t)count * (d->k + 2u);
+    if (need / 8 + (need % 8 != 0) > rest)
+        return dec_fail(d, 0, err,
+                        "document count %u: only %zu bits follow (%u or more per document)",
+                        (unsigned)count, rest * 8, d->k + 2u);
     return 0;
 }
 
@@ -210,98 +258,206 @@ uint32_t sat_postings_count(const sat_postings_dec *d)
     return d->count;
 }
 
-int sat_postings_has_positions(const sat_postings_dec *d)
+/* ---- bit reading ----
+ * The next bit is bit `off` (0 = most significant) of the byte at p. A window is the
+ * 64 bits from there, read as one big-endian word (shifted by off), with zeros past
+ * the end of the list; `valid` says how many are the list's. */
+
+static inline uint64_t load_be64(const unsigned char *p)
 {
-    return (d->flags & SAT_POSTINGS_HAS_POSITIONS) != 0;
+    uint64_t w;
+
+    memcpy(&w, p, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
 }
 
-/* Reads the current document's positions (into out when not NULL) and records their
- * end. The count was bounded by the bytes left in sat_postings_next. */
-static int dec_positions(sat_postings_dec *d, uint32_t *out, sat_err *err)
+/* The window at (p, off) and its number of valid bits (64 - off when 8 or more bytes
+ * are left: at least 57). */
+static inline uint64_t br_window(const unsigned char *p, const unsigned char *end, unsigned off,
+                                 unsigned *valid)
 {
-    sat_cursor c = sat_cursor_make(d->pos_start, (size_t)(d->c.end - d->pos_start));
-    uint32_t k, v, at = 0;
-    int rc;
+    unsigned char tail[8] = {0};
+    size_t left = (size_t)(end - p);
 
-    for (k = 0; k < d->freq; k++) {
-        const char *here = c.p;
-        rc = dec_varint(d, &c, &v, "position", err);
-        if (rc != 0)
-            return rc;
-        if (k > 0 && v == 0)
-            return dec_fail(d, here, err, "doc %u: position does not increase (delta 0 after %u)",
-                            (unsigned)d->doc, (unsigned)at);
-        if (k > 0 && v > UINT32_MAX - at)
-            return dec_fail(d, here, err, "doc %u: position %u + %u exceeds 32 bits",
-                            (unsigned)d->doc, (unsigned)at, (unsigned)v);
-        at = k == 0 ? v : at + v;
-        if (out != NULL)
-            out[k] = at;
+    if (left >= 8) {
+        *valid = 64 - off;
+        return load_be64(p) << off;
     }
-    d->pos_end = c.p;
+    if (left > 0)
+        memcpy(tail, p, left);
+    *valid = (unsigned)(left * 8) - off;
+    return load_be64(tail) << off;
+}
+
+/* Moves (p, off) on by n bits. */
+#define BR_SKIP(p, off, n)                                                                         \
+    do {                                                                                           \
+        (off) += (n);                                                                              \
+        (p) += (off) >> 3;                                                                         \
+        (off) &= 7;                                                                                \
+    } while (0)
+
+/* The end of the bits after the last doc: zero padding, no trailing bytes, and k the
+ * one the encoder would choose. */
+static int dec_end(sat_postings_dec *d, sat_err *err)
+{
+    uint64_t n = d->count;
+    size_t at = (size_t)(d->p - d->base), trailing = (size_t)(d->end - d->p);
+
+    if (d->off > 0 && (*d->p & (0xffu >> d->off)) != 0)
+        return dec_fail(d, at, err, "padding bits after the last of %u documents are not 0",
+                        (unsigned)d->count);
+    if (d->off > 0) {
+        at++;
+        trailing--;
+    }
+    if (trailing > 0)
+        return dec_fail(d, at, err, "%zu trailing byte(s) after the last of %u documents", trailing,
+                        (unsigned)d->count);
+    if (n > 0 && d->k > 0 && n + d->sum_k >= d->sum_below)
+        return dec_fail(d, d->k_at, err,
+                        "Rice parameter %u is not the encoder's: %u takes no more bits",
+                        (unsigned)d->k, d->k - 1u);
+    if (n > 0 && d->k < SAT_POSTINGS_K_MAX && d->sum_k > n + d->sum_above)
+        return dec_fail(d, d->k_at, err,
+                        "Rice parameter %u is not the encoder's: %u takes fewer bits",
+                        (unsigned)d->k, d->k + 1u);
+    d->state = DEC_DONE;
     return 0;
+}
+
+/* The failure of a doc number past UINT32_MAX (kept out of the decoding path). */
+static int dec_fail_top(sat_postings_dec *d, uint64_t v, sat_err *err)
+    __attribute__((noinline, cold));
+
+static int dec_fail_top(sat_postings_dec *d, uint64_t v, sat_err *err)
+{
+    return dec_fail(d, (size_t)(d->p - d->base), err, "doc number %u + 1 + %llu exceeds 32 bits",
+                    (unsigned)(d->floor - 1), (unsigned long long)v);
+}
+
+/* Accepts the doc at gap v with q = v >> k and frequency freq, its bits ending at
+ * (p, off): the doc number is checked, the sums for k updated, d moved on. */
+static inline int dec_accept(sat_postings_dec *d, const unsigned char *p, unsigned off, uint64_t q,
+                             uint64_t v, uint32_t freq, sat_err *err)
+{
+    uint64_t doc = d->floor + v;
+
+    if (__builtin_expect(doc > UINT32_MAX, 0))
+        return dec_fail_top(d, v, err);
+    d->doc = (uint32_t)doc;
+    d->floor = doc + 1;
+    d->sum_k += q;
+    d->sum_below += v << 1 >> d->k; /* v >> (k - 1) when k > 0 */
+    d->sum_above += v >> (d->k + 1);
+    d->freq = freq;
+    d->p = p;
+    d->off = (uint8_t)off;
+    d->left--;
+    d->state = DEC_ON;
+    return 1;
+}
+
+/* The next doc wherever its bits lie, with every check (sat_postings_next decodes
+ * docs whose bits all lie in one window itself). */
+static int dec_next_slow(sat_postings_dec *d, sat_err *err) __attribute__((noinline));
+
+static int dec_next_slow(sat_postings_dec *d, sat_err *err)
+{
+    const unsigned char *p = d->p;
+    unsigned off = d->off, k = d->k, valid, ones, zeros;
+    uint64_t q = 0, v, w, qmax = UINT32_MAX >> k;
+    size_t start = (size_t)(p - d->base);
+    uint32_t low = 0, freq;
+
+    /* gap: q one-bits and a zero-bit, counted a window at a time */
+    for (;;) {
+        w = br_window(p, d->end, off, &valid);
+        ones = ~w ? (unsigned)__builtin_clzll(~w) : 64; /* at most valid */
+        if (ones < valid) {
+            q += ones;
+            BR_SKIP(p, off, ones + 1);
+            break;
+        }
+        if (valid == 0)
+            goto gap_truncated;
+        q += valid;
+        BR_SKIP(p, off, valid);
+        if (q > qmax)
+            break;
+    }
+    if (q > qmax)
+        return dec_fail(
+            d, start, err, "doc %u of %u: gap of more than %llu one-bits (above 32 bits at k = %u)",
+            (unsigned)(d->count - d->left + 1), (unsigned)d->count, (unsigned long long)qmax, k);
+    if (k > 0) {
+        w = br_window(p, d->end, off, &valid);
+        if (valid < k)
+            goto gap_truncated;
+        low = (uint32_t)(w >> (64 - k));
+        BR_SKIP(p, off, k);
+    }
+    v = q << k | low;
+
+    /* freq: Elias gamma */
+    start = (size_t)(p - d->base);
+    w = br_window(p, d->end, off, &valid);
+    zeros = w ? (unsigned)__builtin_clzll(w) : 64;
+    if (zeros >= valid && valid <= GAMMA_N_MAX) /* only zero-bits left */
+        goto freq_truncated;
+    if (zeros > GAMMA_N_MAX)
+        return dec_fail(d, start, err, "doc %llu: frequency prefix of more than %u zero-bits",
+                        (unsigned long long)(d->floor + v), GAMMA_N_MAX);
+    BR_SKIP(p, off, zeros);
+    w = br_window(p, d->end, off, &valid);
+    if (valid < zeros + 1)
+        goto freq_truncated;
+    freq = (uint32_t)(w >> (63 - zeros));
+    BR_SKIP(p, off, zeros + 1);
+    return dec_accept(d, p, off, q, v, freq, err);
+
+gap_truncated:
+    return dec_fail(d, start, err, "doc %u of %u: gap truncated",
+                    (unsigned)(d->count - d->left + 1), (unsigned)d->count);
+freq_truncated:
+    return dec_fail(d, start, err, "doc %llu: frequency truncated",
+                    (unsigned long long)(d->floor + v));
 }
 
 int sat_postings_next(sat_postings_dec *d, sat_err *err)
 {
-    const char *here;
-    uint32_t delta, fm, freq;
-    int rc;
-
-    if (d->state == DEC_DONE)
-        return 0;
-    if (d->state == DEC_FAILED)
-        return dec_failed_again(d, err);
-    if (d->state == DEC_ON && sat_postings_has_positions(d)) {
-        if (d->pos_end == NULL && (rc = dec_positions(d, NULL, err)) != 0)
-            return rc;
-        d->c.p = d->pos_end;
+    if (__builtin_expect(d->state >= DEC_DONE || d->left == 0, 0)) {
+        if (d->state == DEC_DONE)
+            return 0;
+        if (d->state == DEC_FAILED)
+            return dec_failed_again(d, err);
+        return dec_end(d, err);
     }
-    if (d->left == 0) {
-        if (sat_cursor_left(&d->c) != 0)
-            return dec_fail(d, d->c.p, err, "%zu trailing byte(s) after the last of %u documents",
-                            sat_cursor_left(&d->c), (unsigned)d->count);
-        d->state = DEC_DONE;
-        return 0;
+    /* the common case: 8 bytes left and the doc within the window's 64 - off bits */
+    if (d->end - d->p >= 8) {
+        unsigned off = d->off, k = d->k;
+        uint64_t w = load_be64(d->p) << off, inv = ~w;
+        if (inv != 0) {
+            unsigned ones = (unsigned)__builtin_clzll(inv), used = ones + 1 + k;
+            if (used < 64 - off) {
+                uint64_t rest = w << used;
+                unsigned zeros = rest ? (unsigned)__builtin_clzll(rest) : 64;
+                unsigned total = used + 2 * zeros + 1;
+                if (total <= 64 - off) {
+                    /* the low k bits below the run; the gamma value (zeros <= 31 here) */
+                    uint64_t v = (uint64_t)ones << k | (w << (ones + 1) >> 1 >> (63 - k));
+                    uint32_t freq = (uint32_t)(rest << zeros >> (63 - zeros));
+                    const unsigned char *p = d->p;
+                    BR_SKIP(p, off, total);
+                    return dec_accept(d, p, off, ones, v, freq, err);
+                }
+            }
+        }
     }
-    here = d->c.p;
-    if ((rc = dec_varint(d, &d->c, &delta, "doc delta", err)) != 0)
-        return rc;
-    if (d->left == d->count) {
-        d->doc = delta;
-    } else if (delta == 0) {
-        return dec_fail(d, here, err, "doc number does not increase (delta 0 after doc %u)",
-                        (unsigned)d->doc);
-    } else if (delta > UINT32_MAX - d->doc) {
-        return dec_fail(d, here, err, "doc number %u + %u exceeds 32 bits", (unsigned)d->doc,
-                        (unsigned)delta);
-    } else {
-        d->doc += delta;
-    }
-    here = d->c.p;
-    if ((rc = dec_varint(d, &d->c, &fm, "frequency and mask", err)) != 0)
-        return rc;
-    freq = fm >> 3;
-    if ((fm & SAT_FIELD_ALL) == 0)
-        return dec_fail(d, here, err, "doc %u: field mask 0", (unsigned)d->doc);
-    if (freq == 0)
-        return dec_fail(d, here, err, "doc %u: term frequency 0", (unsigned)d->doc);
-    d->left--;
-    if (sat_postings_has_positions(d)) {
-        /* freq positions of a byte or more, then the later documents */
-        size_t avail = sat_cursor_left(&d->c), later = (size_t)d->left * dec_min_doc(d);
-        if (avail < later || freq > avail - later)
-            return dec_fail(d, here, err,
-                            "doc %u: %u positions and %u more documents do not fit in the %zu "
-                            "bytes left",
-                            (unsigned)d->doc, (unsigned)freq, (unsigned)d->left, avail);
-        d->pos_start = d->c.p;
-        d->pos_end = NULL;
-    }
-    d->mask = (uint8_t)(fm & SAT_FIELD_ALL);
-    d->freq = freq;
-    d->state = DEC_ON;
-    return 1;
+    return dec_next_slow(d, err);
 }
 
 int sat_postings_seek(sat_postings_dec *d, uint32_t target, sat_err *err)
@@ -314,18 +470,6 @@ int sat_postings_seek(sat_postings_dec *d, uint32_t target, sat_err *err)
         rc = sat_postings_next(d, err);
     } while (rc == 1 && d->doc < target);
     return rc;
-}
-
-int sat_postings_positions(sat_postings_dec *d, uint32_t *out, size_t cap, sat_err *err)
-{
-    if (d->state == DEC_FAILED)
-        return dec_failed_again(d, err);
-    if (d->state != DEC_ON || !sat_postings_has_positions(d) || out == NULL || cap < d->freq)
-        return sat_err_set(err, SAT_E_ARG,
-                           "postings: positions asked without a current document, of a list "
-                           "without positions, or into %zu places for %u",
-                           cap, (unsigned)d->freq);
-    return dec_positions(d, out, err);
 }
 
 int sat_postings_check(const void *buf, size_t len, uint32_t *count, sat_err *err)
@@ -447,55 +591,4 @@ int sat_postings_or_next(sat_postings_dec **d, size_t n, uint32_t *doc, sat_err 
         return 0;
     *doc = min;
     return 1;
-}
-
-/* ======================================================================
- * Phrases
- * ====================================================================== */
-
-/* Index of the first element of a[0..n) that is >= v (n when none). */
-static size_t lower_bound(const uint32_t *a, size_t n, uint64_t v)
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-int sat_postings_phrase(const uint32_t *const *pos, const size_t *len, size_t n, uint32_t *first)
-{
-    uint64_t want = 0; /* the least start not ruled out yet */
-    size_t i, k, j = 0;
-
-    if (pos == NULL || len == NULL || n == 0)
-        return 0;
-    for (;;) {
-        uint64_t p;
-        k = lower_bound(pos[0], len[0], want);
-        if (k == len[0])
-            return 0;
-        p = pos[0][k];
-        for (i = 1; i < n; i++) {
-            if (p + i > UINT32_MAX)
-                return 0;
-            j = lower_bound(pos[i], len[i], p + i);
-            if (j == len[i])
-                return 0;
-            if (pos[i][j] != p + i)
-                break;
-        }
-        if (i == n) {
-            if (first != NULL)
-                *first = (uint32_t)p;
-            return 1;
-        }
-        /* term i is next found at pos[i][j] > p + i: no start before pos[i][j] - i */
-        want = pos[i][j] - (uint64_t)i;
-    }
 }

@@ -1,47 +1,57 @@
 /*
- * sat_postings.h - the posting list of one search term: which documents hold it, in
- * which fields, how often, and (optionally) at which token positions.
+ * sat_postings.h - the posting list of one search term: which documents hold it and
+ * how often.
  *
  * The packer encodes one list per term; the reader decodes lists lazily, one
  * document at a time, and combines them for queries. Encoded bytes are untrusted:
  * the decoder refuses anything that is not exactly what the encoder writes (so a
  * list that decodes re-encodes to the same bytes) and never reads past the end.
+ * No token positions are stored (phrases are verified on the text), and no field
+ * mask: the packer folds the title and section weight into the frequency.
  *
- *   sat_posting p[] = {{.doc = 3, .mask = SAT_FIELD_BODY, .freq = 1}, ...};
- *   sat_postings_encode(&buf, p, n, 0, &err);                      packer
+ *   sat_posting p[] = {{.doc = 3, .freq = 1}, ...};
+ *   sat_postings_encode(&buf, p, n, &err);                         packer
  *
  *   sat_postings_dec a, b;                                         reader
  *   sat_postings_open(&a, bytes_a, len_a, &err);  (same for b)
  *   sat_postings_dec *all[] = {&a, &b};
  *   while ((rc = sat_postings_and_next(all, 2, &err)) == 1)
- *       ... a.doc is in both lists; a.freq, b.mask, sat_postings_positions(&a, ...)
+ *       ... a.doc is in both lists; a.freq, b.freq its frequencies
  *   if (rc < 0) ... err.msg names what is wrong and the byte offset in its list
  *
- * Byte layout (formats/SPEC.md will carry it). A varint is unsigned LEB128 holding a
- * uint32: 7 bits per byte, least significant group first, bit 7 set on every byte but
- * the last, at most 5 bytes, in its shortest form (no last byte 0x00 after another
- * byte; a 5th byte at most 0x0f).
+ * Byte layout (formats/SPEC.md carries it too):
  *
- *   list     = flags count doc*count
- *   flags    = 1 byte: bit 0 set when the list has positions; bits 1-7 are 0
- *   count    = varint: number of documents (0 allowed: an empty list)
- *   doc      = delta fm [positions]
- *   delta    = varint: the first doc's number itself; then the difference to the
- *              previous doc's number, at least 1 (numbers strictly increase, and
- *              never exceed UINT32_MAX)
- *   fm       = varint: freq * 8 + mask, where mask (bits 0-2: SAT_FIELD_TITLE,
- *              _SECTION, _BODY) is not 0 and freq (occurrences of the term in the
- *              doc) is 1 .. SAT_POSTINGS_FREQ_MAX
- *   positions= present only when flags bit 0 is set: exactly freq varints, the
- *              first token position itself, then differences of at least 1
- *              (positions strictly increase, never past UINT32_MAX)
+ *   list  = count k bits
+ *   count = varint (unsigned LEB128: 7 bits per byte, least significant group first,
+ *           bit 7 set on every byte but the last; shortest form, at most 5 bytes,
+ *           value <= UINT32_MAX): the number of documents; 0 allowed, and then
+ *           nothing follows
+ *   k     = 1 byte, present only when count > 0: the Rice parameter of the gaps,
+ *           0..SAT_POSTINGS_K_MAX (24)
+ *   bits  = a bit stream, most significant bit of each byte first; per document:
+ *     gap  : v = the doc number itself for the first doc, else doc - previous doc - 1
+ *            (doc numbers strictly increase and never exceed UINT32_MAX). Rice code:
+ *            q = v >> k written as q one-bits and one zero-bit, then the low k bits
+ *            of v, most significant first
+ *     freq : the number of occurrences (>= 1, <= UINT32_MAX) in Elias gamma: n
+ *            zero-bits where n = floor(log2(freq)) (at most 31), then freq in n + 1
+ *            bits, its leading 1 first
+ *   The unused low bits of the last byte are 0; nothing follows that byte.
  *
- * Nothing follows the last doc. Example: docs 5 (body, freq 1) and 300 (title and
- * body, freq 2) without positions: 00 02 05 0c a7 02 15.
+ * k is the value in 0..24 that makes the bit stream shortest, the smallest one on a
+ * tie. With n documents the stream takes n * (k + 1) + sum(v >> k) bits for the gaps
+ * plus the frequencies' bits (which do not depend on k); that sum is convex in k, so
+ * a decoder checks k against k - 1 and k + 1 only.
  *
- * Reading cost: a decoder walks the list front to back (varints allow no random
- * access); it holds no memory of its own. Every byte it passes is checked, including
- * the positions of documents whose positions were not asked for.
+ * Example: docs 3, 4, 9, 20 with frequencies 1, 2, 1, 5. Gaps v = 3, 0, 4, 10; the
+ * gap bits for k = 0, 1, 2, 3 are 21, 16, 15, 17, so k = 2. Bits:
+ *   doc 3 : gap 0 11, freq 1          doc 4 : gap 0 00, freq 010
+ *   doc 9 : gap 10 00, freq 1         doc 20: gap 110 10, freq 00101
+ *   = 0111 000010 10001 1101000101 (25 bits) + 7 padding zero bits
+ *   list: 04 02 70 a3 a2 80
+ *
+ * Reading cost: a decoder walks the list front to back (no random access) and holds
+ * no memory of its own; every bit it passes is checked.
  */
 #ifndef SAT_POSTINGS_H
 #define SAT_POSTINGS_H
@@ -49,91 +59,70 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sat_cursor.h"
 #include "sat_err.h"
 #include "sat_text.h"
 
-/* Field bits of a posting's mask. */
-#define SAT_FIELD_TITLE 0x1u
-#define SAT_FIELD_SECTION 0x2u
-#define SAT_FIELD_BODY 0x4u
-#define SAT_FIELD_ALL 0x7u
-
-/* Flags byte: the list carries token positions. */
-#define SAT_POSTINGS_HAS_POSITIONS 0x1u
-
-/* Largest term frequency in one document (freq * 8 + mask must fit a uint32). */
-#define SAT_POSTINGS_FREQ_MAX (UINT32_MAX >> 3)
+/* Largest Rice parameter. */
+#define SAT_POSTINGS_K_MAX 24
 
 /* One document of a term's list, as the packer hands it to the encoder. */
 typedef struct sat_posting {
-    uint32_t doc;        /* document number (entry order in the manifest) */
-    uint8_t mask;        /* SAT_FIELD_* bits, not 0 */
-    uint32_t freq;       /* occurrences in the doc, 1 .. SAT_POSTINGS_FREQ_MAX */
-    const uint32_t *pos; /* freq strictly increasing positions; NULL without positions */
+    uint32_t doc;  /* document number (entry order in the manifest) */
+    uint32_t freq; /* weighted occurrences in the doc, >= 1 */
 } sat_posting;
 
-/* Largest encoding of n postings holding npos positions in all: the number of bytes
- * sat_postings_encode can append. Returns 0 when the size overflows size_t. */
-size_t sat_postings_bound(size_t n, size_t npos);
+/* Largest encoding of n postings: the number of bytes sat_postings_encode can append
+ * (6 + 32 + 11 n). Returns 0 when the size overflows size_t. */
+size_t sat_postings_bound(size_t n);
 
-/* Appends the encoding of p[0..n) to out; with_positions says whether each p[i].pos
- * (freq positions) is stored. Returns 0, SAT_E_ARG (docs not strictly increasing, mask 0
- * or above SAT_FIELD_ALL, freq 0 or above the maximum, positions missing or not strictly
- * increasing, n above UINT32_MAX; the message names the posting), or SAT_E_NOMEM. On
- * error out is as it was. */
-int sat_postings_encode(sat_buf *out, const sat_posting *p, size_t n, int with_positions,
-                        sat_err *err);
+/* Appends the encoding of p[0..n) to out. Returns 0, SAT_E_ARG (docs not strictly
+ * increasing, freq 0, n above UINT32_MAX; the message names the posting), or
+ * SAT_E_NOMEM. On error out is as it was. */
+int sat_postings_encode(sat_buf *out, const sat_posting *p, size_t n, sat_err *err);
 
 /* A decoder over one encoded list. The bytes stay the caller's and must outlive it.
- * Read doc, mask and freq after sat_postings_next / _seek returned 1; the rest is
- * private. */
+ * Read doc and freq after sat_postings_next / _seek returned 1; the rest is private. */
 typedef struct sat_postings_dec {
     uint32_t doc;  /* current document number */
-    uint8_t mask;  /* its SAT_FIELD_* bits */
-    uint32_t freq; /* its term frequency (and number of positions, if any) */
+    uint32_t freq; /* its term frequency */
 
-    const char *base;      /* start of the list, for byte offsets in messages */
-    sat_cursor c;          /* the bytes not read yet */
-    const char *pos_start; /* the current doc's positions */
-    const char *pos_end;   /* their end, NULL until they were read */
-    uint32_t count;        /* documents in the list */
-    uint32_t left;         /* documents not returned yet */
-    uint8_t flags;         /* the flags byte */
-    uint8_t state;         /* fresh, on a doc, done, or failed */
-    int fail;              /* the error code once failed (sticky) */
-    size_t fail_at;        /* and the byte offset it names */
+    const unsigned char *base; /* start of the list, for byte offsets in messages */
+    const unsigned char *p;    /* the byte holding the next bit */
+    const unsigned char *end;  /* end of the list */
+    uint64_t floor;            /* the least number the next doc can have */
+    uint32_t count;            /* documents in the list */
+    uint32_t left;             /* documents not returned yet */
+    uint8_t k;                 /* the Rice parameter */
+    uint8_t off;               /* bits of *p read (0..7) */
+    uint8_t state;             /* fresh, on a doc, done, or failed */
+    int fail;                  /* the error code once failed (sticky) */
+    size_t fail_at;            /* and the byte offset it names */
+    size_t k_at;               /* byte offset of k */
+    uint64_t sum_k;            /* sum of v >> k over the gaps read, and */
+    uint64_t sum_below;        /* of v >> (k - 1), and */
+    uint64_t sum_above;        /* of v >> (k + 1): to check that k is the encoder's */
 } sat_postings_dec;
 
 /* Reads the header of the list in buf[0..len) into d. Returns 0 or SAT_E_FORMAT
- * (truncated header, unknown flags, a count the bytes cannot hold). */
+ * (truncated header, k above SAT_POSTINGS_K_MAX, a count the bits cannot hold). */
 int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err *err);
 
 /* Number of documents the header claims (bounded by the bytes: every doc takes at
- * least 2 bytes, 3 in a list with positions). */
+ * least k + 2 bits). */
 uint32_t sat_postings_count(const sat_postings_dec *d);
 
-/* 1 if the list carries positions, else 0. */
-int sat_postings_has_positions(const sat_postings_dec *d);
-
-/* Moves to the next document (the first on the first call). Returns 1 with d->doc,
- * d->mask and d->freq set; 0 at the end of a well-formed list (trailing bytes are an
- * error); SAT_E_FORMAT with a message naming what is wrong and its byte offset. After
- * 0 or an error every later call returns the same. */
+/* Moves to the next document (the first on the first call). Returns 1 with d->doc and
+ * d->freq set; 0 at the end of a well-formed list (padding, trailing bytes and k are
+ * checked there); SAT_E_FORMAT with a message naming what is wrong and its byte
+ * offset. After 0 or an error every later call returns the same. */
 int sat_postings_next(sat_postings_dec *d, sat_err *err);
 
 /* Moves to the first document numbered target or higher, never backwards (when the
- * current doc is already >= target it stays). Returns as sat_postings_next. */
+ * current doc is already >= target it stays). Linear: decodes every doc on the way.
+ * Returns as sat_postings_next. */
 int sat_postings_seek(sat_postings_dec *d, uint32_t target, sat_err *err);
 
-/* Decodes the current document's positions into out[0..d->freq). cap is out's size in
- * elements and must be at least d->freq (which the decoder has bounded by the bytes
- * left, so a buffer sized by it is at most 4 bytes per input byte). Can be called again
- * for the same doc. Returns 0, SAT_E_ARG (no current doc, no positions in the list, cap
- * too small) or SAT_E_FORMAT. */
-int sat_postings_positions(sat_postings_dec *d, uint32_t *out, size_t cap, sat_err *err);
-
-/* Reads the whole list from the start and checks every byte (for verify). Returns 0 or
+/* Reads the whole list from the start and checks every bit (for verify). Returns 0 or
  * SAT_E_FORMAT; *count, if not NULL, receives the number of documents. */
 int sat_postings_check(const void *buf, size_t len, uint32_t *count, sat_err *err);
 
@@ -161,11 +150,5 @@ int sat_postings_or_next(sat_postings_dec **d, size_t n, uint32_t *doc, sat_err 
 
 /* 1 if d is on a document (not fresh, not ended, not failed) numbered doc, else 0. */
 int sat_postings_on(const sat_postings_dec *d, uint32_t doc);
-
-/* Phrase test in one document: pos[i][0..len[i]) are the strictly increasing positions
- * of the phrase's i-th term (n >= 1; the same list may appear twice for a repeated
- * word). Returns 1 and sets *first (if not NULL) to the smallest p such that every
- * pos[i] holds p + i; else 0. Time O(sum of len), no allocation. */
-int sat_postings_phrase(const uint32_t *const *pos, const size_t *len, size_t n, uint32_t *first);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * sat_search.c - queries over the signed search index (sat_search.h, SPEC 6).
+ * sat_search.c - queries over the signed search index (sat_search.h, SPEC 12).
  *
  * A query runs in steps: each group that is not excluded becomes a sorted list of
  * documents with its BM25 share (one term: its posting list; a prefix: the union of the
@@ -849,54 +849,141 @@ void sat_search_result_free(sat_search_result *r)
 /* Snippets                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/* Tokens of a body that match a query term, in order, for the snippet's marks. */
+typedef struct srec {
+    size_t pos, off, len; /* len: bytes to mark (one syllable of a bigram for a 1-syllable word) */
+    size_t tlen;
+    int kind;
+    char term[SAT_TOKEN_MAX + 1];
+} srec;
+
+#define SNIPPET_RECS_MAX 20000
+
 typedef struct sctx {
     const char *src; /* the body */
     const sat_query_term *const *terms;
     size_t nterms;
-    size_t (*hits)[2]; /* byte ranges in the body of tokens matching a query term */
+    srec *recs;
     size_t n, cap;
+    size_t (*hits)[2]; /* byte ranges to mark, sorted, not overlapping */
+    size_t nh;
     int nomem;
 } sctx;
+
+static int term_matches(const sat_query_term *t, const char *term, size_t len)
+{
+    if (t->is_prefix || t->kind == SAT_TOKEN_SINGLE)
+        return len >= t->len && memcmp(term, t->term, t->len) == 0;
+    return len == t->len && memcmp(term, t->term, len) == 0;
+}
 
 static int snippet_token(const sat_token *tok, void *ctx)
 {
     sctx *c = ctx;
-    size_t i, len;
+    srec *r;
+    size_t i;
 
-    for (i = 0; i < c->nterms; i++) {
-        const sat_query_term *t = c->terms[i];
-        int pre = t->is_prefix || t->kind == SAT_TOKEN_SINGLE;
-        if (pre ? (tok->term_len >= t->len && memcmp(tok->term, t->term, t->len) == 0)
-                : (tok->term_len == t->len && memcmp(tok->term, t->term, t->len) == 0))
+    for (i = 0; i < c->nterms; i++)
+        if (term_matches(c->terms[i], tok->term, tok->term_len))
             break;
-    }
     if (i == c->nterms)
         return 0;
-    len = tok->len;
-    /* a one-syllable word found as the start of a bigram: mark that syllable only */
-    if (c->terms[i]->kind == SAT_TOKEN_SINGLE && tok->kind == SAT_TOKEN_BIGRAM) {
-        uint32_t cp;
-        len = sat_utf8_decode(c->src + tok->off, tok->len, &cp);
-    }
+    if (c->n == SNIPPET_RECS_MAX)
+        return 1; /* enough for a snippet: stop the tokeniser */
     if (c->n == c->cap) {
         size_t nc = c->cap ? c->cap * 2 : 32;
-        size_t(*nh)[2] = realloc(c->hits, nc * sizeof *nh);
-        if (nh == NULL) {
+        srec *nr = realloc(c->recs, nc * sizeof *nr);
+        if (nr == NULL) {
             c->nomem = 1;
             return SAT_E_NOMEM;
         }
-        c->hits = nh;
+        c->recs = nr;
         c->cap = nc;
     }
-    /* merge with the previous range when they overlap (overlapping bigrams) */
-    if (c->n > 0 && tok->off <= c->hits[c->n - 1][1]) {
-        if (tok->off + len > c->hits[c->n - 1][1])
-            c->hits[c->n - 1][1] = tok->off + len;
-        return 0;
+    r = &c->recs[c->n++];
+    r->pos = tok->pos;
+    r->off = tok->off;
+    r->len = tok->len;
+    r->kind = tok->kind;
+    r->tlen = tok->term_len;
+    memcpy(r->term, tok->term, tok->term_len + 1);
+    return 0;
+}
+
+static int add_hit(sctx *c, size_t a, size_t b)
+{
+    size_t(*nh)[2] = realloc(c->hits, (c->nh + 1) * sizeof *nh);
+
+    if (nh == NULL)
+        return -1;
+    c->hits = nh;
+    c->hits[c->nh][0] = a;
+    c->hits[c->nh][1] = b;
+    c->nh++;
+    return 0;
+}
+
+static int cmp_range(const void *pa, const void *pb)
+{
+    const size_t *a = pa, *b = pb;
+
+    return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+/* The ranges to mark: every occurrence of a one-term group, and of a group of several
+ * terms only where all of them follow each other (not its pieces elsewhere). */
+static int snippet_marks(sctx *c, const sat_query *q)
+{
+    size_t gi, k, i, j, w = 0;
+
+    for (gi = 0; gi < sat_query_group_count(q); gi++) {
+        const sat_query_group *g = sat_query_group_at(q, gi);
+        if (g->excluded)
+            continue;
+        for (k = 0; k < c->n; k++) {
+            const srec *r = &c->recs[k];
+            size_t end;
+            if (!term_matches(&g->terms[0], r->term, r->tlen))
+                continue;
+            if (g->nterms == 1 || group_is_prefix(g)) {
+                size_t len = r->len;
+                if (g->terms[0].kind == SAT_TOKEN_SINGLE && r->kind == SAT_TOKEN_BIGRAM) {
+                    uint32_t cp;
+                    len = sat_utf8_decode(c->src + r->off, r->len, &cp);
+                }
+                if (add_hit(c, r->off, r->off + len) != 0)
+                    return -1;
+                continue;
+            }
+            end = r->off + r->len;
+            for (i = 1; i < g->nterms; i++) {
+                size_t want = r->pos + g->terms[i].rel_pos;
+                for (j = k + 1; j < c->n && c->recs[j].pos <= want; j++)
+                    if (c->recs[j].pos == want &&
+                        term_matches(&g->terms[i], c->recs[j].term, c->recs[j].tlen))
+                        break;
+                if (j == c->n || c->recs[j].pos != want)
+                    break;
+                if (c->recs[j].off + c->recs[j].len > end)
+                    end = c->recs[j].off + c->recs[j].len;
+            }
+            if (i == g->nterms && add_hit(c, r->off, end) != 0)
+                return -1;
+        }
     }
-    c->hits[c->n][0] = tok->off;
-    c->hits[c->n][1] = tok->off + len;
-    c->n++;
+    if (c->nh > 1)
+        qsort(c->hits, c->nh, sizeof *c->hits, cmp_range);
+    for (i = 0; i < c->nh; i++) { /* merge overlapping ranges */
+        if (w > 0 && c->hits[i][0] <= c->hits[w - 1][1]) {
+            if (c->hits[i][1] > c->hits[w - 1][1])
+                c->hits[w - 1][1] = c->hits[i][1];
+            continue;
+        }
+        c->hits[w][0] = c->hits[i][0];
+        c->hits[w][1] = c->hits[i][1];
+        w++;
+    }
+    c->nh = w;
     return 0;
 }
 
@@ -955,13 +1042,13 @@ int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, s
     c.src = text;
     c.terms = sat_query_terms(q, 0, &c.nterms);
     rc = sat_token_gemtext(text, tlen, SAT_INDEX_TOKEN_FLAGS, snippet_token, &c, NULL);
-    if (c.nomem) {
+    if (c.nomem || snippet_marks(&c, q) != 0) {
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
     }
     rc = 0;
     /* the window: from about a third of the width before the first match */
-    if (c.n > 0)
+    if (c.nh > 0)
         first = c.hits[0][0];
     start = first;
     w = 0;
@@ -988,9 +1075,9 @@ int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, s
         if (end >= tlen)
             break;
         k = sat_utf8_decode(text + end, tlen - end, &cp);
-        while (hi < c.n && c.hits[hi][1] <= end)
+        while (hi < c.nh && c.hits[hi][1] <= end)
             hi++;
-        if (hi < c.n && c.hits[hi][0] == end) {
+        if (hi < c.nh && c.hits[hi][0] == end) {
             /* a mark starts here: record its range in the snippet */
             size_t (*nm)[2] = realloc(out->marks, (out->n_marks + 1) * sizeof *nm);
             if (nm == NULL)
@@ -1013,7 +1100,7 @@ int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, s
         }
         end += k;
         w += (size_t)cw;
-        if (out->n_marks > 0 && hi < c.n && c.hits[hi][0] < end && c.hits[hi][1] >= end)
+        if (out->n_marks > 0 && hi < c.nh && c.hits[hi][0] < end && c.hits[hi][1] >= end)
             out->marks[out->n_marks - 1][1] = sb.len;
     }
     if (end < tlen && sat_buf_puts(&sb, ELLIPSIS) != 0)
@@ -1030,6 +1117,7 @@ nomem:
 out:
     sat_buf_free(&sb);
     free(c.hits);
+    free(c.recs);
     if (own)
         free(text);
     return rc;

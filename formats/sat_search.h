@@ -1,6 +1,6 @@
 /*
  * sat_search.h - full-text search over a bundle's signed search index (formats/SPEC.md,
- * section 6, "The search index").
+ * section 12, "The search index").
  *
  * The packer builds the index while it writes the bundle (sat_writer does it: every text
  * entry's title, section and body go through sat_token, the same tokeniser the reader

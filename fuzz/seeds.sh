@@ -231,15 +231,16 @@ cp "$OUT"/render/*.gmi "$OUT/token/" 2>/dev/null || true
 for f in "$EX"/articles/*/*.md "$EX"/articles/*/*.txt; do
     [ -f "$f" ] && cp "$f" "$OUT/token/"
 done
-# postings: hand-written lists (the layout example of sat_postings.h, one with positions,
-# an empty one) whole, and pairs behind a length byte for AND / AND NOT / OR; the test
-# lists are in tests/fuzz/postings/ (made by SAT_TEST_POSTINGS_DUMP=DIR test_postings)
+# postings: hand-written lists (the layout example of sat_postings.h, a wide k, one
+# doc, an empty one) whole, and pairs behind a length byte for AND / AND NOT / OR; the
+# test lists are in tests/fuzz/postings/ (made by SAT_TEST_POSTINGS_DUMP=DIR test_postings)
 P=$OUT/postings
-printf '\000\002\005\014\247\002\025' >"$P/docs"
-printf '\001\002\000\021\000\007\001\012\202\001' >"$P/positions"
-printf '\000\000' >"$P/empty"
-{ byte 7; cat "$P/docs"; printf '\000\003\005\014\001\014\247\002\025'; } >"$P/pair-docs"
-{ byte 10; cat "$P/positions"; printf '\001\001\001\022\001\001'; } >"$P/pair-positions"
+printf '\004\002\160\243\242\200' >"$P/docs"
+printf '\002\010\356\206\002\200' >"$P/wide-k"
+printf '\001\000\100' >"$P/one"
+printf '\000' >"$P/empty"
+{ byte 6; cat "$P/docs"; printf '\003\000\252'; } >"$P/pair-docs"
+{ byte 1; cat "$P/empty" "$P/wide-k"; } >"$P/pair-empty"
 
 # query: a few search queries beyond the parser's test queries (tests/fuzz/query/):
 # every filter, quoted filter values, all separators, an unclosed quote

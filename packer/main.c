@@ -34,7 +34,7 @@ static void usage(FILE *f)
             "  %s build (SRC_DIR | --from ARCHIVE) -o BUNDLE -s SECFILE [--title T]\n"
             "        [--publisher P] [--date ISO8601] [--seq N] [--skip-bad]\n"
             "        [--passphrase-file FILE] [--level N] [--cluster-size BYTES]\n"
-            "        [--threads N] [--quiet] [--json]\n"
+            "        [--threads N] [--no-index] [--quiet] [--json]\n"
             "  %s --help | --version\n"
             "\n"
             "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
@@ -47,7 +47,8 @@ static void usage(FILE *f)
             "the top sets the title, publisher, language, section names and per-file\n"
             "metadata. The same article twice is stored once. --skip-bad lists bad files\n"
             "and goes on. --json prints the result (counts, notes, skips) as one JSON\n"
-            "object on stdout. See docs/INPUT.md and formats/SPEC.md.\n"
+            "object on stdout. The bundle carries a full-text search index (Korean found\n"
+            "inside longer words) unless --no-index. See docs/INPUT.md and formats/SPEC.md.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
             prog, prog, prog);
@@ -183,11 +184,14 @@ static void print_json(const char *out, const sat_writer_stats *st, const pack_s
     put_json(out);
     printf(",\n  \"bytes\": %llu,\n  \"entries\": %llu,\n  \"text_entries\": %llu,\n"
            "  \"media\": %llu,\n  \"clusters\": %llu,\n  \"text_bytes\": %llu,\n"
-           "  \"compressed_bytes\": %llu,\n  \"fingerprint\": \"%s\"",
+           "  \"compressed_bytes\": %llu,\n  \"index_bytes\": %llu,\n  \"index_terms\": %llu,\n"
+           "  \"index_postings\": %llu,\n  \"fingerprint\": \"%s\"",
            (unsigned long long)st->bundle_bytes,
            (unsigned long long)(st->n_text + st->n_media), (unsigned long long)st->n_text,
            (unsigned long long)st->n_media, (unsigned long long)st->n_clusters,
-           (unsigned long long)st->text_bytes, (unsigned long long)st->compressed_bytes, fp);
+           (unsigned long long)st->text_bytes, (unsigned long long)st->compressed_bytes,
+           (unsigned long long)st->search_zbytes, (unsigned long long)st->search_terms,
+           (unsigned long long)st->search_postings, fp);
     put_json_list("notes", "message", src->notes, src->n_notes);
     put_json_list("skipped", "reason", src->skipped, src->n_skipped);
     printf("\n}\n");
@@ -209,6 +213,7 @@ static int cmd_build(int argc, char **argv)
                                          {"threads", required_argument, NULL, 'T'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"json", no_argument, NULL, 'J'},
+                                         {"no-index", no_argument, NULL, 'N'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL, *secf = NULL, *src_dir, *from = NULL;
@@ -231,7 +236,7 @@ static int cmd_build(int argc, char **argv)
     memset(&wo, 0, sizeof wo);
     wo.seq = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJNh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': secf = optarg; break;
@@ -264,6 +269,7 @@ static int cmd_build(int argc, char **argv)
         case 'T': wo.threads = atoi(optarg); break;
         case 'q': quiet = 1; break;
         case 'J': json = 1; break;
+        case 'N': wo.no_index = 1; break;
         case 'h': usage(stdout); return 0;
         default: return die_usage("build: unknown option");
         }
@@ -330,10 +336,17 @@ static int cmd_build(int argc, char **argv)
         if (src->n_skipped)
             printf(", %zu files skipped", src->n_skipped);
         printf("\nText %llu bytes -> %llu bytes compressed (dictionary %llu bytes, manifest "
-               "%llu -> %llu bytes)\nSigned by key %s\n",
+               "%llu -> %llu bytes)\n",
                (unsigned long long)st.text_bytes, (unsigned long long)st.compressed_bytes,
                (unsigned long long)st.dict_bytes, (unsigned long long)st.manifest_bytes,
-               (unsigned long long)st.manifest_zbytes, fp);
+               (unsigned long long)st.manifest_zbytes);
+        if (st.search_zbytes > 0)
+            printf("Search index %llu bytes (%llu words, %.0f%% of the compressed text)\n",
+                   (unsigned long long)st.search_zbytes, (unsigned long long)st.search_terms,
+                   st.compressed_bytes ? 100.0 * (double)st.search_zbytes /
+                                             (double)st.compressed_bytes
+                                       : 0.0);
+        printf("Signed by key %s\n", fp);
     }
     rc = 0;
     goto out;

@@ -1,0 +1,251 @@
+/* test_index.c - the search index's stored parts: the builder's document table and term
+ * blocks (weights, lengths, block splitting) and their strict parsers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sat_index.h"
+#include "sat_postings.h"
+
+typedef struct built {
+    sat_buf docs;
+    sat_ixblock_out *blocks;
+    size_t n;
+} built;
+
+/* Three documents (entries 5, 2, 9), blocks of at most `target` bytes. */
+static built build3(size_t target)
+{
+    sat_ixbuild *ix = NULL;
+    sat_err err = {0};
+    built b;
+
+    memset(&b, 0, sizeof b);
+    assert_int_equal(sat_ixbuild_create(&ix, &err), 0);
+    assert_int_equal(sat_ixbuild_add(ix, 5, "평양 소식", NULL, "평양에서 쌀값\n", 20, &err), 0);
+    assert_int_equal(sat_ixbuild_add(ix, 2, "Market", "경제", "market market rice\n", 19, &err),
+                     0);
+    assert_int_equal(sat_ixbuild_add(ix, 9, "x", NULL, "평양\n", 7, &err), 0);
+    assert_int_equal(sat_ixbuild_finish(ix, target, &b.docs, &b.blocks, &b.n, &err), 0);
+    sat_ixbuild_free(ix);
+    return b;
+}
+
+static void built_free(built *b)
+{
+    sat_buf_free(&b->docs);
+    sat_ixblock_out_free(b->blocks, b->n);
+}
+
+/* Parses block i of b (a copy of its bytes). */
+static int parse_block(const built *b, size_t i, int deep, sat_ixblock **out, sat_err *err)
+{
+    uint8_t *buf = malloc(b->blocks[i].data.len + 1);
+
+    memcpy(buf, b->blocks[i].data.data, b->blocks[i].data.len);
+    return sat_ixblock_parse(buf, b->blocks[i].data.len, b->blocks[i].count, b->blocks[i].first,
+                             i + 1 < b->n ? b->blocks[i + 1].first : NULL, 3, deep, out, err);
+}
+
+/* The documents and frequencies of term t, as "doc:freq doc:freq". */
+static void list_of(const built *b, const char *t, char *out, size_t cap)
+{
+    size_t i;
+    sat_err err = {0};
+
+    out[0] = '\0';
+    for (i = 0; i < b->n; i++) {
+        sat_ixblock *blk = NULL;
+        size_t k;
+        assert_int_equal(parse_block(b, i, 1, &blk, &err), 0);
+        k = sat_ixblock_lower(blk, t, strlen(t));
+        if (k < blk->n && strcmp(blk->terms[k].term, t) == 0) {
+            sat_postings_dec d;
+            assert_int_equal(sat_postings_open(&d, blk->terms[k].list, blk->terms[k].list_len,
+                                               &err),
+                             0);
+            while (sat_postings_next(&d, &err) == 1) {
+                size_t l = strlen(out);
+                snprintf(out + l, cap - l, "%s%u:%u", l ? " " : "", (unsigned)d.doc,
+                         (unsigned)d.freq);
+            }
+        }
+        sat_ixblock_free(blk);
+    }
+}
+
+static void test_build_and_parse(void **state)
+{
+    built b = build3(SAT_TBLOCK_TARGET);
+    uint32_t entry[3], dlen[3];
+    uint64_t total = 0;
+    sat_err err = {0};
+    char l[128];
+
+    (void)state;
+    assert_int_equal(b.n, 1);
+    assert_int_equal(sat_ixdocs_parse(b.docs.data, b.docs.len, 3, 10, entry, dlen, &total, &err),
+                     0);
+    assert_int_equal(entry[0], 5);
+    assert_int_equal(entry[1], 2);
+    assert_int_equal(entry[2], 9);
+    /* doc 0: title 평양 양 소식 식 (x3 each) = 12; body 평양 양에 에서 서 쌀값 값 = 6 */
+    assert_int_equal(dlen[0], 18);
+    /* doc 1: title market (3), section 경제 + final 제 (6), body 3 words */
+    assert_int_equal(dlen[1], 12);
+    assert_int_equal(dlen[2], 5);
+    assert_int_equal(total, 35);
+    list_of(&b, "평양", l, sizeof l);
+    assert_string_equal(l, "0:4 2:1"); /* title (3) + body (1); body only */
+    list_of(&b, "market", l, sizeof l);
+    assert_string_equal(l, "1:5");
+    list_of(&b, "양", l, sizeof l); /* the run-final unigram: title of 0, body of 2 */
+    assert_string_equal(l, "0:3 2:1");
+    list_of(&b, "서", l, sizeof l);
+    assert_string_equal(l, "0:1");
+    list_of(&b, "경제", l, sizeof l); /* the section weighs like the title */
+    assert_string_equal(l, "1:3");
+    list_of(&b, "에", l, sizeof l); /* inside a run: only as a bigram's first half */
+    assert_string_equal(l, "");
+    built_free(&b);
+}
+
+static void test_blocks_split(void **state)
+{
+    built one = build3(SAT_TBLOCK_TARGET), many = build3(1);
+    sat_ixblock *blk = NULL;
+    sat_err err = {0};
+    size_t i, terms = 0;
+
+    (void)state;
+    /* a target of 1 byte: every record gets its own block, in term order */
+    assert_int_equal(many.n, one.blocks[0].count);
+    for (i = 0; i < many.n; i++) {
+        assert_int_equal(many.blocks[i].count, 1);
+        if (i > 0)
+            assert_true(strcmp(many.blocks[i - 1].first, many.blocks[i].first) < 0);
+        assert_int_equal(parse_block(&many, i, 1, &blk, &err), 0);
+        terms += blk->n;
+        sat_ixblock_free(blk);
+    }
+    assert_int_equal(terms, one.blocks[0].count);
+    /* front coding: the single block is smaller than the blocks' records together */
+    {
+        size_t sum = 0;
+        for (i = 0; i < many.n; i++)
+            sum += many.blocks[i].data.len;
+        assert_true(one.blocks[0].data.len < sum);
+    }
+    built_free(&one);
+    built_free(&many);
+}
+
+static void expect_docs_error(const char *bytes, size_t len, uint64_t ndocs, uint64_t nentries,
+                              const char *needle)
+{
+    uint32_t entry[8], dlen[8];
+    uint64_t total;
+    sat_err err = {0};
+
+    assert_int_equal(sat_ixdocs_parse(bytes, len, ndocs, nentries, entry, dlen, &total, &err),
+                     SAT_E_FORMAT);
+    if (strstr(err.msg, needle) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, needle);
+}
+
+static void test_docs_refused(void **state)
+{
+    (void)state;
+    expect_docs_error("\x01\x03\x02\x04\x00", 5, 2, 3, "bytes after");
+    expect_docs_error("\x01\x03\x01\x04", 4, 2, 3, "listed twice");
+    expect_docs_error("\x05\x03", 2, 1, 3, "names entry 5");
+    expect_docs_error("\x01\x83", 2, 1, 3, "truncated");
+    expect_docs_error("\x01\x80\x00", 3, 1, 3, "shortest");
+    expect_docs_error("\x01\x03", 2, 2, 3, "document 1");
+}
+
+/* A block from records given as (shared, suffix, list) with the list bytes of a real term. */
+static int parse_crafted(const char *const *sfx, const uint32_t *shared, size_t n,
+                         const uint8_t *list, size_t llen, const char *first,
+                         const char *next_first, uint32_t count, sat_err *err)
+{
+    sat_buf b = {0};
+    sat_ixblock *blk = NULL;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        uint8_t v[2] = {(uint8_t)shared[i], (uint8_t)strlen(sfx[i])};
+        sat_buf_append(&b, v, 2);
+        sat_buf_append(&b, sfx[i], strlen(sfx[i]));
+        v[0] = (uint8_t)llen;
+        sat_buf_append(&b, v, 1);
+        sat_buf_append(&b, list, llen);
+    }
+    rc = sat_ixblock_parse((uint8_t *)b.data, b.len, count, first, next_first, 3, 1, &blk, err);
+    sat_ixblock_free(blk); /* on error the parser freed the bytes */
+    return rc;
+}
+
+static void test_block_refused(void **state)
+{
+    built b = build3(SAT_TBLOCK_TARGET);
+    sat_ixblock *blk = NULL;
+    sat_err err = {0};
+    const uint8_t *list;
+    size_t llen;
+    uint8_t copy[64];
+    const char *ab[] = {"a", "b"}, *ba[] = {"b", "a"}, *ctl[] = {"a", "\x01"};
+    const uint32_t sh0[] = {0, 0}, sh5[] = {0, 5};
+
+    (void)state;
+    assert_int_equal(parse_block(&b, 0, 1, &blk, &err), 0);
+    list = blk->terms[0].list;
+    llen = blk->terms[0].list_len;
+    assert_true(llen < sizeof copy);
+    memcpy(copy, list, llen);
+    sat_ixblock_free(blk);
+    /* the crafted block is accepted as it is */
+    assert_int_equal(parse_crafted(ab, sh0, 2, copy, llen, "a", NULL, 2, &err), 0);
+    assert_int_equal(parse_crafted(ab, sh0, 2, copy, llen, "a", "c", 2, &err), 0);
+    /* and refused when anything is off */
+    assert_int_equal(parse_crafted(ab, sh0, 2, copy, llen, "b", NULL, 2, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "first term differs"));
+    assert_int_equal(parse_crafted(ba, sh0, 2, copy, llen, "b", NULL, 2, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "increasing"));
+    assert_int_equal(parse_crafted(ab, sh0, 2, copy, llen, "a", "b", 2, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "next block"));
+    assert_int_equal(parse_crafted(ctl, sh0, 2, copy, llen, "a", NULL, 2, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "control"));
+    assert_int_equal(parse_crafted(ab, sh5, 2, copy, llen, "a", NULL, 2, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "length"));
+    assert_int_equal(parse_crafted(ab, sh0, 2, copy, llen, "a", NULL, 3, &err), SAT_E_FORMAT);
+    assert_int_equal(parse_crafted(ab, sh0, 2, copy, llen, "a", NULL, 1, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "after the last term"));
+    assert_int_equal(parse_crafted(ab, sh0, 2, copy, 0, "a", NULL, 2, &err), SAT_E_FORMAT);
+    /* a list naming a document beyond the table (3 documents; this one names doc 2) */
+    {
+        uint8_t *buf = malloc(b.blocks[0].data.len);
+        memcpy(buf, b.blocks[0].data.data, b.blocks[0].data.len);
+        assert_int_equal(sat_ixblock_parse(buf, b.blocks[0].data.len, b.blocks[0].count,
+                                           b.blocks[0].first, NULL, 2, 1, &blk, &err),
+                         SAT_E_FORMAT);
+    }
+    built_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_build_and_parse),
+        cmocka_unit_test(test_blocks_split),
+        cmocka_unit_test(test_docs_refused),
+        cmocka_unit_test(test_block_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
