@@ -1,7 +1,7 @@
 /*
  * bench_search.c - query latency of the bundle's full-text search (formats/sat_search.h).
  *
- *   build/bench/bench_search BUNDLE PUBKEY QUERIES_FILE [LIMIT=10]
+ *   build/bench/bench_search BUNDLE PUBKEY QUERIES_FILE [LIMIT=10 [EACH_TSV]]
  *
  * Opens the bundle and its index once, then for each query of QUERIES_FILE (one per line;
  * empty lines and lines starting with '#' skipped) times what `satchel-read search` does
@@ -10,8 +10,9 @@
  * slowest query and the one with the most matches; the last line is machine-readable for
  * bench/search.sh:
  *   RESULT open_ms p50_ms p95_ms max_ms queries worst_index most_index
- * (the indexes count from 1 over the queries, comments not counted). Exit 1 when a query
- * fails (bad syntax, damaged index).
+ * (the indexes count from 1 over the queries, comments not counted). With EACH_TSV, also
+ * writes one line per query there: ms, matches, query. Exit 1 when a query fails (bad
+ * syntax, damaged index).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,19 +75,23 @@ int main(int argc, char **argv)
     sat_bundle *b = NULL;
     sat_search *s = NULL;
     sat_err err = {0, ""};
-    FILE *f = NULL;
+    FILE *f = NULL, *each = NULL;
     char line[BENCH_LINE_MAX + 2];
     char worst[BENCH_LINE_MAX + 2] = "";
     double *ms = NULL, t0, open_ms, worst_ms = -1;
     size_t n = 0, worst_i = 0, worst_total = 0, most_i = 0, most_total = 0, limit = 10;
     int rc = 1;
 
-    if (argc < 4 || argc > 5) {
-        fprintf(stderr, "usage: bench_search BUNDLE PUBKEY QUERIES_FILE [LIMIT=10]\n");
+    if (argc < 4 || argc > 6) {
+        fprintf(stderr, "usage: bench_search BUNDLE PUBKEY QUERIES_FILE [LIMIT=10 [EACH_TSV]]\n");
         return 2;
     }
-    if (argc == 5)
+    if (argc >= 5)
         limit = (size_t)strtoul(argv[4], NULL, 10);
+    if (argc == 6 && (each = fopen(argv[5], "w")) == NULL) {
+        fprintf(stderr, "bench_search: %s: cannot write\n", argv[5]);
+        return 1;
+    }
     ms = malloc(BENCH_QUERIES_MAX * sizeof *ms);
     f = fopen(argv[3], "r");
     if (ms == NULL || f == NULL) {
@@ -114,6 +119,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_search: query \"%s\": %s\n", line, err.msg);
             goto cleanup;
         }
+        if (each != NULL)
+            fprintf(each, "%.3f\t%zu\t%s\n", ms[n], total, line);
         if (ms[n] > worst_ms) {
             worst_ms = ms[n];
             worst_i = n + 1;
@@ -143,6 +150,10 @@ int main(int argc, char **argv)
 cleanup:
     if (f != NULL)
         fclose(f);
+    if (each != NULL && fclose(each) != 0 && rc == 0) {
+        fprintf(stderr, "bench_search: %s: write failed\n", argv[5]);
+        rc = 1;
+    }
     free(ms);
     sat_search_free(s);
     sat_bundle_close(b);

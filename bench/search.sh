@@ -6,6 +6,8 @@
 #                       size and kept in corpus-big/ (0 skips it)
 #   BENCH_KIWIX=1       0 skips the kiwix comparison (it needs html.zim from the HTML section)
 #   BENCH_KIWIX_PORT=8781  kiwix-serve runs on 127.0.0.1 at this port during the comparison
+#                       (bench/kiwix_compare.py asks it and kiwix-search, and computes the
+#                       whole-page ground truth kiwix is measured against)
 #
 # search_section: for the bench corpus and the big one, index size against the compressed
 # text (build --json), packing with and without the index (--no-index), query latency in the
@@ -85,7 +87,8 @@ PY
         "$_v" >> "$_v.tmp" && cat "$_v.tmp" >> "$_v" && rm -f "$_v.tmp"
 
     # query latency in the library: open once, 200 queries, top 10 with snippets
-    if "$BENCH_SEARCH_BIN" "s-$_t.satchel" bench.pub "$SQ_SRC" > "s-$_t.latency" 2>&1; then
+    if "$BENCH_SEARCH_BIN" "s-$_t.satchel" bench.pub "$SQ_SRC" 10 "s-$_t.each.tsv" \
+        > "s-$_t.latency" 2>&1; then
         awk '$1 == "RESULT" { printf "lib_open %.2f\nlib_p50 %.2f\nlib_p95 %.2f\nlib_max %.2f\nworst_i %d\nbig_i %d\n",
              $2, $3, $4, $5, $7, $8 }' "s-$_t.latency" >> "$_v"
     else
@@ -160,6 +163,11 @@ search_section() {
     srow "  --limit 0, wall s" all_wall
     echo "slowest query: bench $(sval 20k worst_q | tr '_' ' '), big $(sval big worst_q | tr '_' ' ');" \
         "most matches: bench $(sval 20k all_q | tr '_' ' '), big $(sval big all_q | tr '_' ' ')"
+    for _t in 20k big; do
+        [ -s "s-$_t.each.tsv" ] || continue
+        echo "slowest 5 of the library run ($_t): $(sort -t'	' -k1,1 -g -r "s-$_t.each.tsv" | head -n 5 |
+            awk -F'\t' '{ printf "%s%s %.0f ms (%d matches)", NR > 1 ? "; " : "", $3, $1, $2 }')"
+    done
     echo "library: build/bench/bench_search opens the bundle once and times parse + search (top 10)"
     echo "+ snippets per query; satchel-read search is one process per query (start, signature check,"
     echo "manifest, index, query, output); a - means the step failed (its message is above)."
@@ -197,58 +205,26 @@ kiwix_section() {
     _port=${BENCH_KIWIX_PORT:-8781}
     kiwix-serve --address 127.0.0.1 --port "$_port" html.zim > kiwix-serve.log 2>&1 &
     _kpid=$!
-    grep -v '^#' "$KQ" | grep . > kq.txt
-    python3 - kiwix-recall.json kq.txt "$_port" "$READ" > kiwix.tsv <<'PY'
-import json, re, subprocess, sys, time, urllib.parse, urllib.request
-rec_path, kq, port, read = sys.argv[1:5]
-try:
-    rec = {q["query"]: q for q in json.load(open(rec_path))["queries"]}
-except (OSError, ValueError):
-    rec = {}
-def serve_total(q):
-    url = "http://127.0.0.1:%s/search?%s" % (port, urllib.parse.urlencode(
-        {"books.name": "html", "pattern": q, "format": "xml", "pageLength": "1"}))
-    for _ in range(50):  # the server may still be starting
-        try:
-            t = urllib.request.urlopen(url, timeout=30).read().decode("utf-8", "replace")
-            m = re.search(r"totalResults>\s*(\d+)", t)
-            return m.group(1) if m else "0"
-        except OSError:
-            time.sleep(0.2)
-    return "-"
-for line in open(kq, encoding="utf-8"):
-    lang, q = line.rstrip("\n").split("\t")
-    r = rec.get(q, {})
-    s = subprocess.run([read, "search", "html.satchel", q, "-p", "bench.pub", "--json", "--limit", "1"],
-                       capture_output=True)
-    try:
-        sat = str(json.loads(s.stdout)["total"])
-    except ValueError:
-        sat = "-"
-    k = subprocess.run(["kiwix-search", "html.zim", q], capture_output=True)
-    # one title per line; libkiwix also prints "No stemming for language 'ko'" there
-    kn = str(len([l for l in k.stdout.decode("utf-8", "replace").splitlines()
-                  if l.strip() and not l.startswith("No stemming for language")])) \
-        if k.returncode == 0 else "-"
-    print("\t".join([lang, q, str(r.get("truth", "-")), sat, str(r.get("true_hits", "-")), kn,
-                     serve_total(q)]))
-PY
+    python3 "$ROOT/bench/kiwix_compare.py" kiwix-recall.json "$KQ" html html.zim "$_port" "$READ" \
+        html.satchel bench.pub > kiwix.tsv || echo "bench/kiwix_compare.py FAILED" >&2
     kill "$_kpid" 2>/dev/null || true
     wait "$_kpid" 2>/dev/null || true
-    printf '\nkiwix comparison on the HTML corpus (%s pages): hits for the same queries\n' \
+    printf '\nkiwix comparison on the HTML corpus (%s pages): pages found for the same queries\n' \
         "$(find html -type f -name '*.html' | wc -l)"
-    printf '%-5s %8s %8s %8s %13s %10s  %s\n' "lang" "truth*" "satchel" "sat.true" \
-        "kiwix-search" "kiwix all" "query"
-    awk -F'\t' '{ printf "%-5s %8s %8s %8s %13s %10s  %s\n", $1, $3, $4, $5, $6, $7, $2 }' kiwix.tsv
-    echo "* truth: pages whose article text (as satchel-pack keeps it), NFKC + case folded, contains"
-    echo "  the query (build/tests/search_recall on html.satchel); sat.true: Satchel hits among them."
-    echo "  satchel: total of satchel-read search --json. kiwix-search prints at most 10 results and"
-    echo "  no count (kiwix-tools 3.x); kiwix all: totalResults of kiwix-serve's /search on the same"
-    echo "  ZIM (libkiwix, Xapian's match estimate, exact for one word). zimwriterfs builds the"
-    echo "  full-text index by default (-j/--withoutFTIndex turns it off) from whole pages: menus,"
-    echo "  the ticker and sidebar titles of other pages and comments count there, so kiwix can"
-    echo "  find a word the article does not hold; Korean words are indexed whole (평양에서 is one"
-    echo "  term), so a search for 평양 misses 평양에서."
+    printf '%-4s %7s %7s %7s %6s | %7s %7s %7s %7s %6s  %s\n' "lang" "truth1" "satchel" "in t1" \
+        "recall" "truth2" "k-srch" "kiwix" "in t2" "recall" "query"
+    awk -F'\t' 'function r(a, b) { return b > 0 ? sprintf("%.3f", a / b) : "-" }
+        { printf "%-4s %7s %7s %7s %6s | %7s %7s %7s %7s %6s  %s\n", $1, $3, $4, $5, r($5, $3),
+          $6, $7, $8, $9, r($9, $6), $2 }' kiwix.tsv
+    echo "truth1: pages whose article text (as satchel-pack keeps it), NFKC + case folded, contains the"
+    echo "  query (build/tests/search_recall on html.satchel); satchel: total of satchel-read search"
+    echo "  --json; in t1: Satchel hits among truth1. truth2: pages whose whole text (menus, ticker,"
+    echo "  sidebar titles of other pages, comments; not scripts) contains it, what the ZIM indexes."
+    echo "  k-srch: results kiwix-search prints (kiwix-tools 3.3: at most 10, no count); kiwix: every"
+    echo "  result of kiwix-serve's /search on the same ZIM (libkiwix, the engine of kiwix-search),"
+    echo "  paged and counted (its totalResults estimate says 1 for a word on most pages); in t2:"
+    echo "  kiwix hits among truth2. zimwriterfs builds the full-text index by default (-j turns it"
+    echo "  off). Xapian indexes a Korean word whole: 평양 does not find 평양에서, 쌀 not 쌀값."
     [ -s kiwix-recall.err ] && echo "search_recall on html.satchel: $(head -n 1 kiwix-recall.err)"
     return 0
 }
