@@ -63,6 +63,7 @@ search_measure() {
     fi
     echo "pack_wall_noidx $secs" >> "$_v"
     echo "pack_cpu_noidx $cpu" >> "$_v"
+    echo "pack_rss_noidx $rss" >> "$_v"
     echo "bundle_noidx $(size "s-$_t-noidx.satchel")" >> "$_v"
     rm -f "s-$_t-noidx.satchel"
     if ! /usr/bin/time -f "%e %M %U %S" -o time.out "$PACK" build "$_d" -o "s-$_t.satchel" \
@@ -151,6 +152,7 @@ search_section() {
     srow "pack CPU s, --no-index" pack_cpu_noidx
     srow "pack slowdown, CPU" slow_cpu "<= 1.30" 1.30
     srow "pack peak RSS KB, with index" pack_rss
+    srow "pack peak RSS KB, --no-index" pack_rss_noidx
     srow "library: open bundle + index, ms" lib_open
     srow "library: query + 10 snippets, p50 ms" lib_p50
     srow "library: query + 10 snippets, p95 ms" lib_p95 "<= 20 ms" 20
