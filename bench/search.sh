@@ -168,7 +168,7 @@ search_section() {
     for _t in 20k big; do
         [ -s "s-$_t.each.tsv" ] || continue
         echo "slowest 5 of the library run ($_t): $(sort -t'	' -k1,1 -g -r "s-$_t.each.tsv" | head -n 5 |
-            awk -F'\t' '{ printf "%s%s %.0f ms (%d matches)", NR > 1 ? "; " : "", $3, $1, $2 }')"
+            awk -F'\t' '{ printf "%s%s %.0f ms (%d matches)", (NR > 1 ? "; " : ""), $3, $1, $2 }')"
     done
     echo "library: build/bench/bench_search opens the bundle once and times parse + search (top 10)"
     echo "+ snippets per query; satchel-read search is one process per query (start, signature check,"
