@@ -370,8 +370,10 @@ static int search_one(sat_search *s, recall_query *q, sat_err *err)
         rc = id_list_add(&q->hits, r->hits[i].e->id);
     if (rc < 0)
         goto cleanup;
-    qsort(q->truth.ids, q->truth.n, sizeof *q->truth.ids, cmp_str);
-    qsort(q->hits.ids, q->hits.n, sizeof *q->hits.ids, cmp_str);
+    if (q->truth.n > 1) /* (qsort of a NULL array is undefined, even of 0 elements) */
+        qsort(q->truth.ids, q->truth.n, sizeof *q->truth.ids, cmp_str);
+    if (q->hits.n > 1)
+        qsort(q->hits.ids, q->hits.n, sizeof *q->hits.ids, cmp_str);
     for (size_t i = 1; i < q->hits.n; i++) {
         if (strcmp(q->hits.ids[i - 1], q->hits.ids[i]) == 0) {
             rc = sat_err_set(err, SAT_E_FORMAT, "query \"%s\": entry %s returned twice", q->text,
