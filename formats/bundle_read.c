@@ -240,7 +240,8 @@ static int open_copy(sat_bundle *b, int tail, const sat_pubkey *keys, size_t nke
         /* fall through */
     case -1:
         rc = sat_err_set(err, SAT_E_SIG,
-                         "the signature's trusted comment is not a Satchel v2 bundle comment");
+                         "the signature's trusted comment is not a Satchel v%d bundle comment",
+                         SAT_FORMAT_VERSION);
         goto out;
     default:
         rc = sat_err_set(err, SAT_E_LIMIT,

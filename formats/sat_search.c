@@ -227,16 +227,20 @@ static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sa
     if ((rc = sat_postings_open(&dec, list, len, err)) != 0)
         return rc;
     n = sat_postings_count(&dec);
-    if (dset_alloc(d, n) != 0)
-        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    if (dset_alloc(d, n) != 0) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto fail;
+    }
     idf = log(1.0 + ((double)s->ndocs - (double)n + 0.5) / ((double)n + 0.5));
     while ((rc = sat_postings_next(&dec, err)) == 1) {
         double tf = dec.freq, dl;
-        if (dec.doc >= s->ndocs || i >= n)
-            return sat_err_set(err, SAT_E_FORMAT,
-                               "search index: a posting list names document %u, the table has "
-                               "%llu",
-                               (unsigned)dec.doc, (unsigned long long)s->ndocs);
+        if (dec.doc >= s->ndocs || i >= n) {
+            rc = sat_err_set(err, SAT_E_FORMAT,
+                             "search index: a posting list names document %u, the table has "
+                             "%llu",
+                             (unsigned)dec.doc, (unsigned long long)s->ndocs);
+            goto fail;
+        }
         dl = s->dlen[dec.doc];
         d->doc[i] = dec.doc;
         d->score[i] = idf * tf * (BM25_K1 + 1) /
@@ -244,9 +248,12 @@ static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sa
         i++;
     }
     if (rc < 0)
-        return rc;
+        goto fail;
     d->n = i;
     return 0;
+fail:
+    dset_free(d); /* on error d holds nothing, as prefix_docs leaves it */
+    return rc;
 }
 
 /* The documents of an exact term (empty when the index does not have it). */
@@ -656,6 +663,119 @@ static int keep_text(sat_search *s, const sat_mentry *e, char *text, size_t len)
     return 1;
 }
 
+typedef struct bitem {
+    size_t rank;
+    uint32_t unit;
+    uint64_t off;
+    char *text;
+    size_t len;
+    int ok;
+} bitem;
+
+static int cmp_bitem_place(const void *pa, const void *pb)
+{
+    const bitem *a = pa, *b = pb;
+
+    if (a->unit != b->unit)
+        return a->unit < b->unit ? -1 : 1;
+    return a->off > b->off ? -1 : a->off < b->off; /* the farthest first */
+}
+
+static int cmp_bitem_rank(const void *pa, const void *pb)
+{
+    const bitem *a = pa, *b = pb;
+
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+/* Reads and verifies the best candidates cs[0..n) (in rank order) until `want` hits are
+ * in r or none is left; damaged ones are counted and replaced by the next. */
+static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size_t want,
+                     sat_search_result *r, sat_err *err)
+{
+    bitem *bt = malloc((want + 1) * sizeof *bt);
+    size_t next = 0, j;
+    int rc = 0;
+
+    if (bt == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    while (r->n < want && next < n) {
+        size_t nb = 0;
+        while (nb < want - r->n && next < n) {
+            cand *c = &cs[next];
+            if ((rc = cand_entry(s, c, err)) < 0)
+                goto out;
+            if (rc == 1) { /* its index page is damaged */
+                rc = 0;
+                r->n_damaged++;
+                r->total--;
+                next++;
+                continue;
+            }
+            bt[nb].rank = next++;
+            bt[nb].unit = c->e->unit;
+            bt[nb].off = c->e->offset;
+            bt[nb].text = NULL;
+            bt[nb].ok = 0;
+            nb++;
+        }
+        qsort(bt, nb, sizeof *bt, cmp_bitem_place);
+        for (j = 0; j < nb; j++) {
+            cand *c = &cs[bt[j].rank];
+            sat_err e;
+            sat_err_clear(&e);
+            if (c->check) { /* read, verified and checked for the groups that need it */
+                int m = text_check(s, q, c, &bt[j].text, &bt[j].len, &e);
+                rc = m < 0 ? m : 0;
+                if (m == 1) {
+                    bt[j].ok = 1;
+                } else if (m >= 0) {
+                    r->n_damaged += m == 2;
+                    r->total--;
+                    free(bt[j].text);
+                    bt[j].text = NULL;
+                }
+            } else if ((rc = sat_bundle_read(s->b, c->e, &bt[j].text, &bt[j].len, &e)) == 0) {
+                bt[j].ok = 1;
+            } else if (rc == SAT_E_HASH) {
+                rc = 0;
+                r->n_damaged++;
+                r->total--;
+            }
+            if (rc != 0) {
+                if (err != NULL)
+                    *err = e;
+                for (; j < nb; j++) /* the rest were not read */
+                    bt[j].text = NULL;
+                goto out_batch;
+            }
+        }
+        qsort(bt, nb, sizeof *bt, cmp_bitem_rank);
+        for (j = 0; j < nb; j++) {
+            cand *c = &cs[bt[j].rank];
+            if (!bt[j].ok)
+                continue;
+            if (keep_text(s, c->e, bt[j].text, bt[j].len))
+                bt[j].text = NULL;
+            r->hits[r->n].e = c->e;
+            r->hits[r->n].score = c->score;
+            r->n++;
+        }
+    out_batch:
+        for (j = 0; j < nb; j++)
+            free(bt[j].text);
+        if (rc != 0)
+            goto out;
+    }
+    /* candidates not read: those needing the text check may not match */
+    for (; next < n; next++)
+        if (cs[next].check)
+            r->total_exact = 0;
+out:
+    free(bt);
+    return rc;
+}
+
 int sat_search_run(sat_search *s, const sat_query *q, size_t limit, sat_search_result **out,
                    sat_err *err)
 {
@@ -740,37 +860,6 @@ int sat_search_run(sat_search *s, const sat_query *q, size_t limit, sat_search_r
         }
         n++;
     }
-    /* 4. the text check, for candidates that need it (in document order: clusters are
-     * read in order, each decompressed once) */
-    k = 0;
-    for (i = 0; i < n; i++) {
-        cand *c = &cs[i];
-        char *text = NULL;
-        size_t tlen = 0;
-        int m;
-        if (c->check) {
-            if ((rc = cand_entry(s, c, err)) < 0)
-                goto out;
-            if (rc == 1) {
-                r->n_damaged++;
-                rc = 0;
-                continue;
-            }
-            m = text_check(s, q, c, &text, &tlen, err);
-            free(text);
-            if (m < 0) {
-                rc = m;
-                goto out;
-            }
-            if (m == 2)
-                r->n_damaged++;
-            if (m != 1)
-                continue;
-            c->check = 2; /* read and verified */
-        }
-        cs[k++] = *c;
-    }
-    n = k;
     /* 5. rank: scores, then ties by newer date (entries loaded for tied scores only) */
     qsort(cs, n, sizeof *cs, cmp_score);
     for (i = 0; i < n;) {
@@ -787,43 +876,16 @@ int sat_search_run(sat_search *s, const sat_query *q, size_t limit, sat_search_r
         }
         i = j;
     }
-    /* 6. the hits shown are read and verified; a damaged one gives way to the next */
+    /* 6. the hits shown are read and verified; a damaged one gives way to the next. They
+     * are read in batches sorted by cluster, and by offset from the end within one, so a
+     * cluster holding several hits is decompressed once. */
     r->hits = malloc(((limit && limit < n ? limit : n) + 1) * sizeof *r->hits);
     if (r->hits == NULL)
         goto nomem;
     r->total = n;
-    for (i = 0; i < n && (limit == 0 || r->n < limit); i++) {
-        cand *c = &cs[i];
-        char *text = NULL;
-        size_t tlen = 0;
-        sat_err e;
-        if ((rc = cand_entry(s, c, err)) < 0)
-            goto out;
-        if (rc == 1) {
-            rc = 0;
-            r->n_damaged++;
-            r->total--;
-            continue;
-        }
-        sat_err_clear(&e);
-        if ((rc = sat_bundle_read(s->b, c->e, &text, &tlen, &e)) != 0) {
-            if (rc != SAT_E_HASH) {
-                if (err != NULL)
-                    *err = e;
-                goto out;
-            }
-            rc = 0;
-            if (c->check != 2) /* not counted yet */
-                r->n_damaged++;
-            r->total--;
-            continue;
-        }
-        if (!keep_text(s, c->e, text, tlen))
-            free(text);
-        r->hits[r->n].e = c->e;
-        r->hits[r->n].score = c->score;
-        r->n++;
-    }
+    r->total_exact = 1;
+    if ((rc = read_hits(s, q, cs, n, limit && limit < n ? limit : n, r, err)) != 0)
+        goto out;
     *out = r;
     r = NULL;
     goto out;
@@ -1062,6 +1124,15 @@ int sat_search_snippet(sat_search *s, const sat_query *q, const sat_mentry *e, s
             break; /* start at the match's line when it is close */
         w += cp < 0x20 ? 1 : (size_t)sat_cp_width(cp);
         start = k;
+    }
+    /* start at a word when one begins a little further on (not past the match) */
+    if (start > 0 && text[start - 1] != ' ' && text[start - 1] != '\n') {
+        size_t k;
+        for (k = start; k < first && k < start + 24; k++)
+            if (text[k] == ' ' || text[k] == '\n') {
+                start = k + 1;
+                break;
+            }
     }
     if (start > 0 && sat_buf_puts(&sb, ELLIPSIS) != 0)
         goto nomem;

@@ -65,7 +65,10 @@ typedef struct sat_hit {
 } sat_hit;
 
 typedef struct sat_search_result {
-    size_t total;     /* matching intact entries */
+    size_t total;     /* matching entries (see total_exact) */
+    int total_exact;  /* 1: total is exact; 0: an upper bound, because candidates below the
+                         hits returned that need the text check (a word of several terms, a
+                         phrase) were not read; limit 0 always gives an exact total */
     size_t n;         /* hits returned: min(total, limit), best first */
     sat_hit *hits;    /* n hits */
     size_t n_damaged; /* entries left out because their text or index page is damaged */

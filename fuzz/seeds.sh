@@ -7,7 +7,8 @@
 set -eu
 
 PACK=$1
-OUT=$2
+mkdir -p "$2"
+OUT=$(cd "$2" && pwd) # absolute: the archive seeds are made from another folder
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KEY=$ROOT/tests/data/fuzz-key.key
 EX=$ROOT/examples
@@ -15,7 +16,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query index; do
     mkdir -p "$OUT/$t"
 done
 
@@ -111,6 +112,62 @@ PY
 "$PACK" build "$T/dict" -o "$T/dict.satchel" -s "$KEY" --title "Fuzz seed dict" --date \
     2026-11-20 --seq 9 --level 3 --quiet
 
+# index_seeds ROOT DIR NAME: fuzz_index inputs from an unpacked bundle (DIR) whose root
+# manifest text is ROOT: the document table, each term block (shallow and deep first),
+# and the first 8 terms of each block as a small block of its own
+index_seeds() {
+    python3 - "$1" "$2" "$OUT/index/$3" <<'PY'
+import struct, subprocess, sys
+root, x, out = sys.argv[1:4]
+lines = open(root, encoding="utf-8").read().split("\n")
+search = [l.split("\t") for l in lines if l.startswith("search\t")][0]
+if search[1] == "-":
+    sys.exit(0)
+entries = int([l for l in lines if l.startswith("entries\t")][0].split("\t")[1])
+ndocs = int(search[4])
+T = [l.split("\t") for l in lines if l.startswith("T\t")]
+unz = lambda p: subprocess.run(["zstd", "-q", "-d", "-c", p], stdout=subprocess.PIPE,
+                               check=True).stdout
+
+def head(flags, a, c, first, nxt):
+    return bytes([flags]) + struct.pack("<HH", a, c) + bytes([len(first)]) + first + \
+        bytes([len(nxt)]) + nxt
+
+def varint(b, p):
+    v = s = 0
+    while True:
+        v |= (b[p] & 0x7F) << s
+        s += 7
+        p += 1
+        if b[p - 1] < 0x80:
+            return v, p
+
+open(out + "-docs", "wb").write(head(1, ndocs, entries, b"", b"") + unz(x + "/search/docs.zst"))
+for i, t in enumerate(T):
+    blk = unz(x + "/search/%06d.zst" % i)
+    first = t[5].encode()
+    nxt = T[i + 1][5].encode() if i + 1 < len(T) else b""
+    for flags in (0, 2):
+        open("%s-block%d-%d" % (out, i, flags), "wb").write(
+            head(flags, int(t[4]) - 1, ndocs, first, nxt) + blk)
+    p, prev, term = 0, b"", b""
+    for k in range(min(9, int(t[4]))):
+        start = p
+        shared, p = varint(blk, p)
+        n, p = varint(blk, p)
+        term = prev[:shared] + blk[p:p + n]
+        p += n
+        n, p = varint(blk, p)
+        p += n
+        prev = term
+        if k == 7:
+            end = p
+    if int(t[4]) > 8:
+        open("%s-block%d-first8" % (out, i), "wb").write(
+            head(2, 7, ndocs, first, term if int(t[4]) > 8 else b"") + blk[:end])
+PY
+}
+
 for b in small one many dict; do
     cp "$T/$b.satchel" "$OUT/bundle/$b.satchel"
     cp "$T/$b.satchel" "$OUT/bundle_signed/$b.satchel"
@@ -135,6 +192,8 @@ for b in small one many dict; do
             n=$((n + 1))
         done
     } >"$OUT/manifest/$b-pages"
+    # index: the search index's document table and term blocks behind fuzz_index's header
+    index_seeds "$T/root" "$x" "$b"
     # zstd: flags, expected size (u24), prefix size (u16), frame
     for c in "$x"/clusters/*.zst; do
         [ -f "$c" ] || continue
@@ -242,6 +301,15 @@ printf '\000' >"$P/empty"
 { byte 6; cat "$P/docs"; printf '\003\000\252'; } >"$P/pair-docs"
 { byte 1; cat "$P/empty" "$P/wide-k"; } >"$P/pair-empty"
 
+# index: seeds from the bundles (above) and from the whole of examples/ (the demo bundle:
+# Korean and English terms); the committed corpus is tests/fuzz/index/
+"$PACK" build "$EX" -o "$T/demo.satchel" -s "$KEY" --title "Fuzz seed demo" --date 2026-11-20 \
+    --seq 10 --quiet
+mkdir -p "$T/x-demo"
+tar -xf "$T/demo.satchel" -C "$T/x-demo"
+zstd -q -d -c "$T/x-demo/satchel-manifest.zst" >"$T/root"
+index_seeds "$T/root" "$T/x-demo" demo
+
 # query: a few search queries beyond the parser's test queries (tests/fuzz/query/):
 # every filter, quoted filter values, all separators, an unclosed quote
 Q=$OUT/query
@@ -250,7 +318,7 @@ printf '"평양에서 문서를" -"rice prices" elect* 20* Ωμ* ＧＤＰ' >"$Q
 printf 'a\t-b\r\nc\302\240d\343\200\200"e f"' >"$Q/spaces"
 printf 'lang:"ko" until:"2026-12-31" "unclosed' >"$Q/quoted-values"
 
-for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query; do
+for t in manifest sig bundle bundle_signed zstd render markdown text vtt srt charset feed html archive config token postings query index; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

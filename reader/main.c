@@ -430,11 +430,13 @@ static int cmd_search(const char *path, char **words, int nwords, ropts *o)
     if (o->json) {
         printf("{\"query\": ");
         put_json(stdout, qtext.data);
-        printf(", \"total\": %zu, \"damaged\": %zu, \"results\": [", r->total, r->n_damaged);
+        printf(", \"total\": %zu, \"total_exact\": %s, \"damaged\": %zu, \"results\": [",
+               r->total, r->total_exact ? "true" : "false", r->n_damaged);
     } else if (r->total == 0) {
         printf("No entry matches.\n");
     } else {
-        printf("%zu %s", r->total, r->total == 1 ? "entry matches" : "entries match");
+        printf("%s%zu %s", r->total_exact ? "" : "At most ", r->total,
+               r->total == 1 ? "entry matches" : "entries match");
         if (r->n < r->total)
             printf(" (the best %zu shown; --limit 0 shows all)", r->n);
         printf(".\n");

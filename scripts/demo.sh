@@ -26,4 +26,7 @@ ID=$("$BIN/satchel-read" list "$OUT/demo.satchel" -p "$OUT/demo.pub" --lang ko -
 echo "== 5. One Korean article: satchel-read show demo/demo.satchel $ID"
 "$BIN/satchel-read" show "$OUT/demo.satchel" "$ID" -p "$OUT/demo.pub"
 echo
+echo "== 6. Search: 평양 (found inside 평양에서, 평양까지, ...) in the signed index"
+"$BIN/satchel-read" search "$OUT/demo.satchel" "평양" -p "$OUT/demo.pub" --limit 3
+echo
 echo "Done. Try: $BIN/satchel-read --help"

@@ -136,6 +136,8 @@ static int run(const char *path, const char *q, size_t limit, char *ids, size_t 
         }
         *total = r->total;
         *damaged = r->n_damaged;
+        if (limit == 0)
+            assert_true(r->total_exact); /* every candidate was read */
     }
     sat_search_result_free(r);
     sat_search_free(s);

@@ -1,6 +1,9 @@
 # --help and --version of both programs; usage errors exit 2.
 . "$E2E_LIB"
 
+# the format version the library reads and writes (formats/sat_manifest.h)
+fv=$(sed -n 's/^#define SAT_FORMAT_VERSION \([0-9][0-9]*\)$/\1/p' "$ROOT/formats/sat_manifest.h")
+[ -n "$fv" ] || fail "no SAT_FORMAT_VERSION in formats/sat_manifest.h"
 for p in "$PACK" "$READ"; do
     name=$(basename "$p")
     expect_exit 0 "$p" --help
@@ -10,7 +13,7 @@ for p in "$PACK" "$READ"; do
     [ ! -s "$T/err" ] || fail "$name --help wrote to stderr"
 
     expect_exit 0 "$p" --version
-    grep -Eq "^$name [0-9]+\.[0-9]+\.[0-9]+ \(bundle format 2\)$" "$T/out" ||
+    grep -Eq "^$name [0-9]+\.[0-9]+\.[0-9]+ \(bundle format $fv\)$" "$T/out" ||
         fail "$name --version: unexpected output: $(cat "$T/out")"
 
     expect_exit 2 "$p"

@@ -22,15 +22,16 @@ cmp gnu.txt bsd.txt || fail "GNU tar and bsdtar list different members"
 # owner 0/0, mode 0644 everywhere
 awk '$1 != "-rw-r--r--" || $2 != "0/0" { exit 1 }' gnu-tv.txt || fail "unexpected modes/owners: $(cat gnu-tv.txt)"
 
-# member order (SPEC 2): signature, root manifest, [dict], index pages in order, clusters
-# in order, media in id order, then the copies of root manifest and signature
+# member order (SPEC 2): signature, root manifest, [dict], index pages in order, the search
+# index (document table, then term blocks in order), clusters in order, media in id order,
+# then the copies of root manifest and signature
 [ "$(sed -n 1p gnu.txt)" = satchel-manifest.zst.minisig ] || fail "first member: $(head -n 1 gnu.txt)"
 [ "$(sed -n 2p gnu.txt)" = satchel-manifest.zst ] || fail "second member: $(sed -n 2p gnu.txt)"
 [ "$(tail -n 2 gnu.txt | head -n 1)" = satchel-manifest-copy.zst ] || fail "next to last member"
 [ "$(tail -n 1 gnu.txt)" = satchel-manifest-copy.zst.minisig ] || fail "last member: $(tail -n 1 gnu.txt)"
 sed '1,2d' gnu.txt | sed '$d' | sed '$d' > middle.txt
 grep -v -e '^satchel-dict$' -e '^clusters/[0-9]\{6\}\.zst$' -e '^media/[A-Za-z0-9._-]*$' \
-    -e '^index/[0-9]\{6\}\.zst$' middle.txt &&
+    -e '^index/[0-9]\{6\}\.zst$' -e '^search/docs\.zst$' -e '^search/[0-9]\{6\}\.zst$' middle.txt &&
     fail "unexpected members above"
 grep '^clusters/' middle.txt > clusters.txt
 nc=$(wc -l < clusters.txt)
@@ -44,6 +45,18 @@ grep -n . middle.txt | awk -F: '/clusters\// { lc = $1 } /media\// && !fm { fm =
     fail "media members are not after the clusters"
 grep -n . middle.txt | awk -F: '/index\// { li = $1 } /clusters\// && !fc { fc = $1 } END { exit !(fc > li) }' ||
     fail "index pages are not before the clusters"
+grep -n . middle.txt | awk -F: '/index\// { li = $1 } /search\// && !fs { fs = $1 } /search\// { ls = $1 }
+        /clusters\// && !fc { fc = $1 } END { exit !(fs > li && fc > ls) }' ||
+    fail "the search index is not between the index pages and the clusters"
+grep '^search/' middle.txt > search.txt
+[ "$(head -n 1 search.txt)" = search/docs.zst ] || fail "search/docs.zst is not the first search member"
+sed 1d search.txt > blocks.txt
+i=0
+while read -r s; do
+    [ "$s" = "$(printf 'search/%06d.zst' "$i")" ] || fail "term block $i is named $s"
+    i=$((i + 1))
+done < blocks.txt
+[ "$(wc -l < search.txt)" -ge 2 ] || fail "no term block"
 grep '^index/' middle.txt > pages.txt
 [ "$(head -n 1 pages.txt)" = index/000000.zst ] || fail "no index page 0"
 grep '^media/' middle.txt > media.txt
@@ -56,8 +69,8 @@ tar -xf ../demo.satchel satchel-manifest.zst satchel-manifest.zst.minisig
 expect_exit 0 minisign -V -p ../demo.pub -m satchel-manifest.zst
 grep -q 'Signature and comment signature verified' "$T/out" "$T/err" || fail "minisign -V: $(cat "$T/out" "$T/err")"
 tc=$(sed -n 's/^Trusted comment: //p' "$T/out")
-case "$tc" in "satchel-bundle v2 id="*) ;; *) fail "trusted comment: '$tc'" ;; esac
-echo "$tc" | grep -Eq '^satchel-bundle v2 id=[0-9a-f]{32} seq=3 created=2026-11-20T00:00:00Z manifest=1536\+[0-9]+:[0-9]+$' ||
+case "$tc" in "satchel-bundle v3 id="*) ;; *) fail "trusted comment: '$tc'" ;; esac
+echo "$tc" | grep -Eq '^satchel-bundle v3 id=[0-9a-f]{32} seq=3 created=2026-11-20T00:00:00Z manifest=1536\+[0-9]+:[0-9]+$' ||
     fail "trusted comment not in the SPEC 3.1 form: '$tc'"
 [ "$(sed -n 3p satchel-manifest.zst.minisig)" = "trusted comment: $tc" ] || fail "minisig line 3"
 # the copies at the end are the same bytes
@@ -68,9 +81,9 @@ cmp satchel-manifest.zst.minisig satchel-manifest-copy.zst.minisig || fail "sign
 (cd .. && keygen other)
 expect_exit 1 minisign -V -p ../other.pub -m satchel-manifest.zst
 
-# the manifest: one zstd frame; first line "satchel-manifest<TAB>2"
+# the manifest: one zstd frame; first line "satchel-manifest<TAB>3"
 zstd -dq satchel-manifest.zst -o manifest.txt || fail "zstd -d of the manifest"
-[ "$(head -n 1 manifest.txt)" = "satchel-manifest${TAB}2" ] || fail "manifest first line: $(head -n 1 manifest.txt | od -c | head -2)"
+[ "$(head -n 1 manifest.txt)" = "satchel-manifest${TAB}3" ] || fail "manifest first line: $(head -n 1 manifest.txt | od -c | head -2)"
 [ "$(tail -n 1 manifest.txt)" = end ] || fail "manifest does not end with 'end'"
 id=$(echo "$tc" | sed 's/.* id=\([0-9a-f]*\) .*/\1/')
 grep -qx "bundle${TAB}$id" manifest.txt || fail "manifest bundle id differs from the trusted comment's"
@@ -91,7 +104,7 @@ cd ..
 # offsets: trusted comment and manifest point at the members' data (python's tarfile
 # reads the archive independently); the archive is strict ustar and ends properly
 python3 - demo.satchel x/manifest.txt "$tc" x/entries.txt <<'PY' || fail "offsets or ustar layout wrong"
-import os, re, sys, tarfile, hashlib
+import os, re, subprocess, sys, tarfile, hashlib
 path, mpath, tc, epath = sys.argv[1:5]
 data = open(path, "rb").read()
 with tarfile.open(path, "r:") as t:
@@ -126,6 +139,27 @@ with tarfile.open(path, "r:") as t:
         assert (D + int(p[1]), int(p[2])) == (m.offset_data, m.size), ("P", i)
         assert hashlib.blake2b(data[m.offset_data:m.offset_data + m.size], digest_size=32).hexdigest() == p[6]
     assert ps and cs
+    # the search index (SPEC 6): "search OFF SIZE USIZE NDOCS NBLOCKS HASH", then a T line
+    # "T OFF SIZE USIZE COUNT FIRST-TERM HASH" per term block, after the P lines
+    sl = [l.split("\t") for l in lines if l.startswith("search\t")]
+    assert len(sl) == 1 and len(sl[0]) == 7, sl
+    ts = [l.split("\t") for l in lines if l.startswith("T\t")]
+    assert lines.index("\t".join(ts[0])) > lines.index("\t".join(ps[-1])), "T lines before P"
+    assert len(ts) == int(sl[0][5]) and ts, (len(ts), sl)
+    units = [("search/docs.zst", sl[0][1], sl[0][2], sl[0][3], sl[0][6])] + \
+        [("search/%06d.zst" % i, t[1], t[2], t[3], t[6]) for i, t in enumerate(ts)]
+    for name, off, size, usize, h in units:
+        m = by[name]
+        z = data[m.offset_data:m.offset_data + m.size]
+        assert (D + int(off), int(size)) == (m.offset_data, m.size), name
+        assert hashlib.blake2b(z, digest_size=32).hexdigest() == h, name
+        # one frame, no dictionary, that stock zstd decodes to exactly USIZE bytes
+        assert z[:4] == b"\x28\xb5\x2f\xfd" and z[4] & 3 == 0, name
+        u = subprocess.run(["zstd", "-dqc"], input=z, stdout=subprocess.PIPE, check=True).stdout
+        assert len(u) == int(usize), (name, len(u), usize)
+    firsts = [t[5] for t in ts]
+    assert firsts == sorted(firsts, key=lambda f: f.encode()) and len(set(firsts)) == len(firsts)
+    assert 0 < int(sl[0][4]) <= len([l for l in open(epath, encoding="utf-8") if l.startswith("E")])
     nm = 0
     for l in open(epath, encoding="utf-8").read().split("\n"):
         f = l.split("\t")

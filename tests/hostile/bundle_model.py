@@ -1,4 +1,4 @@
-"""Parse a Satchel bundle into a model and write it back (formats/SPEC.md; v2 per plan).
+"""Parse a Satchel bundle into a model and write it back (formats/SPEC.md, format v3).
 
 Only the Python standard library plus the `zstd` and `minisign` command-line tools.
 The writer produces canonical ustar headers, zero padding and correct offsets, so a model
@@ -17,6 +17,9 @@ ROOT_NAME = "satchel-manifest.zst"
 COPY_NAME = "satchel-manifest-copy.zst"
 COPY_SIG_NAME = "satchel-manifest-copy.zst.minisig"
 DICT_NAME = "satchel-dict"
+DOCS_NAME = "search/docs.zst"
+TC_PREFIX = "satchel-bundle v3 "
+SEARCH_LEVEL = 9      # the writer's level for the search index (bundle_write.c)
 
 
 def pad(b):
@@ -160,6 +163,9 @@ class Model:
         m.pages = [dict(p) for p in self.pages]
         m.clusters = [dict(c) for c in self.clusters]
         m.media = [dict(x) for x in self.media]
+        if self.search is not None:
+            m.search = dict(self.search)
+            m.search["blocks"] = [dict(b) for b in self.search["blocks"]]
         return m
 
 
@@ -178,11 +184,11 @@ def parse_bundle(data, tools):
     lines = sig.split("\n")
     m.uc = lines[0][len("untrusted comment: "):]
     m.tc = lines[2][len("trusted comment: "):]
-    if not m.tc.startswith("satchel-bundle v2 "):
-        raise ValueError("not a format v2 bundle: " + m.tc)
+    if not m.tc.startswith(TC_PREFIX):
+        raise ValueError("not a format v3 bundle: " + m.tc)
     root = tools.decompress(members[ROOT_NAME]).decode()
     m.head = []
-    clines, mlines, plines = [], [], []
+    clines, mlines, plines, tlines = [], [], [], []
     for ln in root.split("\n")[:-1]:
         f = ln.split("\t")
         if f[0] == "C":
@@ -191,6 +197,8 @@ def parse_bundle(data, tools):
             mlines.append(f)
         elif f[0] == "P":
             plines.append(f)
+        elif f[0] == "T":
+            tlines.append(f)
         elif f[0] != "end":
             m.head.append((f[0], "\t".join(f[1:])))
     m.dict = members.get(DICT_NAME)
@@ -203,6 +211,16 @@ def parse_bundle(data, tools):
         z = members["index/%06d.zst" % i]
         m.pages.append({"z": z, "text": tools.decompress(z, m.dict), "count": int(f[4]),
                         "first": f[5]})
+    m.search = None
+    search = [v for k, v in m.head if k == "search"]
+    if search and search[0] != "-":
+        ndocs = int(search[0].split("\t")[3])
+        z = members[DOCS_NAME]
+        m.search = {"docs_z": z, "docs": tools.decompress(z), "ndocs": ndocs, "blocks": []}
+        for i, f in enumerate(tlines):
+            z = members[block_name(i)]
+            m.search["blocks"].append({"z": z, "text": tools.decompress(z), "count": int(f[4]),
+                                       "first": f[5].encode()})
     media_names = [n for n in order if n.startswith("media/")]
     m.media = [{"id": n[len("media/"):], "data": members[n]} for n in media_names]
     m.entries = entries_of(m)
@@ -245,12 +263,15 @@ class Emit:
 
 
 def write_bundle(m, tools, key, e=None):
-    """Returns (bytes, layout): the bundle in format v2 (v2.md, SPEC 2). layout maps member
+    """Returns (bytes, layout): the bundle in format v3 (SPEC 2, 6). layout maps member
     names to header offsets, plus 'D' (data start), 'copy' (header of the tail copy) and
     'end' (the end blocks)."""
     e = e or Emit()
     units = [] if m.dict is None else [(DICT_NAME, m.dict)]
     units += [("index/%06d.zst" % i, p["z"]) for i, p in enumerate(m.pages)]
+    if m.search is not None:
+        units += [(DOCS_NAME, m.search["docs_z"])]
+        units += [(block_name(i), b["z"]) for i, b in enumerate(m.search["blocks"])]
     units += [("clusters/%06d.zst" % i, c["z"]) for i, c in enumerate(m.clusters)]
     units += [("media/" + x["id"], x["data"]) for x in m.media]
     rel, n_data = unit_offsets(units)
@@ -263,7 +284,7 @@ def write_bundle(m, tools, key, e=None):
     rootz = tools.compress(text)
     if e.rootz_hook:
         rootz = e.rootz_hook(rootz)
-    tc = "satchel-bundle v2 id=%s seq=%s created=%s manifest=%d+%d:%d" % (
+    tc = TC_PREFIX + "id=%s seq=%s created=%s manifest=%d+%d:%d" % (
         head_value(m, "bundle"), head_value(m, "seq"), head_value(m, "created"), 3 * BLOCK,
         len(rootz), len(text))
     if e.tc_hook:
@@ -317,6 +338,11 @@ def root_lines(m, rel, n_data):
         if k == "dict":
             v = "-" if m.dict is None else "%d\t%d\t%s" % (rel[DICT_NAME] + BLOCK, len(m.dict),
                                                            b2(m.dict))
+        elif k == "search":
+            s = m.search
+            v = "-" if s is None else "%d\t%d\t%d\t%d\t%d\t%s" % (
+                rel[DOCS_NAME] + BLOCK, len(s["docs_z"]), len(s["docs"]), s["ndocs"],
+                len(s["blocks"]), b2(s["docs_z"]))
         elif k in counts:
             v = str(counts[k])
         lines.append(k + "\t" + v)
@@ -330,6 +356,10 @@ def root_lines(m, rel, n_data):
         lines.append("P\t%d\t%d\t%d\t%d\t%s\t%s" % (rel["index/%06d.zst" % i] + BLOCK,
                                                     len(p["z"]), len(p["text"]), p["count"],
                                                     p["first"], b2(p["z"])))
+    for i, b in enumerate(m.search["blocks"] if m.search is not None else []):
+        lines.append("T\t%d\t%d\t%d\t%d\t%s\t%s" % (
+            rel[block_name(i)] + BLOCK, len(b["z"]), len(b["text"]), b["count"],
+            b["first"].decode("utf-8", "surrogateescape"), b2(b["z"])))
     lines.append("end")
     return lines
 
@@ -376,6 +406,123 @@ def set_page_text(m, i, text, tools):
     p["count"] = len(lines)
     if lines and len(lines[0].split(b"\t")) > 1:
         p["first"] = lines[0].split(b"\t")[1].decode("utf-8", "replace")
+
+
+# ----------------------------------------------------------------------------- search index
+# formats/sat_index.h: the document table is (entry, length) varint pairs; a term block is
+# COUNT records (shared, suffix length, suffix, list length, list). Posting lists are kept
+# as opaque bytes: only the reader's codec (sat_postings) interprets them.
+
+def block_name(i):
+    return "search/%06d.zst" % i
+
+
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+    return bytes(out)
+
+
+def varint_read(b, p):
+    v = shift = 0
+    while True:
+        x = b[p]
+        p += 1
+        v |= (x & 0x7F) << shift
+        shift += 7
+        if x < 0x80:
+            return v, p
+
+
+def docs_parse(text, ndocs):
+    """[(entry, length)] of a well-formed document table."""
+    out, p = [], 0
+    for _ in range(ndocs):
+        e, p = varint_read(text, p)
+        n, p = varint_read(text, p)
+        out.append((e, n))
+    assert p == len(text)
+    return out
+
+
+def docs_build(rows):
+    return b"".join(varint(e) + varint(n) for e, n in rows)
+
+
+def block_parse(text, count):
+    """[(term, list)] of a well-formed term block (bytes, bytes)."""
+    out, p, prev = [], 0, b""
+    for _ in range(count):
+        shared, p = varint_read(text, p)
+        n, p = varint_read(text, p)
+        term = prev[:shared] + text[p:p + n]
+        p += n
+        n, p = varint_read(text, p)
+        out.append((term, text[p:p + n]))
+        p += n
+        prev = term
+    assert p == len(text)
+    return out
+
+
+def block_build(records):
+    """A term block of records [(term, list)] as the writer lays it out (each term shares
+    its prefix with the one before; nothing checked: cases break the rules on purpose)."""
+    out, prev = bytearray(), b""
+    for i, (term, lst) in enumerate(records):
+        shared = 0
+        while i > 0 and shared < min(len(prev), len(term)) and prev[shared] == term[shared]:
+            shared += 1
+        out += varint(shared) + varint(len(term) - shared) + term[shared:]
+        out += varint(len(lst)) + lst
+        prev = term
+    return bytes(out)
+
+
+def set_block(m, i, text, tools, count=None, first=None):
+    """Replaces term block i's text (recompressed; count and first term follow the text
+    unless given)."""
+    b = m.search["blocks"][i]
+    b["text"] = text
+    b["z"] = tools.compress(text, level=SEARCH_LEVEL)
+    if count is not None:
+        b["count"] = count
+    if first is not None:
+        b["first"] = first
+
+
+def set_docs(m, text, tools, ndocs=None):
+    s = m.search
+    s["docs"] = text
+    s["docs_z"] = tools.compress(text, level=SEARCH_LEVEL)
+    if ndocs is not None:
+        s["ndocs"] = ndocs
+
+
+def search_records(m):
+    return [r for b in m.search["blocks"] for r in block_parse(b["text"], b["count"])]
+
+
+def reblock(m, tools, target):
+    """Splits the term records again into blocks of about `target` bytes, as a bigger
+    bundle's index would be (SPEC 6: a record that would pass the target opens a block)."""
+    blocks, cur, size = [], [], 0
+    for term, lst in search_records(m):
+        rec = len(varint(len(term))) + len(term) + len(varint(len(lst))) + len(lst) + 1
+        if cur and size + rec > target:
+            blocks.append(cur)
+            cur, size = [], 0
+        cur.append((term, lst))
+        size += rec
+    blocks.append(cur)
+    m.search["blocks"] = []
+    for recs in blocks:
+        m.search["blocks"].append({})
+        set_block(m, len(m.search["blocks"]) - 1, block_build(recs), tools, count=len(recs),
+                  first=recs[0][0])
 
 
 def set_cluster_text(m, i, text, tools):

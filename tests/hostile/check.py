@@ -148,6 +148,14 @@ class Runner:
         for eid, code, srx in c["show"]:
             self.run(c, "show " + eid.encode("unicode_escape").decode(), ["show", f, eid], code,
                      srx)
+        for q, code, srx in c.get("search", []):
+            r = self.run(c, "search " + q, ["search", f, q], code, srx)
+            # a refused search prints no result: nothing from a damaged or broken index
+            wants = code if isinstance(code, list) else [code]
+            if r is not None and r[0] != 0 and r[1].strip():
+                self.fail(c, "search " + q, "exit %d but printed results" % r[0], r[1])
+            if r is not None and 0 not in wants and not r[2].strip():
+                self.fail(c, "search " + q, "refused without a message")
         for cmd in ("extract", "salvage"):
             if not c[cmd]:
                 continue

@@ -28,6 +28,7 @@ ESC_BODY = (b"Body \x1b[2J\x1b[H cleared\n"
             b"```\npre \x1b[1mbold\x1b[0m \xc2\x9d osc\n```\n"
             b"bad utf8 \xff\xfe, a lone \xc2 byte, overlong \xc0\xaf, surrogate \xed\xa0\x80\n")
 BIDI = "\u202e\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"
+BLOCK_TARGET = 2048   # bytes of a term block in the base (SPEC 6)
 
 
 class Corpus:
@@ -45,6 +46,9 @@ class Corpus:
         # trained dictionary, as a big bundle would be laid out (and still small enough for
         # extract's fsync per file to stay fast)
         bm.reshape(m, self.tools, cluster_target=3000, page_entries=5, dict_size=4096)
+        # and its search index in term blocks of about 2 KB (the packer's are 64 KiB), so
+        # that damage to one block leaves the others answering
+        bm.reblock(m, self.tools, BLOCK_TARGET)
         self.model = m
         self.good, self.layout = bm.write_bundle(m.copy(), self.tools, key)
         self.entries = m.entries
@@ -57,7 +61,54 @@ class Corpus:
         self.text_id = next(i for i, (pi, u) in sorted(self.where.items())
                             if pi == 0 and u == "0" and self.entries[i][0] in TEXT_KINDS)
         self.media_ids = [x["id"] for x in m.media]
+        self.ids = sorted(self.entries)      # entry index (SPEC 6) -> id
         self.cases = []
+        self.pick_queries()
+
+    def pick_queries(self):
+        """Two query words held by different term blocks (k, the block the index cases
+        damage, and j, another): the last plain word of each, so that a T line whose first
+        term moved up still routes the query to block k. words[b] = a block's plain words;
+        hits[w] = the ids whose text holds w (what search must find)."""
+        s = self.model.search
+        self.words = []
+        for b in s["blocks"]:
+            recs = bm.block_parse(b["text"], b["count"])
+            self.words.append([t.decode() for t, _ in recs if re.fullmatch(rb"[a-z]{5,}", t)])
+        plain = [i for i, w in enumerate(self.words) if w]
+        assert len(plain) >= 3, "want term blocks with plain words"
+        self.k, self.j = plain[1], plain[-1]
+        self.qk, self.qj = self.words[self.k][-1], self.words[self.j][-1]
+        self.hits = {}
+        for w in (self.qk, self.qj):
+            self.hits[w] = sorted(i for i, (kind, t) in self.entries.items()
+                                  if kind in TEXT_KINDS and w.encode() in t.lower())
+            assert self.hits[w], w
+
+    def doc_words(self, entry):
+        """Indexed terms that entry (an index in id order) surely holds, sorted: plain words
+        found as words in its text, and two-syllable Hangul bigrams found in it."""
+        text = self.entries[self.ids[entry]][1].decode("utf-8", "replace").lower()
+        out = sorted(t for t in (r[0].decode() for r in bm.search_records(self.model))
+                     if (re.fullmatch(r"[a-z]{5,}", t) and
+                         re.search(r"(?<![a-z0-9])%s(?![a-z0-9])" % t, text)) or
+                     (re.fullmatch(r"[\uac00-\ud7a3]{2}", t) and t in text))
+        assert out, "no plain word in entry %d" % entry
+        return out
+
+    def found(self, w):
+        """A search for w succeeds and lists an entry holding it."""
+        return (w, 0, "|".join(re.escape(i) for i in self.hits[w]))
+
+    def block_edit(self, fn, bi=None, **kw):
+        """A mutation replacing term block bi's records (default k) by fn(records)."""
+        bi = self.k if bi is None else bi
+
+        def mut(m):
+            b = m.search["blocks"][bi]
+            recs = fn(bm.block_parse(b["text"], b["count"]))
+            bm.set_block(m, bi, bm.block_build(recs), self.tools, count=len(recs), **kw)
+        return mut
 
     # ------------------------------------------------------------------ helpers
     def ids_in_unit(self, unit):
@@ -132,10 +183,12 @@ class Corpus:
 
     # ------------------------------------------------------------------ expectations
     def add(self, name, what, data, verify, lst=None, show=None, extract=None,
-            salvage=None, deep=None, info=None, files=None, forbid=(), msg=None, fname=None):
+            salvage=None, deep=None, info=None, files=None, forbid=(), msg=None, fname=None,
+            search=None):
         """Registers a case. verify/list/...: (exit code or list of codes, regex or None);
-        show: list of (id, code, regex); extract/salvage: (code, regex, must-exist names);
-        files: name -> hash of what extract/salvage may write (default the good entries)."""
+        show: list of (id, code, regex); search: list of (query, code, regex);
+        extract/salvage: (code, regex, must-exist names); files: name -> hash of what
+        extract/salvage may write (default the good entries)."""
         path = os.path.join(self.outdir, fname or name + ".satchel")
         with open(path, "wb") as f:
             f.write(data)
@@ -143,7 +196,7 @@ class Corpus:
              "verify_msg": msg if msg is not None else verify[1], "list": lst,
              "show": show or [], "extract": extract, "salvage": salvage, "deep": deep,
              "info": info, "files": self.files if files is None else files,
-             "forbid": list(forbid)}
+             "forbid": list(forbid), "search": search or []}
         self.cases.append(c)
 
     def all_files(self, lost=()):
@@ -223,9 +276,20 @@ class Corpus:
 
     def forged(self, name, what, data, verify_re, code=3, **kw):
         """Nothing can be trusted: every command refuses, nothing is written."""
+        kw.setdefault("search", [(self.qj, code, None)])
         self.add(name, what, data, (code, verify_re), lst=(code, verify_re),
                  show=[(self.text_id, code, None)], extract=(code, None, []),
                  salvage=(code, None, []), files={}, **kw)
+
+    def bad_index(self, name, what, mutate, deep_re, search):
+        """A hostile signer's search index part (hash matches) that breaks SPEC 6: plain
+        verify (hashes and layout) passes; --deep calls it not genuine (exit 3); every entry
+        still lists, shows, extracts and salvages; search fails on the queries that need
+        the part, with a message, and answers the others."""
+        allf = self.all_files()
+        self.add(name, what + " (hash matches, validly signed)", self.resigned(mutate),
+                 (0, None), deep=(3, deep_re), lst=(0, None), show=[(self.text_id, 0, None)],
+                 extract=(0, None, allf), salvage=(0, None, allf), search=search)
 
     def bad_page(self, name, what, mutate, verify_re, page=0):
         """A hostile signer's index page that breaks the format: "not genuine" (exit 3,
@@ -268,8 +332,8 @@ class Corpus:
         def code(x):
             return "-" if not x else "/".join(map(str, x[0] if isinstance(x[0], list)
                                                   else [x[0]]))
-        out = ["| case | what it does | verify | list | show | extract | salvage |",
-               "|---|---|---|---|---|---|---|"]
+        out = ["| case | what it does | verify | list | show | extract | salvage | search |",
+               "|---|---|---|---|---|---|---|---|"]
         for c in self.cases:
             v = code(c["verify"])
             if c["verify_msg"]:
@@ -277,9 +341,10 @@ class Corpus:
             if c["deep"]:
                 v += "; --deep " + code(c["deep"])
             show = ", ".join(code((s[1],)) for s in c["show"]) or "-"
-            out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            search = ", ".join(code((s[1],)) for s in c["search"]) or "-"
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 c["name"], c["what"].replace("|", "\\|"), v, code(c["list"]), show,
-                code(c["extract"]), code(c["salvage"])))
+                code(c["extract"]), code(c["salvage"]), search))
         return "\n".join(out) + "\n"
 
 
@@ -395,16 +460,22 @@ def trunc_cases(c):
     c.truncated("trunc-at-data", "cut right after the head root: every unit lost",
                 c.layout["D"])
     # a cut in the middle of every unit: what lies wholly before it survives
-    units = [n for n in c.layout if n.startswith((bm.DICT_NAME, "index/", "clusters/", "media/"))]
+    units = [n for n in c.layout if n.startswith((bm.DICT_NAME, "index/", "clusters/", "media/"))
+             or n in (bm.DOCS_NAME, bm.block_name(c.k))]
     for member in units:
         if member.startswith("media/"):
             short = "media-%d" % c.media_ids.index(member[len("media/"):])
         elif member == bm.DICT_NAME:
             short = "dict"
+        elif member == bm.DOCS_NAME:
+            short = "search-docs"
+        elif member.startswith("search/"):
+            short = "search-block"
         else:
             short = "%s-%d" % ("page" if member.startswith("index/") else "cluster",
                                int(member.split("/")[1][:6]))
-        c.truncated("trunc-in-" + short, "cut in the middle of " + member,
+        c.truncated("trunc-in-" + short, "cut in the middle of " +
+                    ("a term block" if short == "search-block" else member),
                     c.member_off(member) + bm.BLOCK + c.member_size(member) // 2)
     # one flipped byte in a unit (an attacker without the key, or a bad sector)
     for member, short in [(bm.DICT_NAME, "dict"), ("index/000001.zst", "page-1"),
@@ -526,8 +597,8 @@ def root_cases(c):
              {"root_hook": head_edit("entries", "2000000")}, r"2000000"),
             ("root-huge-clusters", "'clusters 1000000' with the lines missing",
              {"root_hook": head_edit("clusters", "1000000")}, r"count"),
-            ("root-version-3", "first line 'satchel-manifest 3'",
-             {"root_hook": lambda ls: ["satchel-manifest\t3"] + ls[1:]}, r"version"),
+            ("root-version-4", "first line 'satchel-manifest 4'",
+             {"root_hook": lambda ls: ["satchel-manifest\t4"] + ls[1:]}, r"version"),
             ("root-bytes-after-end", "bytes after the 'end' line",
              {"text_hook": lambda t: t + b"x\n"}, r"after"),
             ("root-no-end", "the 'end' line missing",
@@ -726,6 +797,198 @@ def page_cases(c):
                    named("index page %d" % c.where[mid][0], "media"), page=c.where[mid][0])
 
 
+# ---------------------------------------------------------------------- search index
+
+def index_cases(c):
+    """The search index (SPEC 6): damaged parts (an attacker without the key, a bad sector)
+    and signed parts that break the format (a hostile signer). Block k holds the query word
+    qk, block j the word qj; the entries never depend on the index."""
+    g, k, qk, qj = c.good, c.k, c.qk, c.qj
+    allf = c.all_files()
+    S = bm.block_name(k)
+    blk = named("term block %d" % k)
+    touch_k = lambda code, rx=blk: [(qk, code, rx), c.found(qj)]
+
+    # damaged: the bytes no longer match the signed hash (what the table shows names no
+    # block number: it depends on the index's content)
+    for member, short, part, what, search in [
+            (S, "block", "term block %d" % k, "a term block",
+             touch_k(1, named("term block %d" % k, "damaged"))),
+            (bm.DOCS_NAME, "docs", "document table", "search/docs.zst",
+             [(qk, 1, named("document table", "damaged")), (qj, 1, r"document table")])]:
+        h = bytearray(g)
+        h[c.member_off(member) + bm.BLOCK + c.member_size(member) // 2] ^= 0x20
+        rx = named("search index", part, "damaged")
+        c.intact("flip-search-" + short, "one byte flipped in the middle of " + what +
+                 ": the entries are intact, search refuses what needs it", bytes(h), rx,
+                 deep=(1, rx), search=search, msg="search index + the part + damaged")
+    # the tar layer: the reader finds units by the signed offsets, never by member names
+    h = bytearray(g)
+    o, size = c.member_off(S), c.member_size(S)
+    h[o:o + bm.BLOCK] = bm.tar_header("search/renamed.zst", size, c.model.mtime)
+    c.intact("tar-search-block-renamed", "a term block's member renamed search/renamed.zst; "
+             "its data intact", bytes(h), named("search/renamed\\.zst"),
+             search=[c.found(qk), c.found(qj)])
+    end = o + bm.BLOCK + len(bm.pad(b"\0" * size))
+    later = [i for i, (p, u) in c.where.items()]   # every unit lies after the index
+    c.lost("tar-search-block-missing", "a term block's member cut out of the tar: the units "
+           "after it move", g[:o] + g[end:], r"belongs|missing|truncated|damaged", later,
+           search=[(qk, 1, None), (qj, 1, None)])
+
+    # a hostile signer's document table (hash recomputed)
+    ndocs = c.model.search["ndocs"]
+    rows = bm.docs_parse(c.model.search["docs"], ndocs)
+    media_ix = [n for n, i in enumerate(c.ids) if c.entries[i][0] not in TEXT_KINDS]
+
+    def docs(fn, count=0):
+        def mut(m):
+            bm.set_docs(m, bm.docs_build(fn(list(rows))), c.tools, ndocs=ndocs + count)
+        return mut
+    every = lambda rx: [(qk, 3, rx), (qj, 3, rx)]
+    D = "document table"
+    for name, what, mut, rx in [
+            ("docs-entry-twice", "the document table names an entry twice",
+             docs(lambda r: [r[0]] + [(r[0][0], r[1][1])] + r[2:]), named(D, "twice")),
+            ("docs-entry-beyond", "a document names entry %d of %d" % (len(c.ids), len(c.ids)),
+             docs(lambda r: [(len(c.ids), r[0][1])] + r[1:]), named(D, "names entry")),
+            ("docs-trailing", "two bytes after the last document",
+             lambda m: bm.set_docs(m, m.search["docs"] + b"\x01\x01", c.tools),
+             named(D, "after")),
+            ("docs-count-high", "the search line counts one document more than the table holds",
+             docs(lambda r: r, count=1), named(D, "truncated")),
+            ("docs-overlong-varint", "a length written as a 2-byte varint (not the shortest "
+             "form)", lambda m: bm.set_docs(m, bm.varint(rows[0][0]) + bytes(
+                 [rows[0][1] & 0x7F | 0x80, rows[0][1] >> 7]) + bm.docs_build(rows[1:])
+                 if rows[0][1] < 128 else bm.varint(rows[0][0]) + bytes(
+                     [rows[0][1] & 0x7F | 0x80, rows[0][1] >> 7 | 0x80, 0]) +
+                 bm.docs_build(rows[1:]), c.tools), named(D, "shortest"))]:
+        c.bad_index(name, what, mut, rx, every(rx))
+    # SPEC 6 says each document is a text entry; search refuses a media one (verify --deep
+    # does not check it yet: no --deep expectation)
+    c.add("docs-media-entry", "the document table names a media entry (validly signed)",
+          c.resigned(docs(lambda r: [(media_ix[0], r[0][1])] + r[1:])), (0, None),
+          lst=(0, None), show=[(c.text_id, 0, None)], extract=(0, None, allf),
+          salvage=(0, None, allf),
+          search=[(c.doc_words(rows[0][0])[0], 3, r"media entry"), c.found(qj)])
+
+    # a hostile signer's term block k (hash recomputed)
+    recs = bm.block_parse(c.model.search["blocks"][k]["text"],
+                          c.model.search["blocks"][k]["count"])
+    # the plain word nearest the middle: the term the record cases break (and query)
+    mid = min((i for i in range(1, len(recs) - 1) if re.fullmatch(rb"[a-z]{5,}", recs[i][0])),
+              key=lambda i: abs(i - len(recs) // 2))
+    qmid = recs[mid][0].decode()
+    # two neighbours to swap, neither a prefix of the other (a term that repeats all of the
+    # one before it would be refused for its empty suffix instead)
+    sw = next(i for i in range(1, len(recs) - 1) if not recs[i + 1][0].startswith(recs[i][0]))
+    assert len(recs) >= 4 and k + 1 < len(c.model.search["blocks"])
+    nxt = c.model.search["blocks"][k + 1]
+    last_doc = [(e, n) for e, n in rows][-1]
+    cut_list = lambda r: r[:mid] + [(r[mid][0], r[mid][1][:-1])] + r[mid + 1:]
+    for name, what, mut, rx, *search in [
+            ("tblock-unsorted", "two neighbouring terms swapped",
+             c.block_edit(lambda r: r[:sw] + [r[sw + 1], r[sw]] + r[sw + 2:]),
+             r"increasing order"),
+            ("tblock-first-term", "the block's first term is not the T line's",
+             lambda m: m.search["blocks"][k].update(first=recs[0][0] + b"0"),
+             r"first term differs"),
+            ("tblock-control-char", "a term holding ESC (order kept)",
+             c.block_edit(lambda r: r[:mid] + [(r[mid][0] + b"\x1b", r[mid][1])] + r[mid + 1:]),
+             r"control character"),
+            ("tblock-invalid-utf8", "a term holding a byte 0xff",
+             c.block_edit(lambda r: r[:mid] + [(r[mid][0] + b"\xff", r[mid][1])] + r[mid + 1:]),
+             r"UTF-8"),
+            ("tblock-term-too-long", "a term of 65 bytes",
+             c.block_edit(lambda r: r[:-1] + [(r[-1][0] + b"z" * (65 - len(r[-1][0])),
+                                               r[-1][1])]), r"length"),
+            ("tblock-term-in-next", "the next block's first term also in this one",
+             c.block_edit(lambda r: r + [(nxt["first"], r[-1][1])]), r"next block"),
+            ("tblock-list-empty", "a term with an empty posting list",
+             c.block_edit(lambda r: r[:mid] + [(r[mid][0], b"")] + r[mid + 1:]),
+             r"empty"),
+            ("tblock-list-short", "a posting list one byte short (its length says so)",
+             c.block_edit(cut_list), r"term %d" % mid,
+             # the shallow parse may not see it (list headers only): query that term
+             [(qmid, 3, r"term block %d|posting" % k), c.found(qj)]),
+            ("tblock-cut", "the block ends one byte early, inside the last list",
+             lambda m: bm.set_block(m, k, m.search["blocks"][k]["text"][:-1], c.tools),
+             r"truncated"),
+            ("tblock-trailing", "a byte after the last term",
+             lambda m: bm.set_block(m, k, m.search["blocks"][k]["text"] + b"\x00", c.tools),
+             r"after the last term"),
+            ("tblock-count-high", "the T line counts one term more than the block holds",
+             lambda m: m.search["blocks"][k].update(count=len(recs) + 1), r"truncated"),
+            ("zstd-tblock-size-lie", "the block's frame declares one byte more than USIZE",
+             lambda m: m.search["blocks"][k].update(z=bm.frame_with(
+                 m.search["blocks"][k]["z"], fcs=len(m.search["blocks"][k]["text"]) + 1)),
+             r"frame|size"),
+            ("zstd-tblock-dict", "the block's frame names a dictionary",
+             lambda m: m.search["blocks"][k].update(z=bm.frame_with(
+                 m.search["blocks"][k]["z"], did=7)), r"frame|dictionary"),
+            ("zstd-tblock-trailing", "4 bytes after the block's frame",
+             lambda m: m.search["blocks"][k].update(z=m.search["blocks"][k]["z"] +
+                                                    b"\x28\xb5\x2f\xfd"),
+             r"frame|trailing|size")]:
+        # (verify --deep names no block number for a frame error: "term block: zstd: ...")
+        brx = named("term block" if name.startswith("zstd-") else "term block %d" % k, rx)
+        c.bad_index(name, "a term block: " + what, mut, brx,
+                    search[0] if search else touch_k(3, named("term block %d" % k, rx)))
+    # a posting list naming a document the table does not hold: the table loses its last
+    # document (its count too), so every list holding it points past the end
+    last_words = c.doc_words(last_doc[0])
+    c.bad_index("tblock-doc-beyond", "the document table lost its last document (and its "
+                "count): posting lists name a document beyond it",
+                docs(lambda r: r[:-1], count=-1), r"beyond|longer than the document count",
+                [(last_words[0], 3, r"document")])
+
+    # the root's search lines, signed: the manifest itself is refused, by every command
+    def tl(fn):
+        def hook(ls):
+            t = [i for i, ln in enumerate(ls) if ln.startswith("T\t")]
+            return fn(ls, t)
+        return hook
+
+    def swap_t(ls, t):
+        ls[t[k]], ls[t[k + 1]] = ls[t[k + 1]], ls[t[k]]
+        return ls
+
+    def search_field(i, val):
+        def hook(ls):
+            return [("\t".join(ln.split("\t")[:i] + [val] + ln.split("\t")[i + 1:])
+                     if ln.startswith("search\t") else ln) for ln in ls]
+        return hook
+
+    def t_field(i, val):
+        def fn(ls, t):
+            f = ls[t[k]].split("\t")
+            f[i] = val
+            ls[t[k]] = "\t".join(f)
+            return ls
+        return tl(fn)
+    for name, what, hook, rx in [
+            ("root-tlines-unsorted", "two neighbouring T lines swapped", tl(swap_t),
+             r"term order"),
+            ("root-tlines-missing", "the last T line missing",
+             tl(lambda ls, t: ls[:t[-1]] + ls[t[-1] + 1:]), r"fields|term block"),
+            ("root-search-blocks-huge", "'search' claims 1000000 term blocks",
+             search_field(5, "1000000"), r"counts larger than the manifest can hold"),
+            ("root-search-docs-above-entries", "'search' claims more documents than entries",
+             search_field(4, str(len(c.ids) + 1)), r"document count"),
+            ("root-search-docs-zero", "'search' claims 0 documents", search_field(4, "0"),
+             r"document count"),
+            ("root-tline-usize-huge", "a T line's size above the 16 MiB block limit",
+             t_field(3, str((16 << 20) + 1)), r"term block size"),
+            ("root-tline-count-huge", "a T line counting more terms than its size can hold",
+             t_field(4, "65536"), r"term count"),
+            ("root-tline-first-long", "a T line's first term of 65 bytes",
+             t_field(5, "z" * 65), r"first term"),
+            ("root-search-dash", "'search -' with the search members still in the data",
+             lambda ls: [("search\t-" if ln.startswith("search\t") else ln) for ln in ls
+                         if not ln.startswith("T\t")], r"document table|layout|offset|gap|search")]:
+        c.forged(name, what + " (validly signed)", c.resigned(root_hook=hook),
+                 named("manifest", rx))
+
+
 # ---------------------------------------------------------------------- escapes
 
 def escape_cases(c):
@@ -764,6 +1027,7 @@ def good_cases(c):
                              ("good-base", c.good, "the base of the other cases: the same "
                               "entries in 3 pages, 6 clusters, with a dictionary")]:
         c.add(name, what + ": everything works", data, (0, r"intact"), lst=(0, c.text_id),
+              search=[c.found(c.qk), c.found(c.qj)],
               show=[(c.text_id, 0, None)], deep=(0, r"intact"), info=(0, None),
               extract=(0, None, allf), salvage=(0, r"Salvaged %d of %d" % (len(allf),
                                                                            len(allf)), allf))
@@ -812,7 +1076,7 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     c = Corpus(good, key, other_key, outdir)
     for fn in (good_cases, tar_cases, trunc_cases, sig_cases, root_cases, zstd_cases, page_cases,
-               collision_cases, escape_cases):
+               index_cases, collision_cases, escape_cases):
         fn(c)
     c.write()
     print("gen.py: %d cases in %s" % (len(c.cases), outdir))
