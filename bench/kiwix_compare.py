@@ -111,7 +111,9 @@ def main():
             continue
         lang, q = line.split("\t")
         r = rec.get(q, {})
-        s = subprocess.run([read, "search", bundle, q, "-p", pub, "--json", "--limit", "1"],
+        # --limit 0: the total is exact only when every hit is checked (with a limit, a
+        # group of several terms is checked only as far as the shown hits need)
+        s = subprocess.run([read, "search", bundle, q, "-p", pub, "--json", "--limit", "0"],
                            capture_output=True)
         try:
             sat = str(json.loads(s.stdout)["total"])
