@@ -5,6 +5,7 @@
 #   make check      unit + end-to-end tests for the current build flavour (no deps step)
 #   make bench      benchmark against tar|zstd + minisign (see bench/)
 #   make bench-postings  size and speed of the search posting-list codec
+#   make search-recall   build/tests/search_recall: search recall against ground truth
 #   make install PREFIX=/usr/local
 #   make fuzz       libFuzzer targets (clang) in build-fuzz/, each run FUZZ_SECONDS (fuzz/README.md)
 #   SAN=1           AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
@@ -52,7 +53,7 @@ PACK_OBJ   := $(PACK_SRC:%.c=$(B)/%.o)
 READ_OBJ   := $(READ_SRC:%.c=$(B)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all demo test check unit e2e bench bench-postings install deps format clean fuzz fuzz-build fuzz-replay \
+.PHONY: all demo test check unit e2e bench bench-postings search-recall install deps format clean fuzz fuzz-build fuzz-replay \
         fuzz-merge
 all: $(B)/satchel-pack $(B)/satchel-read
 
@@ -95,7 +96,7 @@ unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; \
 	  SATCHEL_TEST_DATA=$(CURDIR)/tests/data $$t || fail=1; done; exit $$fail
 
-e2e: all
+e2e: all $(B)/tests/search_recall
 	@sh tests/e2e/run.sh $(CURDIR)/$(B)
 
 check: unit e2e fuzz-replay
@@ -108,13 +109,21 @@ test: deps
 demo: deps all
 	@sh scripts/demo.sh $(CURDIR)/$(B)
 
-bench: deps all
+bench: deps all $(B)/tests/search_recall $(B)/bench/bench_search
 	@sh bench/run.sh $(CURDIR)/$(B)
 
 # Size and speed of the posting-list codec on a synthetic Zipf corpus (bench/bench_postings.c)
 bench-postings: $(B)/bench/bench_postings
 	$(B)/bench/bench_postings
-$(B)/bench/bench_postings: bench/bench_postings.c $(B)/libsatchel.a
+# bench/bench_*.c: one program each, linked with the library (bench_search: query latency)
+$(B)/bench/bench_%: bench/bench_%.c $(B)/libsatchel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Recall of the search against substring ground truth (tests/search_recall.c; not a cmocka
+# test: tests/e2e/t_search_recall.sh and bench/run.sh run it)
+search-recall: $(B)/tests/search_recall
+$(B)/tests/search_recall: tests/search_recall.c $(B)/libsatchel.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -5,6 +5,11 @@
 #                   (empty to skip)
 #   BENCH_HTML_MB=120  megabytes of synthetic saved news pages (bench/genhtml.py) packed by
 #                   satchel-pack, zimwriterfs (zim-tools) and tar --zstd + minisign (0 to skip)
+#   BENCH_SEARCH=1  the search section (bench/search.sh): index size, packing with and without
+#                   the index, query latency, reader memory, recall (0 to skip)
+#   BENCH_BIG=100000  articles of the second corpus of the search section (0 to skip it)
+#   BENCH_KIWIX=1   after the HTML table, Satchel's search hits beside kiwix-search's on the same
+#                   pages (needs kiwix-tools; 0 to skip); BENCH_KIWIX_PORT=8781 for kiwix-serve
 #   BENCH_DAMAGE=1  damaged copies of the bundle: 0.1% and 1% of its 2 KiB sectors overwritten
 #                   (3 seeds each) and cuts at 25/50/90%, what salvage recovers (0 to skip;
 #                   needs python3, tests/damage/damage.py)
@@ -113,6 +118,10 @@ if [ -n "$CLUSTERS" ]; then
     rm -f c.satchel
 fi
 
+# ---- full-text search (bench/search.sh)
+. "$ROOT/bench/search.sh"
+search_section
+
 # ---- HTML corpus: saved news pages packed by satchel-pack, zimwriterfs and tar --zstd + minisign
 HTML_MB=${BENCH_HTML_MB:-120}
 if [ "$HTML_MB" != 0 ]; then
@@ -182,6 +191,7 @@ if [ "$HTML_MB" != 0 ]; then
     echo "$hs_note"
     echo "satchel keeps each page's article text (signed, per-entry hashes) and its photos;"
     echo "zimwriterfs keeps whole pages plus a full-text index, unsigned; tar --zstd keeps the files, signed whole."
+    kiwix_section
 fi
 
 # ---- damaged copies: what salvage recovers (tests/damage/damage.py; BENCH_DAMAGE=0 skips)

@@ -8,9 +8,10 @@ set -eu
 # the interop and end-to-end tests drive (minisign, GNU tar, bsdtar, zstd, b2sum from
 # coreutils, python3 to validate JSON, script from bsdutils, GNU time for the bench);
 # make fuzz: clang with its libFuzzer and sanitizer runtimes; make bench: zim-tools
-# (zimwriterfs, the tool the packer is compared with).
+# (zimwriterfs, the tool the packer is compared with) and kiwix-tools (kiwix-search and
+# kiwix-serve, whose search the bench compares with Satchel's).
 PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
-libxml2-dev libutf8proc-dev zim-tools
+libxml2-dev libutf8proc-dev zim-tools kiwix-tools
 zstd minisign libarchive-tools tar coreutils bsdutils python3 time
 clang libclang-rt-dev"
 
