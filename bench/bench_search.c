@@ -58,7 +58,7 @@ static int time_query(sat_search *s, const char *text, size_t limit, double *ms,
     for (size_t i = 0; rc == 0 && i < r->n; i++) {
         sat_snippet sn;
 
-        rc = sat_search_snippet(s, q, r->hits[i].e, BENCH_SNIPPET_WIDTH, &sn, err);
+        rc = sat_search_snippet(s, q, &r->hits[i], BENCH_SNIPPET_WIDTH, &sn, err);
         if (rc == 0)
             sat_snippet_free(&sn);
     }

@@ -348,7 +348,7 @@ static int diff_sorted(const id_list *a, const id_list *b, id_list *keep, size_t
     return 0;
 }
 
-static int search_one(sat_search *s, recall_query *q, sat_err *err)
+static int search_one(sat_bundle *b, sat_search *s, recall_query *q, sat_err *err)
 {
     sat_query *pq = NULL;
     sat_search_result *r = NULL;
@@ -366,8 +366,14 @@ static int search_one(sat_search *s, recall_query *q, sat_err *err)
                          q->text, r->n, r->total);
         goto cleanup;
     }
-    for (size_t i = 0; i < r->n && rc == 0; i++)
-        rc = id_list_add(&q->hits, r->hits[i].e->id);
+    for (size_t i = 0; i < r->n && rc == 0; i++) {
+        const sat_mentry *e = NULL;
+        if (i % 32 == 0)
+            sat_bundle_forget_pages(b);
+        rc = sat_bundle_entry(b, r->hits[i].entry, &e, err);
+        if (rc == 0)
+            rc = id_list_add(&q->hits, e->id);
+    }
     if (rc < 0)
         goto cleanup;
     if (q->truth.n > 1) /* (qsort of a NULL array is undefined, even of 0 elements) */
@@ -582,7 +588,7 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     for (size_t i = 0; i < run.n; i++) {
-        if (search_one(s, &run.q[i], &err) < 0) {
+        if (search_one(b, s, &run.q[i], &err) < 0) {
             fprintf(stderr, "search_recall: %s\n", err.msg);
             goto cleanup;
         }
