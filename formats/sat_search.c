@@ -217,8 +217,21 @@ static int load_block(sat_search *s, size_t bi, sat_err *err)
     return 0;
 }
 
-/* Decodes one posting list into d (sorted), each document's share scored with BM25 for a
- * term of document frequency df (the list's own count unless df_override). */
+/* BM25 share of a term of inverse document frequency idf, frequency tf in document doc. */
+static double bm25(const sat_search *s, double idf, double tf, uint32_t doc)
+{
+    return idf * tf * (BM25_K1 + 1) /
+           (tf + BM25_K1 * (1 - BM25_B + BM25_B * (double)s->dlen[doc] / s->avgdl));
+}
+
+/* BM25's inverse document frequency of a term held by df documents. */
+static double bm25_idf(const sat_search *s, size_t df)
+{
+    return log(1.0 + ((double)s->ndocs - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+/* Decodes one posting list into d (sorted), each document's share scored with BM25 (the
+ * document frequency is the list's count). */
 static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sat_err *err)
 {
     sat_postings_dec dec;
@@ -233,9 +246,8 @@ static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sa
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto fail;
     }
-    idf = log(1.0 + ((double)s->ndocs - (double)n + 0.5) / ((double)n + 0.5));
+    idf = bm25_idf(s, n);
     while ((rc = sat_postings_next(&dec, err)) == 1) {
-        double tf = dec.freq, dl;
         if (dec.doc >= s->ndocs || i >= n) {
             rc = sat_err_set(err, SAT_E_FORMAT,
                              "search index: a posting list names document %u, the table has "
@@ -243,10 +255,8 @@ static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sa
                              (unsigned)dec.doc, (unsigned long long)s->ndocs);
             goto fail;
         }
-        dl = s->dlen[dec.doc];
         d->doc[i] = dec.doc;
-        d->score[i] = idf * tf * (BM25_K1 + 1) /
-                      (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / s->avgdl));
+        d->score[i] = bm25(s, idf, dec.freq, dec.doc);
         i++;
     }
     if (rc < 0)
@@ -336,14 +346,12 @@ static int prefix_docs(sat_search *s, const char *prefix, size_t len, dset *d, s
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
     }
-    idf = log(1.0 + ((double)s->ndocs - (double)ndoc + 0.5) / ((double)ndoc + 0.5));
+    idf = bm25_idf(s, ndoc);
     for (i = 0; i < s->ndocs; i++) {
-        double f = tf[i], dl = s->dlen[i];
         if (tf[i] == 0)
             continue;
         d->doc[d->n] = (uint32_t)i;
-        d->score[d->n] = idf * f * (BM25_K1 + 1) /
-                         (f + BM25_K1 * (1 - BM25_B + BM25_B * dl / s->avgdl));
+        d->score[d->n] = bm25(s, idf, tf[i], (uint32_t)i);
         d->n++;
     }
 out:

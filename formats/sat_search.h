@@ -101,7 +101,8 @@ typedef struct sat_snippet {
 /* Builds the snippet of hit h for q: about width display columns (East Asian wide characters
  * count two) around the first match in the body, cut at character boundaries, with "…"
  * where text was cut. When the body holds no match (the title matched) it starts at the
- * beginning of the body. Reads and verifies e's text (SAT_E_HASH when damaged). */
+ * beginning of the body. Uses the text the run verified, or reads and verifies it again
+ * (SAT_E_HASH when damaged). */
 int sat_search_snippet(sat_search *s, const sat_query *q, const sat_hit *h, size_t width,
                        sat_snippet *out, sat_err *err);
 void sat_snippet_free(sat_snippet *sn);
