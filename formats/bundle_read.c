@@ -602,6 +602,15 @@ void sat_bundle_forget_pages(sat_bundle *b)
         forget_page(b, i);
 }
 
+size_t sat_bundle_pages_loaded(const sat_bundle *b)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < b->m->n_pages; i++)
+        n += b->page_state[i] == 1;
+    return n;
+}
+
 int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err *err)
 {
     size_t pi = sat_manifest_page_for(b->m, id);

@@ -133,6 +133,9 @@ int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *e
  * entries in bounded memory. */
 void sat_bundle_forget_pages(sat_bundle *b);
 
+/* Number of index pages loaded now (to decide when to forget them). */
+size_t sat_bundle_pages_loaded(const sat_bundle *b);
+
 /* The entry with this id: SAT_E_NOTFOUND when the bundle has none, SAT_E_HASH when its
  * index page is damaged. *e stays valid until sat_bundle_close. */
 int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err *err);

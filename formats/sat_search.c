@@ -29,8 +29,10 @@
 #define PREFIX_TERMS_MAX 50000
 /* Hits whose verified text is kept for their snippets. */
 #define TEXT_CACHE_HITS 100
-/* Hits read at a time (their index pages are loaded together, then dropped). */
+/* Hits read at a time (their index pages are loaded together). */
 #define READ_BATCH 64
+/* Index pages left loaded after reading hits (about 150 KB each). */
+#define PAGES_KEPT 64
 
 struct sat_search {
     sat_bundle *b;
@@ -621,8 +623,9 @@ static int cmp_by_entry(const void *pa, const void *pb)
 }
 
 /* Looks at the metadata of the candidates list[0..n): date, and whether the filters pass.
- * They are visited in entry order and each index page is dropped once passed, so memory
- * stays at one page whatever the number of candidates. Returns 0 or an error. */
+ * They are visited in entry order, so each index page is loaded once, and pages are dropped
+ * whenever more than PAGES_KEPT are loaded: memory stays bounded whatever the number of
+ * candidates. Returns 0 or an error. */
 static int cand_meta_all(sat_search *s, const sat_query *q, cand **list, size_t n, sat_err *err)
 {
     size_t i, page = SIZE_MAX;
@@ -637,7 +640,8 @@ static int cand_meta_all(sat_search *s, const sat_query *q, cand **list, size_t 
         if (c->meta)
             continue;
         if (pg != page) {
-            sat_bundle_forget_pages(s->b);
+            if (sat_bundle_pages_loaded(s->b) > PAGES_KEPT)
+                sat_bundle_forget_pages(s->b);
             page = pg;
         }
         c->e = NULL;
@@ -652,7 +656,6 @@ static int cand_meta_all(sat_search *s, const sat_query *q, cand **list, size_t 
         snprintf(c->date, sizeof c->date, "%s", c->e->date != NULL ? c->e->date : "");
         c->e = NULL;
     }
-    sat_bundle_forget_pages(s->b);
     return 0;
 }
 
@@ -817,9 +820,11 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
     out_batch:
         for (j = 0; j < nb; j++) {
             free(bt[j].text);
-            cs[bt[j].rank].e = NULL;
+            cs[bt[j].rank].e = NULL; /* hits keep entry indexes, not pointers */
         }
-        sat_bundle_forget_pages(s->b); /* hits keep entry indexes, not pointers */
+        /* loaded pages serve the caller and the next query; past a bound they go */
+        if (sat_bundle_pages_loaded(s->b) > PAGES_KEPT)
+            sat_bundle_forget_pages(s->b);
         if (rc != 0)
             goto out;
     }
