@@ -798,11 +798,9 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
                 r->n_damaged++;
                 r->total--;
             }
-            if (rc != 0) {
+            if (rc != 0) { /* the ones after j were not read: their text is NULL */
                 if (err != NULL)
                     *err = e;
-                for (; j < nb; j++) /* the rest were not read */
-                    bt[j].text = NULL;
                 goto out_batch;
             }
         }
