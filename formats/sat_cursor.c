@@ -149,3 +149,31 @@ int sat_span_hex(sat_span s, uint8_t *out, size_t n)
     }
     return 0;
 }
+
+size_t sat_varint_put(unsigned char out[SAT_VARINT_MAX], uint32_t v)
+{
+    size_t n = 0;
+
+    while (v >= 0x80) {
+        out[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (unsigned char)v;
+    return n;
+}
+
+const char *sat_varint_problem(int rc)
+{
+    switch (rc) {
+    case SAT_VARINT_TRUNCATED:
+        return "truncated";
+    case SAT_VARINT_TOO_LONG:
+        return "longer than 5 bytes";
+    case SAT_VARINT_OVERFLOW:
+        return "overflows 32 bits";
+    case SAT_VARINT_NOT_SHORTEST:
+        return "not in its shortest form";
+    default:
+        return "";
+    }
+}

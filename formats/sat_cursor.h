@@ -61,6 +61,16 @@ enum {
  * Returns 0, or one of the SAT_VARINT_* codes with nothing consumed. */
 int sat_cursor_varint(sat_cursor *c, uint32_t *out);
 
+/* Longest varint of a uint32. */
+#define SAT_VARINT_MAX 5
+
+/* Writes v as a shortest-form varint (the form sat_cursor_varint reads) at out; returns its
+ * length, 1 to SAT_VARINT_MAX. */
+size_t sat_varint_put(unsigned char out[SAT_VARINT_MAX], uint32_t v);
+
+/* What a nonzero sat_cursor_varint result means, for messages ("truncated", ...). */
+const char *sat_varint_problem(int rc);
+
 /* Parses a canonical unsigned decimal (no sign, no leading zeros except "0",
  * at most 20 digits, no overflow past max). Returns 0 or -1. */
 int sat_span_u64(sat_span s, uint64_t max, uint64_t *out);

@@ -44,15 +44,9 @@ struct sat_ixbuild {
 
 static int put_varint(sat_buf *b, uint32_t v)
 {
-    uint8_t t[5];
-    size_t n = 0;
+    unsigned char t[SAT_VARINT_MAX];
 
-    while (v >= 0x80) {
-        t[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    t[n++] = (uint8_t)v;
-    return sat_buf_append(b, t, n);
+    return sat_buf_append(b, t, sat_varint_put(t, v));
 }
 
 static uint32_t hash_term(const char *s, size_t n)
@@ -372,20 +366,6 @@ void sat_ixbuild_free(sat_ixbuild *ix)
 /* Reading                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static const char *varint_why(int rc)
-{
-    switch (rc) {
-    case SAT_VARINT_TRUNCATED:
-        return "truncated";
-    case SAT_VARINT_TOO_LONG:
-        return "a number longer than 5 bytes";
-    case SAT_VARINT_OVERFLOW:
-        return "a number above 4294967295";
-    default:
-        return "a number not in its shortest form";
-    }
-}
-
 int sat_ixdocs_parse(const void *buf, size_t len, uint64_t ndocs, uint64_t n_entries,
                      uint32_t *entry, uint32_t *dlen, uint64_t *total, sat_err *err)
 {
@@ -403,7 +383,7 @@ int sat_ixdocs_parse(const void *buf, size_t len, uint64_t ndocs, uint64_t n_ent
         if ((vr = sat_cursor_varint(&c, &entry[i])) != 0 ||
             (vr = sat_cursor_varint(&c, &dlen[i])) != 0) {
             rc = sat_err_set(err, SAT_E_FORMAT, "search document table: document %llu at byte %zu: %s",
-                             (unsigned long long)i, at, varint_why(vr));
+                             (unsigned long long)i, at, sat_varint_problem(vr));
             goto out;
         }
         if (entry[i] >= n_entries) {
@@ -484,7 +464,7 @@ int sat_ixblock_parse(uint8_t *buf, size_t len, uint32_t count, const char *firs
         sat_postings_dec d;
 
         if ((vr = sat_cursor_varint(&c, &shared)) != 0 || (vr = sat_cursor_varint(&c, &slen)) != 0) {
-            rc = block_bad(err, i, at, varint_why(vr));
+            rc = block_bad(err, i, at, sat_varint_problem(vr));
             goto fail;
         }
         if (shared > prev_len || (i == 0 && shared != 0) || slen == 0 ||
@@ -516,7 +496,7 @@ int sat_ixblock_parse(uint8_t *buf, size_t len, uint32_t count, const char *firs
             goto fail;
         }
         if ((vr = sat_cursor_varint(&c, &llen)) != 0) {
-            rc = block_bad(err, i, at, varint_why(vr));
+            rc = block_bad(err, i, at, sat_varint_problem(vr));
             goto fail;
         }
         if (llen == 0 || sat_cursor_take(&c, llen, &lst) != 0) {

@@ -15,9 +15,6 @@
 /* Decoder states (sat_postings_dec.state). */
 enum { DEC_FRESH, DEC_ON, DEC_DONE, DEC_FAILED };
 
-/* Longest varint of a uint32. */
-#define VARINT_MAX 5
-
 /* Longest Elias gamma prefix: freq < 2^32. */
 #define GAMMA_N_MAX 31
 
@@ -25,27 +22,14 @@ enum { DEC_FRESH, DEC_ON, DEC_DONE, DEC_FAILED };
  * Encoder
  * ====================================================================== */
 
-/* Writes v as a varint at p; returns its length (1 to VARINT_MAX). */
-static size_t put_varint(unsigned char *p, uint32_t v)
-{
-    size_t n = 0;
-
-    while (v >= 0x80) {
-        p[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    p[n++] = (unsigned char)v;
-    return n;
-}
-
 size_t sat_postings_bound(size_t n)
 {
     /* count and k; per doc at most 25 gap bits besides the q one-bits and 63
      * frequency bits (11 bytes); the gaps sum to less than 2^32, so at k = 24 (and
      * so at the chosen k, which is no longer) all q together are at most 256 bits */
-    if (n > (SIZE_MAX - VARINT_MAX - 1 - 32) / 11)
+    if (n > (SIZE_MAX - SAT_VARINT_MAX - 1 - 32) / 11)
         return 0;
-    return VARINT_MAX + 1 + 32 + 11 * n;
+    return SAT_VARINT_MAX + 1 + 32 + 11 * n;
 }
 
 /* The gap v of posting i (p[0..i] checked). */
@@ -164,10 +148,10 @@ int sat_postings_encode(sat_buf *out, const sat_posting *p, size_t n, sat_err *e
             bits += 2 * log2_u32(p[i].freq) + 1;
     }
     /* within sat_postings_bound (n fits in memory as postings of 8 bytes) */
-    len = VARINT_MAX + 1 + (size_t)((bits + 7) / 8);
+    len = SAT_VARINT_MAX + 1 + (size_t)((bits + 7) / 8);
     if ((tmp = malloc(len)) == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "postings: out of memory for %zu documents", n);
-    len = put_varint(tmp, (uint32_t)n);
+    len = sat_varint_put(tmp, (uint32_t)n);
     if (n > 0) {
         tmp[len++] = (unsigned char)k;
         write_bits(tmp + len, p, n, k);
@@ -210,8 +194,6 @@ static int dec_failed_again(const sat_postings_dec *d, sat_err *err)
 
 int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err *err)
 {
-    static const char *const problem[] = {"", "truncated", "longer than 5 bytes",
-                                          "overflows 32 bits", "not in its shortest form"};
     sat_cursor c = sat_cursor_make(buf, len);
     uint64_t need;
     uint32_t count;
@@ -227,7 +209,7 @@ int sat_postings_open(sat_postings_dec *d, const void *buf, size_t len, sat_err 
         return dec_fail(d, 0, err, "empty list: no document count");
     d->end = d->base + len;
     if ((rc = sat_cursor_varint(&c, &count)) != 0)
-        return dec_fail(d, 0, err, "document count: varint %s", problem[-rc]);
+        return dec_fail(d, 0, err, "document count: varint %s", sat_varint_problem(rc));
     d->p = (const unsigned char *)c.p;
     d->off = 0;
     d->count = count;

@@ -232,6 +232,19 @@ static double bm25_idf(const sat_search *s, size_t df)
     return log(1.0 + ((double)s->ndocs - (double)df + 0.5) / ((double)df + 0.5));
 }
 
+/* The next document of a posting list, refused when beyond the document table: 1 with
+ * dec->doc < ndocs, 0 at the end, or an error. */
+static int next_doc(const sat_search *s, sat_postings_dec *dec, sat_err *err)
+{
+    int rc = sat_postings_next(dec, err);
+
+    if (rc == 1 && dec->doc >= s->ndocs)
+        return sat_err_set(err, SAT_E_FORMAT,
+                           "search index: a posting list names document %u, the table has %llu",
+                           (unsigned)dec->doc, (unsigned long long)s->ndocs);
+    return rc;
+}
+
 /* Decodes one posting list into d (sorted), each document's share scored with BM25 (the
  * document frequency is the list's count). */
 static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sat_err *err)
@@ -249,14 +262,8 @@ static int list_docs(sat_search *s, const uint8_t *list, size_t len, dset *d, sa
         goto fail;
     }
     idf = bm25_idf(s, n);
-    while ((rc = sat_postings_next(&dec, err)) == 1) {
-        if (dec.doc >= s->ndocs || i >= n) {
-            rc = sat_err_set(err, SAT_E_FORMAT,
-                             "search index: a posting list names document %u, the table has "
-                             "%llu",
-                             (unsigned)dec.doc, (unsigned long long)s->ndocs);
-            goto fail;
-        }
+    /* the decoder returns exactly its count of documents, so i stays below n */
+    while ((rc = next_doc(s, &dec, err)) == 1) {
         d->doc[i] = dec.doc;
         d->score[i] = bm25(s, idf, dec.freq, dec.doc);
         i++;
@@ -326,14 +333,7 @@ static int prefix_docs(sat_search *s, const char *prefix, size_t len, dset *d, s
             }
             if ((rc = sat_postings_open(&dec, t->list, t->list_len, err)) != 0)
                 goto out;
-            while ((rc = sat_postings_next(&dec, err)) == 1) {
-                if (dec.doc >= s->ndocs) {
-                    rc = sat_err_set(err, SAT_E_FORMAT,
-                                     "search index: a posting list names document %u, the "
-                                     "table has %llu",
-                                     (unsigned)dec.doc, (unsigned long long)s->ndocs);
-                    goto out;
-                }
+            while ((rc = next_doc(s, &dec, err)) == 1) {
                 if (tf[dec.doc] == 0)
                     ndoc++;
                 tf[dec.doc] = tf[dec.doc] > UINT32_MAX - dec.freq ? UINT32_MAX
@@ -611,8 +611,7 @@ static int filters_pass(const sat_query *q, const sat_mentry *e)
     return sat_query_lang_match(q, e->lang) && sat_query_date_match(q, e->date);
 }
 
-static const sat_query *cmp_q; /* for qsort below; a run is not reentrant */
-static const sat_search *cmp_s;
+static const sat_search *cmp_s; /* for qsort below; a run is not reentrant */
 
 static int cmp_by_entry(const void *pa, const void *pb)
 {
@@ -632,7 +631,6 @@ static int cand_meta_all(sat_search *s, const sat_query *q, cand **list, size_t 
     int rc;
 
     cmp_s = s;
-    cmp_q = q;
     qsort(list, n, sizeof *list, cmp_by_entry);
     for (i = 0; i < n; i++) {
         cand *c = list[i];

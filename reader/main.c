@@ -106,6 +106,22 @@ static void put_json(FILE *f, const char *s)
     sat_buf_free(&b);
 }
 
+/* Opens an entry's object in a JSON array (a comma before all but the first) with the
+ * fields list and search share: id, kind, date, lang, section, title. */
+static void put_entry_json(const sat_mentry *e, int first)
+{
+    printf("%s\n  {\"id\": ", first ? "" : ",");
+    put_json(stdout, e->id);
+    printf(", \"kind\": \"%s\", \"date\": ", sat_kind_name(e->kind));
+    put_json(stdout, e->date);
+    printf(", \"lang\": ");
+    put_json(stdout, e->lang);
+    printf(", \"section\": ");
+    put_json(stdout, e->section);
+    printf(", \"title\": ");
+    put_json(stdout, e->title);
+}
+
 static int exit_for(int code)
 {
     switch (code) {
@@ -457,16 +473,7 @@ static int cmd_search(const char *path, char **words, int nwords, ropts *o)
         }
         if (o->json) {
             size_t m;
-            printf("%s\n  {\"id\": ", k ? "," : "");
-            put_json(stdout, e->id);
-            printf(", \"kind\": \"%s\", \"date\": ", sat_kind_name(e->kind));
-            put_json(stdout, e->date);
-            printf(", \"lang\": ");
-            put_json(stdout, e->lang);
-            printf(", \"section\": ");
-            put_json(stdout, e->section);
-            printf(", \"title\": ");
-            put_json(stdout, e->title);
+            put_entry_json(e, k == 0);
             printf(", \"score\": %.4f, \"snippet\": ", r->hits[k].score);
             put_json(stdout, sn.text);
             printf(", \"marks\": [");
@@ -552,16 +559,7 @@ static int cmd_list(const char *path, ropts *o)
             continue;
         shown++;
         if (o->json) {
-            printf("%s\n  {\"id\": ", first ? "" : ",");
-            put_json(stdout, e->id);
-            printf(", \"kind\": \"%s\", \"date\": ", sat_kind_name(e->kind));
-            put_json(stdout, e->date);
-            printf(", \"lang\": ");
-            put_json(stdout, e->lang);
-            printf(", \"section\": ");
-            put_json(stdout, e->section);
-            printf(", \"title\": ");
-            put_json(stdout, e->title);
+            put_entry_json(e, first);
             printf(", \"author\": ");
             put_json(stdout, e->author);
             printf(", \"source\": ");
