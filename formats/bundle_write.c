@@ -593,8 +593,28 @@ static void windex_free(windex *x)
     memset(x, 0, sizeof *x);
 }
 
+/* The index numbers documents by language first (sat_ixbuild_add's group): the number of
+ * lang in langs[0..*n), added when new (the languages past LANG_GROUPS share the last). */
+#define LANG_GROUPS 64
+static uint32_t lang_group(const char **langs, size_t *n, const char *lang)
+{
+    size_t i;
+
+    if (lang == NULL)
+        lang = "";
+    for (i = 0; i < *n; i++)
+        if (strcmp(langs[i], lang) == 0)
+            return (uint32_t)i;
+    if (*n == LANG_GROUPS)
+        return LANG_GROUPS - 1;
+    langs[*n] = lang;
+    return (uint32_t)(*n)++;
+}
+
 static int build_index(sat_writer *w, windex *x, sat_manifest_head *head, sat_err *err)
 {
+    const char *langs[LANG_GROUPS];
+    size_t n_langs = 0;
     sat_ixbuild *ix = NULL;
     sat_zstd *z = NULL;
     sat_ixstats st;
@@ -605,8 +625,8 @@ static int build_index(sat_writer *w, windex *x, sat_manifest_head *head, sat_er
         return rc;
     for (i = 0; i < w->n_texts; i++) {
         const wtext *t = w->order[i];
-        if ((rc = sat_ixbuild_add(ix, t->entry, t->meta.title, t->meta.section, t->body, t->len,
-                                  err)) != 0) {
+        if ((rc = sat_ixbuild_add(ix, t->entry, lang_group(langs, &n_langs, t->meta.lang),
+                                  t->meta.title, t->meta.section, t->body, t->len, err)) != 0) {
             sat_err_prefix(err, "%s", t->meta.id);
             goto out;
         }

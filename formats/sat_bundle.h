@@ -43,7 +43,7 @@
 /* Data offset of the head root manifest: signature header + one signature block + header. */
 #define SAT_MANIFEST_OFFSET 1536u
 /* Trusted comment prefix (domain separation for the signed bytes). */
-#define SAT_TC_PREFIX "satchel-bundle v3 "
+#define SAT_TC_PREFIX "satchel-bundle v4 "
 /* Largest compressed manifest. */
 #define SAT_MANIFEST_ZMAX ((uint64_t)128 << 20)
 /* Largest entry sat_bundle_read returns in memory; larger media use sat_bundle_copy. */

@@ -25,8 +25,19 @@ typedef struct bterm {
     uint32_t cur_freq; /* 0: none pending */
     uint32_t prev_doc; /* last document written to `enc` */
     uint32_t n;        /* documents written to `enc` */
+    uint8_t split;     /* a CJK bigram: bytes of its first character (0: not one, or unsplit) */
+    uint8_t link;      /* a link term (no documents) */
+    uint8_t final;     /* a run-final character (key: the character, FINAL_MARK) */
+    uint8_t unlinked;  /* final: some occurrence ends a bigram that has no link */
+    uint8_t drop;      /* finish: not stored */
+    uint8_t rename;    /* finish: a final stored as its character's term */
     sat_buf enc;
 } bterm;
+
+/* One document while building. */
+typedef struct bdoc {
+    uint32_t entry, dlen, group;
+} bdoc;
 
 struct sat_ixbuild {
     bterm *terms;
@@ -34,13 +45,20 @@ struct sat_ixbuild {
     uint32_t *slots; /* open addressing: term index + 1, 0 = empty */
     size_t n_slots;
     sat_buf arena;
-    sat_buf docs;    /* the document table, encoded as documents arrive */
+    bdoc *docs;      /* the documents, numbered in call order while adding */
+    size_t cap_docs;
     uint32_t n_docs; /* documents added */
     uint32_t weight; /* weight of the tokens being added */
     uint64_t dlen;   /* weighted length of the document being added */
-    uint64_t postings, tokens;
+    uint64_t postings, tokens, links;
+    size_t last_split; /* the split of the last bigram token */
     int failed;
 };
+
+/* While building, a run-final character's occurrences are kept under the character and
+ * this mark (U+E001: never in a term); see resolve_finals. */
+#define FINAL_MARK "\xee\x80\x81"
+#define FINAL_MARK_LEN 3
 
 static int put_varint(sat_buf *b, uint32_t v)
 {
@@ -116,14 +134,29 @@ static int flush_term(bterm *t)
 static int add_token(const sat_token *tok, void *ctx)
 {
     sat_ixbuild *ix = ctx;
-    uint32_t h = hash_term(tok->term, tok->term_len);
-    size_t s = h & (ix->n_slots - 1);
+    char key[SAT_TOKEN_MAX + FINAL_MARK_LEN + 1];
+    const char *term = tok->term;
+    size_t len = tok->term_len;
+    uint32_t h;
+    size_t s;
     bterm *t;
+    int final = tok->kind == SAT_TOKEN_UNIGRAM, unlinked = 0;
 
+    if (final) {
+        /* a run-final character: its own list until finish decides (see resolve_finals) */
+        memcpy(key, term, len);
+        memcpy(key + len, FINAL_MARK, FINAL_MARK_LEN);
+        term = key;
+        len += FINAL_MARK_LEN;
+        unlinked = ix->last_split == 0; /* the bigram it ends has no link */
+    }
+    if (tok->kind == SAT_TOKEN_BIGRAM)
+        ix->last_split = tok->split;
+    h = hash_term(term, len);
+    s = h & (ix->n_slots - 1);
     while (ix->slots[s] != 0) {
         t = &ix->terms[ix->slots[s] - 1];
-        if (t->len == tok->term_len &&
-            memcmp(ix->arena.data + t->off, tok->term, tok->term_len) == 0)
+        if (t->len == len && memcmp(ix->arena.data + t->off, term, len) == 0)
             goto found;
         s = (s + 1) & (ix->n_slots - 1);
     }
@@ -141,14 +174,19 @@ static int add_token(const sat_token *tok, void *ctx)
     t = &ix->terms[ix->n_terms];
     memset(t, 0, sizeof *t);
     t->off = (uint32_t)ix->arena.len;
-    t->len = (uint32_t)tok->term_len;
-    if (sat_buf_append(&ix->arena, tok->term, tok->term_len + 1) != 0)
+    t->len = (uint32_t)len;
+    t->final = (uint8_t)final;
+    if (sat_buf_append(&ix->arena, term, len) != 0 || sat_buf_append(&ix->arena, "", 1) != 0)
         return SAT_E_NOMEM;
     ix->slots[s] = (uint32_t)ix->n_terms + 1;
     ix->n_terms++;
     if (ix->n_terms * 2 > ix->n_slots && grow_slots(ix) != 0)
         return SAT_E_NOMEM;
 found:
+    if (unlinked)
+        t->unlinked = 1;
+    if (tok->kind == SAT_TOKEN_BIGRAM && t->split == 0)
+        t->split = (uint8_t)tok->split; /* at most SAT_TOKEN_MAX */
     if (t->cur_freq != 0 && t->cur_doc != ix->n_docs) {
         if (flush_term(t) != 0)
             return SAT_E_NOMEM;
@@ -160,13 +198,15 @@ found:
     if (t->cur_freq > UINT32_MAX - ix->weight)
         return SAT_E_LIMIT;
     t->cur_freq += ix->weight;
-    ix->dlen += ix->weight;
-    ix->tokens++;
+    if (!final) { /* a run-final character is already counted by the bigram it ends */
+        ix->dlen += ix->weight;
+        ix->tokens++;
+    }
     return 0;
 }
 
-int sat_ixbuild_add(sat_ixbuild *ix, uint32_t entry, const char *title, const char *section,
-                    const char *body, size_t len, sat_err *err)
+int sat_ixbuild_add(sat_ixbuild *ix, uint32_t entry, uint32_t group, const char *title,
+                    const char *section, const char *body, size_t len, sat_err *err)
 {
     int rc = 0;
 
@@ -174,6 +214,14 @@ int sat_ixbuild_add(sat_ixbuild *ix, uint32_t entry, const char *title, const ch
         return sat_err_set(err, SAT_E_ARG, "search index: an earlier document failed");
     if (ix->n_docs == UINT32_MAX)
         return sat_err_set(err, SAT_E_LIMIT, "search index: too many documents");
+    if (ix->n_docs == ix->cap_docs) {
+        size_t cap = ix->cap_docs ? ix->cap_docs * 2 : 1024;
+        bdoc *nd = realloc(ix->docs, cap * sizeof *nd);
+        if (nd == NULL)
+            return sat_err_set(err, SAT_E_NOMEM, "search index: out of memory");
+        ix->docs = nd;
+        ix->cap_docs = cap;
+    }
     ix->dlen = 0;
     ix->weight = SAT_SEARCH_HEAD_WEIGHT;
     if (title != NULL)
@@ -185,9 +233,6 @@ int sat_ixbuild_add(sat_ixbuild *ix, uint32_t entry, const char *title, const ch
         rc = sat_token_gemtext(body, len, SAT_INDEX_TOKEN_FLAGS, add_token, ix, err);
     if (rc == 0 && ix->dlen > UINT32_MAX)
         rc = SAT_E_LIMIT;
-    if (rc == 0 && (put_varint(&ix->docs, entry) != 0 ||
-                    put_varint(&ix->docs, (uint32_t)ix->dlen) != 0))
-        rc = SAT_E_NOMEM;
     if (rc != 0) {
         ix->failed = 1;
         if (rc == SAT_E_NOMEM)
@@ -196,6 +241,9 @@ int sat_ixbuild_add(sat_ixbuild *ix, uint32_t entry, const char *title, const ch
             return sat_err_set(err, rc, "search index: a document has too many words");
         return rc; /* the tokeniser's message (invalid UTF-8) */
     }
+    ix->docs[ix->n_docs].entry = entry;
+    ix->docs[ix->n_docs].dlen = (uint32_t)ix->dlen;
+    ix->docs[ix->n_docs].group = group;
     ix->n_docs++;
     return 0;
 }
@@ -233,6 +281,209 @@ static void decode_build_list(const bterm *t, sat_posting *p)
     }
 }
 
+static const bdoc *cmp_docs; /* as cmp_arena */
+
+/* Document order in the index: by group, then weighted length, then call order. */
+static int cmp_doc_order(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const bdoc *dx = &cmp_docs[x], *dy = &cmp_docs[y];
+
+    if (dx->group != dy->group)
+        return dx->group < dy->group ? -1 : 1;
+    if (dx->dlen != dy->dlen)
+        return dx->dlen < dy->dlen ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_posting(const void *a, const void *b)
+{
+    const sat_posting *x = a, *y = b;
+
+    return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+/* Numbers the documents in index order: perm[call order] = document number; writes the
+ * document table in that order to docs. */
+static int order_docs(sat_ixbuild *ix, uint32_t *perm, sat_buf *docs)
+{
+    uint32_t *ord = malloc((size_t)ix->n_docs * sizeof *ord), i;
+
+    if (ord == NULL)
+        return -1;
+    for (i = 0; i < ix->n_docs; i++)
+        ord[i] = i;
+    cmp_docs = ix->docs;
+    qsort(ord, ix->n_docs, sizeof *ord, cmp_doc_order);
+    for (i = 0; i < ix->n_docs; i++) {
+        perm[ord[i]] = i;
+        if (put_varint(docs, ix->docs[ord[i]].entry) != 0 ||
+            put_varint(docs, ix->docs[ord[i]].dlen) != 0) {
+            free(ord);
+            return -1;
+        }
+    }
+    free(ord);
+    return 0;
+}
+
+/* Adds the link term of every split bigram: its second character, SAT_IXLINK_SEP, its
+ * first (when that fits in SAT_TOKEN_MAX bytes). */
+static int add_links(sat_ixbuild *ix)
+{
+    size_t i, n = ix->n_terms;
+    char tmp[SAT_TOKEN_MAX + 1];
+
+    for (i = 0; i < n; i++) {
+        bterm *t = &ix->terms[i], *l;
+        size_t off, len;
+        if (t->split == 0 || t->split >= t->len || t->len + SAT_IXLINK_SEP_LEN > SAT_TOKEN_MAX)
+            continue;
+        if (ix->n_terms == ix->cap_terms) {
+            size_t cap = ix->cap_terms * 2;
+            bterm *nt = realloc(ix->terms, cap * sizeof *nt);
+            if (nt == NULL)
+                return -1;
+            ix->terms = nt;
+            ix->cap_terms = cap;
+            t = &ix->terms[i];
+        }
+        if (ix->arena.len > UINT32_MAX - 128)
+            return -1;
+        off = ix->arena.len;
+        len = t->len + SAT_IXLINK_SEP_LEN;
+        /* made aside first: appending may move the arena */
+        memcpy(tmp, ix->arena.data + t->off + t->split, t->len - t->split);
+        memcpy(tmp + t->len - t->split, SAT_IXLINK_SEP, SAT_IXLINK_SEP_LEN);
+        memcpy(tmp + t->len - t->split + SAT_IXLINK_SEP_LEN, ix->arena.data + t->off, t->split);
+        tmp[len] = '\0';
+        if (sat_buf_append(&ix->arena, tmp, len + 1) != 0)
+            return -1;
+        l = &ix->terms[ix->n_terms++];
+        memset(l, 0, sizeof *l);
+        l->off = (uint32_t)off;
+        l->len = (uint32_t)len;
+        l->link = 1;
+        ix->links++;
+    }
+    return 0;
+}
+
+/* Merges the build list of from into that of into (frequencies of a document in both
+ * added up) and empties from. */
+static int merge_lists(bterm *into, bterm *from)
+{
+    sat_posting *a = malloc(((size_t)into->n + 1) * sizeof *a);
+    sat_posting *b = malloc(((size_t)from->n + 1) * sizeof *b);
+    sat_buf out = {0};
+    uint32_t i = 0, j = 0, n = 0, prev = 0;
+    int rc = -1;
+
+    if (a == NULL || b == NULL)
+        goto out;
+    decode_build_list(into, a);
+    decode_build_list(from, b);
+    while (i < into->n || j < from->n) {
+        sat_posting p;
+        if (j == from->n || (i < into->n && a[i].doc < b[j].doc)) {
+            p = a[i++];
+        } else if (i == into->n || b[j].doc < a[i].doc) {
+            p = b[j++];
+        } else {
+            p = a[i++];
+            p.freq = p.freq > UINT32_MAX - b[j].freq ? UINT32_MAX : p.freq + b[j].freq;
+            j++;
+        }
+        if (put_varint(&out, n == 0 ? p.doc : p.doc - prev) != 0 || put_varint(&out, p.freq) != 0)
+            goto out;
+        prev = p.doc;
+        n++;
+    }
+    sat_buf_free(&into->enc);
+    into->enc = out;
+    into->n = n;
+    out.data = NULL;
+    sat_buf_free(&from->enc);
+    from->n = 0;
+    rc = 0;
+out:
+    sat_buf_free(&out);
+    free(a);
+    free(b);
+    return rc;
+}
+
+/* Decides, for each character that ends a run somewhere (terms sorted; each final sorts
+ * right after its character's link terms): when 1..SAT_IXLINKS_MAX links stand for its
+ * bigrams ending in it, and each of them has one, the final list is dropped (the links
+ * find it); otherwise its links are dropped and its final list joins its one-character
+ * term (or becomes it). Then removes what is dropped and sorts again. */
+static int resolve_finals(sat_ixbuild *ix)
+{
+    size_t j, w;
+
+    for (j = 0; j < ix->n_terms; j++) {
+        bterm *t = &ix->terms[j];
+        const char *x = ix->arena.data + t->off;
+        size_t xl = t->len - FINAL_MARK_LEN, k = j, count = 0, lo, hi;
+        if (!t->final)
+            continue;
+        while (k > 0) {
+            const bterm *l = &ix->terms[k - 1];
+            const char *lt = ix->arena.data + l->off;
+            if (!l->link || l->len <= xl + SAT_IXLINK_SEP_LEN || memcmp(lt, x, xl) != 0 ||
+                memcmp(lt + xl, SAT_IXLINK_SEP, SAT_IXLINK_SEP_LEN) != 0)
+                break;
+            count++;
+            k--;
+        }
+        if (!t->unlinked && count >= 1 && count <= SAT_IXLINKS_MAX) {
+            t->drop = 1;
+            continue;
+        }
+        for (; k < j; k++)
+            ix->terms[k].drop = 1;
+        /* the character's own term, if any (keys are not changed during this pass) */
+        lo = 0;
+        hi = j;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const bterm *m = &ix->terms[mid];
+            if (sat_ixterm_cmp(ix->arena.data + m->off, m->len, x, xl) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < j && ix->terms[lo].len == xl && memcmp(ix->arena.data + ix->terms[lo].off, x, xl) == 0) {
+            if (merge_lists(&ix->terms[lo], t) != 0)
+                return -1;
+            t->drop = 1;
+        } else {
+            t->rename = 1;
+        }
+    }
+    ix->links = 0;
+    ix->postings = 0;
+    for (j = w = 0; j < ix->n_terms; j++) {
+        bterm *t = &ix->terms[j];
+        if (t->drop) {
+            sat_buf_free(&t->enc);
+            continue;
+        }
+        if (t->rename) {
+            t->len -= FINAL_MARK_LEN;
+            t->final = 0;
+            t->rename = 0;
+        }
+        ix->links += t->link;
+        ix->postings += t->n;
+        ix->terms[w++] = *t;
+    }
+    ix->n_terms = w;
+    qsort(ix->terms, ix->n_terms, sizeof *ix->terms, cmp_bterm);
+    return 0;
+}
+
 void sat_ixblock_out_free(sat_ixblock_out *blocks, size_t n)
 {
     size_t i;
@@ -248,6 +499,7 @@ int sat_ixbuild_finish(sat_ixbuild *ix, size_t target, sat_buf *docs, sat_ixbloc
     sat_ixblock_out *out = NULL;
     size_t n_out = 0, cap_out = 0, i, maxn = 0;
     sat_posting *p = NULL;
+    uint32_t *perm = NULL;
     sat_buf list = {0}, rec = {0};
     const char *prev = NULL;
     size_t prev_len = 0;
@@ -265,8 +517,17 @@ int sat_ixbuild_finish(sat_ixbuild *ix, size_t target, sat_buf *docs, sat_ixbloc
     }
     free(ix->slots); /* term indices change now */
     ix->slots = NULL;
+    perm = malloc((size_t)ix->n_docs * sizeof *perm);
+    if (perm == NULL || order_docs(ix, perm, docs) != 0 || add_links(ix) != 0)
+        goto nomem;
     cmp_arena = ix->arena.data;
     qsort(ix->terms, ix->n_terms, sizeof *ix->terms, cmp_bterm);
+    if (resolve_finals(ix) != 0)
+        goto nomem;
+    maxn = 0;
+    for (i = 0; i < ix->n_terms; i++)
+        if (ix->terms[i].n > maxn)
+            maxn = ix->terms[i].n;
     p = malloc((maxn + 1) * sizeof *p);
     if (p == NULL)
         goto nomem;
@@ -276,7 +537,13 @@ int sat_ixbuild_finish(sat_ixbuild *ix, size_t target, sat_buf *docs, sat_ixbloc
         size_t shared = 0;
         sat_ixblock_out *cur = n_out ? &out[n_out - 1] : NULL;
 
-        decode_build_list(t, p);
+        if (!t->link) {
+            uint32_t q;
+            decode_build_list(t, p);
+            for (q = 0; q < t->n; q++)
+                p[q].doc = perm[p[q].doc];
+            qsort(p, t->n, sizeof *p, cmp_posting);
+        }
         list.len = 0;
         if ((rc = sat_postings_encode(&list, p, t->n, err)) != 0)
             goto fail;
@@ -320,8 +587,6 @@ int sat_ixbuild_finish(sat_ixbuild *ix, size_t target, sat_buf *docs, sat_ixbloc
         prev = term;
         prev_len = t->len;
     }
-    if (sat_buf_append(docs, ix->docs.data, ix->docs.len) != 0)
-        goto nomem;
     *blocks = out;
     *n_blocks = n_out;
     out = NULL;
@@ -336,6 +601,7 @@ done:
     sat_buf_free(&list);
     sat_buf_free(&rec);
     free(p);
+    free(perm);
     return rc;
 }
 
@@ -345,6 +611,7 @@ void sat_ixbuild_stats(const sat_ixbuild *ix, sat_ixstats *st)
     st->terms = ix->n_terms;
     st->postings = ix->postings;
     st->tokens = ix->tokens;
+    st->links = ix->links;
 }
 
 void sat_ixbuild_free(sat_ixbuild *ix)
@@ -358,7 +625,7 @@ void sat_ixbuild_free(sat_ixbuild *ix)
     free(ix->terms);
     free(ix->slots);
     sat_buf_free(&ix->arena);
-    sat_buf_free(&ix->docs);
+    free(ix->docs);
     free(ix);
 }
 
@@ -458,7 +725,7 @@ int sat_ixblock_parse(uint8_t *buf, size_t len, uint32_t count, const char *firs
     }
     for (i = 0; i < count; i++) {
         uint32_t shared, slen, llen;
-        size_t at = len - sat_cursor_left(&c);
+        size_t at = len - sat_cursor_left(&c), sep;
         sat_span sfx, lst;
         char *t;
         sat_postings_dec d;
@@ -505,6 +772,22 @@ int sat_ixblock_parse(uint8_t *buf, size_t len, uint32_t count, const char *firs
         }
         b->terms[i].list = (const uint8_t *)lst.p;
         b->terms[i].list_len = llen;
+        sep = sat_ixterm_link(t, b->terms[i].len);
+        if (sep == SAT_IXLINK_BAD) {
+            rc = block_bad(err, i, at, "a link term without a character on each side of its "
+                                       "one separator");
+            goto fail;
+        }
+        if (sep != SAT_IXLINK_NONE) {
+            if (llen != 1 || lst.p[0] != 0) {
+                rc = block_bad(err, i, at, "a link term with documents");
+                goto fail;
+            }
+            b->terms[i].link = sep;
+            prev = t;
+            prev_len = b->terms[i].len;
+            continue;
+        }
         if (deep) {
             uint32_t n = 0;
             if ((rc = sat_postings_check(lst.p, llen, &n, err)) != 0) {
@@ -553,6 +836,21 @@ int sat_ixblock_parse(uint8_t *buf, size_t len, uint32_t count, const char *firs
 fail:
     sat_ixblock_free(b);
     return rc;
+}
+
+size_t sat_ixterm_link(const char *term, size_t len)
+{
+    size_t i, at = SAT_IXLINK_NONE;
+
+    for (i = 0; i + SAT_IXLINK_SEP_LEN <= len; i++) {
+        if (memcmp(term + i, SAT_IXLINK_SEP, SAT_IXLINK_SEP_LEN) != 0)
+            continue;
+        if (at != SAT_IXLINK_NONE || i == 0 || i + SAT_IXLINK_SEP_LEN == len)
+            return SAT_IXLINK_BAD;
+        at = i;
+        i += SAT_IXLINK_SEP_LEN - 1;
+    }
+    return at;
 }
 
 size_t sat_ixblock_lower(const sat_ixblock *b, const char *term, size_t len)

@@ -5,8 +5,8 @@
  *
  * Building (inside sat_writer_finish):
  *   sat_ixbuild *ix; sat_ixbuild_create(&ix, &err);
- *   for each text entry in cluster order:                 document numbers 0, 1, 2, ...
- *       sat_ixbuild_add(ix, entry_index, title, section, body, len, &err);
+ *   for each text entry:
+ *       sat_ixbuild_add(ix, entry_index, group, title, section, body, len, &err);
  *   sat_ixbuild_finish(ix, 64 * 1024, &docs, &blocks, &n_blocks, &err);
  *   ... compress and store docs and each block, list them in the root ...
  *   sat_ixbuild_free(ix);
@@ -24,7 +24,9 @@
  *   suffix varint length, then that many bytes: the rest of the term; the whole term is
  *          1..SAT_TOKEN_MAX bytes of valid UTF-8 without control characters
  *   list   varint length (at least 1), then the term's posting list (sat_postings.h):
- *          the documents holding the term, with its weighted frequency in each
+ *          the documents holding the term, with its weighted frequency in each (at least
+ *          one document); for a link term (SAT_IXLINK_SEP once, inside) exactly the byte
+ *          00 (no documents)
  * and nothing after the last record. The first term equals the root's FIRST-TERM; the
  * last sorts below the next block's FIRST-TERM.
  *
@@ -42,8 +44,22 @@
 
 /* Title and section occurrences weigh this much against one in the body. */
 #define SAT_SEARCH_HEAD_WEIGHT 3u
-/* Tokeniser flags of the index: bigrams, plus the run-final unigrams. */
-#define SAT_INDEX_TOKEN_FLAGS SAT_TOKEN_FINALS
+/* Tokeniser flags of the index: bigrams (split, for their link terms). */
+#define SAT_INDEX_TOKEN_FLAGS (SAT_TOKEN_SPLITS | SAT_TOKEN_FINALS)
+/* Tokeniser flags of the reader's checks on verified text: with the run-final unigrams, so
+ * that a one-character query term has a token wherever its character ends a run. */
+#define SAT_TEXT_TOKEN_FLAGS SAT_TOKEN_FINALS
+/* A link term is a CJK bigram's second character, this separator (U+E000, a private-use
+ * character the tokeniser never puts in a term), and its first character; it has no
+ * documents (its list is the one byte 00) and says that the bigram is in the index, so a
+ * one-character query finds the bigrams it ends. */
+#define SAT_IXLINK_SEP "\xee\x80\x80"
+#define SAT_IXLINK_SEP_LEN 3
+/* Most link terms one character has: a character ending more bigrams (or one with a bigram
+ * too long for its link) is indexed where it ends a run instead, as its one-character term
+ * (which also holds its one-character runs). A one-character query then reads the lists of
+ * at most this many other bigrams. */
+#define SAT_IXLINKS_MAX 64
 /* Uncompressed size the writer aims at for a term block. */
 #define SAT_TBLOCK_TARGET ((size_t)64 << 10)
 
@@ -58,17 +74,19 @@ typedef struct sat_ixblock_out {
 } sat_ixblock_out;
 
 typedef struct sat_ixstats {
-    uint64_t docs, terms, postings, tokens;
+    uint64_t docs, terms, postings, tokens, links; /* terms counts the links too */
 } sat_ixstats;
 
 int sat_ixbuild_create(sat_ixbuild **out, sat_err *err);
 
-/* Adds the next document (numbered from 0 in call order). entry is its index among all
- * entries in id order. title, section (may be NULL) and body[0..len) are valid UTF-8.
+/* Adds the next document. entry is its index among all entries in id order. The index
+ * numbers documents by group (the caller's: e.g. one per language), then by weighted length
+ * (documents of similar length hold similar terms: shorter gaps), then in call order.
+ * title, section (may be NULL) and body[0..len) are valid UTF-8.
  * Returns 0, SAT_E_FORMAT (invalid UTF-8), SAT_E_LIMIT (more than UINT32_MAX documents
  * or tokens in one document) or SAT_E_NOMEM. */
-int sat_ixbuild_add(sat_ixbuild *ix, uint32_t entry, const char *title, const char *section,
-                    const char *body, size_t len, sat_err *err);
+int sat_ixbuild_add(sat_ixbuild *ix, uint32_t entry, uint32_t group, const char *title,
+                    const char *section, const char *body, size_t len, sat_err *err);
 
 /* Encodes the document table into docs and the term blocks into a malloc'd array *blocks
  * of *n_blocks (at least one; free each data and the array with sat_ixblock_out_free).
@@ -92,6 +110,8 @@ int sat_ixdocs_parse(const void *buf, size_t len, uint64_t ndocs, uint64_t n_ent
 typedef struct sat_ixterm {
     const char *term; /* NUL-terminated, len bytes */
     size_t len;
+    size_t link; /* a link term: the separator's offset in term (its second character before,
+                  * its first after); 0 for an ordinary term */
     const uint8_t *list; /* its posting list, list_len bytes (inside the block's buffer) */
     size_t list_len;
 } sat_ixterm;
@@ -116,6 +136,13 @@ int sat_ixblock_parse(uint8_t *buf, size_t len, uint32_t count, const char *firs
 size_t sat_ixblock_lower(const sat_ixblock *b, const char *term, size_t len);
 
 void sat_ixblock_free(sat_ixblock *b);
+
+/* Where term[0..len) holds SAT_IXLINK_SEP: SAT_IXLINK_NONE (0) when nowhere (an ordinary
+ * term), its byte offset when it occurs once with bytes on both sides (a link term), or
+ * SAT_IXLINK_BAD. */
+#define SAT_IXLINK_NONE ((size_t)0)
+#define SAT_IXLINK_BAD ((size_t)-1)
+size_t sat_ixterm_link(const char *term, size_t len);
 
 /* Compares two terms bytewise (a shorter prefix first). */
 int sat_ixterm_cmp(const char *a, size_t alen, const char *b, size_t blen);

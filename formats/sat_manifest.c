@@ -292,7 +292,7 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
 
     if ((rc = key_line(p, "satchel-manifest", f, 2)) != 0)
         return rc;
-    if (!sat_span_eq(f[1], "3"))
+    if (!sat_span_eq(f[1], SAT_STR(SAT_FORMAT_VERSION)))
         return sat_err_set(p->err, SAT_E_FORMAT,
                            "manifest: format version %.*s is not supported by this reader "
                            "(it reads version %d)",

@@ -25,7 +25,10 @@
 #include "sat_meta.h"
 #include "sat_text.h"
 
-#define SAT_FORMAT_VERSION 3
+#define SAT_FORMAT_VERSION 4
+/* A number macro as a string literal (SAT_STR(SAT_FORMAT_VERSION) is "4"). */
+#define SAT_STR_(x) #x
+#define SAT_STR(x) SAT_STR_(x)
 #define SAT_HASH_BYTES 32
 #define SAT_BUNDLE_ID_BYTES 16
 /* Largest decompressed manifest accepted. */

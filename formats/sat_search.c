@@ -296,12 +296,62 @@ static int term_docs(sat_search *s, const char *term, size_t len, dset *d, sat_e
     return list_docs(s, blk->terms[k].list, blk->terms[k].list_len, d, err);
 }
 
+/* Adds the documents of one posting list to tf (frequencies per document); counts the
+ * documents new to it in *ndoc. */
+static int tf_add(sat_search *s, const uint8_t *list, size_t len, uint32_t *tf, size_t *ndoc,
+                  sat_err *err)
+{
+    sat_postings_dec dec;
+    int rc;
+
+    if ((rc = sat_postings_open(&dec, list, len, err)) != 0)
+        return rc;
+    while ((rc = next_doc(s, &dec, err)) == 1) {
+        if (tf[dec.doc] == 0)
+            (*ndoc)++;
+        tf[dec.doc] = tf[dec.doc] > UINT32_MAX - dec.freq ? UINT32_MAX : tf[dec.doc] + dec.freq;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* Adds the documents of the bigrams that the link terms fwd[0..n) name (each the bigram's
+ * own term, made from its link). A bigram the index lacks adds nothing. */
+static int links_add(sat_search *s, char (*fwd)[SAT_TOKEN_MAX + 1], size_t n, uint32_t *tf,
+                     size_t *ndoc, sat_err *err)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(fwd[i]), bi = block_for(s, fwd[i], len), k;
+        const sat_ixblock *blk;
+        if (bi == SIZE_MAX)
+            continue;
+        if ((rc = load_block(s, bi, err)) != 0)
+            return rc;
+        blk = s->blocks[bi];
+        k = sat_ixblock_lower(blk, fwd[i], len);
+        if (k == blk->n || blk->terms[k].link ||
+            sat_ixterm_cmp(blk->terms[k].term, blk->terms[k].len, fwd[i], len) != 0)
+            continue;
+        if ((rc = tf_add(s, blk->terms[k].list, blk->terms[k].list_len, tf, ndoc, err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* The documents of every term starting with prefix: frequencies added up per document,
- * scored as one term. */
-static int prefix_docs(sat_search *s, const char *prefix, size_t len, dset *d, sat_err *err)
+ * scored as one term. With links (a one-character CJK word), also those of the bigrams it
+ * ends, which the link terms starting with it name: so every occurrence of the character
+ * is found, whether it begins a bigram, ends one or stands alone (an occurrence inside a
+ * longer word counts twice in the frequency). */
+static int prefix_docs(sat_search *s, const char *prefix, size_t len, int links, dset *d,
+                       sat_err *err)
 {
     const sat_manifest_head *h = &s->m->head;
     uint32_t *tf = NULL;
+    char(*fwd)[SAT_TOKEN_MAX + 1] = NULL;
+    size_t n_fwd = 0, cap_fwd = 0;
     size_t bi = block_for(s, prefix, len), k, nterms = 0, ndoc = 0, i;
     double idf;
     int rc = 0, done = 0;
@@ -318,7 +368,6 @@ static int prefix_docs(sat_search *s, const char *prefix, size_t len, dset *d, s
             goto out;
         blk = s->blocks[bi];
         for (k = sat_ixblock_lower(blk, prefix, len); k < blk->n; k++) {
-            sat_postings_dec dec;
             const sat_ixterm *t = &blk->terms[k];
             if (t->len < len || memcmp(t->term, prefix, len) != 0) {
                 done = 1;
@@ -331,19 +380,37 @@ static int prefix_docs(sat_search *s, const char *prefix, size_t len, dset *d, s
                                  PREFIX_TERMS_MAX, prefix);
                 goto out;
             }
-            if ((rc = sat_postings_open(&dec, t->list, t->list_len, err)) != 0)
-                goto out;
-            while ((rc = next_doc(s, &dec, err)) == 1) {
-                if (tf[dec.doc] == 0)
-                    ndoc++;
-                tf[dec.doc] = tf[dec.doc] > UINT32_MAX - dec.freq ? UINT32_MAX
-                                                                   : tf[dec.doc] + dec.freq;
+            if (t->link) {
+                size_t a = t->link + SAT_IXLINK_SEP_LEN;
+                /* its own character exactly: a longer one starting with the prefix is
+                 * another word's business, as for bigrams */
+                if (!links || t->link != len)
+                    continue;
+                if (n_fwd == cap_fwd) {
+                    size_t cap = cap_fwd ? cap_fwd * 2 : 64;
+                    char(*nf)[SAT_TOKEN_MAX + 1] = realloc(fwd, cap * sizeof *fwd);
+                    if (nf == NULL) {
+                        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+                        goto out;
+                    }
+                    fwd = nf;
+                    cap_fwd = cap;
+                }
+                /* the bigram: the link's part after the separator, then its part before
+                 * (t->len <= SAT_TOKEN_MAX, so it fits) */
+                memcpy(fwd[n_fwd], t->term + a, t->len - a);
+                memcpy(fwd[n_fwd] + (t->len - a), t->term, t->link);
+                fwd[n_fwd][t->len - SAT_IXLINK_SEP_LEN] = '\0';
+                n_fwd++;
+                continue;
             }
-            if (rc < 0)
+            if ((rc = tf_add(s, t->list, t->list_len, tf, &ndoc, err)) != 0)
                 goto out;
-            rc = 0;
         }
     }
+    /* after the scan: reading other blocks may drop the scanned ones from the cache */
+    if ((rc = links_add(s, fwd, n_fwd, tf, &ndoc, err)) != 0)
+        goto out;
     if (dset_alloc(d, ndoc) != 0) {
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
@@ -358,6 +425,7 @@ static int prefix_docs(sat_search *s, const char *prefix, size_t len, dset *d, s
     }
 out:
     free(tf);
+    free(fwd);
     if (rc != 0)
         dset_free(d);
     return rc;
@@ -410,7 +478,7 @@ static int and_into(dset *acc, dset *next, int first)
 
 /* A one-syllable CJK word (SAT_TOKEN_SINGLE) alone in its group matches inside longer
  * words: every term that starts with it (the bigrams it begins, and its unigram, which the
- * index holds where it ends a run or stands alone). */
+ * index holds where it stands alone), and the bigrams it ends (through the link terms). */
 static int group_is_prefix(const sat_query_group *g)
 {
     return g->nterms == 1 && (g->is_prefix || g->terms[0].kind == SAT_TOKEN_SINGLE);
@@ -425,10 +493,16 @@ static int group_docs(sat_search *s, const sat_query_group *g, dset *out, sat_er
 
     memset(out, 0, sizeof *out);
     if (group_is_prefix(g))
-        return prefix_docs(s, g->terms[0].term, g->terms[0].len, out, err);
+        return prefix_docs(s, g->terms[0].term, g->terms[0].len,
+                           g->terms[0].kind == SAT_TOKEN_SINGLE, out, err);
     for (i = 0; i < g->nterms; i++) {
         dset d;
-        if ((rc = term_docs(s, g->terms[i].term, g->terms[i].len, &d, err)) != 0) {
+        const sat_query_term *t = &g->terms[i];
+        /* one character among others (a phrase): wherever it occurs; the text check keeps
+         * the documents where the group's terms follow each other */
+        rc = t->kind == SAT_TOKEN_SINGLE ? prefix_docs(s, t->term, t->len, 1, &d, err)
+                                         : term_docs(s, t->term, t->len, &d, err);
+        if (rc != 0) {
             dset_free(out);
             return rc;
         }
@@ -526,8 +600,8 @@ static int check_field(tcheck *c, const char *s, size_t len, int gemtext, int *f
     for (g = 0; g < c->ng; g++)
         for (i = 0; i < c->groups[g]->nterms; i++)
             c->npos[g][i] = 0;
-    rc = gemtext ? sat_token_gemtext(s, len, SAT_INDEX_TOKEN_FLAGS, tcheck_token, c, NULL)
-                 : sat_token_text(s, len, SAT_INDEX_TOKEN_FLAGS, tcheck_token, c, NULL);
+    rc = gemtext ? sat_token_gemtext(s, len, SAT_TEXT_TOKEN_FLAGS, tcheck_token, c, NULL)
+                 : sat_token_text(s, len, SAT_TEXT_TOKEN_FLAGS, tcheck_token, c, NULL);
     if (c->nomem)
         return SAT_E_NOMEM;
     if (rc != 0)
@@ -1166,7 +1240,7 @@ int sat_search_snippet(sat_search *s, const sat_query *q, const sat_hit *h, size
     }
     c.src = text;
     c.terms = sat_query_terms(q, 0, &c.nterms);
-    rc = sat_token_gemtext(text, tlen, SAT_INDEX_TOKEN_FLAGS, snippet_token, &c, NULL);
+    rc = sat_token_gemtext(text, tlen, SAT_TEXT_TOKEN_FLAGS, snippet_token, &c, NULL);
     if (c.nomem || snippet_marks(&c, q) != 0) {
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;

@@ -32,6 +32,7 @@ typedef struct tok_state {
     sat_token_fn fn;
     void *ctx;
     size_t pos;
+    size_t split; /* for the next bigram emitted: its first character's bytes (0: none) */
     char term[SAT_TOKEN_MAX + 1];
 } tok_state;
 
@@ -228,6 +229,9 @@ static int tok_emit(tok_state *st, size_t a, size_t b, size_t pos, int kind)
     t.off = a;
     t.len = b - a;
     t.kind = kind;
+    t.split = 0;
+    if (kind == SAT_TOKEN_BIGRAM && st->split > 0 && st->split < t.term_len && !t.cut)
+        t.split = st->split;
     return st->fn(&t, st->ctx);
 }
 
@@ -244,8 +248,26 @@ static int cjk_unit(tok_state *st, size_t ps, size_t cs, size_t ce, size_t i, in
 
     if (i == 0 && !more)
         return tok_emit(st, cs, ce, st->pos, SAT_TOKEN_SINGLE);
-    if (i > 0)
+    if (i > 0) {
+        st->split = 0;
+        if (st->flags & SAT_TOKEN_SPLITS) {
+            /* the bigram's term is its characters' terms one after the other (NFKC does
+             * not join across a character: marks and jamo belong to theirs); check it */
+            char first[SAT_TOKEN_MAX + 1], second[SAT_TOKEN_MAX + 1];
+            size_t n1, n2, nb;
+            int cut1, cut2, cutb;
+            n1 = term_make(st, ps, cs, &cut1);
+            memcpy(first, st->term, n1);
+            n2 = term_make(st, cs, ce, &cut2);
+            memcpy(second, st->term, n2);
+            nb = term_make(st, ps, ce, &cutb);
+            if (!cut1 && !cut2 && !cutb && n1 > 0 && n2 > 0 && nb == n1 + n2 &&
+                memcmp(st->term, first, n1) == 0 && memcmp(st->term + n1, second, n2) == 0)
+                st->split = n1;
+        }
         rc = tok_emit(st, ps, ce, st->pos + i - 1, SAT_TOKEN_BIGRAM);
+        st->split = 0;
+    }
     if (rc == 0 && ((st->flags & SAT_TOKEN_UNIGRAMS) || (!more && (st->flags & SAT_TOKEN_FINALS))))
         rc = tok_emit(st, cs, ce, st->pos + i, SAT_TOKEN_UNIGRAM);
     return rc;

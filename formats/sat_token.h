@@ -53,6 +53,7 @@
 /* Flags for sat_token_text / sat_token_gemtext. */
 #define SAT_TOKEN_UNIGRAMS 1u /* also a unigram for every character of a CJK run */
 #define SAT_TOKEN_FINALS 2u   /* also a unigram for the last character of a longer CJK run */
+#define SAT_TOKEN_SPLITS 4u   /* set sat_token.split on bigrams */
 
 /* Kinds of token. */
 enum {
@@ -72,6 +73,9 @@ typedef struct sat_token {
     size_t len; /* its length in bytes in the input */
     int kind;   /* SAT_TOKEN_* */
     int cut;    /* 1 when the term was cut to SAT_TOKEN_MAX bytes */
+    size_t split; /* SAT_TOKEN_SPLITS, bigrams: bytes of the first character's term at the
+                   * start of term (the second's follow), when term is exactly the two
+                   * characters' terms one after the other; else 0 (also without the flag) */
 } sat_token;
 
 /* Called once per token. Returns 0 to go on; any other value stops the tokeniser, which

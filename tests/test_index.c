@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sat_index.h"
+#include "sat_text.h"
 #include "sat_postings.h"
 
 typedef struct built {
@@ -18,7 +19,8 @@ typedef struct built {
     size_t n;
 } built;
 
-/* Three documents (entries 5, 2, 9), blocks of at most `target` bytes. */
+/* Three documents (entries 5, 2, 9; the second in group 1, the others in group 0), blocks
+ * of at most `target` bytes. */
 static built build3(size_t target)
 {
     sat_ixbuild *ix = NULL;
@@ -27,10 +29,11 @@ static built build3(size_t target)
 
     memset(&b, 0, sizeof b);
     assert_int_equal(sat_ixbuild_create(&ix, &err), 0);
-    assert_int_equal(sat_ixbuild_add(ix, 5, "평양 소식", NULL, "평양에서 쌀값\n", 20, &err), 0);
-    assert_int_equal(sat_ixbuild_add(ix, 2, "Market", "경제", "market market rice\n", 19, &err),
+    assert_int_equal(sat_ixbuild_add(ix, 5, 0, "평양 소식", NULL, "평양에서 쌀값\n", 20, &err),
                      0);
-    assert_int_equal(sat_ixbuild_add(ix, 9, "x", NULL, "평양\n", 7, &err), 0);
+    assert_int_equal(
+        sat_ixbuild_add(ix, 2, 1, "Market", "경제", "market market rice\n", 19, &err), 0);
+    assert_int_equal(sat_ixbuild_add(ix, 9, 0, "x", NULL, "평양\n", 7, &err), 0);
     assert_int_equal(sat_ixbuild_finish(ix, target, &b.docs, &b.blocks, &b.n, &err), 0);
     sat_ixbuild_free(ix);
     return b;
@@ -52,31 +55,59 @@ static int parse_block(const built *b, size_t i, int deep, sat_ixblock **out, sa
                              i + 1 < b->n ? b->blocks[i + 1].first : NULL, 3, deep, out, err);
 }
 
+/* Term t of b, in *blk (parsed deep; the caller frees it), or NULL when b lacks it. */
+static const sat_ixterm *lookup(const built *b, const char *t, sat_ixblock **blk)
+{
+    size_t i, k;
+    sat_err err = {0};
+
+    for (i = 0; i < b->n; i++) {
+        assert_int_equal(parse_block(b, i, 1, blk, &err), 0);
+        k = sat_ixblock_lower(*blk, t, strlen(t));
+        if (k < (*blk)->n && strcmp((*blk)->terms[k].term, t) == 0)
+            return &(*blk)->terms[k];
+        sat_ixblock_free(*blk);
+    }
+    *blk = NULL;
+    return NULL;
+}
+
 /* The documents and frequencies of term t, as "doc:freq doc:freq". */
 static void list_of(const built *b, const char *t, char *out, size_t cap)
 {
-    size_t i;
+    sat_ixblock *blk = NULL;
+    const sat_ixterm *x = lookup(b, t, &blk);
     sat_err err = {0};
+    sat_postings_dec d;
 
     out[0] = '\0';
-    for (i = 0; i < b->n; i++) {
-        sat_ixblock *blk = NULL;
-        size_t k;
-        assert_int_equal(parse_block(b, i, 1, &blk, &err), 0);
-        k = sat_ixblock_lower(blk, t, strlen(t));
-        if (k < blk->n && strcmp(blk->terms[k].term, t) == 0) {
-            sat_postings_dec d;
-            assert_int_equal(sat_postings_open(&d, blk->terms[k].list, blk->terms[k].list_len,
-                                               &err),
-                             0);
-            while (sat_postings_next(&d, &err) == 1) {
-                size_t l = strlen(out);
-                snprintf(out + l, cap - l, "%s%u:%u", l ? " " : "", (unsigned)d.doc,
-                         (unsigned)d.freq);
-            }
-        }
-        sat_ixblock_free(blk);
+    if (x == NULL)
+        return;
+    assert_int_equal(sat_postings_open(&d, x->list, x->list_len, &err), 0);
+    while (sat_postings_next(&d, &err) == 1) {
+        size_t l = strlen(out);
+        snprintf(out + l, cap - l, "%s%u:%u", l ? " " : "", (unsigned)d.doc, (unsigned)d.freq);
     }
+    sat_ixblock_free(blk);
+}
+
+/* The link offset of term t (0: an ordinary term; -1: no such term), asserting that a link
+ * has the one-byte empty list. */
+static long link_of(const built *b, const char *t)
+{
+    sat_ixblock *blk = NULL;
+    const sat_ixterm *x = lookup(b, t, &blk);
+    long r;
+
+    if (x == NULL)
+        return -1;
+    r = (long)x->link;
+    if (r > 0) {
+        assert_int_equal(x->list_len, 1);
+        assert_int_equal(x->list[0], 0);
+    }
+    sat_ixblock_free(blk);
+    return r;
 }
 
 static void test_build_and_parse(void **state)
@@ -91,27 +122,103 @@ static void test_build_and_parse(void **state)
     assert_int_equal(b.n, 1);
     assert_int_equal(sat_ixdocs_parse(b.docs.data, b.docs.len, 3, 10, entry, dlen, &total, &err),
                      0);
-    assert_int_equal(entry[0], 5);
-    assert_int_equal(entry[1], 2);
-    assert_int_equal(entry[2], 9);
-    /* doc 0: title 평양 양 소식 식 (x3 each) = 12; body 평양 양에 에서 서 쌀값 값 = 6 */
-    assert_int_equal(dlen[0], 18);
-    /* doc 1: title market (3), section 경제 + final 제 (6), body 3 words */
-    assert_int_equal(dlen[1], 12);
-    assert_int_equal(dlen[2], 5);
-    assert_int_equal(total, 35);
+    /* numbered by group, then length: group 0 holds entry 9 (length 4) and entry 5 (10),
+     * group 1 entry 2 */
+    assert_int_equal(entry[0], 9);
+    assert_int_equal(entry[1], 5);
+    assert_int_equal(entry[2], 2);
+    /* entry 9: title x (3), body 평양 (1) */
+    assert_int_equal(dlen[0], 4);
+    /* entry 5: title 평양 소식 (x3 each) = 6; body 평양 양에 에서 쌀값 = 4 */
+    assert_int_equal(dlen[1], 10);
+    /* entry 2: title market (3), section 경제 (3), body 3 words */
+    assert_int_equal(dlen[2], 9);
+    assert_int_equal(total, 23);
     list_of(&b, "평양", l, sizeof l);
-    assert_string_equal(l, "0:4 2:1"); /* title (3) + body (1); body only */
+    assert_string_equal(l, "0:1 1:4"); /* body only; title (3) + body (1) */
     list_of(&b, "market", l, sizeof l);
-    assert_string_equal(l, "1:5");
-    list_of(&b, "양", l, sizeof l); /* the run-final unigram: title of 0, body of 2 */
-    assert_string_equal(l, "0:3 2:1");
-    list_of(&b, "서", l, sizeof l);
-    assert_string_equal(l, "0:1");
+    assert_string_equal(l, "2:5");
     list_of(&b, "경제", l, sizeof l); /* the section weighs like the title */
-    assert_string_equal(l, "1:3");
-    list_of(&b, "에", l, sizeof l); /* inside a run: only as a bigram's first half */
+    assert_string_equal(l, "2:3");
+    /* no unigram inside or at the end of a run: the link terms stand for them */
+    list_of(&b, "양", l, sizeof l);
     assert_string_equal(l, "");
+    list_of(&b, "서", l, sizeof l);
+    assert_string_equal(l, "");
+    assert_int_equal(link_of(&b, "양"), -1);
+    assert_int_equal(link_of(&b, "양" SAT_IXLINK_SEP "평"), 3);
+    assert_int_equal(link_of(&b, "서" SAT_IXLINK_SEP "에"), 3);
+    assert_int_equal(link_of(&b, "값" SAT_IXLINK_SEP "쌀"), 3);
+    assert_int_equal(link_of(&b, "제" SAT_IXLINK_SEP "경"), 3);
+    assert_int_equal(link_of(&b, "평양"), 0);
+    assert_int_equal(link_of(&b, "양" SAT_IXLINK_SEP "소"), -1);
+    /* a character ending more than SAT_IXLINKS_MAX bigrams: indexed where it ends a run,
+     * in its one-character term, with no link terms */
+    {
+        built c;
+        sat_ixbuild *ix = NULL;
+        char body[4096];
+        size_t n = 0, k;
+        memset(&c, 0, sizeof c);
+        for (k = 0; k <= SAT_IXLINKS_MAX; k++) { /* 가다 각다 갂다 ... (65 bigrams) */
+            n += sat_utf8_encode(0xAC00 + (uint32_t)k, body + n);
+            memcpy(body + n, "다 ", 4);
+            n += 4;
+        }
+        memcpy(body + n, "다 마다\n", 12); /* one alone, one more after 마 */
+        n += 12;
+        assert_int_equal(sat_ixbuild_create(&ix, &err), 0);
+        assert_int_equal(sat_ixbuild_add(ix, 0, 0, NULL, NULL, body, n, &err), 0);
+        assert_int_equal(sat_ixbuild_add(ix, 1, 0, NULL, NULL, "마다\n", 7, &err), 0);
+        assert_int_equal(sat_ixbuild_finish(ix, SAT_TBLOCK_TARGET, &c.docs, &c.blocks, &c.n, &err),
+                         0);
+        sat_ixbuild_free(ix);
+        list_of(&c, "다", l, sizeof l); /* doc 0 (entry 1, shorter): 1; doc 1: 65 + 1 + 1 */
+        assert_string_equal(l, "0:1 1:67");
+        assert_int_equal(link_of(&c, "다" SAT_IXLINK_SEP "마"), -1);
+        assert_int_equal(link_of(&c, "다" SAT_IXLINK_SEP "가"), -1);
+        list_of(&c, "마다", l, sizeof l);
+        assert_string_equal(l, "0:1 1:1");
+        built_free(&c);
+    }
+    /* at the limit, links */
+    {
+        built c;
+        sat_ixbuild *ix = NULL;
+        char body[4096];
+        size_t n = 0, k;
+        memset(&c, 0, sizeof c);
+        for (k = 0; k < SAT_IXLINKS_MAX; k++) {
+            n += sat_utf8_encode(0xAC00 + (uint32_t)k, body + n);
+            memcpy(body + n, "다 ", 4);
+            n += 4;
+        }
+        body[n++] = '\n';
+        assert_int_equal(sat_ixbuild_create(&ix, &err), 0);
+        assert_int_equal(sat_ixbuild_add(ix, 0, 0, NULL, NULL, body, n, &err), 0);
+        assert_int_equal(sat_ixbuild_finish(ix, SAT_TBLOCK_TARGET, &c.docs, &c.blocks, &c.n, &err),
+                         0);
+        sat_ixbuild_free(ix);
+        list_of(&c, "다", l, sizeof l);
+        assert_string_equal(l, "");
+        assert_int_equal(link_of(&c, "다"), -1);
+        assert_int_equal(link_of(&c, "다" SAT_IXLINK_SEP "가"), 3);
+        built_free(&c);
+    }
+    /* a one-character run keeps its unigram */
+    {
+        built c;
+        sat_ixbuild *ix = NULL;
+        memset(&c, 0, sizeof c);
+        assert_int_equal(sat_ixbuild_create(&ix, &err), 0);
+        assert_int_equal(sat_ixbuild_add(ix, 0, 0, NULL, NULL, "쌀 값\n", 8, &err), 0);
+        assert_int_equal(sat_ixbuild_finish(ix, SAT_TBLOCK_TARGET, &c.docs, &c.blocks, &c.n, &err),
+                         0);
+        sat_ixbuild_free(ix);
+        list_of(&c, "쌀", l, sizeof l);
+        assert_string_equal(l, "0:1");
+        built_free(&c);
+    }
     built_free(&b);
 }
 
@@ -228,6 +335,33 @@ static void test_block_refused(void **state)
     assert_int_equal(parse_crafted(ab, sh0, 2, copy, llen, "a", NULL, 1, &err), SAT_E_FORMAT);
     assert_non_null(strstr(err.msg, "after the last term"));
     assert_int_equal(parse_crafted(ab, sh0, 2, copy, 0, "a", NULL, 2, &err), SAT_E_FORMAT);
+    /* link terms: the one byte 00 as their list, and only they */
+    {
+        static const uint8_t none[] = {0};
+        const char *links[] = {"a" SAT_IXLINK_SEP "b", "c" SAT_IXLINK_SEP "d"};
+        const char *lead[] = {SAT_IXLINK_SEP "b", "c" SAT_IXLINK_SEP "d"};
+        const char *trail[] = {"a" SAT_IXLINK_SEP, "c" SAT_IXLINK_SEP "d"};
+        const char *twice[] = {"a" SAT_IXLINK_SEP "b" SAT_IXLINK_SEP "c", "c" SAT_IXLINK_SEP "d"};
+        assert_int_equal(parse_crafted(links, sh0, 2, none, 1, links[0], NULL, 2, &err), 0);
+        assert_int_equal(parse_crafted(links, sh0, 2, copy, llen, links[0], NULL, 2, &err),
+                         SAT_E_FORMAT);
+        assert_non_null(strstr(err.msg, "link term with documents"));
+        assert_int_equal(parse_crafted(lead, sh0, 2, none, 1, lead[0], NULL, 2, &err),
+                         SAT_E_FORMAT);
+        assert_non_null(strstr(err.msg, "link term without"));
+        assert_int_equal(parse_crafted(trail, sh0, 2, none, 1, trail[0], NULL, 2, &err),
+                         SAT_E_FORMAT);
+        assert_non_null(strstr(err.msg, "link term without"));
+        assert_int_equal(parse_crafted(twice, sh0, 2, none, 1, twice[0], NULL, 2, &err),
+                         SAT_E_FORMAT);
+        assert_non_null(strstr(err.msg, "link term without"));
+        /* an ordinary term without documents */
+        assert_int_equal(parse_crafted(ab, sh0, 2, none, 1, "a", NULL, 2, &err), SAT_E_FORMAT);
+        assert_non_null(strstr(err.msg, "empty"));
+        /* the parsed link says where its separator is */
+        assert_int_equal(sat_ixterm_link("평" SAT_IXLINK_SEP "양", 9), 3);
+        assert_int_equal(sat_ixterm_link("평양", 6), SAT_IXLINK_NONE);
+    }
     /* a list naming a document beyond the table (3 documents; this one names doc 2) */
     {
         uint8_t *buf = malloc(b.blocks[0].data.len);

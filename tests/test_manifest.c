@@ -216,8 +216,8 @@ static void expect_reject_in(int page, const char *from, const char *to)
 static void test_rejects(void **state)
 {
     (void)state;
-    expect_reject("satchel-manifest\t3", "satchel-manifest\t2"); /* other version */
-    expect_reject("satchel-manifest\t3", "satchel-manifest\t4");
+    expect_reject("satchel-manifest\t4", "satchel-manifest\t2"); /* other version */
+    expect_reject("satchel-manifest\t4", "satchel-manifest\t3");
     expect_reject("\n", "\r\n");                                 /* CRLF */
     expect_reject("seq\t48", "seq\t048");                        /* non-canonical number */
     expect_reject("seq\t48", "seq\t-48");

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "sat_bundle.h"
+#include "sat_index.h"
 #include "sat_search.h"
+#include "sat_text.h"
 
 static char dir[] = "/tmp/satchel-test-search-XXXXXX";
 static char bundle[300], plain[300];
@@ -41,7 +43,11 @@ static doc docs[] = {
      "[00:00:05] 김철수: 평양과 함흥은 맑고 춥습니다.\n"},
     {"d1", "article", "ko", "국내", "2026-01-01", "같은 제목", "같은 글입니다.\n"},
     {"d2", "article", "ko", "국내", "2026-02-01", "같은 제목", "같은 글입니다.\n"},
+    /* body made by setup: 65 words ending in 랑, more than SAT_IXLINKS_MAX bigrams, so
+     * the index keeps 랑's run-final list instead of link terms */
+    {"f1", "article", "ko", "문화", "2025-06-01", "노래 목록", NULL},
 };
+static char f1_body[1024];
 #define NDOCS (sizeof docs / sizeof docs[0])
 
 static void write_bundle(const char *out, int no_index)
@@ -86,7 +92,16 @@ static int setup(void **state)
 {
     sat_err err = {0};
 
+    size_t k, n = 0;
+
     (void)state;
+    for (k = 0; k <= SAT_IXLINKS_MAX; k++) { /* 가랑 각랑 갂랑 ... */
+        n += sat_utf8_encode(0xAC00 + (uint32_t)k, f1_body + n);
+        memcpy(f1_body + n, "랑 ", 4);
+        n += 4;
+    }
+    f1_body[n - 1] = '\n';
+    docs[NDOCS - 1].body = f1_body;
     if (mkdtemp(dir) == NULL)
         return -1;
     if (sat_keypair_generate(&pk, &sk, &err) != 0)
@@ -213,6 +228,14 @@ static void test_korean(void **state)
     expect_set("서울", "");
     expect_set("평", "k1 k3 t1");
     expect_set("다", "k1 k2 t1 d1 d2"); /* only ever the last syllable of a word */
+    expect_set("식", "k1 k2 t1");        /* 소식: the end of a word, through its link term */
+    expect_set("음", "k3");              /* 맑음 */
+    expect_set("랑", "f1");              /* 65 words: through its run-final list */
+    expect_set("가", "f1 k2");           /* 가랑 begins, 가격 begins */
+    expect_set("\"쌀 가격\"", "k2");     /* a one-syllable word in a phrase */
+    expect_set("\"의 쌀\"", "k2");       /* 장마당의 쌀: a word's last syllable, then 쌀 */
+    expect_set("\"값 쌀\"", "");
+    expect_set("\"각랑 갂랑\"", "f1");
 }
 
 static void test_english_and_syntax(void **state)

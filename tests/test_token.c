@@ -23,6 +23,7 @@ typedef struct collect {
     size_t last_pos;
     size_t count;
     int kinds[64];
+    size_t splits[64];
 } collect;
 
 static int collect_fn(const sat_token *t, void *ctx)
@@ -35,8 +36,12 @@ static int collect_fn(const sat_token *t, void *ctx)
     if (c->count > 0)
         assert_true(t->pos >= c->last_pos);
     c->last_pos = t->pos;
-    if (c->count < 64)
+    if (c->count < 64) {
         c->kinds[c->count] = t->kind;
+        c->splits[c->count] = t->split;
+    }
+    if (t->split != 0) /* a bigram's first character's term is a prefix of it */
+        assert_true(t->kind == SAT_TOKEN_BIGRAM && t->split < t->term_len);
     c->count++;
     assert_int_equal(sat_buf_printf(&c->terms, "%s%s", c->terms.len ? " " : "", t->term), 0);
     assert_int_equal(sat_buf_printf(&c->detail, "%s%s@%zu:%.*s", c->detail.len ? " " : "", t->term,
@@ -159,6 +164,24 @@ static void test_korean_unigrams(void **state)
     assert_string_equal(c.detail.data, "평양@0:평양 양에@1:양에 에@2:에 비@3:비 서울@4:서울 울@5:울");
     assert_int_equal(c.kinds[2], SAT_TOKEN_UNIGRAM);
     assert_int_equal(c.kinds[3], SAT_TOKEN_SINGLE);
+    assert_int_equal(c.splits[0], 0); /* no split without SAT_TOKEN_SPLITS */
+    collect_free(&c);
+    /* with SAT_TOKEN_SPLITS: each bigram says where its first character's term ends */
+    c = run("평양에 비", 0, SAT_TOKEN_SPLITS);
+    assert_string_equal(c.detail.data, "평양@0:평양 양에@1:양에 비@3:비");
+    assert_int_equal(c.splits[0], 3);
+    assert_int_equal(c.splits[1], 3);
+    assert_int_equal(c.splits[2], 0); /* a one-character run is no bigram */
+    collect_free(&c);
+    /* halfwidth katakana with a voiced mark (part of its character): NFKC makes ガ, 3 bytes
+     * where the source had 6 */
+    c = run("\xef\xbd\xb6\xef\xbe\x9e\xef\xbd\xb7", 0, SAT_TOKEN_SPLITS); /* ｶﾞｷ */
+    assert_string_equal(c.terms.data, "ガキ");
+    assert_int_equal(c.splits[0], 3);
+    collect_free(&c);
+    /* a word of another script gives no split */
+    c = run("e\xcc\x81", 0, SAT_TOKEN_SPLITS); /* a Latin word: no bigram */
+    assert_int_equal(c.splits[0], 0);
     collect_free(&c);
 }
 

@@ -1,4 +1,4 @@
-"""Parse a Satchel bundle into a model and write it back (formats/SPEC.md, format v3).
+"""Parse a Satchel bundle into a model and write it back (formats/SPEC.md, format v4).
 
 Only the Python standard library plus the `zstd` and `minisign` command-line tools.
 The writer produces canonical ustar headers, zero padding and correct offsets, so a model
@@ -18,7 +18,7 @@ COPY_NAME = "satchel-manifest-copy.zst"
 COPY_SIG_NAME = "satchel-manifest-copy.zst.minisig"
 DICT_NAME = "satchel-dict"
 DOCS_NAME = "search/docs.zst"
-TC_PREFIX = "satchel-bundle v3 "
+TC_PREFIX = "satchel-bundle v4 "
 SEARCH_LEVEL = 9      # the writer's level for the search index (bundle_write.c)
 
 
@@ -185,7 +185,7 @@ def parse_bundle(data, tools):
     m.uc = lines[0][len("untrusted comment: "):]
     m.tc = lines[2][len("trusted comment: "):]
     if not m.tc.startswith(TC_PREFIX):
-        raise ValueError("not a format v3 bundle: " + m.tc)
+        raise ValueError("not a format v4 bundle: " + m.tc)
     root = tools.decompress(members[ROOT_NAME]).decode()
     m.head = []
     clines, mlines, plines, tlines = [], [], [], []
@@ -263,7 +263,7 @@ class Emit:
 
 
 def write_bundle(m, tools, key, e=None):
-    """Returns (bytes, layout): the bundle in format v3 (SPEC 2, 6). layout maps member
+    """Returns (bytes, layout): the bundle in format v4 (SPEC 2, 6). layout maps member
     names to header offsets, plus 'D' (data start), 'copy' (header of the tail copy) and
     'end' (the end blocks)."""
     e = e or Emit()
