@@ -18,7 +18,8 @@
  * is SAT_E_FORMAT naming the table. A block that parses deep also parses shallow, with
  * the same terms; its terms are 1..SAT_TOKEN_MAX bytes of valid UTF-8 without control
  * characters, strictly increasing, the first equal to the T line's, the last below the
- * next block's; its lists lie inside the block; deep, every list walks to its end with
+ * next block's; its lists lie inside the block; a link term (SAT_IXLINK_SEP inside) has
+ * the list 00 and every other list at least one document; deep, every list walks to its end with
  * exactly its count of strictly increasing documents below the document count;
  * sat_ixblock_lower gives the first term at or above every term and probes around them.
  */
@@ -147,6 +148,8 @@ static void walk_list(const sat_ixterm *t, uint64_t ndocs, int deep)
         return;
     }
     count = sat_postings_count(&d);
+    if (count == 0)
+        fuzz_fail("a parsed block holds an ordinary term without documents");
     while ((rc = sat_postings_next(&d, &err)) == 1) {
         if (n >= count)
             fuzz_fail("a list returns more documents than its count %u", (unsigned)count);
@@ -180,6 +183,13 @@ static void block_check(const sat_ixblock *b, const uint8_t *buf, size_t len, ui
             fuzz_fail("term %zu does not sort above term %zu", i, i - 1);
         if (t->list_len == 0 || t->list < buf || t->list + t->list_len > buf + len)
             fuzz_fail("term %zu: its list is empty or outside the block", i);
+        if (sat_ixterm_link(t->term, t->len) != t->link || t->link == SAT_IXLINK_BAD)
+            fuzz_fail("term %zu: link offset %zu, its separator says otherwise", i, t->link);
+        if (t->link != SAT_IXLINK_NONE) {
+            if (t->list_len != 1 || t->list[0] != 0)
+                fuzz_fail("term %zu: a link term with a list", i);
+            continue;
+        }
         walk_list(t, ndocs, deep);
     }
     if (next != NULL &&
