@@ -51,7 +51,7 @@ struct sat_ixbuild {
     uint32_t weight; /* weight of the tokens being added */
     uint64_t dlen;   /* weighted length of the document being added */
     uint64_t postings, tokens, links;
-    size_t last_split; /* the split of the last bigram token */
+    size_t last_split, last_len; /* the split and length of the last bigram token */
     int failed;
 };
 
@@ -148,10 +148,13 @@ static int add_token(const sat_token *tok, void *ctx)
         memcpy(key + len, FINAL_MARK, FINAL_MARK_LEN);
         term = key;
         len += FINAL_MARK_LEN;
-        unlinked = ix->last_split == 0; /* the bigram it ends has no link */
+        /* the bigram it ends gets no link (see add_links) */
+        unlinked = ix->last_split == 0 || ix->last_len + SAT_IXLINK_SEP_LEN > SAT_TOKEN_MAX;
     }
-    if (tok->kind == SAT_TOKEN_BIGRAM)
+    if (tok->kind == SAT_TOKEN_BIGRAM) {
         ix->last_split = tok->split;
+        ix->last_len = tok->term_len;
+    }
     h = hash_term(term, len);
     s = h & (ix->n_slots - 1);
     while (ix->slots[s] != 0) {

@@ -205,6 +205,34 @@ static void test_build_and_parse(void **state)
         assert_int_equal(link_of(&c, "다" SAT_IXLINK_SEP "가"), 3);
         built_free(&c);
     }
+    /* bigrams without a link: cut (30 combining marks on 가), or too long for one (28
+     * marks: 62 bytes, its link would take 65): the character they end keeps its
+     * run-final list, and its other links (다나) go */
+    {
+        size_t marks[] = {30, 28}, m;
+        for (m = 0; m < 2; m++) {
+            built c;
+            sat_ixbuild *ix = NULL;
+            char body[256];
+            size_t n = 0, k;
+            memset(&c, 0, sizeof c);
+            n += sat_utf8_encode(0xAC00, body + n);
+            for (k = 0; k < marks[m]; k++)
+                n += sat_utf8_encode(0x0301, body + n);
+            memcpy(body + n, "나\n", 5);
+            n += 4;
+            assert_int_equal(sat_ixbuild_create(&ix, &err), 0);
+            assert_int_equal(sat_ixbuild_add(ix, 0, 0, NULL, NULL, body, n, &err), 0);
+            assert_int_equal(sat_ixbuild_add(ix, 1, 0, NULL, NULL, "다나\n", 7, &err), 0);
+            assert_int_equal(
+                sat_ixbuild_finish(ix, SAT_TBLOCK_TARGET, &c.docs, &c.blocks, &c.n, &err), 0);
+            sat_ixbuild_free(ix);
+            list_of(&c, "나", l, sizeof l); /* both documents (the same length: call order) */
+            assert_string_equal(l, "0:1 1:1");
+            assert_int_equal(link_of(&c, "나" SAT_IXLINK_SEP "다"), -1);
+            built_free(&c);
+        }
+    }
     /* a one-character run keeps its unigram */
     {
         built c;
