@@ -529,7 +529,7 @@ static int dec_chunk(sat_postings_dec *d, sat_err *err)
 static int dec_end(sat_postings_dec *d, sat_err *err)
 {
     size_t at = (size_t)(d->p - d->base), trailing = (size_t)(d->end - d->p);
-    uint64_t mine = d->fbits[d->fcode];
+    uint64_t mine;
     unsigned c;
     int rc;
 
