@@ -303,6 +303,7 @@ static int dec_fail(sat_postings_dec *d, size_t at, sat_err *err, const char *fm
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     d->state = DEC_FAILED;
+    d->chunk_left = 0; /* sat_postings_next looks at the state only then */
     d->fail = SAT_E_FORMAT;
     d->fail_at = at;
     return sat_err_set(err, SAT_E_FORMAT, "postings byte %zu: %.400s", at, what);
@@ -597,7 +598,8 @@ static inline int dec_accept(sat_postings_dec *d, const unsigned char *p, unsign
 }
 
 /* The next doc wherever its bits lie, with every check (sat_postings_next decodes
- * docs whose bits all lie in one window itself). */
+ * docs whose bits all lie in one window itself: the 64 bits from the next one, or what
+ * is left of the list). */
 static int dec_next_slow(sat_postings_dec *d, sat_err *err) __attribute__((noinline));
 
 static int dec_next_slow(sat_postings_dec *d, sat_err *err)
@@ -655,45 +657,48 @@ freq_truncated:
 
 int sat_postings_next(sat_postings_dec *d, sat_err *err)
 {
-    if (__builtin_expect(d->state >= DEC_DONE || d->left == 0, 0)) {
+    unsigned avail, off = d->off, k;
+    uint64_t w, inv;
+
+    /* between chunks, at the end, or failed (a failed decoder has no chunk left) */
+    if (__builtin_expect(d->chunk_left == 0, 0)) {
+        int rc;
         if (d->state == DEC_DONE)
             return 0;
         if (d->state == DEC_FAILED)
             return dec_failed_again(d, err);
-        return dec_end(d, err);
-    }
-    if (__builtin_expect(d->chunk_left == 0, 0)) {
-        int rc = dec_chunk(d, err);
-        if (rc != 0)
+        if (d->left == 0)
+            return dec_end(d, err);
+        if ((rc = dec_chunk(d, err)) != 0)
             return rc;
+        off = d->off;
     }
-    /* the common case: 8 bytes left and the doc within the window's 64 - off bits */
-    if (d->end - d->p >= 8) {
-        unsigned off = d->off, k = d->k, avail = 64 - off;
-        uint64_t w = load_be64(d->p) << off, inv = ~w;
-        if (inv != 0) {
-            unsigned ones = (unsigned)__builtin_clzll(inv), used = ones + 1 + k, total = 64;
-            if (used < avail) {
-                /* the low k bits below the run */
-                uint64_t v = (uint64_t)ones << k | (w << (ones + 1) >> 1 >> (63 - k));
-                uint64_t rest = w << used, f = 0;
-                unsigned j = d->fpar;
-                if (d->frice) {
-                    unsigned q = (unsigned)__builtin_clzll(~rest); /* rest ends in zeros */
-                    total = used + q + 1 + j;
-                    if (total <= avail)
-                        f = ((uint64_t)q << j | (rest << (q + 1) >> 1 >> (63 - j))) + 1;
-                } else if (rest != 0) {
-                    unsigned zeros = (unsigned)__builtin_clzll(rest), n = zeros + j;
-                    total = used + zeros + n + 1;
-                    if (n <= 31 && total <= avail) /* y < 2^32: f fits */
-                        f = (rest << zeros >> (63 - n)) - (UINT64_C(1) << j) + 1;
-                }
-                if (f != 0) {
-                    const unsigned char *p = d->p;
-                    BR_SKIP(p, off, total);
-                    return dec_accept(d, p, off, ones, v, (uint32_t)f, err);
-                }
+    /* the common case: the doc within the window's valid bits */
+    k = d->k;
+    w = br_window(d->p, d->end, off, &avail);
+    inv = ~w;
+    if (inv != 0) {
+        unsigned ones = (unsigned)__builtin_clzll(inv), used = ones + 1 + k, total = 64;
+        if (used < avail) {
+            /* the low k bits below the run */
+            uint64_t v = (uint64_t)ones << k | (w << (ones + 1) >> 1 >> (63 - k));
+            uint64_t rest = w << used, f = 0;
+            unsigned j = d->fpar;
+            if (d->frice) {
+                unsigned q = (unsigned)__builtin_clzll(~rest); /* rest ends in zeros */
+                total = used + q + 1 + j;
+                if (total <= avail)
+                    f = ((uint64_t)q << j | (rest << (q + 1) >> 1 >> (63 - j))) + 1;
+            } else if (rest != 0) {
+                unsigned zeros = (unsigned)__builtin_clzll(rest), n = zeros + j;
+                total = used + zeros + n + 1;
+                if (n <= 31 && total <= avail) /* y < 2^32: f fits */
+                    f = (rest << zeros >> (63 - n)) - (UINT64_C(1) << j) + 1;
+            }
+            if (f != 0) {
+                const unsigned char *p = d->p;
+                BR_SKIP(p, off, total);
+                return dec_accept(d, p, off, ones, v, (uint32_t)f, err);
             }
         }
     }
