@@ -6,8 +6,8 @@
  *
  *   make bench-postings            (or: build/bench/bench_postings [N [L [V]]])
  *
- * Prints bytes per posting, the zstd -3 size of all lists together, decode speed, and
- * the time of AND over two 10,000-doc lists.
+ * Prints bytes per posting, the zstd -3 size of all lists together, how many lists use
+ * each frequency code, decode speed, and the time of AND over two 10,000-doc lists.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +53,9 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Lists per frequency code (the byte after the count), counted by encode_corpus. */
+static size_t fcode_lists[SAT_POSTINGS_FCODES];
+
 /* Encodes every term's list of the sorted (term, token index) keys into `all` (lists
  * one after the other; offsets in off[0..V]). Returns the number of postings. */
 static size_t encode_corpus(const uint64_t *key, size_t ntok, uint32_t L, uint32_t V, sat_buf *all,
@@ -75,6 +78,12 @@ static size_t encode_corpus(const uint64_t *key, size_t ntok, uint32_t L, uint32
         if (n > 0 && sat_postings_encode(all, p, n, &err) != 0) {
             fprintf(stderr, "bench_postings: %s\n", err.msg);
             exit(1);
+        }
+        if (n > 0) {
+            size_t at = off[t];
+            while ((unsigned char)all->data[at] & 0x80) /* the count's varint */
+                at++;
+            fcode_lists[(unsigned char)all->data[at + 1]]++;
         }
         total += n;
     }
@@ -197,6 +206,10 @@ int main(int argc, char **argv)
     printf("lists: %zu bytes, %.3f bytes/posting; zstd -3 %zu bytes, %.3f bytes/posting\n",
            docs.len, (double)docs.len / (double)npost, zsize, (double)zsize / (double)npost);
     printf("encode: %.1f M postings/s\n", (double)npost / dt / 1e6);
+    printf("lists per frequency code (0 gamma, 1..6 Rice 0..5, 7..9 exp-Golomb 1..3):");
+    for (i = 0; i < SAT_POSTINGS_FCODES; i++)
+        printf(" %zu", fcode_lists[i]);
+    printf("\n");
     t0 = now();
     do {
         seen += decode_corpus(&docs, off, V);

@@ -3,9 +3,10 @@
  *
  * The whole input is decoded as one list; then, taking byte 0 as a length L, bytes
  * 1..L and the rest as two lists, which are combined with AND, AND NOT and OR.
- * Oracles: a list that decodes re-encodes to exactly its bytes, and sat_postings_check
- * agrees with the iterator; refusals are SAT_E_FORMAT naming a byte offset; AND /
- * AND NOT / OR return exactly the docs a merge of the two decoded lists gives.
+ * Oracles: a list that decodes re-encodes to exactly its bytes (so its frequency code
+ * and every chunk's k are the encoder's choice), and sat_postings_check agrees with the
+ * iterator; refusals are SAT_E_FORMAT naming a byte offset; AND / AND NOT / OR return
+ * exactly the docs a merge of the two decoded lists gives.
  */
 #include <stdlib.h>
 #include <string.h>

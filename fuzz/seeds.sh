@@ -292,13 +292,14 @@ for f in "$EX"/articles/*/*.md "$EX"/articles/*/*.txt; do
 done
 # postings: hand-written lists (the layout example of sat_postings.h, a wide k, one
 # doc, an empty one) whole, and pairs behind a length byte for AND / AND NOT / OR; the
-# test lists are in tests/fuzz/postings/ (made by SAT_TEST_POSTINGS_DUMP=DIR test_postings)
+# test lists (several chunks, every frequency code) are in tests/fuzz/postings/ (made by
+# SAT_TEST_POSTINGS_DUMP=DIR test_postings)
 P=$OUT/postings
-printf '\004\002\160\243\242\200' >"$P/docs"
-printf '\002\010\356\206\002\200' >"$P/wide-k"
-printf '\001\000\100' >"$P/one"
+printf '\004\001\023\012\032\360' >"$P/docs"
+printf '\002\000\107\164\060\024' >"$P/wide-k"
+printf '\001\000\002' >"$P/one"
 printf '\000' >"$P/empty"
-{ byte 6; cat "$P/docs"; printf '\003\000\252'; } >"$P/pair-docs"
+{ byte 6; cat "$P/docs"; printf '\003\000\005\120'; } >"$P/pair-docs"
 { byte 1; cat "$P/empty" "$P/wide-k"; } >"$P/pair-empty"
 
 # index: seeds from the bundles (above) and from the whole of examples/ (the demo bundle:
