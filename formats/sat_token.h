@@ -21,9 +21,10 @@
  *   marks and Hangul vowel/final jamo after it. With SAT_TOKEN_UNIGRAMS every character
  *   of a longer run also gives its unigram (SAT_TOKEN_UNIGRAM), so an index can answer
  *   one-syllable queries. With SAT_TOKEN_FINALS only the last character of a longer run
- *   does (the search index uses this: a character occurs either as the first half of a
- *   bigram, or at the end of a run, or alone, so one-syllable queries are answered by the
- *   terms starting with it, at a fraction of the cost of every unigram).
+ *   does (a character occurs either as the first half of a bigram, or at the end of a run,
+ *   or alone: the search index keeps the run-final ones, or link terms standing for them,
+ *   so that one-syllable queries find every occurrence; sat_index.h). With
+ *   SAT_TOKEN_SPLITS a bigram also says where its first character's term ends.
  * - Term: the token's text as NFKC with full case folding and default ignorables removed
  *   (utf8proc STABLE|COMPOSE|COMPAT|CASEFOLD|IGNORE): "ELECTIONS" -> "elections",
  *   "Ωμέγα" -> "ωμέγα", fullwidth "ＧＤＰ" -> "gdp", a decomposed query equals the
