@@ -239,6 +239,19 @@ static int tok_emit(tok_state *st, size_t a, size_t b, size_t pos, int kind)
 /* Runs                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* 1 if every code point of s[a..b) is its own term as is (tok_fast_cp). */
+static int fast_span(const char *s, size_t a, size_t b)
+{
+    uint32_t cp;
+
+    while (a < b) {
+        a += sat_utf8_decode(s + a, b - a, &cp);
+        if (!tok_fast_cp(cp))
+            return 0;
+    }
+    return 1;
+}
+
 /* Ends a CJK character [cs, ce), the i-th of its run (run positions from st->pos):
  * emits the bigram with the previous character [ps, ...) and the unigram. `more` says
  * whether another character of the run follows. */
@@ -250,7 +263,9 @@ static int cjk_unit(tok_state *st, size_t ps, size_t cs, size_t ce, size_t i, in
         return tok_emit(st, cs, ce, st->pos, SAT_TOKEN_SINGLE);
     if (i > 0) {
         st->split = 0;
-        if (st->flags & SAT_TOKEN_SPLITS) {
+        if ((st->flags & SAT_TOKEN_SPLITS) && fast_span(st->s, ps, ce)) {
+            st->split = cs - ps; /* both characters are their own terms, byte for byte */
+        } else if (st->flags & SAT_TOKEN_SPLITS) {
             /* the bigram's term is its characters' terms one after the other (NFKC does
              * not join across a character: marks and jamo belong to theirs); check it */
             char first[SAT_TOKEN_MAX + 1], second[SAT_TOKEN_MAX + 1];
