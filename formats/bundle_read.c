@@ -62,6 +62,8 @@ struct sat_bundle {
     sat_mpage **pages;
     signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged, -2 signed but malformed */
     char **page_msg;         /* why, for -1 and -2 pages (allocated on first need) */
+    uint64_t *page_used;     /* when each page was last asked for (page_clock then) */
+    uint64_t page_clock;
     sat_zstd *pz;            /* dictionary-less codec (root manifest; pages without a dict) */
     /* dictionary and codec, loaded on first use (the bytes are kept for batch threads) */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
@@ -409,7 +411,8 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
     }
     b->pages = calloc(b->m->n_pages + 1, sizeof *b->pages);
     b->page_state = calloc(b->m->n_pages + 1, 1);
-    if (b->pages == NULL || b->page_state == NULL)
+    b->page_used = calloc(b->m->n_pages + 1, sizeof *b->page_used);
+    if (b->pages == NULL || b->page_state == NULL || b->page_used == NULL)
         goto nomem;
     b->pz = dz;
     dz = NULL;
@@ -454,6 +457,7 @@ void sat_bundle_close(sat_bundle *b)
     free(b->page_msg);
     free(b->pages);
     free(b->page_state);
+    free(b->page_used);
     sat_zstd_free(b->pz);
     sat_manifest_free(b->m);
     sat_zstd_free(b->z);
@@ -592,6 +596,7 @@ static void page_done(sat_bundle *b, size_t pi, int rc, sat_mpage *pg, signed ch
     if (rc == 0) {
         b->pages[pi] = pg;
         b->page_state[pi] = 1;
+        b->page_used[pi] = ++b->page_clock;
     } else if (state < 0) {
         page_failed(b, pi, state, err);
     }
@@ -608,8 +613,10 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         sat_err_clear(&local);
         err = &local;
     }
-    if (b->page_state[pi] == 1)
+    if (b->page_state[pi] == 1) {
+        b->page_used[pi] = ++b->page_clock;
         return 0;
+    }
     if (b->page_state[pi] < 0) /* damaged (-1) or malformed (-2): the same answer again */
         return sat_err_set(err, b->page_state[pi] == -1 ? SAT_E_HASH : SAT_E_FORMAT, "%s",
                            b->page_msg != NULL && b->page_msg[pi] != NULL
@@ -655,6 +662,36 @@ void sat_bundle_forget_pages(sat_bundle *b)
 
     for (i = 0; i < b->m->n_pages; i++)
         forget_page(b, i);
+}
+
+static int cmp_used(const void *pa, const void *pb)
+{
+    uint64_t x = ((const uint64_t *)pa)[0], y = ((const uint64_t *)pb)[0];
+
+    return x < y ? -1 : x > y;
+}
+
+void sat_bundle_trim_pages(sat_bundle *b, size_t keep)
+{
+    uint64_t(*lru)[2];
+    size_t i, n = 0;
+
+    if (sat_bundle_pages_loaded(b) <= keep)
+        return;
+    lru = malloc((b->m->n_pages + 1) * sizeof *lru);
+    if (lru == NULL) {
+        sat_bundle_forget_pages(b); /* bounded memory first */
+        return;
+    }
+    for (i = 0; i < b->m->n_pages; i++)
+        if (b->page_state[i] == 1) {
+            lru[n][0] = b->page_used[i];
+            lru[n++][1] = i;
+        }
+    qsort(lru, n, sizeof *lru, cmp_used);
+    for (i = 0; i + keep < n; i++)
+        forget_page(b, (size_t)lru[i][1]);
+    free(lru);
 }
 
 size_t sat_bundle_pages_loaded(const sat_bundle *b)

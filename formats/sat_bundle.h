@@ -134,6 +134,11 @@ int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *e
  * entries in bounded memory. */
 void sat_bundle_forget_pages(sat_bundle *b);
 
+/* Frees the index pages asked for least recently (by sat_bundle_entry, sat_bundle_find,
+ * sat_bundle_load_entries) until at most keep stay loaded. Every sat_mentry pointer into
+ * a freed page becomes invalid: call it where none is held. */
+void sat_bundle_trim_pages(sat_bundle *b, size_t keep);
+
 /* Number of index pages loaded now (to decide when to forget them). */
 size_t sat_bundle_pages_loaded(const sat_bundle *b);
 

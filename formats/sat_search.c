@@ -828,9 +828,9 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
             free(bt[j].text);
             cs[bt[j].rank].e = NULL; /* hits keep entry indexes, not pointers */
         }
-        /* loaded pages serve the caller and the next query; past a bound they go */
-        if (sat_bundle_pages_loaded(s->b) > PAGES_KEPT)
-            sat_bundle_forget_pages(s->b);
+        /* loaded pages serve the caller and the next query; past a bound, those used
+         * least recently go */
+        sat_bundle_trim_pages(s->b, PAGES_KEPT);
         if (rc != 0)
             goto out;
     }

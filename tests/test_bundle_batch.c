@@ -631,6 +631,43 @@ static void test_load_entries(void **state)
     }
 }
 
+/* sat_bundle_trim_pages frees the pages asked for least recently, and only those. */
+static void test_trim_pages(void **state)
+{
+    sat_bundle *b = NULL;
+    const sat_mentry *e0 = NULL, *e1 = NULL, *e2 = NULL;
+    sat_err err = {0};
+    (void)state;
+
+    assert_int_equal(sat_bundle_open("good.satchel", &pk, 1, &b, &err), 0);
+    assert_int_equal(sat_bundle_entry(b, 0, &e0, &err), 0);   /* page 0 */
+    assert_int_equal(sat_bundle_entry(b, 300, &e1, &err), 0); /* page 1 */
+    assert_int_equal(sat_bundle_entry(b, 599, &e2, &err), 0); /* page 2 */
+    assert_int_equal(sat_bundle_entry(b, 1, &e0, &err), 0);   /* page 0 again */
+    sat_bundle_trim_pages(b, 3);
+    assert_int_equal(sat_bundle_pages_loaded(b), 3);
+    sat_bundle_trim_pages(b, 2);
+    assert_int_equal(sat_bundle_pages_loaded(b), 2);
+    /* pages 0 and 2 stay (their entries still readable, ASan would see a freed one) */
+    assert_string_equal(e0->id, id_of(1));
+    assert_string_equal(e2->id, id_of(599));
+    assert_int_equal(sat_bundle_entry(b, 2, &e0, &err), 0);
+    assert_int_equal(sat_bundle_entry(b, 598, &e2, &err), 0);
+    assert_int_equal(sat_bundle_pages_loaded(b), 2);
+    /* page 1 went: asking for it loads it again */
+    assert_int_equal(sat_bundle_entry(b, 301, &e1, &err), 0);
+    assert_string_equal(e1->id, id_of(301));
+    assert_int_equal(sat_bundle_pages_loaded(b), 3);
+    /* now page 0 is the least recent */
+    sat_bundle_trim_pages(b, 2);
+    assert_string_equal(e2->id, id_of(598));
+    assert_string_equal(e1->id, id_of(301));
+    assert_int_equal(sat_bundle_pages_loaded(b), 2);
+    sat_bundle_trim_pages(b, 0);
+    assert_int_equal(sat_bundle_pages_loaded(b), 0);
+    sat_bundle_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_batch_damaged_cluster),
         cmocka_unit_test(test_batch_signed_malformed_cluster),
         cmocka_unit_test(test_load_entries),
+        cmocka_unit_test(test_trim_pages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
