@@ -60,7 +60,9 @@ struct sat_bundle {
     sat_manifest *m;
     /* index pages, loaded on first use and kept until close */
     sat_mpage **pages;
-    signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged, -2 signed but malformed */
+    signed char *page_state; /* 0 not loaded, 1 loaded, 2 not loaded but parsed before (its
+                                bytes passed every check), -1 damaged, -2 signed but
+                                malformed */
     char **page_msg;         /* why, for -1 and -2 pages (allocated on first need) */
     uint64_t *page_used;     /* when each page was last asked for (page_clock then) */
     uint64_t page_clock;
@@ -534,10 +536,13 @@ static void page_failed(sat_bundle *b, size_t pi, signed char state, const sat_e
 /* Reads, checks and parses index page pi with decoder z (a batch thread's; NULL: the
  * bundle's, loading the dictionary first if needed). 0 and *out, or an error with *state
  * -1 when the page is damaged, -2 when it is signed but malformed, 0 when the error is not
- * the page's (memory, the dictionary). Reads b only: batch threads call it. */
+ * the page's (memory, the dictionary). A page parsed before (state 2) is hashed and
+ * decompressed again, then parsed without the checks its bytes passed then. Reads b only:
+ * batch threads call it. */
 static int fetch_page(sat_bundle *b, sat_zstd *z, size_t pi, sat_mpage **out, signed char *state,
                       sat_err *err)
 {
+    int again = b->page_state[pi] == 2;
     const sat_page *pg = &b->m->pages[pi];
     uint8_t *zb = NULL;
     char *t = NULL;
@@ -576,6 +581,8 @@ static int fetch_page(sat_bundle *b, sat_zstd *z, size_t pi, sat_mpage **out, si
     rc = sat_zstd_decompress(z, zb, (size_t)pg->size, t, (size_t)pg->usize, err);
     if (rc != 0)
         sat_err_prefix(err, "index page %zu", pi);
+    else if (again) /* the same bytes as then: their hash matched */
+        rc = sat_mpage_parse_again(b->m, pi, t, (size_t)pg->usize, out, err);
     else
         rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, out, err);
     if (rc != 0 && rc != SAT_E_NOMEM) {
@@ -652,7 +659,7 @@ static void forget_page(sat_bundle *b, size_t i)
     if (b->page_state[i] == 1) {
         sat_mpage_free(b->pages[i]);
         b->pages[i] = NULL;
-        b->page_state[i] = 0;
+        b->page_state[i] = 2;
     }
 }
 
@@ -1157,7 +1164,7 @@ void sat_bundle_load_entries(sat_bundle *b, const uint64_t *idx, size_t n)
         pi = sat_manifest_page_of_index(b->m, idx[i]);
         for (k = 0; k < np && a.pi[k] != pi; k++)
             ;
-        if (k == np && b->page_state[pi] == 0) {
+        if (k == np && (b->page_state[pi] == 0 || b->page_state[pi] == 2)) {
             const sat_page *pg = &b->m->pages[pi];
             a.pi[np++] = pi;
             /* the stored and decompressed page, and the parsed copy with its entries */

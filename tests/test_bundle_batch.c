@@ -668,6 +668,57 @@ static void test_trim_pages(void **state)
     sat_bundle_close(b);
 }
 
+static void same_str(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* A page loaded again after it was freed (parsed without repeating its checks) holds the
+ * same entries as the first parse, field by field; so does one loaded on a thread. */
+static void test_pages_again(void **state)
+{
+    sat_bundle *b = NULL, *fresh = NULL;
+    sat_err err = {0};
+    uint64_t i, all[N_ARTICLES + 1];
+    int round;
+    (void)state;
+
+    assert_int_equal(sat_bundle_open("good.satchel", &pk, 1, &b, &err), 0);
+    assert_int_equal(sat_bundle_open("good.satchel", &pk, 1, &fresh, &err), 0);
+    sat_bundle_set_threads(b, 4);
+    for (i = 0; i <= N_ARTICLES; i++)
+        all[i] = i;
+    for (round = 0; round < 3; round++) {
+        if (round == 1)
+            sat_bundle_load_entries(b, all, N_ARTICLES + 1); /* on threads, again */
+        for (i = 0; i <= N_ARTICLES; i++) {
+            const sat_mentry *x = NULL, *y = NULL;
+            assert_int_equal(sat_bundle_entry(b, i, &x, &err), 0);
+            assert_int_equal(sat_bundle_entry(fresh, i, &y, &err), 0);
+            same_str(x->id, y->id);
+            assert_int_equal(x->kind, y->kind);
+            same_str(x->parent, y->parent);
+            same_str(x->date, y->date);
+            same_str(x->lang, y->lang);
+            same_str(x->section, y->section);
+            same_str(x->source, y->source);
+            same_str(x->author, y->author);
+            same_str(x->tags, y->tags);
+            same_str(x->title, y->title);
+            assert_int_equal(x->unit, y->unit);
+            assert_int_equal(x->offset, y->offset);
+            assert_int_equal(x->size, y->size);
+            assert_memory_equal(x->hash, y->hash, SAT_HASH_BYTES);
+        }
+        sat_bundle_forget_pages(b);
+    }
+    sat_bundle_close(b);
+    sat_bundle_close(fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_batch_signed_malformed_cluster),
         cmocka_unit_test(test_load_entries),
         cmocka_unit_test(test_trim_pages),
+        cmocka_unit_test(test_pages_again),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
