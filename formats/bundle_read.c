@@ -940,8 +940,10 @@ static size_t batch_threads(sat_bundle *b, size_t njobs, uint64_t need)
 
     if (n > njobs)
         n = njobs;
-    if (need == 0 || n > BATCH_MEM / need)
-        n = need > BATCH_MEM ? 1 : (size_t)(BATCH_MEM / need);
+    if (need < 1)
+        need = 1;
+    if (n > BATCH_MEM / need)
+        n = (size_t)(BATCH_MEM / need);
     if (n > 1 && b->m->head.has_dict && b->dict_state != 1)
         n = 1; /* the workers' decoders need the dictionary */
     return n > 1 ? workers_ready(b, n) : 1;
