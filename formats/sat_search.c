@@ -731,12 +731,14 @@ static int cmp_bitem_rank(const void *pa, const void *pb)
     return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
-/* Loads the index pages of the next candidates cs[next..next+k) at once (on the bundle's
- * threads); cand_entry then finds them loaded. */
+/* Loads the index pages of the next candidates cs[0..k) at once (on the bundle's threads);
+ * cand_entry then finds them loaded. Pages used least recently go first, so that no more
+ * than PAGES_KEPT stay loaded with them (no entry pointer is held here). */
 static void load_pages_ahead(sat_search *s, const cand *cs, size_t k, uint64_t *idx)
 {
     size_t i;
 
+    sat_bundle_trim_pages(s->b, k < PAGES_KEPT ? PAGES_KEPT - k : 0);
     for (i = 0; i < k; i++)
         idx[i] = s->entry[cs[i].doc];
     sat_bundle_load_entries(s->b, idx, k);
