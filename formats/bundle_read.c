@@ -1152,22 +1152,25 @@ static void page_job(sat_bundle *b, creader *r, size_t j, void *arg)
 void sat_bundle_load_entries(sat_bundle *b, const uint64_t *idx, size_t n)
 {
     pjobs a;
+    unsigned char *seen = calloc(b->m->n_pages + 1, 1);
     uint64_t need = 0;
     size_t i, k, np = 0, nthreads = 1;
 
     memset(&a, 0, sizeof a);
     a.pi = malloc((n + 1) * sizeof *a.pi);
-    if (a.pi == NULL)
+    if (a.pi == NULL || seen == NULL) {
+        free(a.pi);
+        free(seen);
         return;
+    }
     for (i = 0; i < n; i++) {
         size_t pi;
         if (idx[i] >= b->m->n_entries)
             continue;
         pi = sat_manifest_page_of_index(b->m, idx[i]);
-        for (k = 0; k < np && a.pi[k] != pi; k++)
-            ;
-        if (k == np && (b->page_state[pi] == 0 || b->page_state[pi] == 2)) {
+        if (!seen[pi] && (b->page_state[pi] == 0 || b->page_state[pi] == 2)) {
             const sat_page *pg = &b->m->pages[pi];
+            seen[pi] = 1;
             a.pi[np++] = pi;
             /* the stored and decompressed page, and the parsed copy with its entries */
             if (pg->size + 3 * pg->usize > need)
@@ -1194,6 +1197,7 @@ void sat_bundle_load_entries(sat_bundle *b, const uint64_t *idx, size_t n)
         for (i = k; i < np; i++)
             load_page(b, a.pi[i], NULL);
     }
+    free(seen);
     free(a.pi);
     free(a.pg);
     free(a.state);
