@@ -896,8 +896,9 @@ int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len,
  * Batch reads on threads
  *
  * A batch runs jobs (one cluster's entries, or one index page) on up to b->threads
- * threads, this one included; thread k reads with b->wk[k]. A job reads b and writes only
- * its own results and creader, so the outcome is the sequential one whatever the order.
+ * threads: this one, reading with b->rd, and helpers, helper k reading with b->wk[k]. A job
+ * reads b and writes only its own results and creader, so the outcome is the sequential
+ * one whatever the order.
  * ------------------------------------------------------------------------ */
 
 void sat_bundle_set_threads(sat_bundle *b, int n)
@@ -933,7 +934,7 @@ static size_t workers_ready(sat_bundle *b, size_t want)
 }
 
 /* Threads for njobs jobs whose buffers hold up to need bytes each: at most one per job,
- * within BATCH_MEM, with their readers ready. 1: read in sequence. */
+ * within BATCH_MEM, the helpers' readers ready. 1: read in sequence. */
 static size_t batch_threads(sat_bundle *b, size_t njobs, uint64_t need)
 {
     size_t n = (size_t)sat_bundle_threads(b);
@@ -946,7 +947,7 @@ static size_t batch_threads(sat_bundle *b, size_t njobs, uint64_t need)
         n = (size_t)(BATCH_MEM / need);
     if (n > 1 && b->m->head.has_dict && b->dict_state != 1)
         n = 1; /* the workers' decoders need the dictionary */
-    return n > 1 ? workers_ready(b, n) : 1;
+    return n > 1 ? 1 + workers_ready(b, n - 1) : 1;
 }
 
 typedef void (*job_fn)(sat_bundle *b, creader *r, size_t job, void *arg);
@@ -955,7 +956,7 @@ typedef struct jobq {
     sat_bundle *b;
     job_fn fn;
     void *arg;
-    size_t njobs, next;
+    size_t njobs, next, last; /* last: run by this thread at the end (SIZE_MAX: none) */
     pthread_mutex_t mu;
 } jobq;
 
@@ -972,6 +973,8 @@ static void *job_worker(void *arg)
     for (;;) {
         size_t j;
         pthread_mutex_lock(&q->mu);
+        if (q->next == q->last)
+            q->next++;
         j = q->next < q->njobs ? q->next++ : q->njobs;
         pthread_mutex_unlock(&q->mu);
         if (j == q->njobs)
@@ -980,9 +983,12 @@ static void *job_worker(void *arg)
     }
 }
 
-/* Runs fn for jobs 0..njobs on nthreads threads (b->wk[0..nthreads) ready), this one
- * included; when a thread cannot be started, the others do its share. */
-static void run_jobs(sat_bundle *b, size_t nthreads, size_t njobs, job_fn fn, void *arg)
+/* Runs fn for jobs 0..njobs on nthreads threads: this one with b->rd, and nthreads - 1
+ * helpers (b->wk[0..nthreads-1) ready). Job `last` (SIZE_MAX: none) runs in this thread
+ * after all it took from the others, so b->rd ends as that job leaves it. When a helper
+ * cannot be started, the others do its share. */
+static void run_jobs(sat_bundle *b, size_t nthreads, size_t njobs, size_t last, job_fn fn,
+                     void *arg)
 {
     pthread_t t[SAT_READ_THREADS_MAX];
     int started[SAT_READ_THREADS_MAX] = {0};
@@ -995,30 +1001,36 @@ static void run_jobs(sat_bundle *b, size_t nthreads, size_t njobs, job_fn fn, vo
     q.arg = arg;
     q.njobs = njobs;
     q.next = 0;
+    q.last = last;
     if (pthread_mutex_init(&q.mu, NULL) != 0)
         nthreads = 1;
     for (k = 0; k < nthreads; k++) {
         w[k].q = &q;
-        w[k].r = &b->wk[k];
+        w[k].r = k == 0 ? &b->rd : &b->wk[k - 1];
         if (k > 0)
             started[k] = pthread_create(&t[k], NULL, job_worker, &w[k]) == 0;
     }
     if (nthreads > 1) {
         job_worker(&w[0]);
+        if (last < njobs)
+            fn(b, &b->rd, last, arg);
         for (k = 1; k < nthreads; k++)
             if (started[k])
                 pthread_join(t[k], NULL);
         pthread_mutex_destroy(&q.mu);
     } else {
         for (k = 0; k < njobs; k++)
-            fn(b, w[0].r, k, arg);
+            if (k != last)
+                fn(b, &b->rd, k, arg);
+        if (last < njobs)
+            fn(b, &b->rd, last, arg);
     }
 }
 
 /* The cluster jobs of a batch read. Job j reads req[order[start[j]..start[j+1])], the
  * entries of one cluster in request order; keep[i] says the request before i that went
  * through a cluster went through the same one (so the sequential path would find it
- * kept). The job of the last such request reads with b->rd, so the bundle keeps that
+ * kept). The job of the last such request runs last with b->rd, so the bundle keeps that
  * cluster afterwards, as the sequential path would. */
 typedef struct rslot {
     uint32_t unit;
@@ -1038,8 +1050,6 @@ static void read_job(sat_bundle *b, creader *r, size_t j, void *arg)
     rjobs *a = arg;
     size_t k;
 
-    if (j == a->last_job)
-        r = &b->rd;
     for (k = a->start[j]; k < a->start[j + 1]; k++) {
         size_t i = a->order[k].i;
         sat_bundle_req *q = &a->req[i];
@@ -1119,7 +1129,7 @@ void sat_bundle_read_batch(sat_bundle *b, sat_bundle_req *req, size_t n)
     if (nj > 1)
         nthreads = batch_threads(b, nj, need);
     if (nthreads > 1) {
-        run_jobs(b, nthreads, nj, read_job, &a);
+        run_jobs(b, nthreads, nj, a.last_job, read_job, &a);
         for (; i < n; i++) /* media, and entries too large to read: no cluster involved */
             if (!reads_cluster(req[i].e))
                 req[i].rc =
@@ -1190,7 +1200,7 @@ void sat_bundle_load_entries(sat_bundle *b, const uint64_t *idx, size_t n)
         nthreads = batch_threads(b, np - k, need);
     if (nthreads > 1) {
         pjobs rest = {a.pi + k, a.pg + k, a.state + k, a.rc + k, a.err + k};
-        run_jobs(b, nthreads, np - k, page_job, &rest);
+        run_jobs(b, nthreads, np - k, SIZE_MAX, page_job, &rest);
         for (i = k; i < np; i++)
             page_done(b, a.pi[i], a.rc[i], a.pg[i], a.state[i], &a.err[i]);
     } else {
