@@ -732,13 +732,15 @@ static int cmp_bitem_rank(const void *pa, const void *pb)
 }
 
 /* Loads the index pages of the next candidates cs[0..k) at once (on the bundle's threads);
- * cand_entry then finds them loaded. With the PAGES_KEPT kept from before, at most
- * 2 * PAGES_KEPT are loaded (READ_BATCH is PAGES_KEPT), as when they were loaded one by
- * one. */
+ * cand_entry then finds them loaded. Before, the pages used least recently go until at
+ * most PAGES_KEPT - k / 2 stay (no entry pointer is held here): with the batch's pages,
+ * at most 1.5 * PAGES_KEPT are loaded (READ_BATCH is PAGES_KEPT), and a batch of 64 (with
+ * --limit 0) still finds half the kept ones. */
 static void load_pages_ahead(sat_search *s, const cand *cs, size_t k, uint64_t *idx)
 {
     size_t i;
 
+    sat_bundle_trim_pages(s->b, PAGES_KEPT - (k < PAGES_KEPT ? k : PAGES_KEPT) / 2);
     for (i = 0; i < k; i++)
         idx[i] = s->entry[cs[i].doc];
     sat_bundle_load_entries(s->b, idx, k);
