@@ -12,7 +12,9 @@
  *   RESULT open_ms p50_ms p95_ms max_ms queries worst_index most_index
  * (the indexes count from 1 over the queries, comments not counted). With EACH_TSV, also
  * writes one line per query there: ms, matches, query. Exit 1 when a query fails (bad
- * syntax, damaged index).
+ * syntax, damaged index). SATCHEL_READ_THREADS=N sets the reader's threads for batch reads
+ * (sat_bundle_set_threads; 1: the sequential path; unset: as many as the online CPUs, at most
+ * 4), to compare them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,8 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     open_ms = now_ms() - t0;
+    if (getenv("SATCHEL_READ_THREADS") != NULL)
+        sat_bundle_set_threads(b, atoi(getenv("SATCHEL_READ_THREADS")));
     while (fgets(line, sizeof line, f) != NULL) {
         size_t len = strcspn(line, "\r\n"), total = 0;
 
@@ -138,8 +142,9 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     qsort(ms, n, sizeof *ms, cmp_double);
-    printf("%llu text entries indexed; open (signature, manifest, document table): %.2f ms\n",
-           (unsigned long long)sat_search_doc_count(s), open_ms);
+    printf("%llu text entries indexed; open (signature, manifest, document table): %.2f ms; "
+           "%d read threads\n",
+           (unsigned long long)sat_search_doc_count(s), open_ms, sat_bundle_threads(b));
     printf("%zu queries, top %zu with snippets: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n", n, limit,
            ms[n / 2], ms[(n * 95 + 99) / 100 - 1], ms[n - 1]);
     printf("slowest: \"%s\" (%zu matches); most matches: query %zu (%zu)\n", worst, worst_total,

@@ -27,6 +27,22 @@
 
 #define BLOCK 512u
 #define PAD(n) (((uint64_t)(n) + BLOCK - 1) / BLOCK * BLOCK)
+/* Batch reads: worker buffers of one batch stay under this many bytes (a batch of larger
+ * clusters, which only a hostile signer writes, is read by fewer threads). */
+#define BATCH_MEM ((uint64_t)8 << 20)
+
+/* What reads clusters: a decoder and buffers, and the one decompressed cluster it keeps
+ * (the first len bytes of unit; unit SIZE_MAX: none). The bundle has one; batch reads
+ * add one per thread. */
+typedef struct creader {
+    sat_zstd *z; /* with the bundle's dictionary; NULL: the bundle's own (b->z) */
+    size_t unit;
+    size_t len;
+    char *cbuf;
+    size_t cbuf_cap;
+    uint8_t *zbuf;
+    size_t zbuf_cap;
+} creader;
 
 struct sat_bundle {
     int fd;
@@ -44,19 +60,22 @@ struct sat_bundle {
     sat_manifest *m;
     /* index pages, loaded on first use and kept until close */
     sat_mpage **pages;
-    signed char *page_state; /* 0 not loaded, 1 loaded, -1 damaged, -2 signed but malformed */
+    signed char *page_state; /* 0 not loaded, 1 loaded, 2 not loaded but parsed before (its
+                                bytes passed every check), -1 damaged, -2 signed but
+                                malformed */
     char **page_msg;         /* why, for -1 and -2 pages (allocated on first need) */
+    uint64_t *page_used;     /* when each page was last asked for (page_clock then) */
+    uint64_t page_clock;
     sat_zstd *pz;            /* dictionary-less codec (root manifest; pages without a dict) */
-    /* dictionary and codec, loaded on first use */
+    /* dictionary and codec, loaded on first use (the bytes are kept for batch threads) */
     int dict_state; /* 0 not loaded, 1 ok, -1 damaged */
     sat_zstd *z;
-    /* one decompressed cluster kept (its first cached_len bytes are valid) */
-    size_t cached_unit;
-    size_t cached_len;
-    char *cbuf;
-    size_t cbuf_cap;
-    uint8_t *zbuf;
-    size_t zbuf_cap;
+    uint8_t *dict;
+    creader rd; /* what sat_bundle_read uses */
+    /* batch reads (sat_bundle_read_batch, sat_bundle_load_entries) */
+    int threads;                         /* 0: not decided yet */
+    creader wk[SAT_READ_THREADS_MAX];    /* one per thread, created on first use */
+    size_t n_wk;
 };
 
 /* ------------------------------------------------------------------------
@@ -317,7 +336,7 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
     if (b == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
     b->fd = -1;
-    b->cached_unit = SIZE_MAX;
+    b->rd.unit = SIZE_MAX;
     b->path = strdup(path);
     if (b->path == NULL)
         goto nomem;
@@ -394,7 +413,8 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
     }
     b->pages = calloc(b->m->n_pages + 1, sizeof *b->pages);
     b->page_state = calloc(b->m->n_pages + 1, 1);
-    if (b->pages == NULL || b->page_state == NULL)
+    b->page_used = calloc(b->m->n_pages + 1, sizeof *b->page_used);
+    if (b->pages == NULL || b->page_state == NULL || b->page_used == NULL)
         goto nomem;
     b->pz = dz;
     dz = NULL;
@@ -411,8 +431,17 @@ fail:
     return rc;
 }
 
+static void creader_free(creader *r)
+{
+    sat_zstd_free(r->z);
+    free(r->cbuf);
+    free(r->zbuf);
+}
+
 void sat_bundle_close(sat_bundle *b)
 {
+    size_t k;
+
     if (b == NULL)
         return;
     if (b->fd >= 0)
@@ -430,11 +459,14 @@ void sat_bundle_close(sat_bundle *b)
     free(b->page_msg);
     free(b->pages);
     free(b->page_state);
+    free(b->page_used);
     sat_zstd_free(b->pz);
     sat_manifest_free(b->m);
     sat_zstd_free(b->z);
-    free(b->cbuf);
-    free(b->zbuf);
+    free(b->dict);
+    creader_free(&b->rd);
+    for (k = 0; k < b->n_wk; k++)
+        creader_free(&b->wk[k]);
     free(b->sigtext);
     free(b->mz);
     free(b->path);
@@ -501,11 +533,86 @@ static void page_failed(sat_bundle *b, size_t pi, signed char state, const sat_e
         b->page_msg[pi] = strdup(err->msg); /* NULL on OOM: a generic message */
 }
 
+/* Reads, checks and parses index page pi with decoder z (a batch thread's; NULL: the
+ * bundle's, loading the dictionary first if needed). 0 and *out, or an error with *state
+ * -1 when the page is damaged, -2 when it is signed but malformed, 0 when the error is not
+ * the page's (memory, the dictionary). A page parsed before (state 2) is hashed and
+ * decompressed again, then parsed without the checks its bytes passed then. Reads b only:
+ * batch threads call it. */
+static int fetch_page(sat_bundle *b, sat_zstd *z, size_t pi, sat_mpage **out, signed char *state,
+                      sat_err *err)
+{
+    int again = b->page_state[pi] == 2;
+    const sat_page *pg = &b->m->pages[pi];
+    uint8_t *zb = NULL;
+    char *t = NULL;
+    int rc;
+
+    *out = NULL;
+    *state = 0;
+    if (pg->size > SAT_PAGE_MAX + 4096)
+        return sat_err_set(err, SAT_E_LIMIT, "index page %zu: stored size too large", pi);
+    zb = malloc((size_t)pg->size);
+    t = malloc((size_t)pg->usize + 1);
+    if (zb == NULL || t == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = read_at(b, b->data + pg->offset, zb, (size_t)pg->size, err)) != 0) {
+        if (rc == SAT_E_HASH) /* cut off or unreadable: damaged like a wrong hash */
+            *state = -1;
+        goto out;
+    }
+    if (!hash_ok(zb, (size_t)pg->size, pg->hash)) {
+        rc =
+            sat_err_set(err, SAT_E_HASH,
+                        "index page %zu (bytes %llu..%llu) is damaged: its %u entries cannot "
+                        "be found",
+                        pi, (unsigned long long)(b->data + pg->offset),
+                        (unsigned long long)(b->data + pg->offset + pg->size), (unsigned)pg->count);
+        *state = -1;
+        goto out;
+    }
+    /* pages are compressed with the bundle's dictionary when it has one */
+    if (z == NULL && b->m->head.has_dict && (rc = load_dict(b, err)) != 0)
+        goto out;
+    if (z == NULL)
+        z = b->m->head.has_dict ? b->z : b->pz;
+    rc = sat_zstd_decompress(z, zb, (size_t)pg->size, t, (size_t)pg->usize, err);
+    if (rc != 0)
+        sat_err_prefix(err, "index page %zu", pi);
+    else if (again) /* the same bytes as then: their hash matched */
+        rc = sat_mpage_parse_again(b->m, pi, t, (size_t)pg->usize, out, err);
+    else
+        rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, out, err);
+    if (rc != 0 && rc != SAT_E_NOMEM) {
+        /* signed and hash-matched yet malformed: the signer made it; refuse it */
+        rc = signed_but_malformed(err);
+        *state = -2;
+    }
+out:
+    free(zb);
+    free(t);
+    return rc;
+}
+
+/* Keeps the outcome of fetch_page for page pi. */
+static void page_done(sat_bundle *b, size_t pi, int rc, sat_mpage *pg, signed char state,
+                      const sat_err *err)
+{
+    if (rc == 0) {
+        b->pages[pi] = pg;
+        b->page_state[pi] = 1;
+        b->page_used[pi] = ++b->page_clock;
+    } else if (state < 0) {
+        page_failed(b, pi, state, err);
+    }
+}
+
 static int load_page(sat_bundle *b, size_t pi, sat_err *err)
 {
-    const sat_page *pg = &b->m->pages[pi];
-    uint8_t *z = NULL;
-    char *t = NULL;
+    sat_mpage *pg = NULL;
+    signed char state;
     int rc;
     sat_err local;
 
@@ -513,55 +620,17 @@ static int load_page(sat_bundle *b, size_t pi, sat_err *err)
         sat_err_clear(&local);
         err = &local;
     }
-    if (b->page_state[pi] == 1)
+    if (b->page_state[pi] == 1) {
+        b->page_used[pi] = ++b->page_clock;
         return 0;
+    }
     if (b->page_state[pi] < 0) /* damaged (-1) or malformed (-2): the same answer again */
         return sat_err_set(err, b->page_state[pi] == -1 ? SAT_E_HASH : SAT_E_FORMAT, "%s",
                            b->page_msg != NULL && b->page_msg[pi] != NULL
                                ? b->page_msg[pi]
                                : "an index page is damaged or breaks the format");
-    if (pg->size > SAT_PAGE_MAX + 4096)
-        return sat_err_set(err, SAT_E_LIMIT, "index page %zu: stored size too large", pi);
-    z = malloc((size_t)pg->size);
-    t = malloc((size_t)pg->usize + 1);
-    if (z == NULL || t == NULL) {
-        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
-        goto out;
-    }
-    if ((rc = read_at(b, b->data + pg->offset, z, (size_t)pg->size, err)) != 0) {
-        if (rc == SAT_E_HASH) /* cut off or unreadable: damaged like a wrong hash */
-            page_failed(b, pi, -1, err);
-        goto out;
-    }
-    if (!hash_ok(z, (size_t)pg->size, pg->hash)) {
-        rc =
-            sat_err_set(err, SAT_E_HASH,
-                        "index page %zu (bytes %llu..%llu) is damaged: its %u entries cannot "
-                        "be found",
-                        pi, (unsigned long long)(b->data + pg->offset),
-                        (unsigned long long)(b->data + pg->offset + pg->size), (unsigned)pg->count);
-        page_failed(b, pi, -1, err);
-        goto out;
-    }
-    /* pages are compressed with the bundle's dictionary when it has one */
-    if (b->m->head.has_dict && (rc = load_dict(b, err)) != 0)
-        goto out;
-    rc = sat_zstd_decompress(b->m->head.has_dict ? b->z : b->pz, z, (size_t)pg->size, t,
-                             (size_t)pg->usize, err);
-    if (rc != 0)
-        sat_err_prefix(err, "index page %zu", pi);
-    else
-        rc = sat_mpage_parse(b->m, pi, t, (size_t)pg->usize, &b->pages[pi], err);
-    if (rc != 0 && rc != SAT_E_NOMEM) {
-        /* signed and hash-matched yet malformed: the signer made it; refuse it */
-        rc = signed_but_malformed(err);
-        page_failed(b, pi, -2, err);
-        goto out;
-    }
-    b->page_state[pi] = 1;
-out:
-    free(z);
-    free(t);
+    rc = fetch_page(b, NULL, pi, &pg, &state, err);
+    page_done(b, pi, rc, pg, state, err);
     return rc;
 }
 
@@ -590,7 +659,7 @@ static void forget_page(sat_bundle *b, size_t i)
     if (b->page_state[i] == 1) {
         sat_mpage_free(b->pages[i]);
         b->pages[i] = NULL;
-        b->page_state[i] = 0;
+        b->page_state[i] = 2;
     }
 }
 
@@ -600,6 +669,36 @@ void sat_bundle_forget_pages(sat_bundle *b)
 
     for (i = 0; i < b->m->n_pages; i++)
         forget_page(b, i);
+}
+
+static int cmp_used(const void *pa, const void *pb)
+{
+    uint64_t x = ((const uint64_t *)pa)[0], y = ((const uint64_t *)pb)[0];
+
+    return x < y ? -1 : x > y;
+}
+
+void sat_bundle_trim_pages(sat_bundle *b, size_t keep)
+{
+    uint64_t(*lru)[2];
+    size_t i, n = 0;
+
+    if (sat_bundle_pages_loaded(b) <= keep)
+        return;
+    lru = malloc((b->m->n_pages + 1) * sizeof *lru);
+    if (lru == NULL) {
+        sat_bundle_forget_pages(b); /* bounded memory first */
+        return;
+    }
+    for (i = 0; i < b->m->n_pages; i++)
+        if (b->page_state[i] == 1) {
+            lru[n][0] = b->page_used[i];
+            lru[n++][1] = i;
+        }
+    qsort(lru, n, sizeof *lru, cmp_used);
+    for (i = 0; i + keep < n; i++)
+        forget_page(b, (size_t)lru[i][1]);
+    free(lru);
 }
 
 size_t sat_bundle_pages_loaded(const sat_bundle *b)
@@ -687,53 +786,64 @@ static int load_dict(sat_bundle *b, sat_err *err)
         goto out;
     }
     b->dict_state = 1;
+    b->dict = d; /* for the decoders of batch threads */
+    d = NULL;
 out:
     free(d);
     return rc;
 }
 
-/* Makes b->cbuf hold at least the first `need` bytes of cluster `unit`, after its
- * stored bytes matched their hash. */
-static int load_cluster(sat_bundle *b, size_t unit, size_t need, sat_err *err)
+/* Makes r->cbuf hold at least the first `need` bytes of cluster `unit`, after its stored
+ * bytes matched their hash. Touches only r and reads b: batch threads call it, each with
+ * its own r, once the dictionary is loaded. */
+static int load_cluster(sat_bundle *b, creader *r, size_t unit, size_t need, sat_err *err)
 {
     const sat_cluster *c = &b->m->clusters[unit];
     int rc;
 
     if (need > c->usize)
         need = (size_t)c->usize;
-    if (b->cached_unit == unit && b->cached_len >= need)
+    if (r->unit == unit && r->len >= need)
         return 0;
     /* A second entry further into the same cluster: decode all of it this time, so
      * reading a whole cluster entry by entry decodes it at most twice. */
-    if (b->cached_unit == unit)
+    if (r->unit == unit)
         need = (size_t)c->usize;
-    b->cached_unit = SIZE_MAX;
+    r->unit = SIZE_MAX;
     if ((rc = load_dict(b, err)) != 0)
         return rc;
     if (c->size > SAT_CLUSTER_MAX + (SAT_CLUSTER_MAX >> 7) + 4096)
         return sat_err_set(err, SAT_E_FORMAT,
                            "cluster %zu: signed stored size above the format's limit", unit);
-    if (ensure_buf(&b->zbuf, &b->zbuf_cap, (size_t)c->size) != 0 ||
-        ensure_buf(&b->cbuf, &b->cbuf_cap, (size_t)c->usize + 1) != 0)
+    if (ensure_buf(&r->zbuf, &r->zbuf_cap, (size_t)c->size) != 0 ||
+        ensure_buf(&r->cbuf, &r->cbuf_cap, (size_t)c->usize + 1) != 0)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
-    if ((rc = read_at(b, b->data + c->offset, b->zbuf, (size_t)c->size, err)) != 0)
+    if ((rc = read_at(b, b->data + c->offset, r->zbuf, (size_t)c->size, err)) != 0)
         return rc;
-    if (!hash_ok(b->zbuf, (size_t)c->size, c->hash))
+    if (!hash_ok(r->zbuf, (size_t)c->size, c->hash))
         return sat_err_set(err, SAT_E_HASH, "cluster %zu (bytes %llu..%llu) is damaged", unit,
                            (unsigned long long)(b->data + c->offset),
                            (unsigned long long)(b->data + c->offset + c->size));
-    rc = sat_zstd_decompress_prefix(b->z, b->zbuf, (size_t)c->size, b->cbuf, (size_t)c->usize, need,
-                                    err);
+    rc = sat_zstd_decompress_prefix(r->z != NULL ? r->z : b->z, r->zbuf, (size_t)c->size, r->cbuf,
+                                    (size_t)c->usize, need, err);
     if (rc != 0) {
         sat_err_prefix(err, "cluster %zu", unit);
         return rc == SAT_E_NOMEM ? rc : signed_but_malformed(err);
     }
-    b->cached_unit = unit;
-    b->cached_len = need;
+    r->unit = unit;
+    r->len = need;
     return 0;
 }
 
-int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len, sat_err *err)
+/* 1 when sat_bundle_read of e goes through a cluster (and so through a creader's cache). */
+static int reads_cluster(const sat_mentry *e)
+{
+    return e->unit != SAT_UNIT_MEDIA && e->size <= SAT_READ_MAX;
+}
+
+/* sat_bundle_read with the cluster reader r (batch threads: theirs). */
+static int read_entry(sat_bundle *b, creader *r, const sat_mentry *e, char **out, size_t *len,
+                      sat_err *err)
 {
     char *buf;
     int rc;
@@ -749,9 +859,9 @@ int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len,
     if (e->unit == SAT_UNIT_MEDIA) {
         rc = read_at(b, b->data + e->offset, buf, (size_t)e->size, err);
     } else {
-        rc = load_cluster(b, e->unit, (size_t)(e->offset + e->size), err);
+        rc = load_cluster(b, r, e->unit, (size_t)(e->offset + e->size), err);
         if (rc == 0)
-            memcpy(buf, b->cbuf + e->offset, (size_t)e->size);
+            memcpy(buf, r->cbuf + e->offset, (size_t)e->size);
     }
     if (rc == 0 && !hash_ok(buf, (size_t)e->size, e->hash)) {
         if (e->unit == SAT_UNIT_MEDIA) {
@@ -775,6 +885,334 @@ int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len,
     *out = buf;
     *len = (size_t)e->size;
     return 0;
+}
+
+int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len, sat_err *err)
+{
+    return read_entry(b, &b->rd, e, out, len, err);
+}
+
+/* ------------------------------------------------------------------------
+ * Batch reads on threads
+ *
+ * A batch runs jobs (one cluster's entries, or one index page) on up to b->threads
+ * threads: this one, reading with b->rd, and helpers, helper k reading with b->wk[k]. A job
+ * reads b and writes only its own results and creader, so the outcome is the sequential
+ * one whatever the order.
+ * ------------------------------------------------------------------------ */
+
+void sat_bundle_set_threads(sat_bundle *b, int n)
+{
+    b->threads = n < 0 ? 0 : n > SAT_READ_THREADS_MAX ? SAT_READ_THREADS_MAX : n;
+}
+
+int sat_bundle_threads(sat_bundle *b)
+{
+    if (b->threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        b->threads = n < 1 ? 1 : n > SAT_READ_THREADS_MAX ? SAT_READ_THREADS_MAX : (int)n;
+    }
+    return b->threads;
+}
+
+/* Makes b->wk[0..want) ready (their decoders need the loaded dictionary). Returns how many
+ * are (fewer when memory runs out). */
+static size_t workers_ready(sat_bundle *b, size_t want)
+{
+    const sat_manifest_head *h = &b->m->head;
+
+    while (b->n_wk < want) {
+        creader *r = &b->wk[b->n_wk];
+        memset(r, 0, sizeof *r);
+        r->unit = SIZE_MAX;
+        if (sat_zstd_create(h->has_dict ? b->dict : NULL, h->has_dict ? h->dict_size : 0, 0, &r->z,
+                            NULL) != 0)
+            break;
+        b->n_wk++;
+    }
+    return b->n_wk < want ? b->n_wk : want;
+}
+
+/* Threads for njobs jobs whose buffers hold up to need bytes each: at most one per job,
+ * within BATCH_MEM, the helpers' readers ready. 1: read in sequence. */
+static size_t batch_threads(sat_bundle *b, size_t njobs, uint64_t need)
+{
+    size_t n = (size_t)sat_bundle_threads(b);
+
+    if (n > njobs)
+        n = njobs;
+    if (need < 1)
+        need = 1;
+    if (n > BATCH_MEM / need)
+        n = (size_t)(BATCH_MEM / need);
+    if (n > 1 && b->m->head.has_dict && b->dict_state != 1)
+        n = 1; /* the workers' decoders need the dictionary */
+    return n > 1 ? 1 + workers_ready(b, n - 1) : 1;
+}
+
+typedef void (*job_fn)(sat_bundle *b, creader *r, size_t job, void *arg);
+
+typedef struct jobq {
+    sat_bundle *b;
+    job_fn fn;
+    void *arg;
+    size_t njobs, next, last; /* last: run by this thread at the end (SIZE_MAX: none) */
+    pthread_mutex_t mu;
+} jobq;
+
+typedef struct jworker {
+    jobq *q;
+    creader *r;
+} jworker;
+
+static void *job_worker(void *arg)
+{
+    jworker *w = arg;
+    jobq *q = w->q;
+
+    for (;;) {
+        size_t j;
+        pthread_mutex_lock(&q->mu);
+        if (q->next == q->last)
+            q->next++;
+        j = q->next < q->njobs ? q->next++ : q->njobs;
+        pthread_mutex_unlock(&q->mu);
+        if (j == q->njobs)
+            return NULL;
+        q->fn(q->b, w->r, j, q->arg);
+    }
+}
+
+/* Runs fn for jobs 0..njobs on nthreads threads: this one with b->rd, and nthreads - 1
+ * helpers (b->wk[0..nthreads-1) ready). Job `last` (SIZE_MAX: none) runs in this thread
+ * after all it took from the others, so b->rd ends as that job leaves it. When a helper
+ * cannot be started, the others do its share. */
+static void run_jobs(sat_bundle *b, size_t nthreads, size_t njobs, size_t last, job_fn fn,
+                     void *arg)
+{
+    pthread_t t[SAT_READ_THREADS_MAX];
+    int started[SAT_READ_THREADS_MAX] = {0};
+    jworker w[SAT_READ_THREADS_MAX];
+    jobq q;
+    size_t k;
+
+    q.b = b;
+    q.fn = fn;
+    q.arg = arg;
+    q.njobs = njobs;
+    q.next = 0;
+    q.last = last;
+    if (pthread_mutex_init(&q.mu, NULL) != 0)
+        nthreads = 1;
+    for (k = 0; k < nthreads; k++) {
+        w[k].q = &q;
+        w[k].r = k == 0 ? &b->rd : &b->wk[k - 1];
+        if (k > 0)
+            started[k] = pthread_create(&t[k], NULL, job_worker, &w[k]) == 0;
+    }
+    if (nthreads > 1) {
+        job_worker(&w[0]);
+        if (last < njobs)
+            fn(b, &b->rd, last, arg);
+        for (k = 1; k < nthreads; k++)
+            if (started[k])
+                pthread_join(t[k], NULL);
+        pthread_mutex_destroy(&q.mu);
+    } else {
+        for (k = 0; k < njobs; k++)
+            if (k != last)
+                fn(b, &b->rd, k, arg);
+        if (last < njobs)
+            fn(b, &b->rd, last, arg);
+    }
+}
+
+/* The cluster jobs of a batch read. Job j reads req[order[start[j]..start[j+1])], the
+ * entries of one cluster in request order; keep[i] says the request before i that went
+ * through a cluster went through the same one (so the sequential path would find it
+ * kept). The job of the last such request runs last with b->rd, so the bundle keeps that
+ * cluster afterwards, as the sequential path would. */
+typedef struct rslot {
+    uint32_t unit;
+    size_t i;
+} rslot;
+
+typedef struct rjobs {
+    sat_bundle_req *req;
+    rslot *order;
+    size_t *start;
+    unsigned char *keep;
+    size_t last_job;
+} rjobs;
+
+static void read_job(sat_bundle *b, creader *r, size_t j, void *arg)
+{
+    rjobs *a = arg;
+    size_t k;
+
+    for (k = a->start[j]; k < a->start[j + 1]; k++) {
+        size_t i = a->order[k].i;
+        sat_bundle_req *q = &a->req[i];
+        if (!a->keep[i])
+            r->unit = SIZE_MAX; /* another cluster was read in between */
+        q->rc = read_entry(b, r, q->e, &q->text, &q->len, &q->err);
+    }
+}
+
+static int cmp_rslot(const void *pa, const void *pb)
+{
+    const rslot *x = pa, *y = pb;
+
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Plans the cluster jobs of req[0..n), all after the first request that reads a cluster
+ * other than b->rd's. Returns the number of jobs, 0 when none (or out of memory: the
+ * caller reads them in sequence), with *need the most bytes one job's buffers hold. */
+static size_t plan_reads(sat_bundle *b, sat_bundle_req *req, size_t n, rjobs *a, uint64_t *need)
+{
+    size_t i, k, nt = 0, nj = 0, prev = SIZE_MAX;
+
+    *need = 0;
+    a->req = req;
+    a->order = malloc((n + 1) * sizeof *a->order);
+    a->start = malloc((n + 2) * sizeof *a->start);
+    a->keep = malloc(n + 1);
+    if (a->order == NULL || a->start == NULL || a->keep == NULL)
+        return 0;
+    for (i = 0; i < n; i++) {
+        a->keep[i] = 0;
+        if (!reads_cluster(req[i].e))
+            continue;
+        a->keep[i] = prev != SIZE_MAX && req[prev].e->unit == req[i].e->unit;
+        a->order[nt].unit = req[i].e->unit;
+        a->order[nt++].i = prev = i;
+    }
+    qsort(a->order, nt, sizeof *a->order, cmp_rslot);
+    for (k = 0; k < nt; k++) {
+        const sat_cluster *c = &b->m->clusters[a->order[k].unit];
+        if (k > 0 && a->order[k - 1].unit == a->order[k].unit)
+            continue;
+        if (req[prev].e->unit == a->order[k].unit)
+            a->last_job = nj;
+        a->start[nj++] = k;
+        if (c->usize + c->size + 1 > *need)
+            *need = c->usize + c->size + 1;
+    }
+    a->start[nj] = nt;
+    return nj;
+}
+
+void sat_bundle_read_batch(sat_bundle *b, sat_bundle_req *req, size_t n)
+{
+    rjobs a;
+    uint64_t need;
+    size_t i = 0, nj = 0, nthreads = 1;
+
+    for (i = 0; i < n; i++) {
+        req[i].text = NULL;
+        req[i].len = 0;
+        req[i].rc = 0;
+        sat_err_clear(&req[i].err);
+    }
+    /* In sequence: until the dictionary is loaded (its errors come with the first read),
+     * and while the cluster b->rd keeps serves (that run uses b->rd as it is). */
+    for (i = 0; i < n && (b->dict_state != 1 || !reads_cluster(req[i].e) ||
+                          req[i].e->unit == b->rd.unit);
+         i++)
+        req[i].rc = read_entry(b, &b->rd, req[i].e, &req[i].text, &req[i].len, &req[i].err);
+    memset(&a, 0, sizeof a);
+    if (i < n && sat_bundle_threads(b) > 1)
+        nj = plan_reads(b, req + i, n - i, &a, &need);
+    if (nj > 1)
+        nthreads = batch_threads(b, nj, need);
+    if (nthreads > 1) {
+        run_jobs(b, nthreads, nj, a.last_job, read_job, &a);
+        for (; i < n; i++) /* media, and entries too large to read: no cluster involved */
+            if (!reads_cluster(req[i].e))
+                req[i].rc =
+                    read_entry(b, &b->rd, req[i].e, &req[i].text, &req[i].len, &req[i].err);
+    } else {
+        for (; i < n; i++)
+            req[i].rc = read_entry(b, &b->rd, req[i].e, &req[i].text, &req[i].len, &req[i].err);
+    }
+    free(a.order);
+    free(a.start);
+    free(a.keep);
+}
+
+/* The page jobs of sat_bundle_load_entries: job j fetches page pi[j]. */
+typedef struct pjobs {
+    size_t *pi;
+    sat_mpage **pg;
+    signed char *state;
+    int *rc;
+    sat_err *err;
+} pjobs;
+
+static void page_job(sat_bundle *b, creader *r, size_t j, void *arg)
+{
+    pjobs *a = arg;
+
+    a->rc[j] = fetch_page(b, r->z, a->pi[j], &a->pg[j], &a->state[j], &a->err[j]);
+}
+
+void sat_bundle_load_entries(sat_bundle *b, const uint64_t *idx, size_t n)
+{
+    pjobs a;
+    unsigned char *seen = calloc(b->m->n_pages + 1, 1);
+    uint64_t need = 0;
+    size_t i, k, np = 0, nthreads = 1;
+
+    memset(&a, 0, sizeof a);
+    a.pi = malloc((n + 1) * sizeof *a.pi);
+    if (a.pi == NULL || seen == NULL) {
+        free(a.pi);
+        free(seen);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        size_t pi;
+        if (idx[i] >= b->m->n_entries)
+            continue;
+        pi = sat_manifest_page_of_index(b->m, idx[i]);
+        if (!seen[pi] && (b->page_state[pi] == 0 || b->page_state[pi] == 2)) {
+            const sat_page *pg = &b->m->pages[pi];
+            seen[pi] = 1;
+            a.pi[np++] = pi;
+            /* the stored and decompressed page, and the parsed copy with its entries */
+            if (pg->size + 3 * pg->usize > need)
+                need = pg->size + 3 * pg->usize;
+        }
+    }
+    /* The first page in this thread when the dictionary is not loaded yet: its errors
+     * come with the first page, as they would. */
+    k = 0;
+    if (np > 0 && b->m->head.has_dict && b->dict_state != 1)
+        load_page(b, a.pi[k++], NULL);
+    a.pg = calloc(np + 1, sizeof *a.pg);
+    a.state = calloc(np + 1, sizeof *a.state);
+    a.rc = calloc(np + 1, sizeof *a.rc);
+    a.err = calloc(np + 1, sizeof *a.err);
+    if (np - k > 1 && a.pg != NULL && a.state != NULL && a.rc != NULL && a.err != NULL)
+        nthreads = batch_threads(b, np - k, need);
+    if (nthreads > 1) {
+        pjobs rest = {a.pi + k, a.pg + k, a.state + k, a.rc + k, a.err + k};
+        run_jobs(b, nthreads, np - k, SIZE_MAX, page_job, &rest);
+        for (i = k; i < np; i++)
+            page_done(b, a.pi[i], a.rc[i], a.pg[i], a.state[i], &a.err[i]);
+    } else {
+        for (i = k; i < np; i++)
+            load_page(b, a.pi[i], NULL);
+    }
+    free(seen);
+    free(a.pi);
+    free(a.pg);
+    free(a.state);
+    free(a.rc);
+    free(a.err);
 }
 
 static int write_all(int fd, const void *p, size_t n, sat_err *err)
@@ -1210,10 +1648,10 @@ static size_t verify_deep(sat_bundle *b, vstate *v, sat_problem_fn fn, void *ctx
         const sat_mentry *en = v->deep_list[i];
         const char *why = NULL;
         sat_err_clear(&e);
-        if (load_cluster(b, en->unit, SIZE_MAX, &e) != 0) {
+        if (load_cluster(b, &b->rd, en->unit, SIZE_MAX, &e) != 0) {
             why = e.msg;
             v->forged |= e.code == SAT_E_FORMAT;
-        } else if (!hash_ok(b->cbuf + en->offset, (size_t)en->size, en->hash)) {
+        } else if (!hash_ok(b->rd.cbuf + en->offset, (size_t)en->size, en->hash)) {
             why = "content differs from its signed hash (its cluster's signed hash matches: "
                   "made by a broken or hostile signer)";
             v->forged = 1;

@@ -13,6 +13,7 @@
  *   sat_bundle *b; sat_bundle_open(path, keys, nkeys, &b, &err);
  *   sat_bundle_find(b, "id", &entry, &err);            // or sat_bundle_entry(b, i, ...)
  *   sat_bundle_read(b, entry, &buf, &len, &err);       // hash-checked content
+ *   sat_bundle_read_batch(b, reqs, n);                 // the same for many, on threads
  *   sat_bundle_verify(b, on_problem, ctx, &nbad, &err); // every hash in the bundle
  *   sat_bundle_close(b);
  */
@@ -133,6 +134,11 @@ int sat_bundle_entry(sat_bundle *b, uint64_t i, const sat_mentry **e, sat_err *e
  * entries in bounded memory. */
 void sat_bundle_forget_pages(sat_bundle *b);
 
+/* Frees the index pages asked for least recently (by sat_bundle_entry, sat_bundle_find,
+ * sat_bundle_load_entries) until at most keep stay loaded. Every sat_mentry pointer into
+ * a freed page becomes invalid: call it where none is held. */
+void sat_bundle_trim_pages(sat_bundle *b, size_t keep);
+
 /* Number of index pages loaded now (to decide when to forget them). */
 size_t sat_bundle_pages_loaded(const sat_bundle *b);
 
@@ -144,6 +150,41 @@ int sat_bundle_find(sat_bundle *b, const char *id, const sat_mentry **e, sat_err
  * *len) after checking the cluster's stored hash (or the media hash) and the entry's
  * content hash. SAT_E_HASH when damaged, SAT_E_LIMIT for media above SAT_READ_MAX. */
 int sat_bundle_read(sat_bundle *b, const sat_mentry *e, char **out, size_t *len, sat_err *err);
+
+/* Most threads a batch read (sat_bundle_read_batch, sat_bundle_load_entries) uses. */
+#define SAT_READ_THREADS_MAX 4
+
+/* One entry of a batch read: e goes in, the rest comes out. */
+typedef struct sat_bundle_req {
+    const sat_mentry *e;
+    char *text;  /* what sat_bundle_read gives: malloc'd, NUL-terminated, the caller frees it;
+                    NULL on error */
+    size_t len;
+    int rc;      /* what sat_bundle_read returns for e */
+    sat_err err; /* its message when rc != 0 */
+} sat_bundle_req;
+
+/* Reads req[0..n) with the outcome n calls of sat_bundle_read in this order would have
+ * (the same texts, codes and messages, the same cluster kept afterwards), but reads,
+ * hashes and decompresses distinct clusters on up to sat_bundle_threads(b) threads, each
+ * with its own decoder and buffers. Entries grouped by cluster (and, within one, the
+ * farthest first) are read with the fewest decodes. Worker buffers stay under 8 MiB per
+ * batch (fewer threads for larger clusters). */
+void sat_bundle_read_batch(sat_bundle *b, sat_bundle_req *req, size_t n);
+
+/* Loads the index pages holding the entries idx[0..n) (indexes in id order, as for
+ * sat_bundle_entry) that are not loaded yet, distinct pages on up to sat_bundle_threads(b)
+ * threads. Afterwards sat_bundle_entry finds each page loaded, or returns the error
+ * loading it gave, as if it had loaded it itself; a page that could not be tried (out of
+ * memory) is left for sat_bundle_entry. Indexes out of range are ignored. */
+void sat_bundle_load_entries(sat_bundle *b, const uint64_t *idx, size_t n);
+
+/* Sets the threads batch reads use: 1 reads in the calling thread only (the sequential
+ * path); 0, the default, as many as there are online CPUs, at most SAT_READ_THREADS_MAX. */
+void sat_bundle_set_threads(sat_bundle *b, int n);
+
+/* The threads batch reads use now (1..SAT_READ_THREADS_MAX). */
+int sat_bundle_threads(sat_bundle *b);
 
 /* Copies one entry's content to fd. The hash is checked at the end: on SAT_E_HASH the
  * caller must discard what was written. */

@@ -191,6 +191,14 @@ size_t sat_manifest_page_of_index(const sat_manifest *m, uint64_t i);
 int sat_mpage_parse(const sat_manifest *m, size_t pi, const char *text, size_t len, sat_mpage **out,
                     sat_err *err);
 
+/* sat_mpage_parse for the exact bytes sat_mpage_parse accepted before (the reader knows
+ * them by their signed hash, checked again): the same page, faster, without repeating the
+ * checks whose outcome cannot change (UTF-8 and controls, the fields' forms, id order).
+ * The parsing itself stays bounded; bytes it cannot parse still give SAT_E_FORMAT. Never
+ * call it on bytes that were not accepted by sat_mpage_parse. */
+int sat_mpage_parse_again(const sat_manifest *m, size_t pi, const char *text, size_t len,
+                          sat_mpage **out, sat_err *err);
+
 /* The entry's metadata as a sat_meta whose strings are borrowed from e (never free it):
  * for sat_meta_check and renderers. */
 sat_meta sat_mentry_meta(const sat_mentry *e);

@@ -732,31 +732,20 @@ static int cand_meta_all(sat_search *s, const sat_query *q, cand **list, size_t 
 }
 
 /* Checks c's verified text for the groups that need it: positive multi-term groups must be
- * found (in one field), excluded ones must not. Returns 1 match, 0 no match, 2 damaged, or
- * an error. The text is kept in *text (NULL when not read). */
-static int text_check(sat_search *s, const sat_query *q, cand *c, char **text, size_t *tlen,
+ * found (in one field), excluded ones must not. Returns 1 match, 0 no match, or an error. */
+static int text_check(const sat_query *q, const cand *c, const char *text, size_t tlen,
                       sat_err *err)
 {
     const sat_query_group *groups[SAT_QUERY_MAX_GROUPS];
     int found[SAT_QUERY_MAX_GROUPS] = {0};
     size_t ng = 0, i;
     tcheck *tc = NULL;
-    sat_err e;
     int rc;
 
     for (i = 0; i < sat_query_group_count(q); i++) {
         const sat_query_group *g = sat_query_group_at(q, i);
         if (g->nterms > 1)
             groups[ng++] = g;
-    }
-    sat_err_clear(&e);
-    if ((rc = sat_bundle_read(s->b, c->e, text, tlen, &e)) != 0) {
-        *text = NULL;
-        if (rc == SAT_E_HASH)
-            return 2;
-        if (err != NULL)
-            *err = e;
-        return rc;
     }
     if (ng == 0)
         return 1;
@@ -769,7 +758,7 @@ static int text_check(sat_search *s, const sat_query *q, cand *c, char **text, s
     if (rc == 0 && c->e->section != NULL)
         rc = check_field(tc, c->e->section, strlen(c->e->section), 0, found);
     if (rc == 0)
-        rc = check_field(tc, *text, *tlen, 1, found);
+        rc = check_field(tc, text, tlen, 1, found);
     tcheck_free(tc);
     free(tc);
     if (rc != 0)
@@ -816,19 +805,41 @@ static int cmp_bitem_rank(const void *pa, const void *pb)
     return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
+/* Loads the index pages of the next candidates cs[0..k) at once (on the bundle's threads);
+ * cand_entry then finds them loaded. Before, the pages used least recently go until at
+ * most PAGES_KEPT - k / 2 stay (no entry pointer is held here): with the batch's pages,
+ * at most 1.5 * PAGES_KEPT are loaded (READ_BATCH is PAGES_KEPT), and a batch of 64 (with
+ * --limit 0) still finds half the kept ones. */
+static void load_pages_ahead(sat_search *s, const cand *cs, size_t k, uint64_t *idx)
+{
+    size_t i;
+
+    sat_bundle_trim_pages(s->b, PAGES_KEPT - (k < PAGES_KEPT ? k : PAGES_KEPT) / 2);
+    for (i = 0; i < k; i++)
+        idx[i] = s->entry[cs[i].doc];
+    sat_bundle_load_entries(s->b, idx, k);
+}
+
 /* Reads and verifies the best candidates cs[0..n) (in rank order) until `want` hits are
- * in r or none is left; damaged ones are counted and replaced by the next. */
+ * in r or none is left; damaged ones are counted and replaced by the next. A batch of
+ * candidates is read at once (sat_bundle_read_batch: its clusters on the bundle's
+ * threads), then each is checked and kept in rank order. */
 static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size_t want,
                      sat_search_result *r, sat_err *err)
 {
-    bitem *bt = malloc(((want < READ_BATCH ? want : READ_BATCH) + 1) * sizeof *bt);
-    size_t next = 0, j;
+    size_t cap = (want < READ_BATCH ? want : READ_BATCH) + 1, next = 0, j;
+    bitem *bt = malloc(cap * sizeof *bt);
+    sat_bundle_req *rq = malloc(cap * sizeof *rq);
+    uint64_t *idx = malloc(cap * sizeof *idx);
     int rc = 0;
 
-    if (bt == NULL)
-        return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+    if (bt == NULL || rq == NULL || idx == NULL) {
+        rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
+        goto out;
+    }
     while (r->n < want && next < n) {
-        size_t nb = 0;
+        size_t nb = 0, ahead = want - r->n < READ_BATCH ? want - r->n : READ_BATCH;
+        load_pages_ahead(s, cs + next, ahead < n - next ? ahead : n - next, idx);
         while (nb < want - r->n && nb < READ_BATCH && next < n) {
             cand *c = &cs[next];
             if ((rc = cand_entry(s, c, err)) < 0)
@@ -848,33 +859,36 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
             nb++;
         }
         qsort(bt, nb, sizeof *bt, cmp_bitem_place);
+        for (j = 0; j < nb; j++)
+            rq[j].e = cs[bt[j].rank].e;
+        sat_bundle_read_batch(s->b, rq, nb);
+        for (j = 0; j < nb; j++) {
+            bt[j].text = rq[j].text;
+            bt[j].len = rq[j].len;
+        }
         for (j = 0; j < nb; j++) {
             cand *c = &cs[bt[j].rank];
-            sat_err e;
-            sat_err_clear(&e);
-            if (c->check) { /* read, verified and checked for the groups that need it */
-                int m = text_check(s, q, c, &bt[j].text, &bt[j].len, &e);
-                rc = m < 0 ? m : 0;
-                if (m == 1) {
-                    bt[j].ok = 1;
-                } else if (m >= 0) {
-                    r->n_damaged += m == 2;
-                    r->total--;
-                    free(bt[j].text);
-                    bt[j].text = NULL;
-                }
-            } else if ((rc = sat_bundle_read(s->b, c->e, &bt[j].text, &bt[j].len, &e)) == 0) {
-                bt[j].ok = 1;
-            } else if (rc == SAT_E_HASH) {
-                rc = 0;
+            int m = 1;
+            if (rq[j].rc == SAT_E_HASH) {
                 r->n_damaged++;
                 r->total--;
+                continue;
             }
-            if (rc != 0) { /* the ones after j were not read: their text is NULL */
+            if (rq[j].rc != 0) {
                 if (err != NULL)
-                    *err = e;
+                    *err = rq[j].err;
+                rc = rq[j].rc;
                 goto out_batch;
             }
+            /* verified; checked for the groups that need it */
+            if (c->check && (m = text_check(q, c, bt[j].text, bt[j].len, err)) < 0) {
+                rc = m;
+                goto out_batch;
+            }
+            if (m == 1)
+                bt[j].ok = 1;
+            else
+                r->total--;
         }
         qsort(bt, nb, sizeof *bt, cmp_bitem_rank);
         for (j = 0; j < nb; j++) {
@@ -892,9 +906,9 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
             free(bt[j].text);
             cs[bt[j].rank].e = NULL; /* hits keep entry indexes, not pointers */
         }
-        /* loaded pages serve the caller and the next query; past a bound they go */
-        if (sat_bundle_pages_loaded(s->b) > PAGES_KEPT)
-            sat_bundle_forget_pages(s->b);
+        /* loaded pages serve the caller and the next query; past a bound, those used
+         * least recently go */
+        sat_bundle_trim_pages(s->b, PAGES_KEPT);
         if (rc != 0)
             goto out;
     }
@@ -904,6 +918,8 @@ static int read_hits(sat_search *s, const sat_query *q, cand *cs, size_t n, size
             r->total_exact = 0;
 out:
     free(bt);
+    free(rq);
+    free(idx);
     return rc;
 }
 
