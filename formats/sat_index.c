@@ -512,12 +512,9 @@ int sat_ixbuild_finish(sat_ixbuild *ix, size_t target, sat_buf *docs, sat_ixbloc
     *n_blocks = 0;
     if (ix->failed || ix->n_docs == 0 || ix->n_terms == 0)
         return sat_err_set(err, SAT_E_ARG, "search index: nothing to index");
-    for (i = 0; i < ix->n_terms; i++) {
+    for (i = 0; i < ix->n_terms; i++)
         if (flush_term(&ix->terms[i]) != 0)
             goto nomem;
-        if (ix->terms[i].n > maxn)
-            maxn = ix->terms[i].n;
-    }
     free(ix->slots); /* term indices change now */
     ix->slots = NULL;
     perm = malloc((size_t)ix->n_docs * sizeof *perm);
@@ -527,7 +524,6 @@ int sat_ixbuild_finish(sat_ixbuild *ix, size_t target, sat_buf *docs, sat_ixbloc
     qsort(ix->terms, ix->n_terms, sizeof *ix->terms, cmp_bterm);
     if (resolve_finals(ix) != 0)
         goto nomem;
-    maxn = 0;
     for (i = 0; i < ix->n_terms; i++)
         if (ix->terms[i].n > maxn)
             maxn = ix->terms[i].n;
