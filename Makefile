@@ -14,7 +14,7 @@ VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := libsodium libzstd libarchive libxml-2.0 libutf8proc
+PKGS       := libsodium libzstd libarchive libxml-2.0 libutf8proc ncursesw
 READER_KEYS ?=
 
 ifeq ($(FUZZ),1)

@@ -9,9 +9,12 @@ set -eu
 # coreutils, python3 to validate JSON, script from bsdutils, GNU time for the bench);
 # make fuzz: clang with its libFuzzer and sanitizer runtimes; make bench: zim-tools
 # (zimwriterfs, the tool the packer is compared with) and kiwix-tools (kiwix-search and
-# kiwix-serve, whose search the bench compares with Satchel's).
+# kiwix-serve, whose search the bench compares with Satchel's); the reader's terminal
+# interface: ncursesw, and tmux and strace to drive and watch it in tests; the web export:
+# chromium (headless, in tests) and fonts-noto-cjk so its screenshots show Korean.
 PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
-libxml2-dev libutf8proc-dev zim-tools kiwix-tools
+libxml2-dev libutf8proc-dev libncurses-dev tmux strace chromium fonts-noto-cjk
+zim-tools kiwix-tools
 zstd minisign libarchive-tools tar coreutils bsdutils python3 time
 clang libclang-rt-dev"
 
