@@ -1733,10 +1733,12 @@ static void *hash_units(void *arg)
 }
 
 /* Deep check of the search index (its hashes matched): the document table and every term
- * block parse, every posting list decodes. Returns 0, or the first error (reported). */
+ * block parse, every posting list decodes, no character has too many link terms. Returns
+ * 0, or the first error (reported). */
 static int verify_search_deep(sat_bundle *b, sat_problem_fn fn, void *ctx)
 {
     const sat_manifest_head *h = &b->m->head;
+    sat_ixlink_run links = {{0}, 0, 0};
     uint8_t *buf = NULL;
     uint32_t *entry = NULL, *dlen = NULL;
     uint64_t total;
@@ -1786,6 +1788,8 @@ static int verify_search_deep(sat_bundle *b, sat_problem_fn fn, void *ctx)
                                                           : NULL,
                                h->search_docs, 1, &blk, &e);
         buf = NULL; /* the block owned it */
+        if (rc == 0)
+            rc = sat_ixlink_run_feed(&links, blk, &e);
         sat_ixblock_free(blk);
         if (rc != 0) {
             sat_err_prefix(&e, "term block %zu", i);

@@ -875,3 +875,29 @@ void sat_ixblock_free(sat_ixblock *b)
     free(b->buf);
     free(b);
 }
+
+int sat_ixlink_run_feed(sat_ixlink_run *r, const sat_ixblock *b, sat_err *err)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++) {
+        const sat_ixterm *t = &b->terms[i];
+
+        if (t->link == SAT_IXLINK_NONE)
+            continue;
+        if (t->link == r->len && memcmp(t->term, r->ch, t->link) == 0) {
+            if (++r->n > SAT_IXLINKS_MAX)
+                return sat_err_set(err, SAT_E_FORMAT,
+                                   "search term block: term %zu: more than %d link terms for "
+                                   "\"%.16s\" (SPEC 12.1 allows %d)",
+                                   i, SAT_IXLINKS_MAX, r->ch, SAT_IXLINKS_MAX);
+            continue;
+        }
+        /* t->link < t->len <= SAT_TOKEN_MAX (the parser checked both) */
+        memcpy(r->ch, t->term, t->link);
+        r->ch[t->link] = '\0';
+        r->len = t->link;
+        r->n = 1;
+    }
+    return 0;
+}

@@ -144,6 +144,19 @@ void sat_ixblock_free(sat_ixblock *b);
 #define SAT_IXLINK_BAD ((size_t)-1)
 size_t sat_ixterm_link(const char *term, size_t len);
 
+/* Counts the link terms of each character over the blocks of an index, fed in order (a
+ * character's link terms are consecutive, possibly across a block boundary). Zero it
+ * before the first block. */
+typedef struct sat_ixlink_run {
+    char ch[SAT_TOKEN_MAX + 1]; /* the character of the current run of link terms */
+    size_t len;                 /* its bytes (0: no run yet) */
+    size_t n;                   /* its link terms so far */
+} sat_ixlink_run;
+
+/* Feeds block b's terms. Returns 0, or SAT_E_FORMAT naming the character and the term when
+ * a character has more than SAT_IXLINKS_MAX link terms (SPEC 12.1). */
+int sat_ixlink_run_feed(sat_ixlink_run *r, const sat_ixblock *b, sat_err *err);
+
 /* Compares two terms bytewise (a shorter prefix first). */
 int sat_ixterm_cmp(const char *a, size_t alen, const char *b, size_t blen);
 

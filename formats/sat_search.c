@@ -386,6 +386,13 @@ static int prefix_docs(sat_search *s, const char *prefix, size_t len, int links,
                  * another word's business, as for bigrams */
                 if (!links || t->link != len)
                     continue;
+                if (n_fwd == SAT_IXLINKS_MAX) {
+                    rc = sat_err_set(err, SAT_E_FORMAT,
+                                     "search index: more than %d link terms for \"%.16s\" "
+                                     "(SPEC 12.1 allows %d)",
+                                     SAT_IXLINKS_MAX, prefix, SAT_IXLINKS_MAX);
+                    goto out;
+                }
                 if (n_fwd == cap_fwd) {
                     size_t cap = cap_fwd ? cap_fwd * 2 : 64;
                     char(*nf)[SAT_TOKEN_MAX + 1] = realloc(fwd, cap * sizeof *fwd);

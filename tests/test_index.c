@@ -401,6 +401,69 @@ static void test_block_refused(void **state)
     built_free(&b);
 }
 
+/* A block of n link terms "<ch> U+E000 <y>" (y = "a", "b", ... as two-letter names) in
+ * terms[0..n), with their names in names[]. */
+static void link_block(sat_ixblock *b, sat_ixterm *terms, char (*names)[16], const char *ch,
+                       size_t first, size_t n)
+{
+    size_t i;
+
+    memset(b, 0, sizeof *b);
+    for (i = 0; i < n; i++) {
+        size_t y = first + i;
+        snprintf(names[i], sizeof names[i], "%s" SAT_IXLINK_SEP "%c%c", ch,
+                 (char)('a' + y / 26), (char)('a' + y % 26));
+        terms[i].term = names[i];
+        terms[i].len = strlen(names[i]);
+        terms[i].link = strlen(ch);
+        terms[i].list = (const uint8_t *)"";
+        terms[i].list_len = 1;
+    }
+    b->terms = terms;
+    b->n = n;
+}
+
+/* At most SAT_IXLINKS_MAX link terms per character, counted across block boundaries;
+ * another character starts a new count; ordinary terms do not count. */
+static void test_link_run(void **state)
+{
+    sat_ixterm terms[SAT_IXLINKS_MAX + 1];
+    char names[SAT_IXLINKS_MAX + 1][16];
+    sat_ixterm plain = {"x", 1, 0, (const uint8_t *)"", 1};
+    sat_ixblock b;
+    sat_ixlink_run r;
+    sat_err err;
+
+    (void)state;
+    /* 40 + 24 = 64 links of 가 over two blocks: accepted; one more: refused */
+    memset(&r, 0, sizeof r);
+    link_block(&b, terms, names, "가", 0, 40);
+    assert_int_equal(sat_ixlink_run_feed(&r, &b, &err), 0);
+    link_block(&b, terms, names, "가", 40, 24);
+    assert_int_equal(sat_ixlink_run_feed(&r, &b, &err), 0);
+    assert_int_equal(r.n, SAT_IXLINKS_MAX);
+    link_block(&b, terms, names, "가", 64, 1);
+    assert_int_equal(sat_ixlink_run_feed(&r, &b, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "more than 64 link terms for \"가\""));
+
+    /* 64 of 가, then an ordinary term, then 64 of 각 (same first byte): accepted */
+    memset(&r, 0, sizeof r);
+    link_block(&b, terms, names, "가", 0, SAT_IXLINKS_MAX);
+    assert_int_equal(sat_ixlink_run_feed(&r, &b, &err), 0);
+    b.terms = &plain;
+    b.n = 1;
+    assert_int_equal(sat_ixlink_run_feed(&r, &b, &err), 0);
+    link_block(&b, terms, names, "각", 0, SAT_IXLINKS_MAX);
+    assert_int_equal(sat_ixlink_run_feed(&r, &b, &err), 0);
+    assert_string_equal(r.ch, "각");
+
+    /* 65 in one block */
+    memset(&r, 0, sizeof r);
+    link_block(&b, terms, names, "각", 0, SAT_IXLINKS_MAX + 1);
+    assert_int_equal(sat_ixlink_run_feed(&r, &b, &err), SAT_E_FORMAT);
+    assert_non_null(strstr(err.msg, "term 64"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_blocks_split),
         cmocka_unit_test(test_docs_refused),
         cmocka_unit_test(test_block_refused),
+        cmocka_unit_test(test_link_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

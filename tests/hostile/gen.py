@@ -949,6 +949,30 @@ def index_cases(c):
                 docs(lambda r: r[:-1], count=-1), r"beyond|longer than the document count",
                 [(last_words[0], 3, r"document")])
 
+    # a character with more link terms than SPEC 12.1 allows (64): the one-character query
+    # and verify --deep refuse it; the links added name bigrams the index lacks (Y from
+    # U+F900 on, sorting after the Hangul ones, so the block stays in order)
+    sep = b"\xee\x80\x80"
+    best = None
+    for bi, b in enumerate(c.model.search["blocks"]):
+        rr = bm.block_parse(b["text"], b["count"])
+        for i, (t, _) in enumerate(rr):
+            x = t.split(sep)[0]
+            if sep in t and re.fullmatch("[\uac00-\ud7a3]", x.decode()) and \
+                    (i + 1 == len(rr) or not rr[i + 1][0].startswith(x + sep)):
+                n = sum(1 for r in rr if r[0].startswith(x + sep))
+                if best is None or n > best[3]:
+                    best = (bi, i, x, n)
+    lbi, li, lx, ln = best
+    extra = [(lx + sep + chr(0xF900 + j).encode(), b"\x00") for j in range(65)]
+    if lbi + 1 < len(c.model.search["blocks"]):
+        assert extra[-1][0] < c.model.search["blocks"][lbi + 1]["first"]
+    c.bad_index("tblock-links-65", "the character %s with %d link terms (at most 64)" %
+                (lx.decode(), ln + 65),
+                c.block_edit(lambda r: r[:li + 1] + extra + r[li + 1:], bi=lbi),
+                named("term block %d" % lbi, "more than 64 link terms"),
+                [(lx.decode(), 3, r"more than 64 link terms"), c.found(qj)])
+
     # the root's search lines, signed: the manifest itself is refused, by every command
     def tl(fn):
         def hook(ls):
