@@ -208,6 +208,23 @@ static void block_check(const sat_ixblock *b, const uint8_t *buf, size_t len, ui
     lower_check(b, "\xf4\x8f\xbf\xbf", 4);
 }
 
+/* The most link terms any one character has in b, counted pair by pair. */
+static size_t most_links(const sat_ixblock *b)
+{
+    size_t i, j, most = 0;
+
+    for (i = 0; i < b->n; i++) {
+        size_t n = 0;
+        if (b->terms[i].link == SAT_IXLINK_NONE)
+            continue;
+        for (j = 0; j < b->n; j++)
+            n += b->terms[j].link == b->terms[i].link &&
+                 memcmp(b->terms[j].term, b->terms[i].term, b->terms[i].link) == 0;
+        most = n > most ? n : most;
+    }
+    return most;
+}
+
 static void block_case(const uint8_t *buf, size_t len, uint32_t count, const char *first,
                        const char *next, uint64_t ndocs, int deep_first)
 {
@@ -240,6 +257,17 @@ static void block_case(const uint8_t *buf, size_t len, uint32_t count, const cha
                 strcmp(b[0]->terms[i].term, b[1]->terms[i].term) != 0 ||
                 b[0]->terms[i].list - b[0]->buf != b[1]->terms[i].list - b[1]->buf)
                 fuzz_fail("term %zu differs between the deep and shallow parse", i);
+    }
+    if (rc[1] == 0) {
+        /* the link count per character (verify --deep): refused exactly above the bound */
+        sat_ixlink_run run;
+        int lr;
+        memset(&run, 0, sizeof run);
+        lr = sat_ixlink_run_feed(&run, b[1], &err);
+        if (lr != 0 && (lr != SAT_E_FORMAT || strstr(err.msg, "link terms") == NULL))
+            fuzz_fail("link count refused with %d '%s'", lr, err.msg);
+        if ((lr != 0) != (most_links(b[1]) > SAT_IXLINKS_MAX))
+            fuzz_fail("link count: %d for a most of %zu", lr, most_links(b[1]));
     }
     sat_ixblock_free(b[0]);
     sat_ixblock_free(b[1]);
