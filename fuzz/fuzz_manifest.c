@@ -12,8 +12,11 @@
  * does a page; every entry of a parsed page passes
  * sat_meta_check (the writer could have written it), is found by id (sat_mpage_find),
  * lies in the page sat_manifest_page_for names, and its bundle-wide index maps back to
- * that page.
+ * that page. sat_mpage_parse_again on the bytes of every page sat_mpage_parse accepted
+ * (what the reader does when it loads a page a second time) succeeds and gives the same
+ * entries, field by field.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +116,69 @@ static void fuzz_page_checks(const sat_manifest *m, size_t pi, const sat_mpage *
     free(locs);
 }
 
+/* The metadata strings of an entry (NULL when absent), for field-by-field comparison. */
+static const struct {
+    const char *name;
+    size_t off;
+} fuzz_mentry_strs[] = {
+    {"id", offsetof(sat_mentry, id)},           {"parent", offsetof(sat_mentry, parent)},
+    {"date", offsetof(sat_mentry, date)},       {"lang", offsetof(sat_mentry, lang)},
+    {"section", offsetof(sat_mentry, section)}, {"source", offsetof(sat_mentry, source)},
+    {"author", offsetof(sat_mentry, author)},   {"tags", offsetof(sat_mentry, tags)},
+    {"title", offsetof(sat_mentry, title)},
+};
+
+/* The first field in which two entries differ, or NULL when they are the same. */
+static const char *fuzz_mentry_diff(const sat_mentry *a, const sat_mentry *b)
+{
+    size_t k;
+
+    if (a->kind != b->kind)
+        return "kind";
+    if (a->unit != b->unit)
+        return "unit";
+    if (a->offset != b->offset)
+        return "offset";
+    if (a->size != b->size)
+        return "size";
+    if (memcmp(a->hash, b->hash, SAT_HASH_BYTES) != 0)
+        return "hash";
+    for (k = 0; k < sizeof fuzz_mentry_strs / sizeof fuzz_mentry_strs[0]; k++) {
+        const char *x = *(const char *const *)((const char *)a + fuzz_mentry_strs[k].off);
+        const char *y = *(const char *const *)((const char *)b + fuzz_mentry_strs[k].off);
+        if ((x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0))
+            return fuzz_mentry_strs[k].name;
+    }
+    return NULL;
+}
+
+/* Parses page pi's text again with sat_mpage_parse_again, as the reader does for a page it
+ * dropped and loads again; it must give pg's entries exactly. */
+static void fuzz_page_again(const sat_manifest *m, size_t pi, const sat_mpage *pg, const char *text,
+                            size_t len)
+{
+    sat_mpage *ag = NULL;
+    sat_err err;
+    size_t i;
+    int rc = sat_mpage_parse_again(m, pi, text, len, &ag, &err);
+
+    if (rc == SAT_E_NOMEM)
+        return;
+    if (rc != 0)
+        fuzz_fail("page %zu: parsed, but parse_again refuses the same bytes: %s", pi, err.msg);
+    if (ag->n != pg->n)
+        fuzz_fail("page %zu: %zu entries parsed, %zu parsed again", pi, pg->n, ag->n);
+    for (i = 0; i < pg->n; i++) {
+        const char *what = fuzz_mentry_diff(&pg->entries[i], &ag->entries[i]);
+        if (what != NULL)
+            fuzz_fail("page %zu: entry %zu (%s) parsed again with another %s", pi, i,
+                      pg->entries[i].id, what);
+        if (sat_mpage_find(ag, ag->entries[i].id) != &ag->entries[i])
+            fuzz_fail("page %zu: entry %s parsed again is not found by id", pi, ag->entries[i].id);
+    }
+    sat_mpage_free(ag);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
@@ -135,6 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sat_mpage *pg = NULL;
         if (sat_mpage_parse(m, pi, pt, plen, &pg, &err) == 0) {
             fuzz_page_checks(m, pi, pg, pt, plen);
+            fuzz_page_again(m, pi, pg, pt, plen);
             sat_mpage_free(pg);
         }
         pos += 1 + plen + 1;
