@@ -236,7 +236,10 @@ static int eh_collect(eh_ctx *c)
         if (sat_bundle_entry(s->b, pg->first, &e, &err) != 0) {
             s->n_lost += pg->count;
             s->forged |= err.code == SAT_E_FORMAT;
-            eh_say(c, "DAMAGED index page, entries not exported from", pg->first_id, err.msg);
+            eh_say(c,
+                   err.code == SAT_E_FORMAT ? "NOT GENUINE index page, entries not exported from"
+                                            : "DAMAGED index page, entries not exported from",
+                   pg->first_id, err.msg);
             if (sat_buf_puts(&s->lost_html, "<li>") != 0 ||
                 ep_msgf(&s->lost_html, MSG_HTML_LOST_PAGE, (unsigned long)pg->count) != 0 ||
                 sat_buf_puts(&s->lost_html, "<br><small>") != 0 ||
