@@ -147,31 +147,21 @@ class Browser:
         self._pump(time.monotonic() + seconds)
 
     def close(self):
-        try:
-            self.call("Browser.close", timeout=3)
-        except Exception:
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        # the renderer and helper processes share the group we started: end them all
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            self.out.close()
-        except OSError:
-            pass
-        try:
-            os.close(self.inp)
-        except OSError:
-            pass
+        """Asks Chromium to quit, then kills its process group (renderers, helpers)."""
+        quietly(lambda: self.call("Browser.close", timeout=3))
+        quietly(lambda: self.proc.wait(timeout=5))
+        quietly(lambda: os.killpg(self.proc.pid, signal.SIGKILL))  # the group we started
+        quietly(lambda: self.proc.wait(timeout=5))
+        quietly(self.out.close)
+        quietly(lambda: os.close(self.inp))
+
+
+def quietly(fn):
+    """Runs fn, ignoring the errors of tearing down (gone already, timed out)."""
+    try:
+        fn()
+    except (OSError, RuntimeError, subprocess.TimeoutExpired):
+        pass
 
 
 def problems_in(events, session):
