@@ -23,6 +23,7 @@ typedef struct eh_ctx {
     ep_site site;
     FILE *msgs;
     int dirfd, edir, mdir; /* DIR, DIR/e, DIR/m */
+    int owned;             /* DIR was empty or an earlier export: e/ and m/ are ours */
     uint64_t tmpseq;
     uint64_t pages, files; /* written */
     sat_buf buf;
@@ -163,7 +164,8 @@ static int eh_open_target(eh_ctx *c, const char *to, int force)
         fprintf(c->msgs, "satchel-read: cannot open folder %s: %s\n", to, strerror(errno));
         return -1;
     }
-    if (!force && !eh_dir_reusable(c->dirfd)) {
+    c->owned = eh_dir_reusable(c->dirfd);
+    if (!force && !c->owned) {
         fprintf(c->msgs,
                 "satchel-read: %s is not empty and holds no earlier export (no %s); "
                 "choose an empty folder or add --force\n",
@@ -366,6 +368,75 @@ static int eh_texts(eh_ctx *c)
     return rc;
 }
 
+/* The item numbered num (numbers rise with the id order of items), or NULL. */
+static const ep_item *eh_find_num(const ep_site *s, uint64_t num)
+{
+    size_t lo = 0, hi = s->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->items[mid].num == num)
+            return &s->items[mid];
+        if (s->items[mid].num < num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* 1 if name has the form of an export's file ("000012.html", "000031.png") or of its
+ * temporary files (".tmp-PID-N"). */
+static int eh_own_name(const char *name, uint64_t *num, int *tmp)
+{
+    size_t i = 0, ext = 0;
+
+    *tmp = strncmp(name, ".tmp-", 5) == 0;
+    if (*tmp)
+        return strspn(name + 5, "0123456789-") == strlen(name + 5);
+    *num = 0;
+    for (; name[i] >= '0' && name[i] <= '9' && i < 8; i++)
+        *num = *num * 10 + (uint64_t)(name[i] - '0');
+    if (i < 6 || name[i] != '.')
+        return 0;
+    ext = strspn(name + i + 1, "abcdefghijklmnopqrstuvwxyz0123456789");
+    return ext >= 2 && ext <= 5 && name[i + 1 + ext] == '\0';
+}
+
+/* After a complete export into a folder that is ours: removes from e/ (or m/) what an
+ * earlier export left and this one did not write (entries no longer in the bundle, or
+ * damaged now), and temporary files of a run that was killed. Other names are kept. */
+static void eh_prune(eh_ctx *c, int dfd, const char *sub)
+{
+    struct dirent *d;
+    DIR *dir;
+    int fd = dup(dfd);
+
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0 || (dir = fdopendir(fd)) == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while ((d = readdir(dir)) != NULL) {
+        char path[RH_HREF_MAX];
+        const ep_item *it;
+        uint64_t num;
+        int tmp;
+        if (!eh_own_name(d->d_name, &num, &tmp))
+            continue;
+        if (!tmp) {
+            it = eh_find_num(&c->site, num);
+            if (it != NULL && it->status == EP_WRITTEN) {
+                ep_item_path(it, path);
+                if (strncmp(path, sub, 2) == 0 && strcmp(path + 2, d->d_name) == 0)
+                    continue;
+            }
+        }
+        unlinkat(dfd, d->d_name, 0);
+    }
+    closedir(dir);
+}
+
 /* index.html, verify.html, style.css and the marker. */
 static int eh_site_files(eh_ctx *c)
 {
@@ -428,6 +499,10 @@ int eh_export(const char *path, const eh_opts *o, FILE *msgs)
         eh_site_files(&c) != 0) {
         status = EH_EXIT_IO;
         goto cleanup;
+    }
+    if (c.owned) {
+        eh_prune(&c, c.edir, "e/");
+        eh_prune(&c, c.mdir, "m/");
     }
     if (syncfs(c.dirfd) != 0) {
         fprintf(msgs, "satchel-read: cannot flush %s to the drive: %s\n", o->to, strerror(errno));

@@ -229,6 +229,15 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=a
 grep -q '<h1>Evil &lt;i&gt;&quot;x&quot;&lt;/i&gt;</h1>' esite/index.html ||
     fail "the bundle title is not escaped"
 evil_page=$(ls esite/e/*.html | head -n 1)
+# an earlier export of another bundle: its pages go, the user's own files stay
+cp -r site stale
+echo kept > stale/e/notes.txt
+: > stale/e/.tmp-123-4
+expect_exit 0 "$READ" export-html evil.satchel --to stale -p demo.pub
+[ "$(ls stale/e)" = "$(printf '000000.html\nnotes.txt')" ] || fail "stale pages left: $(ls stale/e)"
+[ -z "$(ls -A stale/m)" ] || fail "stale media left"
+[ -e stale/e/.tmp-123-4 ] && fail "a stale temporary file was left"
+cmp -s stale/index.html esite/index.html || fail "the re-export differs from a fresh one"
 grep -q '<span class="url">javascript:alert(5)</span>' "$evil_page" ||
     fail "a javascript: link is not shown as inert text"
 grep -q '<span class="url">http://evil.example/x.png</span>' "$evil_page" ||
