@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "export_pages.h"
+#include "export_search.h"
 #include "sat_bundle.h"
 
 #define EH_EXIT_DAMAGED 1
@@ -27,6 +28,7 @@ typedef struct eh_ctx {
     uint64_t tmpseq;
     uint64_t pages, files; /* written */
     sat_buf buf;
+    sat_buf search; /* search-data.js */
 } eh_ctx;
 
 /* Prints untrusted text sanitised. */
@@ -352,10 +354,12 @@ static int eh_texts(eh_ctx *c)
         s->cur = order[k];
         c->buf.len = 0;
         rc = ep_entry_page(&c->buf, s, body, len, &err);
-        free(body);
         ep_item_path(it, path);
         if (rc == 0)
             rc = eh_write(c, c->edir, path + 2, c->buf.data, c->buf.len, &err);
+        if (rc == 0 && es_data_add(&c->search, path, it->e, body, len) != 0)
+            rc = sat_err_set(&err, SAT_E_NOMEM, "out of memory building the search index");
+        free(body);
         if (rc != 0) {
             eh_say(c, "cannot write", path, err.msg);
             rc = SAT_E_IO;
@@ -457,12 +461,21 @@ static int eh_site_files(eh_ctx *c)
         rc = eh_write(c, c->dirfd, "verify.html", c->buf.data, c->buf.len, &err);
     if (rc == 0)
         rc = eh_write(c, c->dirfd, "style.css", css, strlen(css), &err);
+    c->buf.len = 0;
+    if (rc == 0 && (es_page(&c->buf) != 0 || es_data_end(&c->search) != 0))
+        rc = sat_err_set(&err, SAT_E_NOMEM, "out of memory building the search page");
+    if (rc == 0)
+        rc = eh_write(c, c->dirfd, "search.html", c->buf.data, c->buf.len, &err);
+    if (rc == 0)
+        rc = eh_write(c, c->dirfd, "search-data.js", c->search.data, c->search.len, &err);
+    if (rc == 0)
+        rc = eh_write(c, c->dirfd, "search.js", es_script(), strlen(es_script()), &err);
     if (rc == 0)
         rc = eh_write(c, c->dirfd, EH_MARKER, marker, sizeof marker - 1, &err);
     if (rc != 0)
         eh_say(c, "cannot write the site", NULL, err.msg);
     else
-        c->pages += 2;
+        c->pages += 3;
     return rc;
 }
 
@@ -490,7 +503,7 @@ int eh_export(const char *path, const eh_opts *o, FILE *msgs)
                    ? EH_EXIT_FORGED
                    : EH_EXIT_DAMAGED;
     }
-    if (eh_collect(&c) != 0) {
+    if (eh_collect(&c) != 0 || es_data_begin(&c.search) != 0) {
         fputs("satchel-read: out of memory\n", msgs);
         status = EH_EXIT_IO;
         goto cleanup;
@@ -523,6 +536,7 @@ cleanup:
     free(c.site.items);
     sat_buf_free(&c.site.lost_html);
     sat_buf_free(&c.buf);
+    sat_buf_free(&c.search);
     if (c.mdir >= 0)
         close(c.mdir);
     if (c.edir >= 0)

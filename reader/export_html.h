@@ -6,13 +6,15 @@
  *   DIR/index.html          contents by section (headings), newest first
  *   DIR/verify.html         verification: signer fingerprint, key, date, counts, damage
  *   DIR/style.css           the only style sheet (no fonts, nothing external)
+ *   DIR/search.html         optional search (search.js over search-data.js, export_search.h):
+ *                           the only page with script (its own two files), nothing fetched
  *   DIR/e/NNNNNN.html       one page per article or transcript
  *   DIR/m/NNNNNN.EXT        images and audio (EXT from a short list, else "bin")
  *   DIR/satchel-export.txt  marks the folder as an export (a later export may overwrite it)
  *
  * NNNNNN is the entry's position in id order: no name comes from the bundle. Every
  * page carries a strict Content-Security-Policy (nothing but files of the export may
- * load, no script), referrer policy no-referrer, and every bundle string escaped
+ * load, no script but search.html's), referrer policy no-referrer, and every bundle string escaped
  * (render_html.h). Nothing is written before the bundle's signature verified, and no
  * entry before its hash matched: a damaged entry is left out and listed on verify.html.
  *

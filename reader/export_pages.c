@@ -79,9 +79,7 @@ static const char *ep_kind_label(sat_kind k)
     }
 }
 
-/* The document head and the top navigation. root is "" or "../"; lang is untrusted (a
- * manifest lang tag) or the interface language's code. */
-static int ep_head(sat_buf *out, const char *root, const char *lang, const char *title)
+int ep_head(sat_buf *out, const char *root, const char *lang, const char *title, const char *csp)
 {
     const char *ui = rmsg_lang_code(rmsg_get_lang());
     int rc = sat_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"");
@@ -95,20 +93,21 @@ static int ep_head(sat_buf *out, const char *root, const char *lang, const char 
                             "<meta name=\"referrer\" content=\"no-referrer\">\n"
                             "<meta name=\"viewport\" content=\"width=device-width, "
                             "initial-scale=1\">\n<title>",
-                            EP_CSP);
+                            csp);
     if (rc == 0)
         rc = rh_escape_str(out, title);
     if (rc == 0)
         rc = sat_buf_printf(out,
                             "</title>\n<link rel=\"stylesheet\" href=\"%sstyle.css\">\n</head>\n"
                             "<body>\n<nav lang=\"%s\"><a href=\"%sindex.html\">%s</a> "
-                            "<a href=\"%sverify.html\">%s</a></nav>\n<main>\n",
+                            "<a href=\"%sverify.html\">%s</a> <a href=\"%ssearch.html\">%s</a>"
+                            "</nav>\n<main>\n",
                             root, ui, root, rmsg(MSG_HTML_CONTENTS), root,
-                            rmsg(MSG_HTML_VERIFY_TITLE));
+                            rmsg(MSG_HTML_VERIFY_TITLE), root, rmsg(MSG_HTML_SEARCH));
     return rc;
 }
 
-static int ep_foot(sat_buf *out)
+int ep_foot(sat_buf *out)
 {
     return sat_buf_printf(out, "</main>\n<footer lang=\"%s\">%s</footer>\n</body>\n</html>\n",
                           rmsg_lang_code(rmsg_get_lang()), rmsg(MSG_HTML_FOOTER));
@@ -196,7 +195,7 @@ int ep_entry_page(sat_buf *out, ep_site *s, const char *body, size_t len, sat_er
     const sat_mentry *e = s->items[s->cur].e;
     rh_body_opts bo = {ep_resolve, s};
     const char *ui = rmsg_lang_code(rmsg_get_lang());
-    int rc = ep_head(out, "../", e->lang, e->title);
+    int rc = ep_head(out, "../", e->lang, e->title, EP_CSP);
 
     if (rc == 0)
         rc = sat_buf_puts(out, "<article>\n<h1>");
@@ -334,7 +333,7 @@ int ep_index_page(sat_buf *out, const ep_site *s, sat_err *err)
             order[n++] = k;
     sort_items = s->items;
     qsort(order, n, sizeof *order, ep_cmp_index);
-    rc = ep_head(out, "", NULL, m->head.title);
+    rc = ep_head(out, "", NULL, m->head.title, EP_CSP);
     if (rc == 0)
         rc = sat_buf_puts(out, "<h1>");
     if (rc == 0)
@@ -442,7 +441,7 @@ int ep_verify_page(sat_buf *out, const ep_site *s, sat_err *err)
 {
     uint64_t bad = s->n_damaged + s->n_lost, total = s->n + s->n_lost;
     size_t k;
-    int rc = ep_head(out, "", NULL, rmsg(MSG_HTML_VERIFY_TITLE));
+    int rc = ep_head(out, "", NULL, rmsg(MSG_HTML_VERIFY_TITLE), EP_CSP);
 
     if (rc == 0)
         rc = sat_buf_printf(out, "<h1>%s</h1>\n<p class=\"banner ok\">%s</p>\n",
@@ -531,6 +530,9 @@ const char *ep_style_css(void)
            ".banner.ok { background: #e3f2e1; }\n"
            ".banner.bad { background: #fbe3d6; }\n"
            ".damaged { color: #777; }\n"
+           "input#q { font-size: 1.2em; width: 100%; box-sizing: border-box; padding: 0.3em; }\n"
+           "ol.hits li { margin: 0.6em 0; }\n"
+           ".hits .snip { display: block; color: #444; font-size: 0.9em; }\n"
            "footer { margin-top: 3em; font-size: 0.85em; border-top: 1px solid #ccc; "
            "padding-top: 0.5em; }\n";
 }

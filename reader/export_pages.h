@@ -59,6 +59,12 @@ size_t ep_find(const ep_site *s, const char *id, size_t len);
 /* File name of an item relative to the export's root ("e/000012.html", "m/000031.png"). */
 void ep_item_path(const ep_item *it, char out[RH_HREF_MAX]);
 
+/* Appends the document head (charset, lang, the CSP csp, referrer policy, title, style
+ * sheet) and the top navigation. root is "" or "../"; lang is untrusted (a manifest lang
+ * tag, escaped) or NULL for the interface language. ep_foot closes the document. */
+int ep_head(sat_buf *out, const char *root, const char *lang, const char *title, const char *csp);
+int ep_foot(sat_buf *out);
+
 /* Appends the page of text item s->items[s->cur] with its verified body. */
 int ep_entry_page(sat_buf *out, ep_site *s, const char *body, size_t len, sat_err *err);
 

@@ -14,14 +14,18 @@ TMPPAT='.tmp-'
 
 # site_ok DIR: the checks every export must pass
 site_ok() {
-    for f in index.html verify.html style.css satchel-export.txt; do
+    for f in index.html verify.html style.css satchel-export.txt search.html search.js \
+        search-data.js; do
         [ -f "$1/$f" ] || fail "$1/$f missing"
     done
     find "$1" -type l | grep . && fail "$1 holds a symlink"
     find "$1" -name "$TMPPAT*" | grep . && fail "$1 holds a temporary file"
     for f in "$1"/*.html "$1"/e/*.html; do
         [ -f "$f" ] || continue
-        grep -q "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'\">" "$f" ||
+        csp="default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"
+        [ "${f##*/}" = search.html ] &&
+            csp="default-src 'none'; script-src 'self'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"
+        grep -q "<meta http-equiv=\"Content-Security-Policy\" content=\"$csp\">" "$f" ||
             fail "$f: no strict CSP meta"
         grep -q '<meta charset="utf-8">' "$f" || fail "$f: no charset"
         grep -q '<meta name="referrer" content="no-referrer">' "$f" || fail "$f: no referrer policy"
@@ -35,12 +39,21 @@ site_ok() {
     # ... and every src/href is one of the reader's own generated names
     grep -Eoh '(src|href)="[^"]*"' "$1"/*.html "$1"/e/*.html | sort -u |
         grep -Ev '^(src|href)="((\.\./)?(e|m)/)?[0-9]{6}\.[a-z0-9]{2,5}"$' |
-        grep -Ev '^(src|href)="(\.\./)?(index\.html|verify\.html|style\.css)"$' |
+        grep -Ev '^(src|href)="(\.\./)?(index\.html|verify\.html|search\.html|style\.css)"$' |
+        grep -Ev '^src="search(-data)?\.js"$' |
         grep -Ev '^href="#s[0-9]+"$' > "$T/odd-links" || true
     [ ! -s "$T/odd-links" ] || { cat "$T/odd-links" >&2; fail "$1: unexpected src/href"; }
-    # no script element, no event handler attribute inside a tag
-    grep -Eiq '<script|<[a-z][^<>]*[[:space:]]on[a-z]+=' "$1"/*.html "$1"/e/*.html &&
+    # no event handler attribute inside a tag; no script element but search.html's two files
+    grep -Eiq '<[a-z][^<>]*[[:space:]]on[a-z]+=' "$1"/*.html "$1"/e/*.html &&
+        fail "$1: an event handler in a page"
+    grep -il '<script' "$1"/*.html "$1"/e/*.html | grep -v '/search\.html$' &&
         fail "$1: script markup in a page"
+    [ "$(grep -ic '<script' "$1/search.html")" -eq 2 ] &&
+        grep -q '^<script src="search-data.js"></script>$' "$1/search.html" &&
+        grep -q '^<script src="search.js"></script>$' "$1/search.html" ||
+        fail "$1/search.html: scripts other than the export's two files"
+    grep -Eq 'fetch|XMLHttpRequest|WebSocket|sendBeacon|EventSource|innerHTML|outerHTML|eval|import|Function\(' \
+        "$1/search.js" && fail "$1/search.js: a network, eval or HTML-building call"
     return 0
 }
 
@@ -248,10 +261,12 @@ rm -f "$ART"/export-*.png
 start=$(date +%s)
 python3 "$ROOT/tests/e2e/chromium_check.py" site --shots "$ART" \
     --page index.html "$KO_TITLE" --page "$article" "$KO_TITLE" --page "$tr" "김철수" \
-    --page verify.html "$fp" ||
+    --page verify.html "$fp" \
+    --page "search.html?q=%EC%B2%A0%EB%8F%84%20%ED%95%A8%ED%9D%A5" "$KO_TITLE" ||
     fail "Chromium found a problem with the demo export (above)"
 python3 "$ROOT/tests/e2e/chromium_check.py" esite --shots "$ART/evil" \
-    --page "${evil_page#esite/}" "<script>alert(1)</script> \"><img src=x onerror=alert(2)>" ||
+    --page "${evil_page#esite/}" "<script>alert(1)</script> \"><img src=x onerror=alert(2)>" \
+    --page "search.html?q=onerror" "<script>alert(1)</script> \"><img src=x onerror=alert(2)>" ||
     fail "Chromium found a problem with the hostile page (above)"
 for f in "$ART"/export-0-index.png "$ART"/export-1-*.png; do
     [ -s "$f" ] && [ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" = 89504e47 ] ||
