@@ -12,6 +12,7 @@ For every --page (PATH relative to SITE_DIR, opened as file://), in one browser 
   - every console error (Runtime.consoleAPICalled of type error or assert), uncaught
     exception (Runtime.exceptionThrown), Log.entryAdded of level error (Chromium reports
     Content-Security-Policy violations there) and Audits.issueAdded of a CSP issue fails it;
+  - every <audio> element must load its file's metadata (a duration) within 5 s;
   - TEXT must be in document.title or the page's text (a DOM query, not the file bytes);
   - a screenshot (Page.captureScreenshot) is written to SHOTS/export-<n>-<name>.png
     (SHOTS: --shots, else $ARTIFACTS, else the current folder).
@@ -209,7 +210,21 @@ def check_page(br, session, site, rel, text, shot):
                       "imgs: Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth > 0])})",
         "returnByValue": True}, session)
     info = json.loads(res["result"]["value"])
+    # every <audio> must load its file (media-src 'self' from file:): its metadata within 5 s
+    res = br.call("Runtime.evaluate", {
+        "expression": "Promise.all(Array.from(document.querySelectorAll('audio')).map(a => "
+                      "new Promise(ok => { if (a.readyState >= 1) { ok([a.src, a.duration]); return; } "
+                      "a.addEventListener('loadedmetadata', () => ok([a.src, a.duration])); "
+                      "a.addEventListener('error', () => ok([a.src, -1])); "
+                      "setTimeout(() => ok([a.src, -2]), 5000); a.preload = 'metadata'; a.load(); })))"
+                      ".then(r => JSON.stringify(r))",
+        "awaitPromise": True, "returnByValue": True}, session, timeout=20)
+    audio = json.loads(res["result"]["value"])
+    br.settle(0.3)
     bad, urls = problems_in(br.events[start:], session)
+    for src, dur in audio:
+        if not dur or dur <= 0:
+            bad.append("audio not playable (%s): %s" % ("error" if dur == -1 else "no metadata", src))
     if text not in info["title"] and text not in info["text"]:
         bad.append("%r is not in the page's title or text" % text)
     if not info["csp"]:
@@ -221,9 +236,12 @@ def check_page(br, session, site, rel, text, shot):
                   session)
     with open(shot, "wb") as f:
         f.write(base64.b64decode(png["data"]))
-    print("page %s: title %r, %d request(s): %s; %d of %d image(s) shown; screenshot %s" % (
-        rel, info["title"], len(urls), ", ".join(u.replace("file://" + site, "") for u in urls),
-        sum(1 for _, ok in info["imgs"] if ok), len(info["imgs"]), shot))
+    print("page %s: title %r, %d request(s): %s; %d of %d image(s) shown; audio %s; "
+          "screenshot %s" % (
+              rel, info["title"], len(urls),
+              ", ".join(u.replace("file://" + site, "") for u in urls),
+              sum(1 for _, ok in info["imgs"] if ok), len(info["imgs"]),
+              ", ".join("%.1f s" % d for _, d in audio) or "none", shot))
     return bad, urls
 
 
