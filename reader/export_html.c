@@ -279,7 +279,36 @@ static int eh_collect(eh_ctx *c)
     return 0;
 }
 
-/* Copies every media entry into m/, hash-checked; a damaged one is removed unseen. */
+/* A media entry above SAT_READ_MAX: every byte was hashed by sat_bundle_check; the copy
+ * checks again and is only renamed into place when it matches (a file changed between the
+ * two reads is removed). Returns 0, a sat error of the entry, or 1 when m/ cannot be
+ * written (reported). */
+static int eh_copy_big(eh_ctx *c, const ep_item *it, const char *path, sat_err *err)
+{
+    char tmp[48];
+    int fd = eh_tmp_open(c, c->mdir, tmp), rc;
+
+    if (fd < 0) {
+        eh_say(c, "cannot create a file in", "m/", strerror(errno));
+        return 1;
+    }
+    rc = sat_bundle_copy(c->site.b, it->e, fd, err);
+    if (rc == SAT_E_IO || rc == SAT_E_NOMEM) {
+        eh_tmp_finish(c->mdir, fd, tmp, path + 2, 0, NULL);
+        eh_say(c, "cannot write", path, err->msg);
+        return 1;
+    }
+    if (eh_tmp_finish(c->mdir, fd, tmp, path + 2, rc == 0, rc == 0 ? err : NULL) != 0 &&
+        rc == 0) {
+        eh_say(c, "cannot write", path, err->msg);
+        return 1;
+    }
+    return rc;
+}
+
+/* Writes every media entry into m/, each only after all its bytes matched their signed
+ * hash (in memory up to SAT_READ_MAX, else hashed once before the copy); a damaged one
+ * is never written. */
 static int eh_media(eh_ctx *c)
 {
     ep_site *s = &c->site;
@@ -287,24 +316,23 @@ static int eh_media(eh_ctx *c)
 
     for (k = 0; k < s->n; k++) {
         ep_item *it = &s->items[k];
-        char path[RH_HREF_MAX], tmp[48];
+        char path[RH_HREF_MAX], *data = NULL;
+        size_t len = 0;
         sat_err err = {0};
-        int fd, rc;
+        int rc;
         if (sat_kind_is_text(it->e->kind))
             continue;
         ep_item_path(it, path);
-        if ((fd = eh_tmp_open(c, c->mdir, tmp)) < 0) {
-            eh_say(c, "cannot create a file in", "m/", strerror(errno));
-            return SAT_E_IO;
-        }
-        rc = sat_bundle_copy(s->b, it->e, fd, &err);
-        if (eh_tmp_finish(c->mdir, fd, tmp, path + 2, rc == 0, rc == 0 ? &err : NULL) != 0 &&
-            rc == 0) {
-            eh_say(c, "cannot write", path, err.msg);
-            return SAT_E_IO;
-        }
-        if (rc == SAT_E_IO || rc == SAT_E_NOMEM) {
-            eh_say(c, "cannot write", path, err.msg);
+        if (it->e->size <= SAT_READ_MAX) {
+            rc = sat_bundle_read(s->b, it->e, &data, &len, &err);
+            if (rc == 0 && eh_write(c, c->mdir, path + 2, data, len, &err) != 0) {
+                free(data);
+                eh_say(c, "cannot write", path, err.msg);
+                return SAT_E_IO;
+            }
+            free(data);
+        } else if ((rc = sat_bundle_check(s->b, it->e, &err)) == 0 &&
+                   (rc = eh_copy_big(c, it, path, &err)) == 1) {
             return SAT_E_IO;
         }
         if (rc != 0) {

@@ -192,6 +192,32 @@ grep -q 'class="damaged"' dsite/index.html || fail "index does not mark damaged 
 grep -q 'Chart of November rainfall <span class="mark">(damaged: not exported)' dsite/e/*.html ||
     fail "the damaged image is not marked where the article shows it"
 
+# 5b. a recording above SAT_READ_MAX (64 MiB) takes the hash-first-then-copy path
+mkdir -p big/radio
+head -c 68157440 /dev/urandom > big/radio/long.ogg
+printf 'Long talk\n\n[00:00:00] a long talk\n' > big/radio/long.txt
+"$PACK" build big -o big.satchel -s demo.key --title Big --quiet
+expect_exit 0 "$READ" export-html big.satchel --to bsite -p demo.pub
+cmp big/radio/long.ogg bsite/m/000001.ogg || fail "the long recording differs"
+grep -q '<audio controls preload="none" src="../m/000001.ogg">' bsite/e/000000.html ||
+    fail "the long recording has no player"
+python3 - big.satchel <<'EOF2'
+import sys, tarfile
+p = sys.argv[1]
+with tarfile.open(p) as t:
+    x = t.getmember("media/radio-long.ogg")
+with open(p, "r+b") as f:
+    f.seek(x.offset_data + x.size - 100)
+    b = f.read(1)
+    f.seek(x.offset_data + x.size - 100)
+    f.write(bytes([b[0] ^ 0x40]))
+EOF2
+expect_exit 1 "$READ" export-html big.satchel --to bsite2 -p demo.pub
+[ -z "$(ls -A bsite2/m)" ] || fail "a damaged long recording was written: $(ls -A bsite2/m)"
+grep -q '(damaged: not exported)\|손상되어' bsite2/e/000000.html ||
+    fail "the damaged recording is not marked on its transcript"
+rm -rf big big.satchel bsite bsite2
+
 # 6. hostile titles and bodies (tests/hostile): escaped, never raw
 hostile_corpus corpus > /dev/null
 BIDI_RAW=$(printf '\342\200\256\|\342\200\252\|\342\201\246\|\342\201\251')
