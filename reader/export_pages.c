@@ -318,12 +318,65 @@ static int ep_banner(sat_buf *out, const ep_site *s)
     return sat_buf_puts(out, "</a></p>\n");
 }
 
+/* The sections of the index into body (items order[0..n)), and a link to each into nav;
+ * then the media that belong to no page. Returns 0 or SAT_E_NOMEM. */
+static int ep_index_sections(sat_buf *body, sat_buf *nav, const ep_site *s, const size_t *order,
+                             size_t n)
+{
+    const char *cur = NULL;
+    size_t k, nsec = 0;
+    int rc = 0, open = 0, orphans = 0;
+
+    for (k = 0; k < n && rc == 0; k++) {
+        const ep_item *it = &s->items[order[k]];
+        if (k == 0 || ep_strcmp_null_last(cur, it->e->section) != 0) {
+            cur = it->e->section;
+            if (open)
+                rc = sat_buf_puts(body, "</ul>\n</section>\n");
+            nsec++;
+            if (rc == 0)
+                rc = sat_buf_printf(body, "<section id=\"s%zu\">\n<h2>", nsec);
+            if (rc == 0)
+                rc = sat_buf_printf(nav, "<a href=\"#s%zu\">", nsec);
+            if (rc == 0)
+                rc = cur != NULL ? rh_escape_str(body, cur)
+                                 : sat_buf_puts(body, rmsg(MSG_HTML_NO_SECTION));
+            if (rc == 0)
+                rc = cur != NULL ? rh_escape_str(nav, cur)
+                                 : sat_buf_puts(nav, rmsg(MSG_HTML_NO_SECTION));
+            if (rc == 0)
+                rc = sat_buf_puts(body, "</h2>\n<ul class=\"toc\">\n");
+            if (rc == 0)
+                rc = sat_buf_puts(nav, "</a>\n");
+            open = 1;
+        }
+        if (rc == 0)
+            rc = ep_index_row(body, it);
+    }
+    if (rc == 0 && open)
+        rc = sat_buf_puts(body, "</ul>\n</section>\n");
+    for (k = 0; k < s->n && rc == 0; k++) {
+        const ep_item *it = &s->items[k];
+        if (sat_kind_is_text(it->e->kind) || it->parent != SIZE_MAX)
+            continue;
+        if (!orphans)
+            rc = sat_buf_printf(body, "<section>\n<h2>%s</h2>\n<ul class=\"toc\">\n",
+                                rmsg(MSG_HTML_ATTACHMENTS));
+        orphans = 1;
+        if (rc == 0)
+            rc = ep_index_row(body, it);
+    }
+    if (rc == 0 && orphans)
+        rc = sat_buf_puts(body, "</ul>\n</section>\n");
+    return rc;
+}
+
 int ep_index_page(sat_buf *out, const ep_site *s, sat_err *err)
 {
     const sat_manifest *m = sat_bundle_manifest(s->b);
-    size_t *order = NULL, n = 0, k, nsec = 0;
-    const char *cur = NULL;
-    int rc, open = 0, orphans = 0;
+    sat_buf body = {0}, nav = {0};
+    size_t *order = NULL, n = 0, k;
+    int rc;
 
     order = calloc(s->n + 1, sizeof *order);
     if (order == NULL)
@@ -351,43 +404,17 @@ int ep_index_page(sat_buf *out, const ep_site *s, sat_err *err)
         rc = sat_buf_puts(out, "</p>\n");
     if (rc == 0)
         rc = ep_banner(out, s);
-    for (k = 0; k < n && rc == 0; k++) {
-        const ep_item *it = &s->items[order[k]];
-        if (k == 0 || ep_strcmp_null_last(cur, it->e->section) != 0) {
-            cur = it->e->section;
-            if (open)
-                rc = sat_buf_puts(out, "</ul>\n</section>\n");
-            if (rc == 0)
-                rc = sat_buf_printf(out, "<section id=\"s%zu\">\n<h2>", ++nsec);
-            if (rc == 0)
-                rc = cur != NULL ? rh_escape_str(out, cur)
-                                 : sat_buf_puts(out, rmsg(MSG_HTML_NO_SECTION));
-            if (rc == 0)
-                rc = sat_buf_puts(out, "</h2>\n<ul class=\"toc\">\n");
-            open = 1;
-        }
-        if (rc == 0)
-            rc = ep_index_row(out, it);
-    }
-    if (rc == 0 && open)
-        rc = sat_buf_puts(out, "</ul>\n</section>\n");
-    /* media that belong to no page of the export */
-    for (k = 0; k < s->n && rc == 0; k++) {
-        const ep_item *it = &s->items[k];
-        if (sat_kind_is_text(it->e->kind) || it->parent != SIZE_MAX)
-            continue;
-        if (!orphans)
-            rc = sat_buf_printf(out, "<section>\n<h2>%s</h2>\n<ul class=\"toc\">\n",
-                                rmsg(MSG_HTML_ATTACHMENTS));
-        orphans = 1;
-        if (rc == 0)
-            rc = ep_index_row(out, it);
-    }
-    if (rc == 0 && orphans)
-        rc = sat_buf_puts(out, "</ul>\n</section>\n");
+    if (rc == 0)
+        rc = ep_index_sections(&body, &nav, s, order, n);
+    if (rc == 0 && nav.len > 0)
+        rc = sat_buf_printf(out, "<nav class=\"sections\">\n%s</nav>\n", nav.data);
+    if (rc == 0 && body.len > 0)
+        rc = sat_buf_append(out, body.data, body.len);
     if (rc == 0)
         rc = ep_foot(out);
     free(order);
+    sat_buf_free(&body);
+    sat_buf_free(&nav);
     if (rc != 0)
         return sat_err_set(err, rc, "out of memory building the index");
     return 0;
@@ -505,6 +532,7 @@ const char *ep_style_css(void)
            "word-break: keep-all; overflow-wrap: break-word; }\n"
            "nav { padding: 0.4em 0; border-bottom: 1px solid #ccc; }\n"
            "nav a { margin-right: 1.2em; }\n"
+           "nav.sections { border: none; line-height: 2; }\n"
            "h1 { font-size: 1.6em; line-height: 1.3; }\n"
            "h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }\n"
            ".sub, .date, .kind, dl.meta, footer { color: #555; }\n"
