@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export_html.h"
+#include "msg.h"
 #include "reader_keys.h"
 #include "render_term.h"
 #include "sat_bundle.h"
@@ -59,6 +61,7 @@ static void usage(FILE *f)
             "  %s search  BUNDLE QUERY [KEYS] [--limit N] [--json] [--width N]\n"
             "  %s extract BUNDLE --to DIR [ID...] [KEYS] [--force]\n"
             "  %s salvage BUNDLE --to DIR [KEYS] [--force] [--json]\n"
+            "  %s export-html BUNDLE --to DIR [KEYS] [--lang ko|en] [--force]\n"
             "  %s key-info PUBFILE\n"
             "  %s --help | --version\n"
             "\n"
@@ -71,8 +74,12 @@ static void usage(FILE *f)
             "kind:K lang:L section:S since:YYYY-MM-DD until:YYYY-MM-DD (man satchel-read).\n"
             "\n"
             "Exit status: 0 ok, 1 damaged entries, 2 usage error, 3 not genuine (bad or\n"
-            "untrusted signature, not a bundle), 4 cannot write the target.\n",
-            prog, prog, prog, prog, prog, prog, prog, prog, prog);
+            "untrusted signature, not a bundle), 4 cannot write the target.\n"
+            "\n"
+            "export-html writes a web site (index.html) that opens from the drive in any\n"
+            "browser, without network or JavaScript; --lang sets its interface language\n"
+            "(default: the locale). Damaged entries are left out and listed on verify.html.\n",
+            prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -993,6 +1000,22 @@ static int cmd_salvage(const char *path, ropts *o)
 }
 
 /* ------------------------------------------------------------------------
+ * export-html (reader/export_html.c)
+ * ------------------------------------------------------------------------ */
+
+static int cmd_export_html(const char *path, ropts *o)
+{
+    eh_opts eo = {o->keys.keys, o->keys.n, o->to, o->force, rmsg_lang_from_env()};
+
+    if (o->to == NULL)
+        return die_usage("export-html needs --to DIR");
+    /* --lang is the interface language here (for list/search it filters entries) */
+    if (o->lang != NULL && rmsg_lang_parse(o->lang, &eo.lang) != 0)
+        return die_usage("--lang must be ko or en");
+    return eh_export(path, &eo, stderr);
+}
+
+/* ------------------------------------------------------------------------
  * key-info
  * ------------------------------------------------------------------------ */
 
@@ -1131,7 +1154,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "key-info") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "info") != 0 &&
         strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 && strcmp(cmd, "extract") != 0 &&
-        strcmp(cmd, "salvage") != 0 && strcmp(cmd, "search") != 0) {
+        strcmp(cmd, "salvage") != 0 && strcmp(cmd, "search") != 0 &&
+        strcmp(cmd, "export-html") != 0) {
         fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
         return EXIT_USAGE;
     }
@@ -1154,13 +1178,16 @@ int main(int argc, char **argv)
         return cmd_extract(argv[optind], argv + optind + 1, argc - optind - 1, &o);
     if (strcmp(cmd, "salvage") == 0 && optind + 1 == argc)
         return cmd_salvage(argv[optind], &o);
+    if (strcmp(cmd, "export-html") == 0 && optind + 1 == argc)
+        return cmd_export_html(argv[optind], &o);
     if (strcmp(cmd, "search") == 0) {
         if (optind + 2 > argc)
             return die_usage("search needs BUNDLE and QUERY");
         return cmd_search(argv[optind], argv + optind + 1, argc - optind - 1, &o);
     }
     if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 || strcmp(cmd, "list") == 0 ||
-        strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0)
+        strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0 ||
+        strcmp(cmd, "export-html") == 0)
         return die_usage("wrong number of arguments");
     fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
     return EXIT_USAGE;

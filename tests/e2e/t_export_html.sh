@@ -1,0 +1,301 @@
+# satchel-read export-html (issue 6, static web export): the demo bundle becomes a site
+# whose every page has the strict CSP, whose every src/href is a relative path the reader
+# generated, with the Korean titles present; the interface language follows --lang and
+# the locale; the folder rules (earlier export, non-empty folder, symlinks) hold; a bundle
+# that is not genuine writes nothing (exit 3); a damaged one exports the rest and lists
+# the damage (exit 1); hostile titles and bodies come out escaped; and headless Chromium
+# opens the index, an article and a hostile page with zero requests leaving file:, zero
+# console errors or CSP reports, the Korean title in the DOM, and keeps screenshots in
+# $ARTIFACTS (else BIN_DIR/artifacts).
+. "$E2E_LIB"
+ART=${ARTIFACTS:-$(dirname "$READ")/artifacts}
+KO_TITLE="북부 철도 화물, 겨울 앞두고 다시 늘어"
+TMPPAT='.tmp-'
+
+# site_ok DIR: the checks every export must pass
+site_ok() {
+    for f in index.html verify.html style.css satchel-export.txt search.html search.js \
+        search-data.js; do
+        [ -f "$1/$f" ] || fail "$1/$f missing"
+    done
+    find "$1" -type l | grep . && fail "$1 holds a symlink"
+    find "$1" -name "$TMPPAT*" | grep . && fail "$1 holds a temporary file"
+    for f in "$1"/*.html "$1"/e/*.html; do
+        [ -f "$f" ] || continue
+        csp="default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"
+        [ "${f##*/}" = search.html ] &&
+            csp="default-src 'none'; script-src 'self'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"
+        grep -q "<meta http-equiv=\"Content-Security-Policy\" content=\"$csp\">" "$f" ||
+            fail "$f: no strict CSP meta"
+        grep -q '<meta charset="utf-8">' "$f" || fail "$f: no charset"
+        grep -q '<meta name="referrer" content="no-referrer">' "$f" || fail "$f: no referrer policy"
+        grep -Eq '<html lang="[A-Za-z0-9-]+">' "$f" || fail "$f: no lang attribute"
+    done
+    # no loading or clickable address that leaves the export ...
+    if grep -Eio "(src|href|action|srcset|poster|data)=\"?'?(https?:|//|javascript:|data:|file:|ftp:)" \
+        "$1"/*.html "$1"/e/*.html; then
+        fail "$1: an external or script address in an attribute (above)"
+    fi
+    # ... and every src/href is one of the reader's own generated names
+    grep -Eoh '(src|href)="[^"]*"' "$1"/*.html "$1"/e/*.html | sort -u |
+        grep -Ev '^(src|href)="((\.\./)?(e|m)/)?[0-9]{6}\.[a-z0-9]{2,5}"$' |
+        grep -Ev '^(src|href)="(\.\./)?(index\.html|verify\.html|search\.html|style\.css)"$' |
+        grep -Ev '^src="search(-data)?\.js"$' |
+        grep -Ev '^href="#s[0-9]+"$' > "$T/odd-links" || true
+    [ ! -s "$T/odd-links" ] || { cat "$T/odd-links" >&2; fail "$1: unexpected src/href"; }
+    # no event handler attribute inside a tag; no script element but search.html's two files
+    grep -Eiq '<[a-z][^<>]*[[:space:]]on[a-z]+=' "$1"/*.html "$1"/e/*.html &&
+        fail "$1: an event handler in a page"
+    grep -il '<script' "$1"/*.html "$1"/e/*.html | grep -v '/search\.html$' &&
+        fail "$1: script markup in a page"
+    [ "$(grep -ic '<script' "$1/search.html")" -eq 2 ] &&
+        grep -q '^<script src="search-data.js"></script>$' "$1/search.html" &&
+        grep -q '^<script src="search.js"></script>$' "$1/search.html" ||
+        fail "$1/search.html: scripts other than the export's two files"
+    grep -Eq 'fetch|XMLHttpRequest|WebSocket|sendBeacon|EventSource|innerHTML|outerHTML|eval|import|Function\(' \
+        "$1/search.js" && fail "$1/search.js: a network, eval or HTML-building call"
+    return 0
+}
+
+# 1. the demo bundle, in Korean
+demo_bundle demo.satchel
+"$READ" list demo.satchel -p demo.pub --json > list.json
+n_text=$(grep -c '"kind": "\(article\|transcript\)"' list.json)
+n_media=$(grep -c '"kind": "\(image\|audio\)"' list.json)
+start=$(date +%s)
+expect_exit 0 "$READ" export-html demo.satchel --to site -p demo.pub --lang ko
+site_ok site
+[ "$(ls site/e | wc -l)" -eq "$n_text" ] || fail "expected $n_text pages in e/"
+[ "$(ls site/m | wc -l)" -eq "$n_media" ] || fail "expected $n_media files in m/"
+grep -q "$KO_TITLE" site/index.html || fail "Korean title not in the index"
+article=$(grep -o "href=\"e/[0-9]*\.html\" lang=\"ko\">$KO_TITLE" site/index.html |
+    sed 's/href="\([^"]*\)".*/\1/')
+[ -n "$article" ] || fail "no link to the Korean article"
+grep -q "<h1>$KO_TITLE" "site/$article" || fail "Korean title not on $article"
+grep -q '<html lang="ko">' "site/$article" || fail "article page not lang=ko"
+grep -q '<img src="../m/[0-9]*\.png" alt="신의주, 평양, 함흥의 위치' "site/$article" ||
+    fail "the article's map is not an <img> of the export"
+grep -q '<span class="url">https://example.org/logistics/northeast-asia</span>' "site/$article" ||
+    fail "the external link is not shown as text"
+# transcripts: timestamps and an <audio> player for their recording
+tr=$(grep -o 'href="e/[0-9]*\.html" lang="ko">11월 2일 아침 소식' site/index.html |
+    sed 's/href="\([^"]*\)".*/\1/')
+grep -q '<audio controls preload="none" src="../m/[0-9]*\.ogg">' "site/$tr" ||
+    fail "transcript without its <audio>"
+grep -q '<span class="ts">\[00:00:05\]</span> 김철수' "site/$tr" || fail "transcript timestamps"
+# the media files are the entries' exact bytes
+cmp "$ROOT/examples/images/map-north.png" \
+    "site/$(grep -o 'm/[0-9]*\.png' "site/$article" | head -n 1)" || fail "map differs"
+grep -q '차례' site/index.html || fail "Korean interface text missing"
+grep -q '진본입니다' site/verify.html || fail "verify page: no genuine line"
+fp=$("$READ" key-info demo.pub | sed -n 's/^Fingerprint: //p')
+grep -q "$fp" site/verify.html || fail "verify page: no signer fingerprint $fp"
+grep -q "2026-11-20" site/verify.html || fail "verify page: no bundle date"
+echo "export of the demo bundle: $(($(date +%s) - start)) s"
+
+# 2. interface language: --lang en, the locale, a bad value
+expect_exit 0 "$READ" export-html demo.satchel --to site-en -p demo.pub --lang en
+grep -q '>Contents<' site-en/index.html || fail "--lang en: English interface missing"
+grep -q '<html lang="en">' site-en/index.html || fail "--lang en: index not lang=en"
+grep -q "$KO_TITLE" site-en/index.html || fail "--lang en: Korean title missing"
+LC_ALL= LANGUAGE= LANG=ko_KR.UTF-8 expect_exit 0 "$READ" export-html demo.satchel --to site-env \
+    -p demo.pub
+grep -q '>차례<' site-env/index.html || fail "LANG=ko_KR: Korean interface missing"
+expect_exit 2 "$READ" export-html demo.satchel --to site-x -p demo.pub --lang xx
+expect_exit 2 "$READ" export-html demo.satchel -p demo.pub
+[ ! -e site-x ] || fail "a usage error created the folder"
+
+# 3. the folder: an earlier export is overwritten; another non-empty folder is refused
+#    (unless --force); symlinks are replaced or refused, never followed
+expect_exit 0 "$READ" export-html demo.satchel --to site -p demo.pub
+mkdir busy && echo mine > busy/notes.txt
+expect_exit 4 "$READ" export-html demo.satchel --to busy -p demo.pub
+grep -q "not empty" "$T/err" || fail "refusal does not say why"
+[ "$(ls busy)" = notes.txt ] || fail "a refused export wrote something"
+expect_exit 0 "$READ" export-html demo.satchel --to busy -p demo.pub --force
+[ "$(cat busy/notes.txt)" = mine ] || fail "--force changed a file that is not the export's"
+echo secret > outside.txt
+ln -sf ../outside.txt site/index.html
+ln -sf ../../outside.txt "site/$article"
+expect_exit 0 "$READ" export-html demo.satchel --to site -p demo.pub
+[ "$(cat outside.txt)" = secret ] || fail "the export wrote through a symlink"
+site_ok site
+rm -rf site/m && mkdir elsewhere && ln -s ../elsewhere site/m
+expect_exit 4 "$READ" export-html demo.satchel --to site -p demo.pub
+[ -z "$(ls elsewhere)" ] || fail "the export wrote through a symlinked folder"
+rm site/m
+expect_exit 0 "$READ" export-html demo.satchel --to site -p demo.pub --lang ko
+site_ok site
+ln -s site linked
+expect_exit 4 "$READ" export-html demo.satchel --to linked -p demo.pub
+
+# 4. not genuine: untrusted key, broken signature: exit 3, nothing written
+keygen stranger
+expect_exit 3 "$READ" export-html demo.satchel --to ng1 -p stranger.pub
+grep -q "NOT VERIFIED" "$T/err" || fail "no reason given"
+[ ! -e ng1 ] || fail "an untrusted bundle created the folder"
+cp demo.satchel forged.satchel
+# a byte of the signature line (the head copy) and of the tail copy
+python3 - forged.satchel <<'EOF'
+import sys, tarfile
+p = sys.argv[1]
+with tarfile.open(p) as t:
+    offs = [m.offset_data for m in t.getmembers() if m.name.endswith(".minisig")]
+with open(p, "r+b") as f:
+    for o in offs:
+        f.seek(o + 60)
+        b = f.read(1)
+        f.seek(o + 60)
+        f.write(bytes([b[0] ^ 0x01]))
+EOF
+expect_exit 3 "$READ" export-html forged.satchel --to ng2 -p demo.pub
+[ ! -e ng2 ] || fail "a forged bundle created the folder"
+
+# 5. damaged: small clusters, one byte flipped in a cluster and in an image
+"$PACK" build "$ROOT/examples" -o small.satchel -s demo.key --title "Satchel demo" \
+    --date 2026-11-20 --seq 1 --cluster-size 4096 --quiet
+python3 - small.satchel <<'EOF'
+import sys, tarfile
+p = sys.argv[1]
+with tarfile.open(p) as t:
+    m = {x.name: x for x in t.getmembers()}
+hits = [m["clusters/000001.zst"], m["media/images-rainfall.png"]]
+with open(p, "r+b") as f:
+    for x in hits:
+        f.seek(x.offset_data + x.size // 2)
+        b = f.read(1)
+        f.seek(x.offset_data + x.size // 2)
+        f.write(bytes([b[0] ^ 0xff]))
+EOF
+set +e
+"$READ" verify small.satchel -p demo.pub --json > small-verify.json
+set -e
+grep -o '"id": "[^"]*", "problem"' small-verify.json | sed 's/"id": "\([^"]*\)".*/\1/' > damaged.ids
+n_bad=$(wc -l < damaged.ids)
+[ "$n_bad" -ge 2 ] || fail "the flips damaged only $n_bad entries"
+expect_exit 1 "$READ" export-html small.satchel --to dsite -p demo.pub --lang en
+site_ok dsite
+"$READ" list small.satchel -p demo.pub --json | grep -o '"id": "[^"]*"' |
+    sed 's/"id": "\([^"]*\)"/\1/' > all.ids
+while read -r id; do
+    num=$(grep -n -x -F "$id" all.ids | cut -d: -f1)
+    file=$(printf '%06d' $((num - 1)))
+    grep -q "<code>$id</code>" dsite/verify.html || fail "verify.html does not list $id"
+    grep -q "$id" "$T/err" || fail "stderr does not name $id"
+    ls dsite/e dsite/m | grep -q "^$file\." && fail "damaged $id was written as $file"
+done < damaged.ids
+[ "$(ls dsite/e | wc -l)" -eq $((n_text - $(grep -vc '\.png$\|\.ogg$' damaged.ids))) ] ||
+    fail "not every intact text entry was exported"
+grep -q "Damaged and not exported: $n_bad entries" dsite/verify.html ||
+    fail "verify.html does not count the damage"
+grep -q 'class="damaged"' dsite/index.html || fail "index does not mark damaged entries"
+grep -q 'Chart of November rainfall <span class="mark">(damaged: not exported)' dsite/e/*.html ||
+    fail "the damaged image is not marked where the article shows it"
+
+# 5b. a recording above SAT_READ_MAX (64 MiB) takes the hash-first-then-copy path
+mkdir -p big/radio
+head -c 68157440 /dev/urandom > big/radio/long.ogg
+printf 'Long talk\n\n[00:00:00] a long talk\n' > big/radio/long.txt
+"$PACK" build big -o big.satchel -s demo.key --title Big --quiet
+expect_exit 0 "$READ" export-html big.satchel --to bsite -p demo.pub
+cmp big/radio/long.ogg bsite/m/000001.ogg || fail "the long recording differs"
+grep -q '<audio controls preload="none" src="../m/000001.ogg">' bsite/e/000000.html ||
+    fail "the long recording has no player"
+python3 - big.satchel <<'EOF2'
+import sys, tarfile
+p = sys.argv[1]
+with tarfile.open(p) as t:
+    x = t.getmember("media/radio-long.ogg")
+with open(p, "r+b") as f:
+    f.seek(x.offset_data + x.size - 100)
+    b = f.read(1)
+    f.seek(x.offset_data + x.size - 100)
+    f.write(bytes([b[0] ^ 0x40]))
+EOF2
+expect_exit 1 "$READ" export-html big.satchel --to bsite2 -p demo.pub
+[ -z "$(ls -A bsite2/m)" ] || fail "a damaged long recording was written: $(ls -A bsite2/m)"
+grep -q '(damaged: not exported)\|손상되어' bsite2/e/000000.html ||
+    fail "the damaged recording is not marked on its transcript"
+rm -rf big big.satchel bsite bsite2
+
+# 6. hostile titles and bodies (tests/hostile): escaped, never raw
+hostile_corpus corpus > /dev/null
+BIDI_RAW=$(printf '\342\200\256\|\342\200\252\|\342\201\246\|\342\201\251')
+for c in esc-title-bidi root-title-bidi esc-body; do
+    expect_exit 0 "$READ" export-html "corpus/$c.satchel" --to "h-$c" -p good.pub
+    site_ok "h-$c"
+    grep -rq --include='*.html' --include='*.css' \
+        "$(printf '\033')\|$(printf '\302\233')\|$BIDI_RAW" "h-$c" && fail "$c: raw control"
+done
+grep -q 'Bidi &lt;U+202E&gt;&lt;U+202A&gt;.*exe.gnp end' h-esc-title-bidi/index.html ||
+    fail "esc-title-bidi: the title is not shown escaped"
+grep -q '<h1>Bidi &lt;U+202E&gt;' h-root-title-bidi/index.html ||
+    fail "root-title-bidi: the bundle title is not shown escaped"
+grep -q '<p>\\x1b\]0;pwned\\x07 set the window title</p>' h-esc-body/e/*.html ||
+    fail "esc-body: the OSC is not shown escaped"
+grep -q '<span class="url">https://example.org/\\x1b\[31m</span>' h-esc-body/e/*.html ||
+    fail "esc-body: the link is not shown as text"
+expect_exit 3 "$READ" export-html corpus/page-title-esc.satchel --to h-page-esc -p good.pub
+site_ok h-page-esc
+grep -rq --include="*.html" "$(printf '\033')" h-page-esc && fail "page-title-esc: raw ESC"
+for c in sig-untrusted-key sig-over-other-manifest; do
+    expect_exit 3 "$READ" export-html "corpus/$c.satchel" --to "h-$c" -p good.pub
+    [ ! -e "h-$c" ] || fail "$c: not genuine, yet the folder was created"
+done
+# markup in titles and bodies from the packer's own inputs
+mkdir -p evil
+cat > evil/evil.md <<'EOF'
+---
+title: <script>alert(1)</script> "><img src=x onerror=alert(2)> '평양' & co
+date: 2026-11-21
+lang: ko
+section: "<b>bold</b>"
+author: "\" onmouseover=\"alert(3)"
+---
+<script>alert(4)</script>
+
+A [click](javascript:alert(5)) and [away](http://evil.example/x) and
+![pic](http://evil.example/x.png) and <img src=x onerror=alert(6)>.
+
+=> http://evil.example/y loading?
+EOF
+"$PACK" build evil -o evil.satchel -s demo.key --title "Evil <i>\"x\"</i>" --date 2026-11-21 \
+    --quiet
+expect_exit 0 "$READ" export-html evil.satchel --to esite -p demo.pub
+site_ok esite
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(2)&gt; &#39;평양&#39; &amp; co' \
+    esite/index.html || fail "the hostile title is not escaped in the index"
+grep -q '<h1>Evil &lt;i&gt;&quot;x&quot;&lt;/i&gt;</h1>' esite/index.html ||
+    fail "the bundle title is not escaped"
+evil_page=$(ls esite/e/*.html | head -n 1)
+# an earlier export of another bundle: its pages go, the user's own files stay
+cp -r site stale
+echo kept > stale/e/notes.txt
+: > stale/e/.tmp-123-4
+expect_exit 0 "$READ" export-html evil.satchel --to stale -p demo.pub
+[ "$(ls stale/e)" = "$(printf '000000.html\nnotes.txt')" ] || fail "stale pages left: $(ls stale/e)"
+[ -z "$(ls -A stale/m)" ] || fail "stale media left"
+[ -e stale/e/.tmp-123-4 ] && fail "a stale temporary file was left"
+cmp -s stale/index.html esite/index.html || fail "the re-export differs from a fresh one"
+grep -q '<span class="url">javascript:alert(5)</span>' "$evil_page" ||
+    fail "a javascript: link is not shown as inert text"
+grep -q '<span class="url">http://evil.example/x.png</span>' "$evil_page" ||
+    fail "an external link is not shown as inert text"
+
+# 7. a real browser: headless Chromium, offline
+rm -f "$ART"/export-*.png
+start=$(date +%s)
+python3 "$ROOT/tests/e2e/chromium_check.py" site --shots "$ART" \
+    --page index.html "$KO_TITLE" --page "$article" "$KO_TITLE" --page "$tr" "김철수" \
+    --page verify.html "$fp" \
+    --page "search.html?q=%EC%B2%A0%EB%8F%84%20%ED%95%A8%ED%9D%A5" "$KO_TITLE" ||
+    fail "Chromium found a problem with the demo export (above)"
+python3 "$ROOT/tests/e2e/chromium_check.py" esite --shots "$ART/evil" \
+    --page "${evil_page#esite/}" "<script>alert(1)</script> \"><img src=x onerror=alert(2)>" \
+    --page "search.html?q=onerror" "<script>alert(1)</script> \"><img src=x onerror=alert(2)>" ||
+    fail "Chromium found a problem with the hostile page (above)"
+for f in "$ART"/export-0-index.png "$ART"/export-1-*.png; do
+    [ -s "$f" ] && [ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" = 89504e47 ] ||
+        fail "no PNG screenshot $f"
+done
+echo "browser checks: $(($(date +%s) - start)) s; screenshots in $ART"
