@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "entry_save.h"
 #include "reader_keys.h"
 #include "render_term.h"
 #include "sat_bundle.h"
@@ -647,56 +648,13 @@ static int cmd_show(const char *path, const char *id, ropts *o)
  * extract
  * ------------------------------------------------------------------------ */
 
-/* Writes one entry into dirfd as `name`: temporary file (O_EXCL|O_NOFOLLOW), content
- * hash-checked while copied, fsync, then renamed over the final name. On any failure the
- * temporary file is removed: nothing half-written is left. Returns 0, SAT_E_HASH (the
- * entry is damaged), SAT_E_FORMAT (signed content that breaks the format), SAT_E_IO
- * (cannot write: full disk, ...) or SAT_E_EXISTS (the name is taken and force is off);
- * err says why. */
-static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force, sat_err *err)
-{
-    char name[SAT_ID_MAX + 8], tmp[SAT_ID_MAX + 32];
-    struct stat sb;
-    int fd, rc;
-
-    sat_err_clear(err);
-    snprintf(name, sizeof name, "%s%s", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
-    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (!force)
-            return sat_err_set(err, SAT_E_EXISTS, "%s exists; not overwriting (use --force)", name);
-        if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode))
-            return sat_err_set(err, SAT_E_EXISTS, "%s exists and is not a file; not replacing it",
-                               name);
-    }
-    snprintf(tmp, sizeof tmp, ".%s.tmp-%ld", name, (long)getpid());
-    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return sat_err_set(err, SAT_E_IO, "cannot create %s: %s", tmp, strerror(errno));
-    rc = sat_bundle_copy(b, e, fd, err);
-    if (rc == 0 && fsync(fd) != 0)
-        rc = sat_err_set(err, SAT_E_IO, "fsync: %s", strerror(errno));
-    if (close(fd) != 0 && rc == 0)
-        rc = sat_err_set(err, SAT_E_IO, "close: %s", strerror(errno));
-    if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
-        rc = sat_err_set(err, SAT_E_IO, "rename: %s", strerror(errno));
-    if (rc != 0) {
-        unlinkat(dirfd, tmp, 0);
-        if (rc == SAT_E_IO || rc == SAT_E_NOMEM)
-            sat_err_prefix(err, "cannot write %s (the partial file was removed)", name);
-        if (rc == SAT_E_IO || rc == SAT_E_NOMEM)
-            return SAT_E_IO;
-        return rc == SAT_E_FORMAT ? SAT_E_FORMAT : SAT_E_HASH;
-    }
-    return 0;
-}
-
 /* extract: prints the written name, or why not. A name that is taken is refused and the
  * others go on (*refused); a write error stops everything (*io_fail). */
 static int extract_report(sat_bundle *b, int dirfd, const sat_mentry *e, int force, int *refused,
                           int *io_fail)
 {
     sat_err err = {0};
-    int rc = extract_one(b, dirfd, e, force, &err);
+    int rc = es_write_entry(b, dirfd, e, force, &err);
 
     if (rc == 0) {
         printf("%s%s\n", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
@@ -944,7 +902,7 @@ static int cmd_salvage(const char *path, ropts *o)
     qsort(all, (size_t)got, sizeof *all, cmp_storage);
     for (k = 0; k < got && !io_fail; k++) {
         sat_err err = {0};
-        rc = extract_one(b, dirfd, all[k], o->force, &err);
+        rc = es_write_entry(b, dirfd, all[k], o->force, &err);
         if (rc == 0) {
             written++;
         } else if (rc == SAT_E_IO || rc == SAT_E_EXISTS) {
