@@ -22,12 +22,14 @@
 #include <unistd.h>
 
 #include "entry_save.h"
+#include "msg.h"
 #include "reader_keys.h"
 #include "render_term.h"
 #include "sat_bundle.h"
 #include "sat_query.h"
 #include "sat_search.h"
 #include "sat_text.h"
+#include "tui.h"
 
 #define EXIT_DAMAGED 1
 #define EXIT_USAGE 2
@@ -52,6 +54,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage:\n"
+            "  %s browse  BUNDLE [KEYS] [--lang ko|en]   (also: %s BUNDLE, on a terminal)\n"
             "  %s verify  BUNDLE [KEYS] [--deep] [--json]\n"
             "  %s info    BUNDLE [KEYS] [--json]\n"
             "  %s list    BUNDLE [KEYS] [--kind K] [--lang L] [--since DATE] [--section S] "
@@ -72,8 +75,12 @@ static void usage(FILE *f)
             "kind:K lang:L section:S since:YYYY-MM-DD until:YYYY-MM-DD (man satchel-read).\n"
             "\n"
             "Exit status: 0 ok, 1 damaged entries, 2 usage error, 3 not genuine (bad or\n"
-            "untrusted signature, not a bundle), 4 cannot write the target.\n",
-            prog, prog, prog, prog, prog, prog, prog, prog, prog);
+            "untrusted signature, not a bundle), 4 cannot write the target.\n"
+            "\n"
+            "browse: a full-screen reader (verification first, library, search as you type,\n"
+            "reading view, attachments); --lang sets its language (default: the locale).\n"
+            "It writes nothing while you read. F12 or Ctrl-X clears the screen and quits.\n",
+            prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -972,6 +979,33 @@ static int cmd_key_info(const char *path)
 }
 
 /* ------------------------------------------------------------------------
+ * browse (reader/tui*.c)
+ * ------------------------------------------------------------------------ */
+
+static int cmd_browse(const char *path, ropts *o)
+{
+    rmsg_lang lang = rmsg_lang_from_env();
+
+    /* --lang is the interface language here, not a filter as for list */
+    if (o->lang != NULL && rmsg_lang_parse(o->lang, &lang) != 0)
+        return die_usage("--lang must be ko or en");
+    rmsg_set_lang(lang);
+    return tui_browse(path, &o->keys);
+}
+
+static int is_command(const char *s)
+{
+    static const char *const cmds[] = {"browse", "verify", "info",    "list",     "show",
+                                       "search", "extract", "salvage", "key-info"};
+    size_t i;
+
+    for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(s, cmds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
  * main
  * ------------------------------------------------------------------------ */
 
@@ -1006,7 +1040,8 @@ int main(int argc, char **argv)
     static ropts o;
     const char *cmd;
     sat_err err = {0};
-    int c;
+    struct stat st;
+    int c, implicit;
 
     setlocale(LC_ALL, "");
     if (argc < 2)
@@ -1024,6 +1059,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog, err.msg);
         return EXIT_USAGE;
     }
+    /* `satchel-read BUNDLE`: the first argument names a file, not a command */
+    implicit = !is_command(cmd) && cmd[0] != '-' && stat(cmd, &st) == 0 && S_ISREG(st.st_mode);
     o.width = term_width();
     optind = 2;
     o.limit = 20;
@@ -1087,9 +1124,15 @@ int main(int argc, char **argv)
             return die_usage("unknown option");
         }
     }
-    if (strcmp(cmd, "key-info") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "info") != 0 &&
-        strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 && strcmp(cmd, "extract") != 0 &&
-        strcmp(cmd, "salvage") != 0 && strcmp(cmd, "search") != 0) {
+    if (implicit) {
+        if (optind != argc)
+            return die_usage("wrong number of arguments");
+        if (!isatty(0) || !isatty(1))
+            return die_usage("not a terminal: to read a bundle here, use a command "
+                             "(list, show, search, extract)");
+        return cmd_browse(cmd, &o);
+    }
+    if (!is_command(cmd)) {
         fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
         return EXIT_USAGE;
     }
@@ -1100,6 +1143,8 @@ int main(int argc, char **argv)
     }
     if (optind >= argc)
         return die_usage("no BUNDLE given");
+    if (strcmp(cmd, "browse") == 0 && optind + 1 == argc)
+        return cmd_browse(argv[optind], &o);
     if (strcmp(cmd, "verify") == 0 && optind + 1 == argc)
         return cmd_verify(argv[optind], &o);
     if (strcmp(cmd, "info") == 0 && optind + 1 == argc)
@@ -1117,7 +1162,8 @@ int main(int argc, char **argv)
             return die_usage("search needs BUNDLE and QUERY");
         return cmd_search(argv[optind], argv + optind + 1, argc - optind - 1, &o);
     }
-    if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 || strcmp(cmd, "list") == 0 ||
+    if (strcmp(cmd, "browse") == 0 || strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 ||
+        strcmp(cmd, "list") == 0 ||
         strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0)
         return die_usage("wrong number of arguments");
     fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
