@@ -119,7 +119,7 @@ restored ko 0
 
 # 2. English; SIGTERM restores the terminal (status 128 + 15)
 run en browse d.satchel -p demo.pub --lang en
-tui_wait "Genuine: the signature and every checked part are valid."
+tui_wait "Genuine: the signature is valid and made with a trusted key."
 tui_wait "Fingerprint: $fp"
 tui_wait "Key trusted: yes, because you gave it"
 tui_keys Enter
