@@ -32,3 +32,17 @@ demo_bundle() {
     "$PACK" build "$ROOT/examples" -o "$1" -s "$key.key" --title "Satchel demo" \
         --publisher "Example newsroom" --date 2026-11-20 --seq 1 --quiet
 }
+
+hostile_base() {
+    for f in articles/en/2026-10-14-vaccine-cold-chain.md articles/en/2026-10-18-typhoon-season.md \
+            articles/en/2026-11-03-grain-markets.md articles/ko/2026-11-10-safe-water.md \
+            articles/ko/2026-11-03-rice-prices.md articles/text/2026-11-08-seed-exchange.txt \
+            images/water-steps.png images/rainfall.png images/rice-prices.png \
+            radio/2026-11-02-morning-news.ogg radio/2026-11-02-morning-news.vtt \
+            radio/2026-11-06-evening-bulletin.srt; do
+        mkdir -p "src/$(dirname "$f")"
+        cp "$ROOT/examples/$f" "src/$f"
+    done
+    "$PACK" build src -o "$1" -s "$2.key" --title "Hostile base" --publisher "Test desk" \
+        --date 2026-11-20 --seq 1 --quiet
+}

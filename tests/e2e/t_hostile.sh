@@ -8,18 +8,7 @@ H="$ROOT/tests/hostile"
 
 keygen good
 keygen other
-E="$ROOT/examples"
-for f in articles/en/2026-10-14-vaccine-cold-chain.md articles/en/2026-10-18-typhoon-season.md \
-        articles/en/2026-11-03-grain-markets.md articles/ko/2026-11-10-safe-water.md \
-        articles/ko/2026-11-03-rice-prices.md articles/text/2026-11-08-seed-exchange.txt \
-        images/water-steps.png images/rainfall.png images/rice-prices.png \
-        radio/2026-11-02-morning-news.ogg radio/2026-11-02-morning-news.vtt \
-        radio/2026-11-06-evening-bulletin.srt; do
-    mkdir -p "src/$(dirname "$f")"
-    cp "$E/$f" "src/$f"
-done
-"$PACK" build src -o good.satchel -s good.key --title "Hostile base" --publisher "Test desk" \
-    --date 2026-11-20 --seq 1 --quiet
+hostile_base good.satchel good
 expect_exit 0 "$READ" verify good.satchel -p good.pub
 
 python3 "$H/gen.py" good.satchel good.key other.key corpus
