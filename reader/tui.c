@@ -217,10 +217,27 @@ void tui_line_text(int y, const char *s, int bar)
 
 int tui_notice(const char *msg)
 {
+    sat_buf clean = {0}, wrapped = {0};
+    tui_lines l = {0};
     tui_key k;
+    size_t i, first;
     int ev;
 
-    tui_line_text(LINES - 1, msg, 1);
+    /* over as many bottom lines as it needs (at most half the window): a message cut
+     * short could lose what matters ("nothing was overwritten") */
+    if (sat_text_sanitize(&clean, msg, strlen(msg), 0) == 0 && clean.len > 0 &&
+        sat_text_wrap(&wrapped, clean.data, clean.len, (size_t)(COLS > 11 ? COLS - 1 : 10),
+                      NULL) == 0 &&
+        tui_lines_split(&l, wrapped.data, wrapped.len) == 0) {
+        first = l.n < (size_t)LINES / 2 ? (size_t)LINES - l.n : (size_t)LINES - LINES / 2;
+        for (i = 0; first + i < (size_t)LINES && i < l.n; i++)
+            tui_line((int)(first + i), wrapped.data + l.off[i], l.len[i], 1);
+    } else {
+        tui_line_text(LINES - 1, msg, 1);
+    }
+    tui_lines_free(&l);
+    sat_buf_free(&clean);
+    sat_buf_free(&wrapped);
     refresh();
     do
         ev = tui_key_read(&k);

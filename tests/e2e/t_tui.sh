@@ -1,7 +1,7 @@
 # satchel-read browse, driven in tmux (tests/e2e/tui_lib.sh): the verification banner
 # (genuine, fingerprint, trust, date), the library rows, the help screen, search as you
-# type, a Korean article wrapped at the right column (and again after a resize), the
-# Korean and the English interface, the terminal restored after q and after SIGTERM, and
+# type, a Korean article wrapped at the right column (and again after a resize), saving
+# its attachment, the Korean and the English interface, the terminal restored after q and after SIGTERM, and
 # the panic key leaving nothing on the screen.
 . "$E2E_LIB"
 . "$(dirname "$E2E_LIB")/tui_lib.sh"
@@ -113,6 +113,38 @@ tui_check_width 60
 tmux -L "$TUI_SOCK" resize-window -t tui -x 80 -y 24
 tui_wait "$l1"
 tui_check_width 80
+# its attachment (the rice price chart) saved into a folder typed at the prompt: written
+# there, the same bytes as extract writes, and never over an existing file
+mkdir saved
+tui_keys a
+tui_wait "첨부 자료"
+tui_wait "images-rice-prices.png"
+tui_keys Enter
+tui_wait "저장할 폴더"
+tui_keys -l "nowhere"
+tui_keys Enter
+tui_wait "저장하지 못했습니다: nowhere 폴더가 없거나 열 수 없습니다."
+[ -e nowhere ] && fail "a folder was created"
+tui_keys x Enter
+tui_wait "저장할 폴더"
+# the last folder is offered again: 7 backspaces erase "nowhere" (relative: the cwd)
+tui_keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+tui_keys -l "saved"
+tui_keys Enter
+tui_wait "images-rice-prices.png 파일을 saved 폴더에 저장했습니다."
+"$READ" extract d.satchel --to ref images-rice-prices.png -p demo.pub >/dev/null
+cmp -s saved/images-rice-prices.png ref/images-rice-prices.png ||
+    fail "the saved attachment differs from what extract writes"
+[ "$(ls -A saved)" = "images-rice-prices.png" ] || fail "other files in the folder: $(ls -A saved)"
+printf 'mine' > saved/images-rice-prices.png
+tui_keys x Enter
+tui_wait "저장할 폴더"
+tui_keys Enter
+tui_wait "그 폴더에 images-rice-prices.png 파일이 이미 있습니다."
+tui_wait "덮어쓰지 않았습니다."
+[ "$(cat saved/images-rice-prices.png)" = mine ] || fail "an existing file was overwritten"
+tui_keys x q
+tui_wait "줄"
 tui_keys q
 tui_wait "목록: Satchel demo"
 tui_keys q
