@@ -203,7 +203,7 @@ static void test_filter(void **state)
 static void test_strs(void **state)
 {
     tui_strs l = {0};
-    char v[8];
+    char v[16];
     int i;
 
     (void)state;
