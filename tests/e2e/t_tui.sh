@@ -168,6 +168,23 @@ tui_keys t t
 tui_wait "[kind: transcript]"
 tui_wait "of 3"
 tui_screen | grep -q ' article ' && fail "the transcript filter still lists articles"
+# a transcript shows its timestamps
+tui_keys Enter
+tui_wait "[00:00:00] 김철수: 안녕하십니까. 11월 2일 아침 소식입니다."
+tui_wait "[00:00:16] 이영희:"
+tui_keys q
+tui_keys c
+tui_wait "of 35"
+# language (l) and section (s) cycle through the values the bundle has, in entry order
+tui_keys l
+tui_wait "[language: en]"
+tui_keys l
+tui_wait "[language: ko]"
+tui_screen | sed -n '3,23p' | grep -v '^$' | grep -vq ' ko    ' &&
+    fail "the language filter lists other languages"
+tui_keys s
+tui_wait "[section: culture]"
+tui_wait "culture    2026-09-15 article    ko    금속활자의 나라"
 tui_keys c
 tui_wait "of 35"
 kill -TERM "$(cat en.pid)"
@@ -187,6 +204,12 @@ tui_keys x
 tui_wait "Library"
 tui_keys C-c
 restored int 130
+# SIGQUIT: restored too, and no core file left behind (core dumps are turned off)
+run quit browse d.satchel -p demo.pub --lang en
+tui_wait "Genuine"
+kill -QUIT "$(cat quit.pid)"
+restored quit 131
+ls | grep -q '^core' && fail "a core file was left behind"
 
 # 4. satchel-read BUNDLE on a terminal opens the same; the panic key (F12) leaves nothing
 run panic d.satchel -p demo.pub --lang en
