@@ -127,6 +127,23 @@ tui_keys q
 tui_wait_file exit.txt
 grep -qx EXIT=0 exit.txt || fail "flip-cluster-0: $(cat exit.txt)"
 
+# A damaged media entry is found damaged when opened (media are hashed then), and its row
+# is marked from then on
+mrow=$("$READ" list corpus/flip-media-0.satchel -p good.pub | grep -n '^images-rainfall.png ' |
+    cut -d: -f1)
+rm -f exit.txt
+browse corpus/flip-media-0.satchel
+tui_wait "Genuine"
+tui_keys x
+tui_wait "Library"
+tui_keys -l "$(printf '%*s' $((mrow - 1)) '' | tr ' ' j)"
+tui_keys Enter
+tui_wait "This entry is damaged and cannot be opened"
+tui_keys x
+tui_wait "image      -     ✗ damaged rainfall.png"
+tui_keys q
+tui_wait_file exit.txt
+
 # 6. A signed index page that breaks the format: its rows are marked, not opened
 rm -f exit.txt
 browse corpus/page-title-esc.satchel
