@@ -351,6 +351,9 @@ static int banner_render(void *ctx, size_t width, sat_buf *out)
     return rc;
 }
 
+/* The help lines are consecutive in msg_tui.def. */
+_Static_assert(MSG_TUI_HELP_15 - MSG_TUI_HELP_01 == 14, "msg_tui.def: help lines out of order");
+
 static int help_render(void *ctx, size_t width, sat_buf *out)
 {
     sat_buf t = {0};

@@ -40,7 +40,18 @@ static uint64_t lib_entry(const library *l, uint64_t row)
 
 const char *tui_kind_label(sat_kind k)
 {
-    return rmsg((rmsg_id)(MSG_TUI_KIND_ARTICLE + (int)k));
+    switch (k) {
+    case SAT_KIND_ARTICLE:
+        return rmsg(MSG_TUI_KIND_ARTICLE);
+    case SAT_KIND_TRANSCRIPT:
+        return rmsg(MSG_TUI_KIND_TRANSCRIPT);
+    case SAT_KIND_IMAGE:
+        return rmsg(MSG_TUI_KIND_IMAGE);
+    case SAT_KIND_AUDIO:
+        return rmsg(MSG_TUI_KIND_AUDIO);
+    default:
+        return sat_kind_name(k);
+    }
 }
 
 void tui_entry_row(tui_app *app, int y, uint64_t idx, int selected)
