@@ -17,6 +17,8 @@ TUI_ENV="env LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= TERM=screen"
 
 tui_cleanup() {
     tmux -L "$TUI_SOCK" kill-server 2>/dev/null || true
+    # the server leaves its socket file behind
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK"
 }
 trap tui_cleanup EXIT INT TERM
 
