@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "entry_save.h"
 #include "export_html.h"
 #include "msg.h"
 #include "reader_keys.h"
@@ -29,6 +30,7 @@
 #include "sat_query.h"
 #include "sat_search.h"
 #include "sat_text.h"
+#include "tui.h"
 
 #define EXIT_DAMAGED 1
 #define EXIT_USAGE 2
@@ -53,6 +55,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage:\n"
+            "  %s browse  BUNDLE [KEYS] [--lang ko|en]   (also: %s BUNDLE, on a terminal)\n"
             "  %s verify  BUNDLE [KEYS] [--deep] [--json]\n"
             "  %s info    BUNDLE [KEYS] [--json]\n"
             "  %s list    BUNDLE [KEYS] [--kind K] [--lang L] [--since DATE] [--section S] "
@@ -76,10 +79,14 @@ static void usage(FILE *f)
             "Exit status: 0 ok, 1 damaged entries, 2 usage error, 3 not genuine (bad or\n"
             "untrusted signature, not a bundle), 4 cannot write the target.\n"
             "\n"
+            "browse: a full-screen reader (verification first, library, search as you type,\n"
+            "reading view, attachments); --lang sets its language (default: the locale).\n"
+            "It writes nothing while you read. F12 or Ctrl-X clears the screen and quits.\n"
+            "\n"
             "export-html writes a web site (index.html) that opens from the drive in any\n"
             "browser, without network or JavaScript; --lang sets its interface language\n"
             "(default: the locale). Damaged entries are left out and listed on verify.html.\n",
-            prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -654,56 +661,13 @@ static int cmd_show(const char *path, const char *id, ropts *o)
  * extract
  * ------------------------------------------------------------------------ */
 
-/* Writes one entry into dirfd as `name`: temporary file (O_EXCL|O_NOFOLLOW), content
- * hash-checked while copied, fsync, then renamed over the final name. On any failure the
- * temporary file is removed: nothing half-written is left. Returns 0, SAT_E_HASH (the
- * entry is damaged), SAT_E_FORMAT (signed content that breaks the format), SAT_E_IO
- * (cannot write: full disk, ...) or SAT_E_EXISTS (the name is taken and force is off);
- * err says why. */
-static int extract_one(sat_bundle *b, int dirfd, const sat_mentry *e, int force, sat_err *err)
-{
-    char name[SAT_ID_MAX + 8], tmp[SAT_ID_MAX + 32];
-    struct stat sb;
-    int fd, rc;
-
-    sat_err_clear(err);
-    snprintf(name, sizeof name, "%s%s", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
-    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (!force)
-            return sat_err_set(err, SAT_E_EXISTS, "%s exists; not overwriting (use --force)", name);
-        if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode))
-            return sat_err_set(err, SAT_E_EXISTS, "%s exists and is not a file; not replacing it",
-                               name);
-    }
-    snprintf(tmp, sizeof tmp, ".%s.tmp-%ld", name, (long)getpid());
-    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return sat_err_set(err, SAT_E_IO, "cannot create %s: %s", tmp, strerror(errno));
-    rc = sat_bundle_copy(b, e, fd, err);
-    if (rc == 0 && fsync(fd) != 0)
-        rc = sat_err_set(err, SAT_E_IO, "fsync: %s", strerror(errno));
-    if (close(fd) != 0 && rc == 0)
-        rc = sat_err_set(err, SAT_E_IO, "close: %s", strerror(errno));
-    if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
-        rc = sat_err_set(err, SAT_E_IO, "rename: %s", strerror(errno));
-    if (rc != 0) {
-        unlinkat(dirfd, tmp, 0);
-        if (rc == SAT_E_IO || rc == SAT_E_NOMEM)
-            sat_err_prefix(err, "cannot write %s (the partial file was removed)", name);
-        if (rc == SAT_E_IO || rc == SAT_E_NOMEM)
-            return SAT_E_IO;
-        return rc == SAT_E_FORMAT ? SAT_E_FORMAT : SAT_E_HASH;
-    }
-    return 0;
-}
-
 /* extract: prints the written name, or why not. A name that is taken is refused and the
  * others go on (*refused); a write error stops everything (*io_fail). */
 static int extract_report(sat_bundle *b, int dirfd, const sat_mentry *e, int force, int *refused,
                           int *io_fail)
 {
     sat_err err = {0};
-    int rc = extract_one(b, dirfd, e, force, &err);
+    int rc = es_write_entry(b, dirfd, e, force, &err);
 
     if (rc == 0) {
         printf("%s%s\n", e->id, sat_kind_is_text(e->kind) ? ".gmi" : "");
@@ -951,7 +915,7 @@ static int cmd_salvage(const char *path, ropts *o)
     qsort(all, (size_t)got, sizeof *all, cmp_storage);
     for (k = 0; k < got && !io_fail; k++) {
         sat_err err = {0};
-        rc = extract_one(b, dirfd, all[k], o->force, &err);
+        rc = es_write_entry(b, dirfd, all[k], o->force, &err);
         if (rc == 0) {
             written++;
         } else if (rc == SAT_E_IO || rc == SAT_E_EXISTS) {
@@ -1037,6 +1001,34 @@ static int cmd_key_info(const char *path)
 }
 
 /* ------------------------------------------------------------------------
+ * browse (reader/tui*.c)
+ * ------------------------------------------------------------------------ */
+
+static int cmd_browse(const char *path, ropts *o)
+{
+    rmsg_lang lang = rmsg_lang_from_env();
+
+    /* --lang is the interface language here, not a filter as for list */
+    if (o->lang != NULL && rmsg_lang_parse(o->lang, &lang) != 0)
+        return die_usage("--lang must be ko or en");
+    rmsg_set_lang(lang);
+    return tui_browse(path, &o->keys);
+}
+
+static int is_command(const char *s)
+{
+    static const char *const cmds[] = {"browse",  "verify",  "info",        "list",
+                                       "show",    "search",  "extract",     "salvage",
+                                       "export-html", "key-info"};
+    size_t i;
+
+    for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(s, cmds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
  * main
  * ------------------------------------------------------------------------ */
 
@@ -1071,7 +1063,8 @@ int main(int argc, char **argv)
     static ropts o;
     const char *cmd;
     sat_err err = {0};
-    int c;
+    struct stat st;
+    int c, implicit;
 
     setlocale(LC_ALL, "");
     if (argc < 2)
@@ -1089,6 +1082,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog, err.msg);
         return EXIT_USAGE;
     }
+    /* `satchel-read BUNDLE`: the first argument names a file, not a command */
+    implicit = !is_command(cmd) && cmd[0] != '-' && stat(cmd, &st) == 0 && S_ISREG(st.st_mode);
     o.width = term_width();
     optind = 2;
     o.limit = 20;
@@ -1152,10 +1147,15 @@ int main(int argc, char **argv)
             return die_usage("unknown option");
         }
     }
-    if (strcmp(cmd, "key-info") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "info") != 0 &&
-        strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 && strcmp(cmd, "extract") != 0 &&
-        strcmp(cmd, "salvage") != 0 && strcmp(cmd, "search") != 0 &&
-        strcmp(cmd, "export-html") != 0) {
+    if (implicit) {
+        if (optind != argc)
+            return die_usage("wrong number of arguments");
+        if (!isatty(0) || !isatty(1))
+            return die_usage("not a terminal: to read a bundle here, use a command "
+                             "(list, show, search, extract, export-html)");
+        return cmd_browse(cmd, &o);
+    }
+    if (!is_command(cmd)) {
         fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);
         return EXIT_USAGE;
     }
@@ -1166,6 +1166,8 @@ int main(int argc, char **argv)
     }
     if (optind >= argc)
         return die_usage("no BUNDLE given");
+    if (strcmp(cmd, "browse") == 0 && optind + 1 == argc)
+        return cmd_browse(argv[optind], &o);
     if (strcmp(cmd, "verify") == 0 && optind + 1 == argc)
         return cmd_verify(argv[optind], &o);
     if (strcmp(cmd, "info") == 0 && optind + 1 == argc)
@@ -1185,8 +1187,8 @@ int main(int argc, char **argv)
             return die_usage("search needs BUNDLE and QUERY");
         return cmd_search(argv[optind], argv + optind + 1, argc - optind - 1, &o);
     }
-    if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 || strcmp(cmd, "list") == 0 ||
-        strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0 ||
+    if (strcmp(cmd, "browse") == 0 || strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 ||
+        strcmp(cmd, "list") == 0 || strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0 ||
         strcmp(cmd, "export-html") == 0)
         return die_usage("wrong number of arguments");
     fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", prog, cmd, prog);

@@ -34,12 +34,9 @@ demo_bundle() {
         --publisher "Example newsroom" --date 2026-11-20 --seq 1 --quiet
 }
 
-# hostile_corpus OUTDIR: packs the small subset of examples/ that tests/hostile/gen.py
-# derives its cases from (good.satchel, signed with the key `good`; `other` is a second
-# key) and writes the crafted corpus into OUTDIR (tests/hostile/README.md).
-hostile_corpus() {
-    keygen good
-    keygen other
+# hostile_base OUT KEY: packs the small subset of examples/ that tests/hostile/gen.py
+# derives its cases from into OUT, signed with KEY.key (tests/hostile/README.md).
+hostile_base() {
     for f in articles/en/2026-10-14-vaccine-cold-chain.md articles/en/2026-10-18-typhoon-season.md \
             articles/en/2026-11-03-grain-markets.md articles/ko/2026-11-10-safe-water.md \
             articles/ko/2026-11-03-rice-prices.md articles/text/2026-11-08-seed-exchange.txt \
@@ -49,8 +46,16 @@ hostile_corpus() {
         mkdir -p "src/$(dirname "$f")"
         cp "$ROOT/examples/$f" "src/$f"
     done
-    "$PACK" build src -o good.satchel -s good.key --title "Hostile base" --publisher "Test desk" \
+    "$PACK" build src -o "$1" -s "$2.key" --title "Hostile base" --publisher "Test desk" \
         --date 2026-11-20 --seq 1 --quiet
+}
+
+# hostile_corpus OUTDIR: the hostile base (good.satchel, signed with the key `good`;
+# `other` is a second key) and the crafted corpus gen.py writes from it into OUTDIR.
+hostile_corpus() {
+    keygen good
+    keygen other
+    hostile_base good.satchel good
     expect_exit 0 "$READ" verify good.satchel -p good.pub
     python3 "$ROOT/tests/hostile/gen.py" good.satchel good.key other.key "$1"
 }
