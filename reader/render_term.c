@@ -71,6 +71,21 @@ static int rt_fit(sat_buf *out, const char *s, size_t len, size_t maxw, size_t *
     return rc;
 }
 
+/* The words written around bundle text (rt_set_labels); English by default. */
+static const rt_labels labels_en = {"Date:", "Author:",    "Source:", "Lang:",     "Section:",
+                                    "Tags:", "(untitled)", "Links:",  "attachment"};
+static const rt_labels *labels = &labels_en;
+
+void rt_set_labels(const rt_labels *l)
+{
+    labels = l != NULL ? l : &labels_en;
+}
+
+const rt_labels *rt_get_labels(void)
+{
+    return labels;
+}
+
 /* Wraps s with `first` before the first line and `cont` before the others; both
  * prefixes must have the same display width. */
 static int rt_wrap_hanging(sat_buf *out, sat_buf *scratch, const char *s, size_t len,
@@ -174,7 +189,9 @@ static int rt_link(rt_body_state *st, const char *t, size_t tl)
     st->tmp.len = 0;
     if (rt_starts(t + us, ue - us, RT_ATTACH_SCHEME)) {
         size_t sl = strlen(RT_ATTACH_SCHEME);
-        rc = sat_buf_puts(&st->tmp, "attachment ");
+        rc = sat_buf_puts(&st->tmp, labels->attachment);
+        if (rc == 0)
+            rc = sat_buf_puts(&st->tmp, " ");
         if (rc == 0)
             rc = sat_buf_append(&st->tmp, t + us + sl, ue - us - sl);
     } else {
@@ -263,7 +280,7 @@ int rt_body(sat_buf *out, const char *body, size_t len, size_t width, sat_err *e
         i = next;
     }
     if (rc == 0 && st.nlinks > 0) {
-        rc = sat_buf_puts(out, "\nLinks:\n");
+        rc = sat_buf_printf(out, "\n%s\n", labels->links);
         if (rc == 0)
             rc = sat_buf_append(out, st.links.data, st.links.len);
     }
@@ -284,13 +301,22 @@ int rt_body(sat_buf *out, const char *body, size_t len, size_t width, sat_err *e
 static int rt_meta_line(sat_buf *out, sat_buf *clean, sat_buf *scratch, const char *label,
                         const char *value, size_t width, int tag_list)
 {
-    char first[sizeof RT_LABEL_INDENT];
-    size_t i;
+    char first[64 + sizeof RT_LABEL_INDENT];
+    size_t i, n = strlen(label), w;
     int rc;
 
     if (value == NULL)
         return 0;
-    snprintf(first, sizeof first, "%-8s ", label);
+    /* the label padded with spaces to RT_LABEL_COLS columns, measured (Korean labels are
+     * two columns a syllable); a label too long for that gets one space */
+    if (n > 64)
+        n = 64;
+    w = sat_text_width(label, n);
+    memcpy(first, label, n);
+    do
+        first[n++] = ' ';
+    while (++w < RT_LABEL_COLS);
+    first[n] = '\0';
     clean->len = 0;
     rc = sat_text_sanitize(clean, value, strlen(value), 1);
     if (rc != 0)
@@ -323,22 +349,22 @@ int rt_meta_header(sat_buf *out, const sat_meta *m, size_t width, sat_err *err)
     if (out == NULL || m == NULL)
         return sat_err_set(err, SAT_E_ARG, "rt_meta_header: NULL argument");
     width = rt_width_clamp(width);
-    title = m->title != NULL ? m->title : "(untitled)";
+    title = m->title != NULL ? m->title : labels->untitled;
     rc = sat_text_sanitize(&clean, title, strlen(title), 1);
     if (rc == 0)
         rc = rt_heading(out, &scratch, clean.data, clean.len, width, '=');
     if (rc == 0)
-        rc = rt_meta_line(out, &clean, &scratch, "Date:", m->date, width, 0);
+        rc = rt_meta_line(out, &clean, &scratch, labels->date, m->date, width, 0);
     if (rc == 0)
-        rc = rt_meta_line(out, &clean, &scratch, "Author:", m->author, width, 0);
+        rc = rt_meta_line(out, &clean, &scratch, labels->author, m->author, width, 0);
     if (rc == 0)
-        rc = rt_meta_line(out, &clean, &scratch, "Source:", m->source, width, 0);
+        rc = rt_meta_line(out, &clean, &scratch, labels->source, m->source, width, 0);
     if (rc == 0)
-        rc = rt_meta_line(out, &clean, &scratch, "Lang:", m->lang, width, 0);
+        rc = rt_meta_line(out, &clean, &scratch, labels->lang, m->lang, width, 0);
     if (rc == 0)
-        rc = rt_meta_line(out, &clean, &scratch, "Section:", m->section, width, 0);
+        rc = rt_meta_line(out, &clean, &scratch, labels->section, m->section, width, 0);
     if (rc == 0)
-        rc = rt_meta_line(out, &clean, &scratch, "Tags:", m->tags, width, 1);
+        rc = rt_meta_line(out, &clean, &scratch, labels->tags, m->tags, width, 1);
     if (rc == 0)
         rc = sat_buf_append(out, "\n", 1);
     if (rc != 0)

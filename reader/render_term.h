@@ -35,6 +35,24 @@
  * RT_WIDTH_DEFAULT). */
 size_t rt_width_clamp(size_t width);
 
+/* The words the renderer writes around bundle text (labels of the header, the title of an
+ * untitled entry, the heading of the links section, the word shown for an attachment link).
+ * Each label is at most RT_LABEL_COLS - 1 columns wide. */
+#define RT_LABEL_COLS 9
+typedef struct rt_labels {
+    const char *date, *author, *source, *lang, *section, *tags; /* "Date:", ... */
+    const char *untitled;   /* "(untitled)" */
+    const char *links;      /* "Links:" */
+    const char *attachment; /* "attachment" */
+} rt_labels;
+
+/* Sets the words of every later call (NULL: English, what show and search print). The
+ * strings must stay valid while they are in use. */
+void rt_set_labels(const rt_labels *labels);
+
+/* The words in use now. */
+const rt_labels *rt_get_labels(void);
+
 /* Appends a gemtext body (text/gemini, untrusted bytes, any line ends) laid out for
  * `width` columns:
  *   "# ", "## ", "### " headings: the text, level 1 underlined with '=', level 2
@@ -43,7 +61,7 @@ size_t rt_width_clamp(size_t width);
  *   "> quote"         every line "  │ quote";
  *   "=> URL label"    "[n] label" (the URL when there is no label), and a final
  *                     "Links:" section listing "[n] URL"; "attachment:<id>" URLs
- *                     are shown as "attachment <id>";
+ *                     are shown as "attachment <id>" (the words: rt_set_labels);
  *   "```"             toggles preformatted mode (toggle lines are not shown);
  *                     preformatted lines are not wrapped but cut to the width,
  *                     ending in "…" when cut;
@@ -55,7 +73,7 @@ int rt_body(sat_buf *out, const char *body, size_t len, size_t width, sat_err *e
 /* Appends the header of an entry: the title (wrapped, underlined with '='), then
  * "Date:", "Author:", "Source:", "Lang:", "Section:", "Tags:" lines for the fields
  * that are set (tags shown as "a, b"), then a blank line. A NULL title shows as
- * "(untitled)". Returns 0, or SAT_E_NOMEM / SAT_E_ARG with a message in err. */
+ * "(untitled)". (The words: rt_set_labels; values start at column RT_LABEL_COLS.) Returns 0, or SAT_E_NOMEM / SAT_E_ARG with a message in err. */
 int rt_meta_header(sat_buf *out, const sat_meta *m, size_t width, sat_err *err);
 
 /* Appends s[0..len) as one sanitised line fragment (no "\n") of at most max_width

@@ -395,6 +395,23 @@ static int signer_builtin(const sat_bundle *b)
  * browse
  * ------------------------------------------------------------------------ */
 
+/* The reading view's header labels and link words in the interface language. */
+static void set_render_words(void)
+{
+    static rt_labels words;
+
+    words.date = rmsg(MSG_TUI_META_DATE);
+    words.author = rmsg(MSG_TUI_META_AUTHOR);
+    words.source = rmsg(MSG_TUI_META_SOURCE);
+    words.lang = rmsg(MSG_TUI_META_LANG);
+    words.section = rmsg(MSG_TUI_META_SECTION);
+    words.tags = rmsg(MSG_TUI_META_TAGS);
+    words.untitled = rmsg(MSG_TUI_META_UNTITLED);
+    words.links = rmsg(MSG_TUI_META_LINKS);
+    words.attachment = rmsg(MSG_TUI_META_ATTACHMENT);
+    rt_set_labels(&words);
+}
+
 int tui_browse(const char *path, const rk_set *keys)
 {
     static const struct rlimit nocore = {0, 0};
@@ -413,6 +430,7 @@ int tui_browse(const char *path, const rk_set *keys)
     }
     /* a crash must not leave a core file behind either */
     setrlimit(RLIMIT_CORE, &nocore);
+    set_render_words();
     rc = sat_bundle_open(path, keys->keys, keys->n, &app.b, &err);
     if (rc != 0) {
         int forged = rc == SAT_E_SIG || rc == SAT_E_UNTRUSTED || rc == SAT_E_FORMAT ||

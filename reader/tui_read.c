@@ -274,11 +274,12 @@ static int read_key(void *ctx, const tui_key *k, const sat_buf *text, const tui_
     if (tui_key_is(k, 'a'))
         return attachments(r->app, &r->attach, &r->folder) == TUI_QUIT ? TUI_QUIT : 2;
     if (tui_key_is(k, 'L') || tui_key_is(k, 'l')) {
-        /* render_term ends the text with a "Links:" section */
-        size_t at = tui_lines_find(lines, text->data, "Links:", 0), next = at;
+        /* render_term ends the text with a "Links:" section (in the interface language) */
+        const char *head = rt_get_labels()->links;
+        size_t at = tui_lines_find(lines, text->data, head, 0), next = at;
         while (next != SIZE_MAX) {
             at = next;
-            next = tui_lines_find(lines, text->data, "Links:", at + 1);
+            next = tui_lines_find(lines, text->data, head, at + 1);
         }
         if (at == SIZE_MAX)
             return tui_notice(rmsg(MSG_TUI_NO_LINKS)) == TUI_QUIT ? TUI_QUIT : 2;

@@ -69,7 +69,7 @@ static void t_table_complete(void **state)
                 size_t n = sat_utf8_decode(s + i, len - i, &cp);
 
                 assert_true(n > 0);
-                if ((cp < 0x20 && cp != '\n') || cp == 0x7f || sat_cp_is_dangerous(cp))
+                if (cp != '\n' && (cp < 0x20 || cp == 0x7f || sat_cp_is_dangerous(cp)))
                     fail_msg("%s (%d): control or dangerous character U+%04X", name, lang,
                              (unsigned)cp);
                 if (cp >= 0xAC00 && cp <= 0xD7A3)

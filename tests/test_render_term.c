@@ -392,6 +392,44 @@ static void test_width_clamp(void **state)
     assert_int_equal(rt_width_clamp((size_t)-1), RT_WIDTH_MAX);
 }
 
+/* Labels in another language (Korean, two columns a syllable): values start at column
+ * RT_LABEL_COLS + 1 as measured, the links heading and attachment word follow, and NULL
+ * brings English back. */
+static void test_labels(void **state)
+{
+    static const rt_labels ko = {"날짜:", "글쓴이:", "출처:", "언어:", "분류:", "주제어:",
+                                 "(제목 없음)", "연결:", "첨부"};
+    static const char body[] = "본문\n=> attachment:images-map.png 지도\n";
+    sat_buf out = {0};
+    sat_err err;
+    sat_meta m;
+
+    (void)state;
+    memset(&m, 0, sizeof m);
+    m.date = (char *)"2026-11-03";
+    m.author = (char *)"김철수";
+    m.tags = (char *)"쌀,평양";
+    rt_set_labels(&ko);
+    assert_ptr_equal(rt_get_labels(), &ko);
+    assert_int_equal(rt_meta_header(&out, &m, 40, &err), 0);
+    assert_string_equal(out.data, "(제목 없음)\n===========\n"
+                                  "날짜:    2026-11-03\n"
+                                  "글쓴이:  김철수\n"
+                                  "주제어:  쌀, 평양\n"
+                                  "\n");
+    out.len = 0;
+    assert_int_equal(rt_body(&out, body, sizeof body - 1, 40, &err), 0);
+    assert_non_null(strstr(out.data, "[1] 지도\n"));
+    assert_non_null(strstr(out.data, "\n연결:\n[1] 첨부 images-map.png\n"));
+    rt_set_labels(NULL);
+    out.len = 0;
+    assert_int_equal(rt_meta_header(&out, &m, 40, &err), 0);
+    assert_non_null(strstr(out.data, "(untitled)\n"));
+    assert_non_null(strstr(out.data, "\nDate:    2026-11-03\n"));
+    assert_non_null(strstr(out.data, "\nAuthor:  김철수\n"));
+    sat_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_body_edges),
         cmocka_unit_test(test_body_widths),
         cmocka_unit_test(test_meta_header),
+        cmocka_unit_test(test_labels),
         cmocka_unit_test(test_field),
         cmocka_unit_test(test_width_clamp),
     };

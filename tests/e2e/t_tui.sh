@@ -98,9 +98,13 @@ assert w(l1) + 1 + w(l2.split(" ")[0]) > 80, "the next word would have fit"
 PY
 tui_check_width 80
 grep -q '[0-9]*/[0-9]*줄' read80.txt || fail "no line position shown"
-# scrolling: End shows the links list, Home the title again
+# the header's labels in Korean, values aligned at column 10 (labels measured: 2 columns a
+# syllable)
+grep -qxF "날짜:    2026-11-03" read80.txt && grep -qxF "분류:    economy" read80.txt ||
+    { cat read80.txt >&2; fail "the reading view's header is not in Korean or not aligned"; }
+# scrolling: End shows the links list (its heading in Korean too), Home the title again
 tui_keys End
-tui_wait "Links:"
+tui_wait "연결:"
 tui_keys Home
 tui_wait "쌀값 석 달째 올라… 신의주·평양 장마당 가격 차이 커져"
 # resize: the text is laid out again at 60 columns
