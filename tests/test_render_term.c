@@ -397,7 +397,7 @@ static void test_width_clamp(void **state)
  * brings English back. */
 static void test_labels(void **state)
 {
-    static const rt_labels ko = {"날짜:", "글쓴이:", "출처:", "언어:", "분류:", "주제어:",
+    static const rt_labels ko = {"날짜:", "글쓴이:", "출처:", "언어:", "분야:", "주제어:",
                                  "(제목 없음)", "연결:", "첨부"};
     static const char body[] = "본문\n=> attachment:images-map.png 지도\n";
     sat_buf out = {0};

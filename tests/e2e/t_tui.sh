@@ -35,7 +35,7 @@ restored() {
         fail "$1: terminal settings differ after exit: $(cat "$1.stty-before") / $(cat "$1.stty-after")"
     tui_screen > "$1.after"
     grep -q SHELL-BEFORE "$1.after" || fail "$1: the shell's screen did not come back"
-    if grep -q -e 'Library' -e '목록' -e '분류' "$1.after"; then
+    if grep -q -e 'Library' -e '목록' -e '분야' "$1.after"; then
         cat "$1.after" >&2
         fail "$1: the interface is still on the screen after exit"
     fi
@@ -52,7 +52,7 @@ tui_screen | grep -q -e '일 전)' -e '앞으로 올 날짜' || fail "the banner
 tui_check_width 80
 tui_keys x
 tui_wait "목록: Satchel demo"
-tui_wait "분류       날짜       종류       언어  제목"
+tui_wait "분야       날짜       종류       언어  제목"
 tui_wait "economy    2026-11-03 기사       ko    쌀값 석 달째 올라"
 tui_check_width 80
 tui_keys End
@@ -100,7 +100,7 @@ tui_check_width 80
 grep -q '[0-9]*/[0-9]*줄' read80.txt || fail "no line position shown"
 # the header's labels in Korean, values aligned at column 10 (labels measured: 2 columns a
 # syllable)
-grep -qxF "날짜:    2026-11-03" read80.txt && grep -qxF "분류:    economy" read80.txt ||
+grep -qxF "날짜:    2026-11-03" read80.txt && grep -qxF "분야:    economy" read80.txt ||
     { cat read80.txt >&2; fail "the reading view's header is not in Korean or not aligned"; }
 # scrolling: End shows the links list (its heading in Korean too), Home the title again
 tui_keys End
