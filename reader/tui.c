@@ -395,6 +395,26 @@ static int signer_builtin(const sat_bundle *b)
  * browse
  * ------------------------------------------------------------------------ */
 
+/* What a refusal to open says first, by the library's error code (its message, in
+ * English, follows as the detail). */
+static rmsg_id why_of(int rc)
+{
+    switch (rc) {
+    case SAT_E_SIG:
+        return MSG_TUI_WHY_SIG;
+    case SAT_E_UNTRUSTED:
+        return MSG_TUI_WHY_UNTRUSTED;
+    case SAT_E_FORMAT:
+        return MSG_TUI_WHY_FORMAT;
+    case SAT_E_LIMIT:
+        return MSG_TUI_WHY_LIMIT;
+    case SAT_E_IO:
+        return MSG_TUI_WHY_IO;
+    default:
+        return MSG_TUI_WHY_OTHER;
+    }
+}
+
 /* The reading view's header labels and link words in the interface language. */
 static void set_render_words(void)
 {
@@ -435,7 +455,13 @@ int tui_browse(const char *path, const rk_set *keys)
     if (rc != 0) {
         int forged = rc == SAT_E_SIG || rc == SAT_E_UNTRUSTED || rc == SAT_E_FORMAT ||
                      rc == SAT_E_LIMIT;
-        tui_msgf_safe(&why, forged ? MSG_TUI_NOT_GENUINE : MSG_TUI_CANNOT_OPEN, err.msg);
+        sat_buf reason = {0};
+        /* the reason in the interface language, the library's (English) detail after it */
+        if (tui_msgf_safe(&reason, why_of(rc), err.msg) != 0 || reason.data == NULL)
+            sat_buf_puts(&reason, "?");
+        tui_msgf(&why, forged ? MSG_TUI_NOT_GENUINE : MSG_TUI_CANNOT_OPEN,
+                 reason.data ? reason.data : "?");
+        sat_buf_free(&reason);
         fprintf(stderr, "satchel-read: %s\n", why.data ? why.data : "");
         sat_buf_free(&why);
         return forged ? 3 : 1;

@@ -273,6 +273,13 @@ tui_start "$TUI_ENV $READ browse d.satchel -p other.pub --lang ko 2> ko.err; ech
 tui_wait_file ko3.exit
 grep -qx "EXIT=3" ko3.exit && grep -q "진본이 아닙니다: 이 묶음을 열지 않았습니다." ko.err ||
     fail "the Korean refusal is missing: $(cat ko3.exit ko.err)"
+# the reason in Korean too (the library's detail after it), and in English with --lang en
+grep -q "이유: 이 열람기가 믿지 않는 열쇠로 서명되었습니다 (.*)" ko.err ||
+    fail "the Korean refusal gives no Korean reason: $(cat ko.err)"
+grep -q "Reason: it was signed with a key this reader does not trust (.*)" other.err ||
+    fail "the English refusal gives no reason for the untrusted key: $(cat other.err)"
+grep -q "Reason: the signature does not match" tampered.err ||
+    fail "the English refusal gives no reason for the tampered bundle: $(cat tampered.err)"
 
 # 6. Without a terminal: browse is refused with a hint to use a command (exit 2)
 expect_exit 2 "$READ" browse d.satchel -p demo.pub
