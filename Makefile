@@ -136,7 +136,7 @@ install: all
 # Each fuzz/fuzz_<t>.c links with libFuzzer (make fuzz, clang, build-fuzz/) or with
 # fuzz/replay_main.c (make check, $(CC)), which replays tests/fuzz/<t>/ and the
 # reproducers in tests/data/fuzz-crashes/<t>/.
-FUZZ_TARGETS := manifest sig bundle bundle_signed zstd render render_html markdown text vtt srt charset feed html \
+FUZZ_TARGETS := manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html \
                 archive config token postings query index search
 FUZZ_SECONDS ?= 60
 FUZZ_OBJ     := $(B)/fuzz/fuzz_common.o

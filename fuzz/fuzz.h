@@ -17,12 +17,22 @@
 #include "pack_input.h"
 #include "sat_bundle.h"
 #include "sat_sig.h"
+#include "sat_text.h"
 
 /* The libFuzzer entry point every target defines. Returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Prints "fuzz oracle failed: <message>" to stderr and aborts. */
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Sets a UTF-8 LC_CTYPE once, as satchel-read runs (so wcwidth(3) measures), and returns
+ * a NUL-terminated copy of data[0..size) for the caller to free (NULL when out of memory). */
+char *fuzz_terminal_text(const uint8_t *data, size_t size);
+
+/* Fails (fuzz_fail, naming what) unless out holds valid UTF-8 with no terminal control
+ * (ESC, any other C0 but LF, DEL, C1, a bidi control: the harness's own list, not the
+ * library's) and no line wider than width columns (sat_text_width). */
+void fuzz_check_terminal(const sat_buf *out, size_t width, const char *what);
 
 /* The fixed test key pair (tests/data/fuzz-key.pub / .key), loaded once; aborts if the
  * files are missing or broken (the harness cannot do anything useful without them). */

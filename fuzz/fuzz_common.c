@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,8 +161,8 @@ static void fuzz_walk_entry(sat_bundle *b, const sat_mentry *e, uint64_t i, int 
     rc = sat_bundle_read(b, e, &body, &len, &err);
     if (rc == 0) {
         if (len != e->size || body[len] != '\0')
-            fuzz_fail("entry %llu: read %zu bytes, the manifest says %llu",
-                      (unsigned long long)i, len, (unsigned long long)e->size);
+            fuzz_fail("entry %llu: read %zu bytes, the manifest says %llu", (unsigned long long)i,
+                      len, (unsigned long long)e->size);
         free(body);
     } else if (clean && rc != SAT_E_LIMIT && rc != SAT_E_NOMEM) {
         fuzz_fail("entry %llu (%s): deep verify found no problem but read failed: %s",
@@ -169,8 +170,8 @@ static void fuzz_walk_entry(sat_bundle *b, const sat_mentry *e, uint64_t i, int 
     }
     rc = sat_bundle_find(b, e->id, &again, &err);
     if (rc != 0 || again == NULL || strcmp(again->id, e->id) != 0)
-        fuzz_fail("entry %llu (%s) found by index but not by id: %s", (unsigned long long)i,
-                  e->id, rc != 0 ? err.msg : "other entry");
+        fuzz_fail("entry %llu (%s) found by index but not by id: %s", (unsigned long long)i, e->id,
+                  rc != 0 ? err.msg : "other entry");
 }
 
 void fuzz_bundle_walk(const uint8_t *data, size_t size)
@@ -232,8 +233,7 @@ void fuzz_pack_doc_check(const char *relpath, const pack_doc *doc)
         fuzz_fail("%s: parsed metadata the writer refuses: %s", relpath, err.msg);
 }
 
-void fuzz_pack_parse(fuzz_pack_parser parse, const char *relpath, const uint8_t *data,
-                     size_t size)
+void fuzz_pack_parse(fuzz_pack_parser parse, const char *relpath, const uint8_t *data, size_t size)
 {
     pack_doc doc;
     sat_err err;
@@ -243,4 +243,56 @@ void fuzz_pack_parse(fuzz_pack_parser parse, const char *relpath, const uint8_t 
         return;
     fuzz_pack_doc_check(relpath, &doc);
     pack_doc_free(&doc);
+}
+
+/* The harness's own list of what must never reach a terminal (see render_term.h). */
+static int fuzz_is_control(uint32_t cp)
+{
+    return (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C ||
+           cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+void fuzz_check_terminal(const sat_buf *out, size_t width, const char *what)
+{
+    size_t i = 0, line_start = 0, bad = 0;
+    uint32_t cp;
+
+    if (out->len == 0)
+        return;
+    if (!sat_utf8_valid(out->data, out->len, &bad))
+        fuzz_fail("%s: output is not UTF-8 at byte %zu", what, bad);
+    while (i <= out->len) {
+        size_t n = 1;
+        if (i == out->len || out->data[i] == '\n') {
+            size_t w = sat_text_width(out->data + line_start, i - line_start);
+            if (w > width)
+                fuzz_fail("%s: line at byte %zu is %zu columns wide, the width is %zu", what,
+                          line_start, w, width);
+            line_start = i + 1;
+        } else {
+            n = sat_utf8_decode(out->data + i, out->len - i, &cp);
+            if (fuzz_is_control(cp))
+                fuzz_fail("%s: code point U+%04X reaches the terminal at byte %zu", what,
+                          (unsigned)cp, i);
+        }
+        i += n;
+    }
+}
+
+char *fuzz_terminal_text(const uint8_t *data, size_t size)
+{
+    static int locale_set;
+    char *text;
+
+    if (!locale_set) {
+        setlocale(LC_CTYPE, "C.UTF-8");
+        locale_set = 1;
+    }
+    text = malloc(size + 1);
+    if (text == NULL)
+        return NULL;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    return text;
 }

@@ -16,7 +16,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render render_html markdown text vtt srt charset feed html archive config token postings query index search; do
+for t in manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html archive config token postings query index search; do
     mkdir -p "$OUT/$t"
 done
 
@@ -227,6 +227,9 @@ cp "$EX/articles/ko/2026-11-10-safe-water.md" "$OUT/render/"
 printf 'A title that is long enough to wrap at twenty\0002026-11-20\000Kim\000Radio\000ko\000News\000a,b\000id-1\000' \
     >"$OUT/render/meta-fields"
 
+# tui: the same gemtext bodies and metadata fields (rows, lines, attachment links, typing)
+cp "$OUT"/render/* "$OUT/tui/" 2>/dev/null || true
+
 # render_html: the same gemtext bodies, and the hostile ones committed in tests/fuzz/render_html
 cp "$OUT"/render/*.gmi "$OUT/render_html/" 2>/dev/null || true
 cp "$ROOT"/tests/fuzz/render_html/* "$OUT/render_html/"
@@ -335,7 +338,7 @@ for q in 평양 쌀 다 평양에서 '"rice prices"' 'elect*' 'market -rice' '�
     { byte $((n * 5 % 256)); printf '%s' "$q"; } >"$S/q$n"
 done
 
-for t in manifest sig bundle bundle_signed zstd render render_html markdown text vtt srt charset feed html archive config token postings query index search; do
+for t in manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html archive config token postings query index search; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

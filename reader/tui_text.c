@@ -166,6 +166,10 @@ int tui_strs_add(tui_strs *l, const char *s, size_t len)
     char **v, *c;
     size_t i;
 
+    /* a NUL inside would cut the copy short: two different strings could then become the
+     * same entry (found by fuzz_tui); no id, language or section holds one */
+    if (memchr(s, '\0', len) != NULL)
+        return 0;
     for (i = 0; i < l->n; i++)
         if (strlen(l->v[i]) == len && memcmp(l->v[i], s, len) == 0)
             return 0;

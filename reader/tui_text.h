@@ -84,8 +84,8 @@ typedef struct tui_strs {
     size_t n;
 } tui_strs;
 
-/* Adds a copy of s[0..len) unless it is already there or the list is full. Returns 0
- * (also when not added) or SAT_E_NOMEM. */
+/* Adds a copy of s[0..len) unless it is already there, holds a NUL byte or the list is
+ * full. Returns 0 (also when not added) or SAT_E_NOMEM. */
 int tui_strs_add(tui_strs *l, const char *s, size_t len);
 /* The value after cur in the cycle NULL -> v[0] -> ... -> v[n-1] -> NULL (cur not in
  * the list gives NULL). The pointer is owned by l. */

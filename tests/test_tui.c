@@ -212,6 +212,10 @@ static void test_strs(void **state)
     assert_int_equal(tui_strs_add(&l, "en-GB", 5), 0);
     assert_int_equal(tui_strs_add(&l, "ko", 2), 0);
     assert_int_equal(l.n, 2);
+    /* a NUL inside is refused: its copy would read as "ko" (fuzz_tui's finding) */
+    assert_int_equal(tui_strs_add(&l, "ko\0x", 4), 0);
+    assert_int_equal(tui_strs_add(&l, "en\0", 3), 0);
+    assert_int_equal(l.n, 2);
     assert_string_equal(tui_strs_next(&l, NULL), "ko");
     assert_string_equal(tui_strs_next(&l, "ko"), "en-GB");
     assert_null(tui_strs_next(&l, "en-GB"));
