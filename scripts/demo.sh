@@ -1,5 +1,6 @@
 #!/bin/sh
-# make demo: a throw-away key, pack examples/, verify, list, show one Korean article.
+# make demo: a throw-away key, pack examples/, verify, list, show one Korean article, search,
+# and write the web export to demo/site/.
 set -eu
 BIN=${1:?usage: demo.sh BIN_DIR}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,4 +30,10 @@ echo
 echo "== 6. Search: 평양 (found inside 평양에서, 평양까지, ...) in the signed index"
 "$BIN/satchel-read" search "$OUT/demo.satchel" "평양" -p "$OUT/demo.pub" --limit 3
 echo
-echo "Done. Try: $BIN/satchel-read --help"
+echo "== 7. A web site for readers without a terminal: demo/site/index.html (Korean interface)"
+"$BIN/satchel-read" export-html "$OUT/demo.satchel" --to "$OUT/site" --lang ko --force \
+    -p "$OUT/demo.pub"
+echo
+echo "Done. Open demo/site/index.html in a browser, or read on this terminal:"
+echo "  $BIN/satchel-read browse demo/demo.satchel -p demo/demo.pub --lang ko"
+echo "More: $BIN/satchel-read --help"
