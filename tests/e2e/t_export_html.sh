@@ -372,6 +372,23 @@ diff -r msite fresh > prune.diff || { cat prune.diff >&2; fail "re-export differ
 [ "$(ls msite/e)" = "$(printf '000\n001')" ] || fail "empty folder e/002 left: $(ls msite/e)"
 python3 "$ROOT/tests/e2e/export_walk.py" msite --entries 1051 || fail "re-export (above)"
 rm -rf many msite fresh outside2 many.satchel fewer.satchel
+# long titles: 300 rows of about 4.5 KB each (900 escaped '<' '>' '&') do not fit one page of
+# 300 KB: the section's pages split by size, the index shows fewer than all
+python3 - <<'EOF'
+import os
+os.makedirs("long", exist_ok=True)
+for i in range(300):
+    with open("long/l%03d.md" % i, "w") as f:
+        f.write("---\ntitle: '%03d %s'\ndate: 2026-01-01\nsection: Long\n---\nBody %d.\n"
+                % (i, "<>&" * 299, i))
+EOF
+"$PACK" build long -o long.satchel -s demo.key --title Long --date 2026-11-20 --quiet
+expect_exit 0 "$READ" export-html long.satchel --to lsite -p demo.pub --lang en
+python3 "$ROOT/tests/e2e/export_walk.py" lsite --entries 300 --max-page 307200 ||
+    fail "long titles: the shape or links (above)"
+[ "$(ls lsite/s/000 | wc -l)" -ge 5 ] || fail "long titles: pages not split by size"
+grep -q 'class="more"' lsite/index.html || fail "long titles: the index claims to be complete"
+rm -rf long lsite long.satchel
 echo "big bundle: $(($(date +%s) - start)) s"
 
 # 7. a real browser: headless Chromium, offline
