@@ -214,8 +214,13 @@ static int et_more(sat_buf *out, const et_section *sec)
     return rc;
 }
 
+/* Room kept in index.html for the sections' headings and links once its rows are cut. */
+#define ET_INDEX_TAIL ((size_t)16 * 1024)
+
 /* The sections with their rows (all of them, or the newest while the index stays within
- * EP_PAGE_BYTES), and a link to each section into nav. */
+ * EP_PAGE_BYTES), and a link to each section into nav. With more sections than the index
+ * holds, the rest are reached from the last one listed: each section's last page links
+ * the next section's first. */
 static int et_index_sections(sat_buf *body, sat_buf *nav, const et_toc *t, int complete,
                              size_t used)
 {
@@ -225,6 +230,16 @@ static int et_index_sections(sat_buf *body, sat_buf *nav, const et_toc *t, int c
     for (i = 0; i < t->nsec && rc == 0; i++) {
         const et_section *sec = &t->secs[i];
         size_t shown = 0, want = complete ? sec->n : EP_INDEX_NEWEST;
+        if (!complete && used + body->len + 2 * nav->len + ET_INDEX_TAIL > EP_PAGE_BYTES) {
+            rc = sat_buf_puts(body, "<p class=\"more\">");
+            if (rc == 0)
+                rc = et_page_link(body, "", sec->page0);
+            if (rc == 0)
+                rc = ep_msgf(body, MSG_HTML_MORE_SECTIONS, (unsigned long)(t->nsec - i));
+            if (rc == 0)
+                rc = sat_buf_puts(body, "</a></p>\n");
+            break;
+        }
         rc = sat_buf_printf(nav, "<a href=\"#s%zu\">", i + 1);
         if (rc == 0)
             rc = et_name(nav, sec);
@@ -242,7 +257,8 @@ static int et_index_sections(sat_buf *body, sat_buf *nav, const et_toc *t, int c
             rc = sat_buf_puts(body, "</span></h2>\n<ul class=\"toc\">\n");
         for (k = 0; k < sec->n && shown < want && rc == 0; k++) {
             size_t r = sec->first + k;
-            if (!complete && (full || used + body->len + nav->len + t->len[r] > EP_PAGE_BYTES)) {
+            if (!complete && (full || used + body->len + 2 * nav->len + ET_INDEX_TAIL +
+                                              t->len[r] > EP_PAGE_BYTES)) {
                 full = 1;
                 break;
             }
@@ -304,26 +320,45 @@ int et_index_page(sat_buf *out, const et_toc *t, sat_err *err)
  * section pages
  * ------------------------------------------------------------------------ */
 
-/* Previous (newer) / next (older) page of the same section, and where this one stands. */
-static int et_pager(sat_buf *out, const et_section *sec, size_t p)
+/* A link to page p labelled label, or on a section's first (last) page to the previous
+ * (next) section's page p labelled with that section's name. */
+static int et_step(sat_buf *out, const et_toc *t, size_t p, int same, rmsg_id label,
+                   rmsg_id other)
 {
+    int rc = et_page_link(out, "../../", p);
+
+    if (rc == 0 && same)
+        rc = sat_buf_puts(out, rmsg(label));
+    if (rc == 0 && !same) {
+        rc = sat_buf_printf(out, "%s ", rmsg(other));
+        if (rc == 0)
+            rc = et_name(out, &t->secs[t->psec[p]]);
+    }
+    return rc == 0 ? sat_buf_puts(out, "</a>") : rc;
+}
+
+/* Previous (newer) / next (older) page of the same section, or the previous / next
+ * section across its edges (so every page is reachable from any one), and where this one
+ * stands. */
+static int et_pager(sat_buf *out, const et_toc *t, size_t p)
+{
+    const et_section *sec = &t->secs[t->psec[p]];
     size_t k = p - sec->page0;
     int rc = sat_buf_printf(out, "<nav class=\"pager\" lang=\"%s\">",
                             rmsg_lang_code(rmsg_get_lang()));
 
-    if (rc == 0 && k > 0) {
-        rc = et_page_link(out, "../../", p - 1);
+    if (rc == 0 && p > 0) {
+        rc = et_step(out, t, p - 1, k > 0, MSG_HTML_PAGE_PREV, MSG_HTML_SECTION_PREV);
         if (rc == 0)
-            rc = sat_buf_printf(out, "%s</a> ", rmsg(MSG_HTML_PAGE_PREV));
+            rc = sat_buf_puts(out, " ");
     }
     if (rc == 0)
         rc = ep_msgf(out, MSG_HTML_PAGE_OF, (unsigned long)(k + 1), (unsigned long)sec->npages);
-    if (rc == 0 && k + 1 < sec->npages) {
+    if (rc == 0 && p + 1 < t->npages) {
         rc = sat_buf_puts(out, " ");
         if (rc == 0)
-            rc = et_page_link(out, "../../", p + 1);
-        if (rc == 0)
-            rc = sat_buf_printf(out, "%s</a>", rmsg(MSG_HTML_PAGE_NEXT));
+            rc = et_step(out, t, p + 1, k + 1 < sec->npages, MSG_HTML_PAGE_NEXT,
+                         MSG_HTML_SECTION_NEXT);
     }
     if (rc == 0)
         rc = sat_buf_puts(out, "</nav>\n");
@@ -361,7 +396,7 @@ int et_section_page(sat_buf *out, const et_toc *t, size_t p, sat_err *err)
     if (rc == 0)
         rc = ep_banner(out, t->s, "../../");
     if (rc == 0)
-        rc = et_pager(out, sec, p);
+        rc = et_pager(out, t, p);
     if (rc == 0)
         rc = sat_buf_puts(out, "<ul class=\"toc\">\n");
     for (r = t->pfirst[p]; r < end && rc == 0; r++)
@@ -369,7 +404,7 @@ int et_section_page(sat_buf *out, const et_toc *t, size_t p, sat_err *err)
     if (rc == 0)
         rc = sat_buf_puts(out, "</ul>\n");
     if (rc == 0)
-        rc = et_pager(out, sec, p);
+        rc = et_pager(out, t, p);
     if (rc == 0)
         rc = ep_foot(out);
     sat_buf_free(&name);

@@ -6,10 +6,12 @@
  * "Attachments". Each section has its own pages, numbered across the export and stored
  * as s/NNN/NNNNNN.html (ep_shard_path: the numbers are generated, a section's name from
  * the bundle never becomes a file name): at most EP_PAGE_ROWS entries and about
- * EP_PAGE_BYTES of list each, with links to the previous (newer) and next (older) page.
- * index.html lists every entry when all of them fit one such page (small bundles);
- * otherwise each section's name, entry count, its newest EP_INDEX_NEWEST entries (fewer
- * when the index would pass EP_PAGE_BYTES) and links to its pages.
+ * EP_PAGE_BYTES of list each, with links to the previous (newer) and next (older) page;
+ * a section's first and last pages link the previous and next section's, so every page
+ * leads to every other. index.html lists every entry when all of them fit one such page
+ * (small bundles); otherwise each section's name, entry count, its newest EP_INDEX_NEWEST
+ * entries (fewer when the index would pass EP_PAGE_BYTES) and links to its pages, for as
+ * many sections as fit EP_PAGE_BYTES, then one link to the first section not listed.
  *
  *   et_toc *t = NULL;
  *   et_toc_create(&t, site, &err);       // after every entry's status is known

@@ -348,8 +348,10 @@ grep -q 'Pages: <a href="s/000/000001.html">1</a> <a href="s/000/000002.html">2<
     [ "$(grep -c '^<li>' msite/s/000/000002.html)" -eq 250 ] || fail "Alpha's pages: not 1000 + 250"
 grep -q 'Page 1 of 2 <a href="../../s/000/000002.html">Next page (older)</a>' \
     msite/s/000/000001.html || fail "page 1 has no link to page 2"
-grep -q '<a href="../../s/000/000001.html">Previous page (newer)</a> Page 2 of 2<' \
-    msite/s/000/000002.html || fail "page 2 has no link to page 1"
+grep -q '<a href="../../s/000/000001.html">Previous page (newer)</a> Page 2 of 2 <a href="../../s/000/000003.html">Next section: 베타</a>' \
+    msite/s/000/000002.html || fail "page 2 has no link to page 1 and to the next section"
+grep -q '<a href="../../s/000/000000.html">Previous section: ../../etc/x&quot; &lt;b&gt;</a> Page 1 of 2' \
+    msite/s/000/000001.html || fail "page 1 has no link to the previous section"
 sed -n 's/^<li><a href="[^"]*">Alpha \([0-9]*\)<.*/\1/p' msite/s/000/000001.html \
     msite/s/000/000002.html > alpha.order
 seq 1249 -1 0 | cmp -s - alpha.order || fail "Alpha's pages are not newest first"
@@ -389,6 +391,24 @@ python3 "$ROOT/tests/e2e/export_walk.py" lsite --entries 300 --max-page 307200 |
 [ "$(ls lsite/s/000 | wc -l)" -ge 5 ] || fail "long titles: pages not split by size"
 grep -q 'class="more"' lsite/index.html || fail "long titles: the index claims to be complete"
 rm -rf long lsite long.satchel
+# 1,500 sections of one entry each: index.html lists as many as fit 300 KB and leads to
+# the rest, which follow one another (each section's last page links the next); s/
+# crosses its folder limit too
+python3 - <<'EOF'
+import os
+os.makedirs("secs", exist_ok=True)
+for i in range(1500):
+    with open("secs/s%04d.md" % i, "w") as f:
+        f.write("---\ntitle: Entry %d\ndate: 2026-01-01\nsection: 'Section %04d'\n---\nB %d.\n"
+                % (i, i, i))
+EOF
+"$PACK" build secs -o secs.satchel -s demo.key --title Secs --date 2026-11-20 --quiet
+expect_exit 0 "$READ" export-html secs.satchel --to ssite -p demo.pub --lang en
+python3 "$ROOT/tests/e2e/export_walk.py" ssite --entries 1500 --max-page 307200 ||
+    fail "1,500 sections: the shape or links (above)"
+[ "$(ls ssite/s)" = "$(printf '000\n001')" ] || fail "1,500 sections: s/ folders $(ls ssite/s)"
+grep -q 'more sections: from here' ssite/index.html || fail "1,500 sections: no link to the rest"
+rm -rf secs ssite secs.satchel
 echo "big bundle: $(($(date +%s) - start)) s"
 
 # 7. a real browser: headless Chromium, offline
