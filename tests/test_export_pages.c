@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "export_pages.h"
+#include "export_toc.h"
 #include "msg.h"
 #include "render_html.h"
 
@@ -146,6 +147,92 @@ static void t_pages_by_bytes(void **state)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* section pages (export_toc.c) on a site built in memory                   */
+/* ------------------------------------------------------------------------ */
+
+static size_t count_of(const char *h, const char *needle)
+{
+    size_t n = 0;
+
+    for (; (h = strstr(h, needle)) != NULL; h += strlen(needle))
+        n++;
+    return n;
+}
+
+#define TOC_N 1205
+
+/* 1,200 dated entries in section "A", 3 in "B <b>", one with no section, one image that
+ * belongs to no page. */
+static void t_toc_pages(void **state)
+{
+    static sat_mentry e[TOC_N];
+    static ep_item items[TOC_N];
+    static char ids[TOC_N][16], dates[TOC_N][16], titles[TOC_N][16];
+    ep_site site;
+    et_toc *t = NULL;
+    sat_buf h = {0};
+    sat_err err = {0};
+    size_t k;
+
+    (void)state;
+    memset(&site, 0, sizeof site);
+    for (k = 0; k < TOC_N; k++) {
+        snprintf(ids[k], sizeof ids[k], "id%05zu", k);
+        snprintf(dates[k], sizeof dates[k], "%04zu-%02zu-%02zu", 2000 + k / 336,
+                 1 + k / 28 % 12, 1 + k % 28);
+        snprintf(titles[k], sizeof titles[k], "T%zu", k);
+        memset(&e[k], 0, sizeof e[k]);
+        e[k].id = ids[k];
+        e[k].kind = SAT_KIND_ARTICLE;
+        e[k].title = titles[k];
+        e[k].date = k < 1200 ? dates[k] : NULL;
+        e[k].section = k < 1200 ? "A" : k < 1203 ? "B <b>" : NULL;
+        items[k].e = &e[k];
+        items[k].num = k;
+        items[k].status = EP_WRITTEN;
+        items[k].parent = items[k].child = items[k].sibling = SIZE_MAX;
+    }
+    e[TOC_N - 1].kind = SAT_KIND_IMAGE;
+    snprintf(items[TOC_N - 1].ext, sizeof items[TOC_N - 1].ext, "png");
+    site.items = items;
+    site.n = TOC_N;
+    assert_int_equal(et_toc_create(&t, &site, &err), 0);
+    /* A: 1,000 + 200; B; no section; the image */
+    assert_int_equal(et_page_count(t), 5);
+    assert_false(et_index_complete(t));
+    assert_int_equal(et_section_page(&h, t, 0, &err), 0);
+    assert_int_equal(count_of(h.data, "<li>"), 1000);
+    assert_non_null(strstr(h.data, "<link rel=\"stylesheet\" href=\"../../style.css\">"));
+    assert_non_null(strstr(h.data, "Page 1 of 2 <a href=\"../../s/000/000001.html\">Next page"));
+    assert_null(strstr(h.data, "Previous")); /* the first page of all */
+    h.len = 0;
+    assert_int_equal(et_section_page(&h, t, 1, &err), 0);
+    assert_int_equal(count_of(h.data, "<li>"), 200);
+    assert_non_null(strstr(h.data, "<a href=\"../../s/000/000000.html\">Previous page (newer)"
+                                   "</a> Page 2 of 2 <a href=\"../../s/000/000002.html\">Next "
+                                   "section: B &lt;b&gt;</a>"));
+    /* newest first: the oldest of A (entry 0) is the last row of its last page */
+    assert_non_null(strstr(h.data, "<li><a href=\"../../e/000/000000.html\">T0</a>"));
+    assert_true(strstr(h.data, ">T28<") < strstr(h.data, ">T0<"));
+    assert_non_null(strstr(h.data, ">T0</a> <span class=\"date\">2000-01-01</span> <span "
+                                   "class=\"kind\">Article</span></li>\n</ul>"));
+    h.len = 0;
+    assert_int_equal(et_section_page(&h, t, 3, &err), 0);
+    assert_non_null(strstr(h.data, "<h1>Other</h1>"));
+    assert_non_null(strstr(h.data, "../../e/001/001203.html"));
+    h.len = 0;
+    assert_int_equal(et_section_page(&h, t, 4, &err), 0);
+    assert_non_null(strstr(h.data, "<h1>Attachments</h1>"));
+    assert_non_null(strstr(h.data, "<li><a href=\"../../m/001/001204.png\">"));
+    assert_null(strstr(h.data, "Next")); /* the last page of all */
+    h.len = 0;
+    assert_int_equal(et_section_page(&h, t, 5, &err), SAT_E_ARG);
+    sat_buf_free(&h);
+    et_toc_free(t);
+    et_toc_free(NULL);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -160,6 +247,7 @@ int main(void)
         cmocka_unit_test(t_item_path),
         cmocka_unit_test(t_pages_by_rows),
         cmocka_unit_test(t_pages_by_bytes),
+        cmocka_unit_test(t_toc_pages),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
