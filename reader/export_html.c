@@ -14,17 +14,28 @@
 
 #include "export_pages.h"
 #include "export_search.h"
+#include "export_toc.h"
 #include "sat_bundle.h"
 
 #define EH_EXIT_DAMAGED 1
 #define EH_EXIT_FORGED 3
 #define EH_EXIT_IO 4
 
+/* One tree of the export (e/, m/ or s/) and the last of its folders written to. */
+typedef struct eh_tree {
+    int fd;          /* DIR/e, DIR/m or DIR/s */
+    int sub;         /* DIR/e/NNN, or -1 */
+    char subname[24];
+} eh_tree;
+
 typedef struct eh_ctx {
     ep_site site;
     FILE *msgs;
-    int dirfd, edir, mdir; /* DIR, DIR/e, DIR/m */
-    int owned;             /* DIR was empty or an earlier export: e/ and m/ are ours */
+    const char *to;       /* DIR as the user gave it (messages) */
+    int dirfd;            /* DIR */
+    eh_tree e, m, s;      /* pages, media, section pages */
+    int owned;            /* DIR was empty or an earlier export: e/, m/ and s/ are ours */
+    size_t npages_s;      /* section pages written (s/) */
     uint64_t tmpseq;
     uint64_t pages, files; /* written */
     sat_buf buf;
@@ -123,6 +134,38 @@ static int eh_subdir(int dirfd, const char *name, const char *to, FILE *msgs)
     return fd;
 }
 
+/* The folder of path ("e/012/012345.html": DIR/e/012) in tree t, created if missing and
+ * opened without following a symlink; the last one stays open. Sets *name to the file
+ * name. Returns the folder's descriptor, or -1 (reported). */
+static int eh_tree_dir(eh_ctx *c, eh_tree *t, const char *path, const char **name)
+{
+    const char *a = strchr(path, '/'), *z = strrchr(path, '/');
+    size_t n = (size_t)(z - a - 1);
+    char where[4096];
+
+    *name = z + 1;
+    if (t->sub >= 0 && strlen(t->subname) == n && memcmp(t->subname, a + 1, n) == 0)
+        return t->sub;
+    if (t->sub >= 0)
+        close(t->sub);
+    snprintf(t->subname, sizeof t->subname, "%.*s", (int)n, a + 1);
+    snprintf(where, sizeof where, "%s/%.*s", c->to, (int)(a - path), path);
+    t->sub = eh_subdir(t->fd, t->subname, where, c->msgs);
+    return t->sub;
+}
+
+/* Writes data[0..len) as path ("e/012/012345.html") in tree t. */
+static int eh_write_path(eh_ctx *c, eh_tree *t, const char *path, const char *data, size_t len,
+                         sat_err *err)
+{
+    const char *name;
+    int dfd = eh_tree_dir(c, t, path, &name);
+
+    if (dfd < 0)
+        return sat_err_set(err, SAT_E_IO, "cannot open the folder of %s", path);
+    return eh_write(c, dfd, name, data, len, err);
+}
+
 /* 1 when dirfd holds nothing, or holds the marker of an earlier export. */
 static int eh_dir_reusable(int dirfd)
 {
@@ -174,8 +217,9 @@ static int eh_open_target(eh_ctx *c, const char *to, int force)
                 to, EH_MARKER);
         return -1;
     }
-    if ((c->edir = eh_subdir(c->dirfd, "e", to, c->msgs)) < 0 ||
-        (c->mdir = eh_subdir(c->dirfd, "m", to, c->msgs)) < 0)
+    if ((c->e.fd = eh_subdir(c->dirfd, "e", to, c->msgs)) < 0 ||
+        (c->m.fd = eh_subdir(c->dirfd, "m", to, c->msgs)) < 0 ||
+        (c->s.fd = eh_subdir(c->dirfd, "s", to, c->msgs)) < 0)
         return -1;
     return 0;
 }
@@ -286,20 +330,20 @@ static int eh_collect(eh_ctx *c)
 static int eh_copy_big(eh_ctx *c, const ep_item *it, const char *path, sat_err *err)
 {
     char tmp[48];
-    int fd = eh_tmp_open(c, c->mdir, tmp), rc;
+    const char *name;
+    int dfd = eh_tree_dir(c, &c->m, path, &name), fd = -1, rc;
 
-    if (fd < 0) {
-        eh_say(c, "cannot create a file in", "m/", strerror(errno));
+    if (dfd < 0 || (fd = eh_tmp_open(c, dfd, tmp)) < 0) {
+        eh_say(c, "cannot create a file for", path, dfd < 0 ? NULL : strerror(errno));
         return 1;
     }
     rc = sat_bundle_copy(c->site.b, it->e, fd, err);
     if (rc == SAT_E_IO || rc == SAT_E_NOMEM) {
-        eh_tmp_finish(c->mdir, fd, tmp, path + 2, 0, NULL);
+        eh_tmp_finish(dfd, fd, tmp, name, 0, NULL);
         eh_say(c, "cannot write", path, err->msg);
         return 1;
     }
-    if (eh_tmp_finish(c->mdir, fd, tmp, path + 2, rc == 0, rc == 0 ? err : NULL) != 0 &&
-        rc == 0) {
+    if (eh_tmp_finish(dfd, fd, tmp, name, rc == 0, rc == 0 ? err : NULL) != 0 && rc == 0) {
         eh_say(c, "cannot write", path, err->msg);
         return 1;
     }
@@ -325,7 +369,7 @@ static int eh_media(eh_ctx *c)
         ep_item_path(it, path);
         if (it->e->size <= SAT_READ_MAX) {
             rc = sat_bundle_read(s->b, it->e, &data, &len, &err);
-            if (rc == 0 && eh_write(c, c->mdir, path + 2, data, len, &err) != 0) {
+            if (rc == 0 && eh_write_path(c, &c->m, path, data, len, &err) != 0) {
                 free(data);
                 eh_say(c, "cannot write", path, err.msg);
                 return SAT_E_IO;
@@ -384,7 +428,7 @@ static int eh_texts(eh_ctx *c)
         rc = ep_entry_page(&c->buf, s, body, len, &err);
         ep_item_path(it, path);
         if (rc == 0)
-            rc = eh_write(c, c->edir, path + 2, c->buf.data, c->buf.len, &err);
+            rc = eh_write_path(c, &c->e, path, c->buf.data, c->buf.len, &err);
         if (rc == 0 && es_data_add(&c->search, path, it->e, body, len) != 0)
             rc = sat_err_set(&err, SAT_E_NOMEM, "out of memory building the search index");
         free(body);
@@ -435,10 +479,43 @@ static int eh_own_name(const char *name, uint64_t *num, int *tmp)
     return ext >= 2 && ext <= 5 && name[i + 1 + ext] == '\0';
 }
 
-/* After a complete export into a folder that is ours: removes from e/ (or m/) what an
- * earlier export left and this one did not write (entries no longer in the bundle, or
- * damaged now), and temporary files of a run that was killed. Other names are kept. */
-static void eh_prune(eh_ctx *c, int dfd, const char *sub)
+/* 1 if name has the form of a folder of a tree ("012": 3 to 5 digits). */
+static int eh_shard_name(const char *name)
+{
+    size_t n = strspn(name, "0123456789");
+
+    return n >= 3 && n <= 5 && name[n] == '\0';
+}
+
+/* 1 when TREE/sub/name is a file this export wrote (tree 'e', 'm' or 's'). */
+static int eh_keep(const eh_ctx *c, char tree, const char *sub, const char *name, uint64_t num)
+{
+    char want[RH_HREF_MAX], have[RH_HREF_MAX];
+    const ep_item *it;
+
+    if (tree == 's') {
+        if (num >= c->npages_s)
+            return 0;
+        ep_shard_path('s', num, "html", want);
+    } else {
+        it = eh_find_num(&c->site, num);
+        if (it == NULL || it->status != EP_WRITTEN)
+            return 0;
+        ep_item_path(it, want);
+    }
+    if (snprintf(have, sizeof have, "%c/%s/%s", tree, sub, name) >= (int)sizeof have)
+        return 0;
+    return strcmp(want, have) == 0;
+}
+
+/* After a complete export into a folder that is ours: removes from tree (e/, m/ or s/,
+ * open as dfd) what an earlier export left and this one did not write (entries no
+ * longer in the bundle or damaged now, section pages no longer needed, the flat e/ and m/
+ * of older exports), temporary files of a run that was killed, and folders of the tree
+ * left empty. Only names of the export's own forms are touched; a folder is entered only
+ * when it is a real folder (O_NOFOLLOW|O_DIRECTORY), never through a symlink, and one
+ * level deep. Other names are kept. */
+static void eh_prune(eh_ctx *c, int dfd, char tree, const char *sub)
 {
     struct dirent *d;
     DIR *dir;
@@ -450,23 +527,52 @@ static void eh_prune(eh_ctx *c, int dfd, const char *sub)
         return;
     }
     while ((d = readdir(dir)) != NULL) {
-        char path[RH_HREF_MAX];
-        const ep_item *it;
-        uint64_t num;
+        uint64_t num = 0;
         int tmp;
+        if (sub == NULL && eh_shard_name(d->d_name)) {
+            int sfd = openat(dfd, d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sfd < 0)
+                continue; /* a symlink or a file: not entered, not removed */
+            eh_prune(c, sfd, tree, d->d_name);
+            close(sfd);
+            unlinkat(dfd, d->d_name, AT_REMOVEDIR); /* only when it is empty now */
+            continue;
+        }
         if (!eh_own_name(d->d_name, &num, &tmp))
             continue;
-        if (!tmp) {
-            it = eh_find_num(&c->site, num);
-            if (it != NULL && it->status == EP_WRITTEN) {
-                ep_item_path(it, path);
-                if (strncmp(path, sub, 2) == 0 && strcmp(path + 2, d->d_name) == 0)
-                    continue;
-            }
-        }
+        if (!tmp && sub != NULL && eh_keep(c, tree, sub, d->d_name, num))
+            continue;
         unlinkat(dfd, d->d_name, 0);
     }
     closedir(dir);
+}
+
+/* The contents: index.html and the section pages s/NNN/NNNNNN.html (export_toc.h). */
+static int eh_contents(eh_ctx *c, sat_err *err)
+{
+    et_toc *t = NULL;
+    char path[RH_HREF_MAX];
+    size_t p;
+    int rc = et_toc_create(&t, &c->site, err);
+
+    for (p = 0; rc == 0 && p < et_page_count(t); p++) {
+        c->buf.len = 0;
+        ep_shard_path('s', p, "html", path);
+        rc = et_section_page(&c->buf, t, p, err);
+        if (rc == 0)
+            rc = eh_write_path(c, &c->s, path, c->buf.data, c->buf.len, err);
+        if (rc == 0)
+            c->npages_s = p + 1;
+    }
+    c->buf.len = 0;
+    if (rc == 0)
+        rc = et_index_page(&c->buf, t, err);
+    if (rc == 0)
+        rc = eh_write(c, c->dirfd, "index.html", c->buf.data, c->buf.len, err);
+    if (rc == 0)
+        c->pages += c->npages_s;
+    et_toc_free(t);
+    return rc;
 }
 
 /* index.html, verify.html, style.css and the marker. */
@@ -478,10 +584,7 @@ static int eh_site_files(eh_ctx *c)
     sat_err err = {0};
     int rc;
 
-    c->buf.len = 0;
-    rc = ep_index_page(&c->buf, &c->site, &err);
-    if (rc == 0)
-        rc = eh_write(c, c->dirfd, "index.html", c->buf.data, c->buf.len, &err);
+    rc = eh_contents(c, &err);
     c->buf.len = 0;
     if (rc == 0)
         rc = ep_verify_page(&c->buf, &c->site, &err);
@@ -520,7 +623,9 @@ int eh_export(const char *path, const eh_opts *o, FILE *msgs)
 
     memset(&c, 0, sizeof c);
     c.msgs = msgs;
-    c.dirfd = c.edir = c.mdir = -1;
+    c.to = o->to;
+    c.dirfd = c.e.fd = c.m.fd = c.s.fd = -1;
+    c.e.sub = c.m.sub = c.s.sub = -1;
     rmsg_set_lang(o->lang);
     /* nothing is created before the signature verified */
     if ((rc = sat_bundle_open(path, o->keys, o->nkeys, &c.site.b, &err)) != 0) {
@@ -542,8 +647,9 @@ int eh_export(const char *path, const eh_opts *o, FILE *msgs)
         goto cleanup;
     }
     if (c.owned) {
-        eh_prune(&c, c.edir, "e/");
-        eh_prune(&c, c.mdir, "m/");
+        eh_prune(&c, c.e.fd, 'e', NULL);
+        eh_prune(&c, c.m.fd, 'm', NULL);
+        eh_prune(&c, c.s.fd, 's', NULL);
     }
     if (syncfs(c.dirfd) != 0) {
         fprintf(msgs, "satchel-read: cannot flush %s to the drive: %s\n", o->to, strerror(errno));
@@ -565,10 +671,13 @@ cleanup:
     sat_buf_free(&c.site.lost_html);
     sat_buf_free(&c.buf);
     sat_buf_free(&c.search);
-    if (c.mdir >= 0)
-        close(c.mdir);
-    if (c.edir >= 0)
-        close(c.edir);
+    for (k = 0; k < 3; k++) {
+        eh_tree *t = k == 0 ? &c.e : k == 1 ? &c.m : &c.s;
+        if (t->sub >= 0)
+            close(t->sub);
+        if (t->fd >= 0)
+            close(t->fd);
+    }
     if (c.dirfd >= 0)
         close(c.dirfd);
     sat_bundle_close(c.site.b);

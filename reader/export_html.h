@@ -3,26 +3,35 @@
  *
  * The site opens from the drive with file:// in any browser, JavaScript off:
  *
- *   DIR/index.html          contents by section (headings), newest first
+ *   DIR/index.html          contents by section, newest first: every entry of a small
+ *                           bundle; of a big one each section's count, newest entries and
+ *                           links to its pages (export_toc.h)
+ *   DIR/s/NNN/NNNNNN.html   section pages: at most 1,000 entries (about 280 KB) each,
+ *                           linked previous/next; numbered across the export
  *   DIR/verify.html         verification: signer fingerprint, key, date, counts, damage
  *   DIR/style.css           the only style sheet (no fonts, nothing external)
  *   DIR/search.html         optional search (search.js over search-data.js, export_search.h):
  *                           the only page with script (its own two files), nothing fetched
- *   DIR/e/NNNNNN.html       one page per article or transcript
- *   DIR/m/NNNNNN.EXT        images and audio (EXT from a short list, else "bin")
+ *   DIR/e/NNN/NNNNNN.html   one page per article or transcript
+ *   DIR/m/NNN/NNNNNN.EXT    images and audio (EXT from a short list, else "bin")
  *   DIR/satchel-export.txt  marks the folder as an export (a later export may overwrite it)
  *
- * NNNNNN is the entry's position in id order: no name comes from the bundle. Every
+ * NNNNNN is the entry's position in id order, NNN that number / 1000: at most 1,000 files
+ * per folder, for FAT32 (ep_shard_path says why). No name comes from the bundle. Every
  * page carries a strict Content-Security-Policy (nothing but files of the export may
  * load, no script but search.html's), referrer policy no-referrer, and every bundle string escaped
  * (render_html.h). Nothing is written before the bundle's signature verified, and no
  * entry before its hash matched: a damaged entry is left out and listed on verify.html.
  *
  * Files are written beneath DIR only: DIR is created if missing (not through a
- * symlink), subfolders and files are opened with O_NOFOLLOW relative to it, each file
+ * symlink), subfolders and files are opened with O_NOFOLLOW relative to it (a symlink
+ * in place of e/, m/, s/ or one of their folders is refused), each file
  * is written to a temporary name (O_CREAT|O_EXCL) and renamed into place, and the file
  * system is synced at the end. A DIR that is not empty and not an earlier export is
- * refused unless force is set.
+ * refused unless force is set. Re-exporting into an earlier export removes, after the
+ * new site is complete, the files of e/, m/ and s/ it did not write (only names of the
+ * export's own forms, one folder level deep, never through a symlink) and folders left
+ * empty there.
  */
 #ifndef EXPORT_HTML_H
 #define EXPORT_HTML_H

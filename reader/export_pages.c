@@ -34,12 +34,42 @@ size_t ep_find(const ep_site *s, const char *id, size_t len)
     return SIZE_MAX;
 }
 
+void ep_shard_path(char tree, uint64_t num, const char *ext, char out[RH_HREF_MAX])
+{
+    /* at most 1 + 1 + 17 + 1 + 20 + 1 + 7 bytes: always fits RH_HREF_MAX */
+    snprintf(out, RH_HREF_MAX, "%c/%03" PRIu64 "/%06" PRIu64 ".%.7s", tree,
+             num / EP_PER_FOLDER, num, ext);
+}
+
 void ep_item_path(const ep_item *it, char out[RH_HREF_MAX])
 {
     if (sat_kind_is_text(it->e->kind))
-        snprintf(out, RH_HREF_MAX, "e/%06" PRIu64 ".html", it->num);
+        ep_shard_path('e', it->num, "html", out);
     else
-        snprintf(out, RH_HREF_MAX, "m/%06" PRIu64 ".%s", it->num, it->ext);
+        ep_shard_path('m', it->num, it->ext, out);
+}
+
+size_t ep_pages_plan(const size_t *len, size_t n, size_t max_rows, size_t max_bytes,
+                     size_t *first)
+{
+    size_t pages = 1, rows = 0, bytes = 0, k;
+
+    first[0] = 0;
+    for (k = 0; k < n; k++) {
+        if (rows > 0 && (rows >= max_rows || len[k] > max_bytes - bytes)) {
+            first[pages++] = k;
+            rows = bytes = 0;
+        }
+        rows++;
+        bytes = len[k] > max_bytes - bytes ? max_bytes : bytes + len[k];
+    }
+    return pages;
+}
+
+int ep_section_name(sat_buf *out, const char *section)
+{
+    return section != NULL ? rh_escape_str(out, section)
+                           : sat_buf_puts(out, rmsg(MSG_HTML_NO_SECTION));
 }
 
 /* The table's texts are printf formats whose conversions tests/test_msg.c checks against
@@ -150,13 +180,13 @@ static void ep_resolve(void *ctx, const char *id, size_t len, rh_target *t)
         return;
     }
     ep_item_path(it, path);
+    /* entry pages are two folders below the root (e/NNN/) */
+    if (snprintf(t->href, sizeof t->href, "../../%.50s", path) >= (int)sizeof t->href)
+        return; /* cannot happen: paths are at most about 30 bytes */
     if (sat_kind_is_text(it->e->kind)) {
         t->kind = RH_T_PAGE;
-        snprintf(t->href, sizeof t->href, "%s", path + 2); /* a page next to this one */
         return;
     }
-    if (snprintf(t->href, sizeof t->href, "../%.50s", path) >= (int)sizeof t->href)
-        return; /* cannot happen: paths are about 13 bytes */
     t->kind = it->mkind;
     /* a player or picture the page already shows becomes a plain link the second time */
     if (it->shown_on == s->cur + 1)
@@ -195,7 +225,7 @@ int ep_entry_page(sat_buf *out, ep_site *s, const char *body, size_t len, sat_er
     const sat_mentry *e = s->items[s->cur].e;
     rh_body_opts bo = {ep_resolve, s};
     const char *ui = rmsg_lang_code(rmsg_get_lang());
-    int rc = ep_head(out, "../", e->lang, e->title, EP_CSP);
+    int rc = ep_head(out, "../../", e->lang, e->title, EP_CSP);
 
     if (rc == 0)
         rc = sat_buf_puts(out, "<article>\n<h1>");
@@ -238,36 +268,11 @@ int ep_entry_page(sat_buf *out, ep_site *s, const char *body, size_t len, sat_er
 }
 
 /* ------------------------------------------------------------------------
- * index
+ * contents rows (export_toc.c builds index.html and the section pages from them)
  * ------------------------------------------------------------------------ */
 
-static const ep_item *sort_items; /* qsort has no context argument */
-
-static int ep_strcmp_null_last(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return (a == NULL) - (b == NULL);
-    return strcmp(a, b);
-}
-
-/* By section (none last), then newest first (undated last), then title. */
-static int ep_cmp_index(const void *pa, const void *pb)
-{
-    const sat_mentry *a = sort_items[*(const size_t *)pa].e;
-    const sat_mentry *b = sort_items[*(const size_t *)pb].e;
-    int c = ep_strcmp_null_last(a->section, b->section);
-
-    if (c != 0)
-        return c;
-    if (a->date == NULL || b->date == NULL)
-        c = (a->date == NULL) - (b->date == NULL);
-    else
-        c = -strcmp(a->date, b->date);
-    return c != 0 ? c : strcmp(a->title, b->title);
-}
-
 /* One list item: the title (a link when written), date, kind, a mark when damaged. */
-static int ep_index_row(sat_buf *out, const ep_item *it)
+int ep_index_row(sat_buf *out, const ep_item *it, const char *root)
 {
     char path[RH_HREF_MAX];
     const sat_mentry *e = it->e;
@@ -275,7 +280,7 @@ static int ep_index_row(sat_buf *out, const ep_item *it)
 
     ep_item_path(it, path);
     if (it->status == EP_WRITTEN)
-        rc = sat_buf_printf(out, "<li><a href=\"%s\"", path);
+        rc = sat_buf_printf(out, "<li><a href=\"%s%s\"", root, path);
     else
         rc = sat_buf_puts(out, "<li class=\"damaged\"><span");
     if (rc == 0 && e->lang != NULL) {
@@ -305,119 +310,18 @@ static int ep_index_row(sat_buf *out, const ep_item *it)
     return rc;
 }
 
-static int ep_banner(sat_buf *out, const ep_site *s)
+int ep_banner(sat_buf *out, const ep_site *s, const char *root)
 {
     uint64_t bad = s->n_damaged + s->n_lost;
 
     if (bad == 0 && !s->forged)
-        return sat_buf_printf(out, "<p class=\"banner ok\"><a href=\"verify.html\">%s</a></p>\n",
-                              rmsg(MSG_HTML_BANNER_OK));
-    if (sat_buf_puts(out, "<p class=\"banner bad\"><a href=\"verify.html\">") != 0 ||
+        return sat_buf_printf(out,
+                              "<p class=\"banner ok\"><a href=\"%sverify.html\">%s</a></p>\n",
+                              root, rmsg(MSG_HTML_BANNER_OK));
+    if (sat_buf_printf(out, "<p class=\"banner bad\"><a href=\"%sverify.html\">", root) != 0 ||
         ep_msgf(out, MSG_HTML_BANNER_DAMAGED, (unsigned long)bad) != 0)
         return SAT_E_NOMEM;
     return sat_buf_puts(out, "</a></p>\n");
-}
-
-/* The sections of the index into body (items order[0..n)), and a link to each into nav;
- * then the media that belong to no page. Returns 0 or SAT_E_NOMEM. */
-static int ep_index_sections(sat_buf *body, sat_buf *nav, const ep_site *s, const size_t *order,
-                             size_t n)
-{
-    const char *cur = NULL;
-    size_t k, nsec = 0;
-    int rc = 0, open = 0, orphans = 0;
-
-    for (k = 0; k < n && rc == 0; k++) {
-        const ep_item *it = &s->items[order[k]];
-        if (k == 0 || ep_strcmp_null_last(cur, it->e->section) != 0) {
-            cur = it->e->section;
-            if (open)
-                rc = sat_buf_puts(body, "</ul>\n</section>\n");
-            nsec++;
-            if (rc == 0)
-                rc = sat_buf_printf(body, "<section id=\"s%zu\">\n<h2>", nsec);
-            if (rc == 0)
-                rc = sat_buf_printf(nav, "<a href=\"#s%zu\">", nsec);
-            if (rc == 0)
-                rc = cur != NULL ? rh_escape_str(body, cur)
-                                 : sat_buf_puts(body, rmsg(MSG_HTML_NO_SECTION));
-            if (rc == 0)
-                rc = cur != NULL ? rh_escape_str(nav, cur)
-                                 : sat_buf_puts(nav, rmsg(MSG_HTML_NO_SECTION));
-            if (rc == 0)
-                rc = sat_buf_puts(body, "</h2>\n<ul class=\"toc\">\n");
-            if (rc == 0)
-                rc = sat_buf_puts(nav, "</a>\n");
-            open = 1;
-        }
-        if (rc == 0)
-            rc = ep_index_row(body, it);
-    }
-    if (rc == 0 && open)
-        rc = sat_buf_puts(body, "</ul>\n</section>\n");
-    for (k = 0; k < s->n && rc == 0; k++) {
-        const ep_item *it = &s->items[k];
-        if (sat_kind_is_text(it->e->kind) || it->parent != SIZE_MAX)
-            continue;
-        if (!orphans)
-            rc = sat_buf_printf(body, "<section>\n<h2>%s</h2>\n<ul class=\"toc\">\n",
-                                rmsg(MSG_HTML_ATTACHMENTS));
-        orphans = 1;
-        if (rc == 0)
-            rc = ep_index_row(body, it);
-    }
-    if (rc == 0 && orphans)
-        rc = sat_buf_puts(body, "</ul>\n</section>\n");
-    return rc;
-}
-
-int ep_index_page(sat_buf *out, const ep_site *s, sat_err *err)
-{
-    const sat_manifest *m = sat_bundle_manifest(s->b);
-    sat_buf body = {0}, nav = {0};
-    size_t *order = NULL, n = 0, k;
-    int rc;
-
-    order = calloc(s->n + 1, sizeof *order);
-    if (order == NULL)
-        return sat_err_set(err, SAT_E_NOMEM, "out of memory building the index");
-    for (k = 0; k < s->n; k++)
-        if (sat_kind_is_text(s->items[k].e->kind))
-            order[n++] = k;
-    sort_items = s->items;
-    qsort(order, n, sizeof *order, ep_cmp_index);
-    rc = ep_head(out, "", NULL, m->head.title, EP_CSP);
-    if (rc == 0)
-        rc = sat_buf_puts(out, "<h1>");
-    if (rc == 0)
-        rc = rh_escape_str(out, m->head.title);
-    if (rc == 0)
-        rc = sat_buf_puts(out, "</h1>\n<p class=\"sub\">");
-    if (rc == 0 && m->head.publisher != NULL) {
-        rc = rh_escape_str(out, m->head.publisher);
-        if (rc == 0)
-            rc = sat_buf_puts(out, " &middot; ");
-    }
-    if (rc == 0)
-        rc = rh_escape(out, m->head.created, 10);
-    if (rc == 0)
-        rc = sat_buf_puts(out, "</p>\n");
-    if (rc == 0)
-        rc = ep_banner(out, s);
-    if (rc == 0)
-        rc = ep_index_sections(&body, &nav, s, order, n);
-    if (rc == 0 && nav.len > 0)
-        rc = sat_buf_printf(out, "<nav class=\"sections\">\n%s</nav>\n", nav.data);
-    if (rc == 0 && body.len > 0)
-        rc = sat_buf_append(out, body.data, body.len);
-    if (rc == 0)
-        rc = ep_foot(out);
-    free(order);
-    sat_buf_free(&body);
-    sat_buf_free(&nav);
-    if (rc != 0)
-        return sat_err_set(err, rc, "out of memory building the index");
-    return 0;
 }
 
 /* ------------------------------------------------------------------------

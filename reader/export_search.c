@@ -133,7 +133,7 @@ const char *es_script(void)
            "  var hits = document.getElementById(\"hits\");\n"
            "  var count = document.getElementById(\"count\");\n"
            "  var SHOW = 200;\n"
-           "  var own = /^e\\/[0-9]{6,8}\\.html$/;\n"
+           "  var own = /^e\\/[0-9]{3,5}\\/[0-9]{6,8}\\.html$/;\n"
            "  var docs = data.filter(function (d) { return own.test(d[0]); }).map(function (d) {\n"
            "    var t = d[1].toLowerCase();\n"
            "    return {d: d, t: t, all: t + \" \" + (d[3] + \" \" + d[4] + \" \" + d[6])"

@@ -10,7 +10,7 @@
  *
  *   sat_buf data = {0};
  *   es_data_begin(&data);
- *   es_data_add(&data, "e/000012.html", entry, body, len);   // per written text entry
+ *   es_data_add(&data, "e/000/000012.html", entry, body, len); // per written text entry
  *   es_data_end(&data);                                      // then write search-data.js
  *   es_page(&html);                                          // search.html
  *   es_script();                                             // search.js
@@ -36,7 +36,7 @@
 int es_data_begin(sat_buf *data);
 /* Appends one record [href, title, date, section, tags, lang, text] (JSON strings,
  * controls escaped): text is the body without gemtext markers and link addresses. href is
- * the export's own name ("e/000012.html"). Returns 0 or SAT_E_NOMEM. */
+ * the export's own name ("e/000/000012.html"). Returns 0 or SAT_E_NOMEM. */
 int es_data_add(sat_buf *data, const char *href, const sat_mentry *e, const char *body,
                 size_t len);
 int es_data_end(sat_buf *data);

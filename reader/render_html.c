@@ -76,7 +76,8 @@ int rh_href_safe(const char *href)
     n = strlen(href);
     if (n == 0 || n >= RH_HREF_MAX || href[0] == '/')
         return 0;
-    while (strncmp(href + i, "../", 3) == 0)
+    /* the export's pages are at most two folders deep (e/NNN/, s/NNN/) */
+    while (strncmp(href + i, "../", 3) == 0 && i < 6)
         i += 3;
     if (strstr(href + i, "..") != NULL || strstr(href, "//") != NULL || href[i] == '\0')
         return 0;

@@ -65,8 +65,8 @@ int rh_escape(sat_buf *out, const char *s, size_t len);
 int rh_escape_str(sat_buf *out, const char *s);
 
 /* 1 if href may go into an href/src attribute: 1..RH_HREF_MAX-1 bytes of [a-z0-9._/-],
- * no "//", not starting with "/", no ".." other than whole leading "../" steps (so no
- * scheme, no host, nothing that leaves the export). 0 otherwise. */
+ * no "//", not starting with "/", no ".." other than at most two whole leading "../"
+ * steps (so no scheme, no host, nothing that leaves the export). 0 otherwise. */
 int rh_href_safe(const char *href);
 
 /* Appends the HTML of a gemtext body (any line ends):

@@ -206,10 +206,12 @@ static void t_escape_hostile(void **state)
 static void t_href_safe(void **state)
 {
     static const char *const good[] = {"000007.html", "../m/000003.png", "e/000012.html",
-                                       "index.html", "../style.css"};
+                                       "index.html", "../style.css", "../../e/000/000012.html",
+                                       "../../m/001/001031.jpeg", "s/000/000001.html"};
     static const char *const bad[] = {
         "", "javascript:alert(1)", "http://example.org/", "https://x/", "//evil/x.png",
-        "/etc/passwd", "../../", "a/../../b", "e/..", "data:text/html,x", "E/0.HTML",
+        "/etc/passwd", "../../", "a/../../b", "../../../index.html", "../../../../x",
+        "../../e/../../x", "e/..", "data:text/html,x", "E/0.HTML",
         "a b", "a\"b", "a?b", "a#b", "file:///etc/passwd", "..", "../", "x//y",
         "0123456789012345678901234567890123456789012345678901234567890123456789"};
     size_t i;
