@@ -289,7 +289,7 @@ static int eh_collect(eh_ctx *c)
                                             : "DAMAGED index page, entries not exported from",
                    pg->first_id, err.msg);
             if (sat_buf_puts(&s->lost_html, "<li>") != 0 ||
-                ep_msgf(&s->lost_html, MSG_HTML_LOST_PAGE, (unsigned long)pg->count) != 0 ||
+                rmsg_appendf(&s->lost_html, MSG_HTML_LOST_PAGE, (unsigned long)pg->count) != 0 ||
                 sat_buf_puts(&s->lost_html, "<br><small>") != 0 ||
                 rh_escape_str(&s->lost_html, err.msg) != 0 ||
                 sat_buf_puts(&s->lost_html, "</small></li>\n") != 0)
@@ -657,7 +657,7 @@ int eh_export(const char *path, const eh_opts *o, FILE *msgs)
         goto cleanup;
     }
     c.buf.len = 0;
-    if (ep_msgf(&c.buf, MSG_HTML_CLI_DONE, (unsigned long)c.pages, (unsigned long)c.files,
+    if (rmsg_appendf(&c.buf, MSG_HTML_CLI_DONE, (unsigned long)c.pages, (unsigned long)c.files,
                 "index.html") == 0)
         fprintf(msgs, "satchel-read: %s\n", c.buf.data);
     if (c.site.forged)

@@ -72,25 +72,6 @@ int ep_section_name(sat_buf *out, const char *section)
                            : sat_buf_puts(out, rmsg(MSG_HTML_NO_SECTION));
 }
 
-/* The table's texts are printf formats whose conversions tests/test_msg.c checks against
- * each other, but the compiler cannot see them: one place lets that through. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-int ep_msgf(sat_buf *out, rmsg_id id, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    int n;
-
-    va_start(ap, id);
-    n = vsnprintf(tmp, sizeof tmp, rmsg(id), ap);
-    va_end(ap);
-    if (n < 0)
-        return SAT_E_ARG;
-    return sat_buf_append(out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-#pragma GCC diagnostic pop
-
 /* ------------------------------------------------------------------------
  * shared parts
  * ------------------------------------------------------------------------ */
@@ -319,7 +300,7 @@ int ep_banner(sat_buf *out, const ep_site *s, const char *root)
                               "<p class=\"banner ok\"><a href=\"%sverify.html\">%s</a></p>\n",
                               root, rmsg(MSG_HTML_BANNER_OK));
     if (sat_buf_printf(out, "<p class=\"banner bad\"><a href=\"%sverify.html\">", root) != 0 ||
-        ep_msgf(out, MSG_HTML_BANNER_DAMAGED, (unsigned long)bad) != 0)
+        rmsg_appendf(out, MSG_HTML_BANNER_DAMAGED, (unsigned long)bad) != 0)
         return SAT_E_NOMEM;
     return sat_buf_puts(out, "</a></p>\n");
 }
@@ -356,7 +337,7 @@ static int ep_verify_facts(sat_buf *out, const ep_site *s)
         rc = sat_buf_printf(out, "<dt>%s</dt><dd>%" PRIu64 "</dd>\n<dt>%s</dt><dd>",
                             rmsg(MSG_HTML_SEQ), m->head.seq, rmsg(MSG_HTML_ENTRIES));
     if (rc == 0)
-        rc = ep_msgf(out, MSG_HTML_COUNTS, counts[SAT_KIND_ARTICLE],
+        rc = rmsg_appendf(out, MSG_HTML_COUNTS, counts[SAT_KIND_ARTICLE],
                             counts[SAT_KIND_TRANSCRIPT], counts[SAT_KIND_IMAGE],
                             counts[SAT_KIND_AUDIO]);
     if (rc == 0)
@@ -383,9 +364,9 @@ int ep_verify_page(sat_buf *out, const ep_site *s, sat_err *err)
     if (rc == 0)
         rc = sat_buf_printf(out, "<p class=\"banner %s\">", bad ? "bad" : "ok");
     if (rc == 0)
-        rc = bad ? ep_msgf(out, MSG_HTML_SOME_DAMAGED, (unsigned long)bad,
+        rc = bad ? rmsg_appendf(out, MSG_HTML_SOME_DAMAGED, (unsigned long)bad,
                                   (unsigned long)(total - bad))
-                 : ep_msgf(out, MSG_HTML_ALL_INTACT, (unsigned long)total);
+                 : rmsg_appendf(out, MSG_HTML_ALL_INTACT, (unsigned long)total);
     if (rc == 0)
         rc = sat_buf_puts(out, "</p>\n");
     if (rc == 0)

@@ -49,9 +49,6 @@ typedef struct ep_site {
     size_t cur;          /* item whose page is being built */
 } ep_site;
 
-/* Appends the table text id in the current language, formatted with the arguments its
- * conversions name (at most 1023 bytes). Returns 0, SAT_E_NOMEM or SAT_E_ARG. */
-int ep_msgf(sat_buf *out, rmsg_id id, ...);
 
 /* The item with id[0..len), or SIZE_MAX. */
 size_t ep_find(const ep_site *s, const char *id, size_t len);

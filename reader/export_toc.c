@@ -197,7 +197,7 @@ static int et_more(sat_buf *out, const et_section *sec)
     if (rc == 0)
         rc = et_page_link(out, "", sec->page0);
     if (rc == 0)
-        rc = ep_msgf(out, MSG_HTML_SECTION_ALL, (unsigned long)sec->n);
+        rc = rmsg_appendf(out, MSG_HTML_SECTION_ALL, (unsigned long)sec->n);
     if (rc == 0)
         rc = sat_buf_puts(out, "</a>");
     if (rc == 0 && sec->npages > 1)
@@ -235,7 +235,7 @@ static int et_index_sections(sat_buf *body, sat_buf *nav, const et_toc *t, int c
             if (rc == 0)
                 rc = et_page_link(body, "", sec->page0);
             if (rc == 0)
-                rc = ep_msgf(body, MSG_HTML_MORE_SECTIONS, (unsigned long)(t->nsec - i));
+                rc = rmsg_appendf(body, MSG_HTML_MORE_SECTIONS, (unsigned long)(t->nsec - i));
             if (rc == 0)
                 rc = sat_buf_puts(body, "</a></p>\n");
             break;
@@ -252,7 +252,7 @@ static int et_index_sections(sat_buf *body, sat_buf *nav, const et_toc *t, int c
         if (rc == 0)
             rc = sat_buf_puts(body, " <span class=\"count\">");
         if (rc == 0)
-            rc = ep_msgf(body, MSG_HTML_N_ENTRIES, (unsigned long)sec->n);
+            rc = rmsg_appendf(body, MSG_HTML_N_ENTRIES, (unsigned long)sec->n);
         if (rc == 0)
             rc = sat_buf_puts(body, "</span></h2>\n<ul class=\"toc\">\n");
         for (k = 0; k < sec->n && shown < want && rc == 0; k++) {
@@ -353,7 +353,7 @@ static int et_pager(sat_buf *out, const et_toc *t, size_t p)
             rc = sat_buf_puts(out, " ");
     }
     if (rc == 0)
-        rc = ep_msgf(out, MSG_HTML_PAGE_OF, (unsigned long)(k + 1), (unsigned long)sec->npages);
+        rc = rmsg_appendf(out, MSG_HTML_PAGE_OF, (unsigned long)(k + 1), (unsigned long)sec->npages);
     if (rc == 0 && p + 1 < t->npages) {
         rc = sat_buf_puts(out, " ");
         if (rc == 0)
@@ -390,7 +390,7 @@ int et_section_page(sat_buf *out, const et_toc *t, size_t p, sat_err *err)
     if (rc == 0)
         rc = sat_buf_puts(out, "</h1>\n<p class=\"sub\">");
     if (rc == 0)
-        rc = ep_msgf(out, MSG_HTML_N_ENTRIES, (unsigned long)sec->n);
+        rc = rmsg_appendf(out, MSG_HTML_N_ENTRIES, (unsigned long)sec->n);
     if (rc == 0)
         rc = sat_buf_puts(out, "</p>\n");
     if (rc == 0)

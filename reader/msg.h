@@ -18,6 +18,8 @@
 #ifndef MSG_H
 #define MSG_H
 
+#include "sat_text.h"
+
 typedef enum rmsg_lang { RMSG_EN = 0, RMSG_KO = 1 } rmsg_lang;
 #define RMSG_LANGS 2
 
@@ -52,6 +54,11 @@ const char *rmsg_in(rmsg_id id, rmsg_lang lang);
 /* The identifier of id as written in the table ("MSG_TUI_GENUINE"), for tests and
  * error messages; "" when out of range. */
 const char *rmsg_name(rmsg_id id);
+
+/* Appends the text of id in the current language, used as a printf format with the
+ * arguments that follow (tests/test_msg.c checks that both languages take the same
+ * conversions). Returns 0, SAT_E_NOMEM, or SAT_E_ARG when formatting fails. */
+int rmsg_appendf(sat_buf *out, rmsg_id id, ...);
 
 /* The language's code for HTML's lang attribute: "en" or "ko". */
 const char *rmsg_lang_code(rmsg_lang lang);

@@ -44,33 +44,13 @@ static int term_started;
  * Formatted interface text
  * ------------------------------------------------------------------------ */
 
-/* The table's strings are formats; tests/test_msg.c checks that both languages take
- * the same conversions, so the warning about a format that is not a literal is off
- * here, in this one place. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-int tui_msgf(sat_buf *out, rmsg_id id, ...)
-{
-    char tmp[2048];
-    va_list ap;
-    int n;
-
-    va_start(ap, id);
-    n = vsnprintf(tmp, sizeof tmp, rmsg(id), ap);
-    va_end(ap);
-    if (n < 0)
-        return SAT_E_ARG;
-    return sat_buf_puts(out, tmp);
-}
-#pragma GCC diagnostic pop
-
 int tui_msgf_safe(sat_buf *out, rmsg_id id, const char *arg)
 {
     sat_buf clean = {0};
     int rc = sat_text_sanitize(&clean, arg, strlen(arg), 0);
 
     if (rc == 0)
-        rc = tui_msgf(out, id, clean.data ? clean.data : "");
+        rc = rmsg_appendf(out, id, clean.data ? clean.data : "");
     sat_buf_free(&clean);
     return rc;
 }
@@ -306,7 +286,7 @@ typedef struct banner {
  * paragraph starts with the table's words, never with a gemtext marker. */
 static void para(sat_buf *t, rmsg_id id, const char *arg)
 {
-    tui_msgf(t, id, arg);
+    rmsg_appendf(t, id, arg);
     sat_buf_puts(t, "\n\n");
 }
 
@@ -333,18 +313,18 @@ static int banner_render(void *ctx, size_t width, sat_buf *out)
     sat_time_parse(m->head.created, &created);
     age = ((long long)time(NULL) - created) / 86400;
     if (created > (long long)time(NULL) + 86400) {
-        tui_msgf(&t, MSG_TUI_CREATED_FUTURE, m->head.created);
+        rmsg_appendf(&t, MSG_TUI_CREATED_FUTURE, m->head.created);
     } else {
-        tui_msgf(&t, MSG_TUI_CREATED, m->head.created, age < 0 ? 0 : age);
+        rmsg_appendf(&t, MSG_TUI_CREATED, m->head.created, age < 0 ? 0 : age);
         if (age > TUI_OLD_DAYS) {
             sat_buf_puts(&t, "\n\n");
-            tui_msgf(&t, MSG_TUI_OLD_WARN, TUI_OLD_DAYS);
+            rmsg_appendf(&t, MSG_TUI_OLD_WARN, TUI_OLD_DAYS);
         }
     }
     sat_buf_puts(&t, "\n\n");
     if (sat_bundle_head_problem(bn->app->b) != NULL)
         para(&t, MSG_TUI_HEAD_DAMAGED, sat_bundle_head_problem(bn->app->b));
-    tui_msgf(&t, MSG_TUI_ENTRIES_N, (unsigned long)bn->app->n);
+    rmsg_appendf(&t, MSG_TUI_ENTRIES_N, (unsigned long)bn->app->n);
     sat_buf_puts(&t, "\n");
     rc = t.data != NULL ? rt_body(out, t.data, t.len, width, NULL) : SAT_E_NOMEM;
     sat_buf_free(&t);
@@ -443,7 +423,7 @@ int tui_browse(const char *path, const rk_set *keys)
 
     memset(&app, 0, sizeof app);
     if (!isatty(0) || !isatty(1)) {
-        tui_msgf(&why, MSG_TUI_NEED_TTY, "satchel-read", "satchel-read");
+        rmsg_appendf(&why, MSG_TUI_NEED_TTY, "satchel-read", "satchel-read");
         fprintf(stderr, "satchel-read: %s\n", why.data ? why.data : "");
         sat_buf_free(&why);
         return 2;
@@ -459,7 +439,7 @@ int tui_browse(const char *path, const rk_set *keys)
         /* the reason in the interface language, the library's (English) detail after it */
         if (tui_msgf_safe(&reason, why_of(rc), err.msg) != 0 || reason.data == NULL)
             sat_buf_puts(&reason, "?");
-        tui_msgf(&why, forged ? MSG_TUI_NOT_GENUINE : MSG_TUI_CANNOT_OPEN,
+        rmsg_appendf(&why, forged ? MSG_TUI_NOT_GENUINE : MSG_TUI_CANNOT_OPEN,
                  reason.data ? reason.data : "?");
         sat_buf_free(&reason);
         fprintf(stderr, "satchel-read: %s\n", why.data ? why.data : "");

@@ -147,7 +147,7 @@ static void lib_title(tui_app *app, const library *l)
     sat_text_sanitize(&t, bt, strlen(bt), 0);
     if (l->f.kind >= 0) {
         sat_buf_puts(&t, "  [");
-        tui_msgf(&t, MSG_TUI_FILTER_KIND, tui_kind_label((sat_kind)l->f.kind));
+        rmsg_appendf(&t, MSG_TUI_FILTER_KIND, tui_kind_label((sat_kind)l->f.kind));
         sat_buf_puts(&t, "]");
     }
     if (l->f.lang != NULL) {
@@ -161,7 +161,7 @@ static void lib_title(tui_app *app, const library *l)
         sat_buf_puts(&t, "]");
     }
     sat_buf_puts(&t, "  ");
-    tui_msgf(&t, MSG_TUI_ROWS, (unsigned long)(lib_count(app, l) ? l->sel + 1 : 0),
+    rmsg_appendf(&t, MSG_TUI_ROWS, (unsigned long)(lib_count(app, l) ? l->sel + 1 : 0),
              (unsigned long)lib_count(app, l));
     tui_line_text(0, t.data ? t.data : "", 1);
     sat_buf_free(&t);

@@ -25,7 +25,7 @@ static void pager_status(const char *keys, size_t top, size_t h, size_t n)
     sat_buf s = {0}, pos = {0};
     size_t last = top + h < n ? top + h : n;
 
-    tui_msgf(&pos, MSG_TUI_LINE_POS, (unsigned long)last, (unsigned long)n);
+    rmsg_appendf(&pos, MSG_TUI_LINE_POS, (unsigned long)last, (unsigned long)n);
     sat_buf_puts(&s, keys);
     if (pos.data != NULL && sat_text_width(keys, strlen(keys)) + pos.len + 4 < (size_t)COLS) {
         size_t pad = (size_t)COLS - 1 - sat_text_width(keys, strlen(keys)) -
@@ -152,7 +152,7 @@ static int save_entry(tui_app *app, const sat_mentry *e, sat_buf *folder)
             sat_text_sanitize(&tmp, name, strlen(name), 0);
             path.len = 0;
             sat_text_sanitize(&path, folder->data, folder->len, 0);
-            tui_msgf(&msg, MSG_TUI_SAVED, tmp.data ? tmp.data : "", path.data ? path.data : "");
+            rmsg_appendf(&msg, MSG_TUI_SAVED, tmp.data ? tmp.data : "", path.data ? path.data : "");
             sat_buf_free(&tmp);
         } else if (rc == SAT_E_EXISTS) {
             tui_msgf_safe(&msg, MSG_TUI_SAVE_EXISTS, name);
@@ -259,7 +259,7 @@ static int read_render(void *ctx, size_t width, sat_buf *out)
         rc = rt_body(out, r->body, r->len, width, NULL);
     } else if (rc == 0) {
         sat_buf t = {0};
-        tui_msgf(&t, MSG_TUI_MEDIA_BODY, tui_kind_label(r->e->kind), (unsigned long)r->e->size);
+        rmsg_appendf(&t, MSG_TUI_MEDIA_BODY, tui_kind_label(r->e->kind), (unsigned long)r->e->size);
         rc = t.data != NULL ? rt_body(out, t.data, t.len, width, NULL) : SAT_E_NOMEM;
         sat_buf_free(&t);
     }

@@ -36,10 +36,7 @@ typedef struct tui_app {
     char search_err[SAT_ERR_MSG_MAX];
 } tui_app;
 
-/* Appends the table string id formatted with the arguments (its conversions, as in
- * msg_tui.def). Returns 0 or SAT_E_NOMEM. */
-int tui_msgf(sat_buf *out, rmsg_id id, ...);
-/* The same for a table string taking one %s, arg sanitised first (untrusted text). */
+/* rmsg_appendf for a table string taking one %s, arg sanitised first (untrusted text). */
 int tui_msgf_safe(sat_buf *out, rmsg_id id, const char *arg);
 
 /* One key: fn set for a function key (KEY_* of curses), else ch is a character. */

@@ -44,11 +44,11 @@ static void search_update(tui_app *app, search_box *sb)
     } else if (sb->r->total == 0) {
         sat_buf_puts(&sb->status, rmsg(MSG_TUI_SEARCH_NONE));
     } else {
-        tui_msgf(&sb->status, MSG_TUI_SEARCH_FOUND, (unsigned long)sb->r->total);
+        rmsg_appendf(&sb->status, MSG_TUI_SEARCH_FOUND, (unsigned long)sb->r->total);
     }
     if (sb->r != NULL && sb->r->n_damaged > 0) {
         sat_buf_puts(&sb->status, "; ");
-        tui_msgf(&sb->status, MSG_TUI_SEARCH_DAMAGED, (unsigned long)sb->r->n_damaged);
+        rmsg_appendf(&sb->status, MSG_TUI_SEARCH_DAMAGED, (unsigned long)sb->r->n_damaged);
     }
     sat_query_free(q);
 }

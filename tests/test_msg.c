@@ -107,6 +107,26 @@ static void t_lookup(void **state)
     rmsg_set_lang(RMSG_EN);
 }
 
+/* The current language's text with its arguments, also past the first buffer's size. */
+static void t_appendf(void **state)
+{
+    sat_buf out = {0};
+    char longarg[2000];
+
+    (void)state;
+    rmsg_set_lang(RMSG_KO);
+    assert_int_equal(rmsg_appendf(&out, MSG_TUI_ENTRIES_N, 35UL), 0);
+    assert_string_equal(out.data, "항목 35개");
+    rmsg_set_lang(RMSG_EN);
+    memset(longarg, 'x', sizeof longarg - 1);
+    longarg[sizeof longarg - 1] = '\0';
+    out.len = 0;
+    assert_int_equal(rmsg_appendf(&out, MSG_TUI_NOT_GENUINE, longarg), 0);
+    assert_int_equal(out.len, strlen(rmsg(MSG_TUI_NOT_GENUINE)) - 2 + sizeof longarg - 1);
+    assert_non_null(strstr(out.data, longarg));
+    sat_buf_free(&out);
+}
+
 static void t_parse(void **state)
 {
     static const char *const ko[] = {"ko", "KO", "kor", "Korean", "한국어", "ko_KR.UTF-8"};
@@ -178,6 +198,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_table_complete),
         cmocka_unit_test(t_lookup),
+        cmocka_unit_test(t_appendf),
         cmocka_unit_test(t_parse),
         cmocka_unit_test(t_from_env),
     };
