@@ -59,7 +59,8 @@ int dp_verify_bundle(const char *path, const sat_pubkey *key, sat_progress_fn fn
     int rc;
 
     if ((rc = sat_bundle_open(path, key, 1, &b, err)) != 0) {
-        sat_err_prefix(err, "%s", path);
+        if (err != NULL && strstr(err->msg, path) == NULL)
+            sat_err_prefix(err, "%s", path);
         if (rc == SAT_E_UNTRUSTED)
             sat_err_prefix(err, "not signed by the publisher's key (-p)");
         return rc;

@@ -115,7 +115,7 @@ int ds_check_fits(const dp_plan *p, uint64_t avail, uint64_t block, int fat, sat
                                it->path, (unsigned long long)it->size);
         need += (it->size + block - 1) / block * block + block;
     }
-    if (need > avail)
+    if (avail != UINT64_MAX && need > avail)
         return sat_err_set(err, SAT_E_LIMIT,
                            "not enough free space on the drive: %llu bytes needed, %llu free, "
                            "%llu missing (%.1f MB)",
@@ -285,6 +285,7 @@ typedef struct ds_prog {
     double last;
     size_t files, nfiles;
     uint64_t bytes, total;
+    int space_unknown; /* statvfs gave no size */
 } ds_prog;
 
 static double since(const struct timespec *t0)
@@ -374,9 +375,23 @@ static int write_item(int root, dp_item *it, const ds_io *io, unsigned char *buf
         crypto_generichash_update(&st, buf, (size_t)n);
         while (done < (size_t)n) {
             w = io->pwrite(io->ctx, fd, buf + done, (size_t)n - done, off + done);
+            if (w < 0 && errno == ENOSPC) {
+                rc = sat_err_set(err, SAT_E_LIMIT,
+                                 "not enough free space on the drive: it filled up while "
+                                 "writing %s, after %llu of %llu bytes; at least %llu bytes "
+                                 "missing",
+                                 it->path, (unsigned long long)g->bytes,
+                                 (unsigned long long)g->total,
+                                 (unsigned long long)(g->total - g->bytes));
+                goto out;
+            }
             if (w <= 0) {
-                rc = sat_err_set(err, SAT_E_IO, "writing %s on the drive: %s", it->path,
-                                 w < 0 ? strerror(errno) : "nothing written");
+                rc = sat_err_set(err, SAT_E_IO, "writing %s on the drive: %s%s", it->path,
+                                 w < 0 ? strerror(errno) : "nothing written",
+                                 g->space_unknown ? " (the file system does not report its "
+                                                    "free space: the drive may be full; not "
+                                                    "enough free space?)"
+                                                  : "");
                 goto out;
             }
             done += (size_t)w;
@@ -415,6 +430,22 @@ out:
         close(sfd);
     close(dfd);
     return rc;
+}
+
+/* After a failed write: removes the files this run wrote (items idx[0..n)), no others. */
+static void unwrite(int root, const dp_plan *p, const size_t *idx, size_t n)
+{
+    const char *name;
+    size_t i;
+    int dfd;
+
+    for (i = 0; i < n; i++) {
+        dfd = open_parent(root, dp_item_at(p, idx[i])->path, 0, &name, NULL);
+        if (dfd < 0)
+            continue;
+        unlinkat(dfd, name, 0);
+        close(dfd);
+    }
 }
 
 static int sync_folders(int root, const dp_plan *p, sat_err *err)
@@ -516,8 +547,8 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
     ds_prog g;
     sat_err e;
     char path[PATH_MAX];
-    size_t i;
-    int root, rc;
+    size_t i, *written = NULL;
+    int root, rc, pass;
 
     memset(r, 0, sizeof *r);
     memset(&g, 0, sizeof g);
@@ -530,10 +561,16 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
         rc = sat_err_set(err, SAT_E_IO, "%s: %s", o->to, strerror(errno));
         goto out;
     }
-    avail = (uint64_t)vs.f_bavail * vs.f_frsize + replaced;
+    /* Some FUSE file systems (fusefat) report no size at all: then only the FAT32 file
+     * limit is checked here, and running out of space shows while writing (ENOSPC). */
+    avail = vs.f_blocks == 0 ? UINT64_MAX : (uint64_t)vs.f_bavail * vs.f_frsize + replaced;
     if ((rc = ds_check_fits(p, avail, vs.f_frsize, ds_is_fat(root, o->to), err)) != 0)
         goto out;
-    if (posix_memalign((void **)&buf, DS_ALIGN, DS_CHUNK) != 0) {
+    if (vs.f_blocks == 0 && o->progress)
+        fprintf(stderr, "satchel-pack: %s does not report its free space; it is checked while "
+                        "writing\n", o->to);
+    if (posix_memalign((void **)&buf, DS_ALIGN, DS_CHUNK) != 0 ||
+        (written = calloc(dp_count(p) + 1, sizeof *written)) == NULL) {
         buf = NULL;
         rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
         goto out;
@@ -545,11 +582,22 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
     g.nfiles = dp_count(p);
     g.total = dp_total_size(p);
     clock_gettime(CLOCK_MONOTONIC, &g.t0);
-    for (i = 0; i < dp_count(p); i++) {
-        if ((rc = write_item(root, dp_item_mut(p, i), io, buf, &g, err)) != 0)
-            goto out;
-        g.files = ++r->files;
-    }
+    /* folders first, the top-level files (README.txt, CHECKSUMS.b2) last: a drive with
+     * CHECKSUMS.b2 on it was written to the end */
+    g.space_unknown = vs.f_blocks == 0;
+    for (pass = 0; pass < 2; pass++)
+        for (i = 0; i < dp_count(p); i++) {
+            dp_item *it = dp_item_mut(p, i);
+
+            if ((strchr(it->path, '/') == NULL) != pass)
+                continue;
+            if ((rc = write_item(root, it, io, buf, &g, err)) != 0) {
+                unwrite(root, p, written, r->files);
+                goto out;
+            }
+            written[r->files] = i;
+            g.files = ++r->files;
+        }
     r->bytes = g.bytes;
     if ((rc = sync_folders(root, p, err)) != 0)
         goto out;
@@ -602,6 +650,7 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
                          r->nbad, list, r->nbad > DS_NAMED_MAX ? ", ..." : "");
     }
 out:
+    free(written);
     free(buf);
     close(root);
     return rc;
