@@ -342,9 +342,7 @@ int dp_build_drive(dp_plan *p, const dp_drive_opts *o, sat_err *err)
         return sat_err_set(err, SAT_E_ARG, "unknown language '%s' (ko or en)", o->lang);
     if ((rc = sat_pubkey_load(&key, o->pubkey_path, err)) != 0)
         return sat_err_prefix(err, "publisher key %s", o->pubkey_path);
-    for (i = 0; i < o->nbundles; i++)
-        if ((rc = add_bundle(p, o->bundles[i], &key, o, err)) != 0)
-            goto out;
+    /* readers first: refusing one is quick, verifying a big bundle is not */
     for (i = 0; i < o->nreaders; i++)
         if ((rc = add_reader(p, o->readers[i], err)) != 0)
             goto out;
@@ -360,6 +358,9 @@ int dp_build_drive(dp_plan *p, const dp_drive_opts *o, sat_err *err)
         if ((rc = add_reader(p, def, err)) != 0)
             goto out;
     }
+    for (i = 0; i < o->nbundles; i++)
+        if ((rc = add_bundle(p, o->bundles[i], &key, o, err)) != 0)
+            goto out;
     sat_pubkey_fingerprint(&key, fp);
     sat_pubkey_keyid(&key, keyid);
     if ((rc = add_key(p, &key, keyid, fp, &b, err)) != 0)
