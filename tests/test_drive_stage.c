@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "test_fixture.h"
 #include <sodium.h>
 
 #include "drive_stage.h"
@@ -160,14 +161,6 @@ static void fake_init(fake_dev *d, ds_io *io, uint64_t cap)
  * Fixtures
  * ------------------------------------------------------------------------ */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 typedef struct fx {
     char dir[64];
     char drive[128];
@@ -209,7 +202,7 @@ static int teardown(void **state)
 {
     fx *x = *state;
 
-    nftw(x->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_rmtree(x->dir);
     free(x);
     return 0;
 }
