@@ -6,6 +6,7 @@
  *                      [--export-html [--lang ko|en]] [--force] [--quiet] [--json]
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,29 @@
 
 #define STAGE_PROG "satchel-pack"
 #define STAGE_READERS_MAX 8
+
+static volatile sig_atomic_t stage_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stage_stop = 1;
+}
+
+/* While the drive is written, SIGINT, SIGTERM and SIGHUP stop stage cleanly (no temporary
+ * file left on the drive, the export's temporary folder removed). */
+static void catch_signals(int on)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on ? on_signal : SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
 
 static int stage_usage(const char *msg)
 {
@@ -155,8 +179,13 @@ int pack_cmd_stage(int argc, char **argv)
     sopt.key = &key;
     sopt.progress = !quiet;
     written = 1;
-    if (ds_stage(plan, &sopt, &res, &err) != 0) {
-        written = res.files > 0;
+    sopt.stop = &stage_stop;
+    catch_signals(1);
+    rc = ds_stage(plan, &sopt, &res, &err);
+    catch_signals(0);
+    if (rc != 0) {
+        rc = 1;
+        written = res.files > 0; /* 0 after a failed write: its files are removed */
         goto fail;
     }
     if (json)

@@ -286,7 +286,15 @@ typedef struct ds_prog {
     size_t files, nfiles;
     uint64_t bytes, total;
     int space_unknown; /* statvfs gave no size */
+    volatile sig_atomic_t *stop;
 } ds_prog;
+
+static int stopped(const ds_prog *g, sat_err *err)
+{
+    return g->stop != NULL && *g->stop
+               ? sat_err_set(err, SAT_E_IO, "interrupted; the files written so far are removed")
+               : 0;
+}
 
 static double since(const struct timespec *t0)
 {
@@ -372,6 +380,8 @@ static int write_item(int root, dp_item *it, const ds_io *io, unsigned char *buf
         }
         if (n == 0)
             break;
+        if ((rc = stopped(g, err)) != 0)
+            goto out;
         crypto_generichash_update(&st, buf, (size_t)n);
         while (done < (size_t)n) {
             w = io->pwrite(io->ctx, fd, buf + done, (size_t)n - done, off + done);
@@ -578,6 +588,7 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
 
     /* write */
     g.on = o->progress;
+    g.stop = o->stop;
     g.what = "writing";
     g.nfiles = dp_count(p);
     g.total = dp_total_size(p);
@@ -593,6 +604,7 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
                 continue;
             if ((rc = write_item(root, it, io, buf, &g, err)) != 0) {
                 unwrite(root, p, written, r->files);
+                r->files = 0; /* none left */
                 goto out;
             }
             written[r->files] = i;
@@ -613,6 +625,8 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
     for (i = 0; i < dp_count(p); i++) {
         const dp_item *it = dp_item_at(p, i);
 
+        if ((rc = stopped(&g, err)) != 0)
+            goto out;
         if (read_back(root, it, io, buf, &g) && add_bad(r, it->path) != 0) {
             rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
             goto out;

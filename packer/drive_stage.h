@@ -20,6 +20,7 @@
 #ifndef DRIVE_STAGE_H
 #define DRIVE_STAGE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -57,10 +58,13 @@ typedef struct ds_opts {
     int force;             /* replace layout files that exist already */
     int progress;          /* progress lines on stderr */
     const ds_io *io;       /* NULL: ds_io_posix() */
+    /* When *stop turns nonzero (a signal handler), stage stops at the next chunk, removes
+     * the files it wrote and returns SAT_E_IO "interrupted". NULL: never. */
+    volatile sig_atomic_t *stop;
 } ds_opts;
 
 typedef struct ds_result {
-    size_t files;           /* files written */
+    size_t files;           /* files written (0 after a failed write: they are removed) */
     uint64_t bytes;         /* bytes written */
     double write_seconds;   /* writing, fsync and syncfs */
     double read_seconds;    /* read-back and bundle verification */

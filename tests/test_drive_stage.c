@@ -368,6 +368,32 @@ static void test_source_changed(void **state)
     dp_free(p);
 }
 
+/* A stop request (a signal) ends stage at the next chunk and leaves no file behind. */
+static void test_stop(void **state)
+{
+    fx *x = *state;
+    ds_result r;
+    sat_err err = {0};
+    dp_plan *p = make_plan(x);
+    volatile sig_atomic_t stop = 1;
+    ds_opts o;
+    char path[256];
+    struct stat st;
+
+    memset(&o, 0, sizeof o);
+    o.to = x->drive;
+    o.stop = &stop;
+    assert_int_equal(ds_stage(p, &o, &r, &err), SAT_E_IO);
+    assert_non_null(strstr(err.msg, "interrupted"));
+    assert_int_equal(r.files, 0);
+    snprintf(path, sizeof path, "%s/satchel/a.bin", x->drive);
+    assert_int_not_equal(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/satchel/.satchel-stage-%ld.tmp", x->drive, (long)getpid());
+    assert_int_not_equal(stat(path, &st), 0);
+    ds_result_free(&r);
+    dp_free(p);
+}
+
 /* Free space and the FAT32 limit, on a sparse file of 4 GiB. */
 static void test_fits(void **state)
 {
@@ -408,6 +434,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flipped_byte_detected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_existing_and_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_changed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fits, setup, teardown),
     };
 
