@@ -398,9 +398,9 @@ static int write_item(int root, dp_item *it, const ds_io *io, unsigned char *buf
             if (w <= 0) {
                 rc = sat_err_set(err, SAT_E_IO, "writing %s on the drive: %s%s", it->path,
                                  w < 0 ? strerror(errno) : "nothing written",
-                                 g->space_unknown ? " (the file system does not report its "
-                                                    "free space: the drive may be full; not "
-                                                    "enough free space?)"
+                                 g->space_unknown ? " (this file system does not report "
+                                                    "its free space; the likely cause is "
+                                                    "not enough free space on the drive)"
                                                   : "");
                 goto out;
             }
@@ -409,6 +409,8 @@ static int write_item(int root, dp_item *it, const ds_io *io, unsigned char *buf
         off += (uint64_t)n;
         g->bytes += (uint64_t)n;
         prog_show(g, 0);
+        if (off > it->size)
+            break; /* the source grew: refused below, without filling the drive */
     }
     crypto_generichash_final(&st, h, sizeof h);
     if (off != it->size || (it->hashed && memcmp(h, it->hash, sizeof h) != 0)) {
