@@ -5,12 +5,14 @@
  *   satchel-pack stage BUNDLE... --to MOUNTPOINT -p PUBKEY [--reader FILE]... [--no-reader]
  *                      [--export-html [--lang ko|en]] [--force] [--quiet] [--json]
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd_stage.h"
 #include "drive_stage.h"
@@ -124,7 +126,7 @@ int pack_cmd_stage(int argc, char **argv)
     sat_pubkey key;
     sat_err err = {0};
     verify_prog vp = {0, 0};
-    int quiet = 0, json = 0, c, rc = 1, written = 0;
+    int quiet = 0, json = 0, c, rc = 1, written = 0, fd;
 
     memset(&dopt, 0, sizeof dopt);
     memset(&sopt, 0, sizeof sopt);
@@ -173,6 +175,11 @@ int pack_cmd_stage(int argc, char **argv)
     dopt.progress = on_verify;
     dopt.progress_ctx = &vp;
 
+    /* FAT32's file size limit is known before the bundles are verified and hashed */
+    if ((fd = open(sopt.to, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        dopt.max_file = ds_is_fat(fd, sopt.to) ? DP_FAT32_MAX_FILE : 0;
+        close(fd);
+    }
     if (dp_create(&plan, &err) != 0 || dp_build_drive(plan, &dopt, &err) != 0 ||
         sat_pubkey_load(&key, dopt.pubkey_path, &err) != 0)
         goto fail;

@@ -75,6 +75,17 @@ int dp_verify_bundle(const char *path, const sat_pubkey *key, sat_progress_fn fn
     return rc;
 }
 
+/* The size of the planned item at path. */
+static uint64_t last_size(const dp_plan *p, const char *path)
+{
+    size_t i;
+
+    for (i = dp_count(p); i-- > 0;)
+        if (strcmp(dp_item_at(p, i)->path, path) == 0)
+            return dp_item_at(p, i)->size;
+    return 0;
+}
+
 static int add_bundle(dp_plan *p, const char *path, const sat_pubkey *key,
                       const dp_drive_opts *o, sat_err *err)
 {
@@ -89,19 +100,25 @@ static int add_bundle(dp_plan *p, const char *path, const sat_pubkey *key,
                            "%s: the file name cannot go onto FAT32/exFAT/ISO 9660 as it is (%s); "
                            "rename it (letters A-Z a-z, digits, '.', '_', '-', at most %d bytes)",
                            path, why.msg, DP_MAX_NAME);
-    if ((rc = dp_verify_bundle(path, key, o->progress, o->progress_ctx, err)) != 0)
-        return rc;
+    /* planned first (sizes checked against the medium), verified after: quick refusals
+     * come before the long check */
     if (snprintf(dst, sizeof dst, "satchel/%s", name) >= (int)sizeof dst)
         return sat_err_set(err, SAT_E_ARG, "%s: name too long", path);
-    if ((rc = dp_add_file(p, dst, path, 0644, DP_BUNDLE, err)) != 0)
+    if ((rc = dp_add_file(p, dst, path, 0644, DP_BUNDLE, err)) != 0 ||
+        (rc = dp_check_size(dst, last_size(p, dst), o->max_file, err)) != 0)
         return rc;
     if (snprintf(par, sizeof par, "%s.parity", path) >= (int)sizeof par)
         return sat_err_set(err, SAT_E_ARG, "%s: path too long", path);
-    if (lstat(par, &st) != 0)
-        return errno == ENOENT ? 0 : sat_err_set(err, SAT_E_IO, "%s: %s", par, strerror(errno));
-    if (snprintf(dst, sizeof dst, "satchel/%s.parity", name) >= (int)sizeof dst)
-        return sat_err_set(err, SAT_E_ARG, "%s: name too long", par);
-    return dp_add_file(p, dst, par, 0644, DP_PARITY, err);
+    if (lstat(par, &st) == 0) {
+        if (snprintf(dst, sizeof dst, "satchel/%s.parity", name) >= (int)sizeof dst)
+            return sat_err_set(err, SAT_E_ARG, "%s: name too long", par);
+        if ((rc = dp_add_file(p, dst, par, 0644, DP_PARITY, err)) != 0 ||
+            (rc = dp_check_size(dst, last_size(p, dst), o->max_file, err)) != 0)
+            return rc;
+    } else if (errno != ENOENT) {
+        return sat_err_set(err, SAT_E_IO, "%s: %s", par, strerror(errno));
+    }
+    return dp_verify_bundle(path, key, o->progress, o->progress_ctx, err);
 }
 
 /* ------------------------------------------------------------------------

@@ -507,6 +507,20 @@ int dp_has_path(const dp_plan *p, const char *path)
     return hit->fold != NULL && !hit->is_dir && strcmp(hit->exact, path) == 0;
 }
 
+int dp_check_size(const char *path, uint64_t size, uint64_t max, sat_err *err)
+{
+    if (max == 0 || size <= max)
+        return 0;
+    if (max == DP_FAT32_MAX_FILE)
+        return sat_err_set(err, SAT_E_LIMIT,
+                           "%s is %llu bytes: FAT32 holds files of at most 4 GiB - 1 "
+                           "(4294967295 bytes); format the drive as exFAT, or split the "
+                           "bundle (build --max-size / --media usb-4g)",
+                           path, (unsigned long long)size);
+    return sat_err_set(err, SAT_E_LIMIT, "%s is %llu bytes: the medium holds files of at most "
+                       "%llu bytes", path, (unsigned long long)size, (unsigned long long)max);
+}
+
 uint64_t dp_total_size(const dp_plan *p)
 {
     uint64_t t = 0;

@@ -104,7 +104,13 @@ typedef struct dp_drive_opts {
     int no_reader;              /* no readers given and none beside this program: fine */
     sat_progress_fn progress;   /* verification progress of each bundle, or NULL */
     void *progress_ctx;
+    uint64_t max_file;          /* largest file the medium holds (DP_FAT32_MAX_FILE), 0: any */
 } dp_drive_opts;
+
+/* Returns 0 when a file of `size` bytes fits a medium whose largest file is `max` (0: no
+ * limit), else SAT_E_LIMIT with a message naming `path` (FAT32 when max is
+ * DP_FAT32_MAX_FILE) and what to do. */
+int dp_check_size(const char *path, uint64_t size, uint64_t max, sat_err *err);
 
 /* Opens the bundle at path against key alone and verifies every byte of it (deep).
  * Returns 0, or a negative SAT_E_* code with a message naming the file (SAT_E_UNTRUSTED:

@@ -107,12 +107,10 @@ int ds_check_fits(const dp_plan *p, uint64_t avail, uint64_t block, int fat, sat
     for (i = 0; i < dp_count(p); i++) {
         const dp_item *it = dp_item_at(p, i);
 
-        if (fat && it->size > DP_FAT32_MAX_FILE)
-            return sat_err_set(err, SAT_E_LIMIT,
-                               "%s is %llu bytes: FAT32 holds files of at most 4 GiB - 1 "
-                               "(4294967295 bytes); format the drive as exFAT, or split the "
-                               "bundle (build --max-size / --media usb-4g)",
-                               it->path, (unsigned long long)it->size);
+        int rc = dp_check_size(it->path, it->size, fat ? DP_FAT32_MAX_FILE : 0, err);
+
+        if (rc != 0)
+            return rc;
         need += (it->size + block - 1) / block * block + block;
     }
     if (avail != UINT64_MAX && need > avail)

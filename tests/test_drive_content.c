@@ -376,6 +376,39 @@ static void test_refused(void **state)
     dp_free(p);
 }
 
+/* With a medium's largest file set (FAT32), a parity file of 4 GiB is refused before the
+ * bundle is verified or hashed. */
+static void test_max_file(void **state)
+{
+    fx *x = *state;
+    const char *bundles[1] = {x->bundle};
+    dp_drive_opts o;
+    dp_plan *p = NULL;
+    sat_err err = {0};
+    char par[160];
+    int fd;
+
+    snprintf(par, sizeof par, "%s.parity", x->bundle);
+    fd = open(par, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)DP_FAT32_MAX_FILE + 1), 0);
+    close(fd);
+    memset(&o, 0, sizeof o);
+    o.bundles = bundles;
+    o.nbundles = 1;
+    o.pubkey_path = x->pub;
+    o.no_reader = 1;
+    o.max_file = DP_FAT32_MAX_FILE;
+    assert_int_equal(dp_create(&p, &err), 0);
+    assert_int_equal(dp_build_drive(p, &o, &err), SAT_E_LIMIT);
+    assert_non_null(strstr(err.msg, "satchel/news.satchel.parity"));
+    assert_non_null(strstr(err.msg, "FAT32"));
+    dp_free(p);
+    assert_int_equal(truncate(par, (off_t)DP_FAT32_MAX_FILE), 0); /* 4 GiB - 1 fits */
+    assert_int_equal(dp_check_size("x", DP_FAT32_MAX_FILE, DP_FAT32_MAX_FILE, &err), 0);
+    assert_int_equal(unlink(par), 0);
+}
+
 static void test_export_tmpdir(void **state)
 {
     fx *x = *state;
@@ -420,6 +453,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_tmpdir, setup, teardown),
     };
 

@@ -5,7 +5,8 @@
 # README.txt (BOM, CRLF, Korean then English), the fingerprint, the long names (mdir on the
 # unmounted image) and the absence of symlinks are checked. Refused before anything is
 # written: a bundle signed by another key, a dynamic reader, layout files that exist
-# (without --force). A drive too small fails with the free-space error and leaves nothing.
+# (without --force), a file of 4 GiB on FAT32. A drive too small fails with the free-space
+# error and leaves nothing.
 #
 # STATIC_READER: the static reader to stage. Default: satchel-read-static beside
 # satchel-pack (`make static-reader`) when it exists, else a tiny static program this test
@@ -151,6 +152,18 @@ for f in README.txt CHECKSUMS.b2 satchel/news.satchel satchel/news.satchel.parit
     web/news/index.html; do
     grep -qx "::/$f" mdir.out || fail "mdir does not list $f on the image"
 done
+
+# ---- FAT32 holds no file of 4 GiB: refused before writing (a sparse parity file) -------
+mkdir huge
+cp news.satchel huge/news.satchel
+truncate -s 4294967296 huge/news.satchel.parity
+fat_image "$T/fat.img" 40 "$MNT2"
+expect_exit 1 "$PACK" stage huge/news.satchel --to "$MNT2" -p demo.pub --no-reader --quiet
+grep -q "FAT32 holds files of at most 4 GiB - 1" "$T/err" || fail "no FAT32 file size error"
+grep -q "nothing was written" "$T/err" || fail "FAT32 limit: no 'nothing was written'"
+[ -z "$(ls -A "$MNT2")" ] || fail "something was written for a file over 4 GiB"
+unmount "$MNT2"
+rm -rf huge
 
 # ---- a drive too small: the free-space error, and nothing left behind ------------------
 mkdir big
