@@ -54,6 +54,9 @@ static const char ko_term[] =
     "   말단(터미널) 창에서 이 기억기의 맨 위 폴더로 가서 다음을 실행하십시오.\n";
 static const char ko_term_also[] =
     "\n   말단(터미널)에서 읽으려면 이 기억기의 맨 위 폴더에서 다음을 실행하십시오.\n";
+static const char ko_none[] =
+    "   이 기억기에는 읽는 프로그람이 없습니다. satchel-read 프로그람이 있으면\n"
+    "   이 기억기의 맨 위 폴더에서 다음을 실행하십시오.\n";
 static const char ko_32[] =
     "   콤퓨터(컴퓨터)가 32비트이면 " R64 " 대신\n   " R32 " 를 쓰십시오.\n";
 
@@ -104,6 +107,9 @@ static const char en_term[] =
     "   In a terminal, go to the top folder of this drive and run:\n";
 static const char en_term_also[] =
     "\n   To read in a terminal, run this in the top folder of this drive:\n";
+static const char en_none[] =
+    "   There is no reader program on this drive. With satchel-read, run this in the\n"
+    "   top folder of this drive:\n";
 static const char en_32[] =
     "   On a 32-bit computer use " R32 " instead of\n   " R64 ".\n";
 
@@ -157,7 +163,7 @@ static int put_crlf(sat_buf *b, const char *text, size_t len)
 
 /* The "open first" lines for each bundle. */
 static int put_first(sat_buf *t, const dp_readme_facts *f, const char *web, const char *term,
-                     const char *term_also, const char *r32)
+                     const char *term_also, const char *none, const char *r32)
 {
     char dir[300];
     size_t i;
@@ -169,14 +175,13 @@ static int put_first(sat_buf *t, const dp_readme_facts *f, const char *web, cons
             if (dp_web_dir(dp_base_name(f->bundles[i]), dir, sizeof dir) == 0)
                 rc |= sat_buf_printf(t, "\n       %s/index.html\n", dir);
     }
-    if (f->reader64 || !f->reader32) {
-        rc |= sat_buf_puts(t, f->web ? term_also : term);
-        for (i = 0; i < f->nbundles; i++)
-            rc |= sat_buf_printf(t, "\n       " R64 " satchel/%s -p key/publisher.pub\n",
-                                 dp_base_name(f->bundles[i]));
-        rc |= sat_buf_puts(t, "\n");
-    }
-    if (f->reader32)
+    rc |= sat_buf_puts(t, f->reader64 || f->reader32 ? (f->web ? term_also : term) : none);
+    for (i = 0; i < f->nbundles; i++)
+        rc |= sat_buf_printf(t, "\n       %s satchel/%s -p key/publisher.pub\n",
+                             f->reader64 ? R64 : f->reader32 ? R32 : "satchel-read",
+                             dp_base_name(f->bundles[i]));
+    rc |= sat_buf_puts(t, "\n");
+    if (f->reader64 && f->reader32)
         rc |= sat_buf_puts(t, r32);
     return rc ? SAT_E_NOMEM : 0;
 }
@@ -189,12 +194,12 @@ int dp_readme_text(sat_buf *b, const dp_readme_facts *f)
 
     rc |= sat_buf_puts(&t, ko_head);
     rc |= sat_buf_puts(&t, ko_first);
-    rc |= put_first(&t, f, ko_web, ko_term, ko_term_also, ko_32);
+    rc |= put_first(&t, f, ko_web, ko_term, ko_term_also, ko_none, ko_32);
     rc |= sat_buf_printf(&t, KO_GENUINE, f->fingerprint);
     rc |= sat_buf_printf(&t, KO_REST, first);
     rc |= sat_buf_puts(&t, en_head);
     rc |= sat_buf_puts(&t, en_first);
-    rc |= put_first(&t, f, en_web, en_term, en_term_also, en_32);
+    rc |= put_first(&t, f, en_web, en_term, en_term_also, en_none, en_32);
     rc |= sat_buf_printf(&t, EN_GENUINE, f->fingerprint);
     rc |= sat_buf_printf(&t, EN_REST, first);
     if (rc == 0)

@@ -347,6 +347,10 @@ static void test_refused(void **state)
     assert_non_null(strstr(err.msg, "--no-reader"));
     dp_free(p);
     assert_int_equal(build(x, x->bundle, x->pub, NULL, 0, 1, &p, &err), 0);
+    assert_non_null(memmem(find(p, "README.txt")->data, (size_t)find(p, "README.txt")->size,
+                           "no reader program on this drive", 31));
+    assert_null(memmem(find(p, "README.txt")->data, (size_t)find(p, "README.txt")->size,
+                       "reader/linux-x86_64/satchel-read satchel/", 41));
     dp_free(p);
 
     /* a name FAT cannot hold */
