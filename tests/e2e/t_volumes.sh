@@ -1,6 +1,7 @@
 # build --max-size/--media splits a collection into volumes that fit, each a complete signed
 # bundle; satchel-read volumes names what is present, missing, damaged or forged.
 . "$E2E_LIB"
+. "$(dirname "$E2E_LIB")/tui_lib.sh"
 
 keygen pub
 # a generated collection: 30 articles (dates over a year), every other one with a picture of
@@ -173,6 +174,17 @@ expect_exit 0 "$READ" volumes vol -p pub.pub
 # a text info line and the TUI-free view of one volume
 expect_exit 0 "$READ" info vol/news-2.satchel -p pub.pub
 grep -Eq "^Volume: +2 of $n, collection [0-9a-f]{32}$" "$T/out" || fail "info: $(cat "$T/out")"
+
+# the terminal interface's banner names the volume, in both languages
+cid=$(sed -n 's/.*collection \([0-9a-f]\{8\}\).*/\1/p' "$T/out")
+tui_start "$TUI_ENV $READ browse vol/news-2.satchel -p pub.pub --lang en; sleep 600"
+tui_wait "Volume 2 of $n of collection $cid: the other volumes hold the rest."
+tui_start "$TUI_ENV $READ browse vol/news-2.satchel -p pub.pub --lang ko; sleep 600"
+tui_wait "권: 2 / 전체 ${n}권 (모음 $cid)."
+tui_start "$TUI_ENV $READ browse single.satchel -p pub.pub --lang en; sleep 600"
+tui_wait "Fingerprint:"
+tui_screen | grep -q "Volume" && fail "a single bundle's banner names a volume"
+tui_cleanup
 
 # 3. --media cd on this small collection: one plain bundle, the same bytes as without it
 expect_exit 0 "$PACK" build src -o cd.satchel $opts --media cd --quiet
