@@ -503,6 +503,22 @@ static uint32_t guess_volumes(const pv_plan *p, uint32_t done, size_t s)
     return rest > SAT_VOLUMES_MAX ? SAT_VOLUMES_MAX : (uint32_t)rest;
 }
 
+/* A volume m+1 left by an earlier build in the same place is not part of this collection:
+ * say so (it is not removed: it may be the user's). */
+static void warn_stale(const pv_plan *p, uint32_t m)
+{
+    static const uint32_t widths[] = {9, 99, 999}; /* a count of that size: 1, 2, 3 digits */
+    size_t i;
+
+    for (i = 0; i < 3 && m < SAT_VOLUMES_MAX; i++) {
+        char *s = vol_name(p, m + 1, widths[i], 0);
+        if (s != NULL && access(s, F_OK) == 0)
+            say(p, "note: %s is left from an earlier build; it is not one of these %u volumes",
+                s, (unsigned)m);
+        free(s);
+    }
+}
+
 /* Renames the staging files to their final names (volume count m) and fills res. */
 static int place_volumes(pv_plan *p, uint32_t m, pv_result *res, const uint64_t *sizes,
                          sat_writer_stats *stats, sat_err *err)
@@ -533,6 +549,7 @@ static int place_volumes(pv_plan *p, uint32_t m, pv_result *res, const uint64_t 
         o->st = stats[v - 1];
         res->n = v;
     }
+    warn_stale(p, m);
     return 0;
 }
 

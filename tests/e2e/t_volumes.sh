@@ -97,7 +97,9 @@ for k in range(n - 1):
 PY
 # a second build gives the same bytes (the volume count is final before anything is kept)
 mkdir again
-"$PACK" build src -o again/news.satchel $opts --max-size 3M --quiet
+echo old > "again/news-$((n + 1)).satchel"
+expect_exit 0 "$PACK" build src -o again/news.satchel $opts --max-size 3M
+grep -q "note: again/news-$((n + 1)).satchel is left from an earlier build" "$T/err" || fail "no note on a stale volume: $(cat "$T/err")"
 for f in vol/*.satchel; do cmp "$f" "again/$(basename "$f")" || fail "$f differs on a second build"; done
 
 # 1b. text whose bundle is larger than its source (random Hangul: every bigram is a term of
