@@ -394,19 +394,20 @@ static int plan_volume(pv_plan *p, size_t s, uint32_t v, uint32_t m, size_t *kou
         built = k;
         tries++;
         learn(p, s, k, size);
-        if (size <= p->plan) {
+        /* a single bundle is final as written; a volume keeps the slack for M */
+        if (size <= (one ? p->budget : p->plan)) {
             size_t more;
             lo = k;
             if (k == left || k + 1 >= hi)
                 break;
-            more = est_fit(p, s + k, p->plan - size);
+            more = size < p->plan ? est_fit(p, s + k, p->plan - size) : 0;
             if (more == 0)
                 break;
             k = tries >= PV_TRIES_EST ? lo + (hi - lo) / 2 : k + more;
             if (k >= hi)
                 k = hi - 1;
         } else {
-            uint64_t over = size - p->plan, removed = 0;
+            uint64_t over = size > p->plan ? size - p->plan : 1, removed = 0;
             hi = k;
             if (k == 1) {
                 rc = too_large(p, &p->g[s], size, err);

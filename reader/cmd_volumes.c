@@ -202,7 +202,7 @@ static void check_one(vol_file *f, cli_opts *o)
         memcpy(f->created, m->head.created, sizeof f->created);
         f->title = strdup(m->head.title != NULL ? m->head.title : "-");
     }
-    rc = sat_bundle_verify(b, 0, on_problem, &pr, &nbad, cli_progress, NULL, &err);
+    rc = sat_bundle_verify(b, o->deep, on_problem, &pr, &nbad, cli_progress, NULL, &err);
     if (rc == SAT_E_FORMAT) {
         f->status = VS_FORGED;
         f->msg = strdup(err.msg);

@@ -52,7 +52,7 @@ static void usage(FILE *f)
             "  %s extract BUNDLE --to DIR [ID...] [KEYS] [--force]\n"
             "  %s salvage BUNDLE --to DIR [KEYS] [--force] [--json]\n"
             "  %s export-html BUNDLE --to DIR [KEYS] [--lang ko|en] [--force]\n"
-            "  %s volumes PATH... [KEYS] [--json]   (bundle files, or folders of them)\n"
+            "  %s volumes PATH... [KEYS] [--deep] [--json]   (files or folders)\n"
             "  %s key-info PUBFILE\n"
             "  %s --help | --version\n"
             "\n"
