@@ -145,7 +145,8 @@ static int add_folder(vol_list *l, const char *dir)
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     for (i = 0; i < n; i++) {
         char *p = NULL;
         struct stat st;
@@ -396,7 +397,8 @@ int cli_volumes(char **paths, int n, cli_opts *o)
         check_one(&l.v[i], o);
         forged |= l.v[i].status == VS_FORGED;
     }
-    qsort(l.v, l.n, sizeof *l.v, cmp_file);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_file);
     if (o->json)
         printf("{\"collections\": [");
     for (i = 0; i < l.n && l.v[i].opened && l.v[i].coll.present; i = j) {

@@ -210,3 +210,8 @@ expect_exit 2 "$PACK" build src -o x.satchel $opts --max-size 3M --media dvd
 expect_exit 2 "$PACK" build src -o x.satchel $opts --media floppy
 expect_exit 2 "$PACK" build src -o x.satchel $opts --reserve 1M
 expect_exit 2 "$READ" volumes -p pub.pub
+mkdir empty
+expect_exit 1 "$READ" volumes empty -p pub.pub --json
+grep -q '"ok": false' "$T/out" || fail "volumes on an empty folder: $(cat "$T/out")"
+expect_exit 1 "$READ" volumes no-such-file.satchel -p pub.pub
+grep -q "no-such-file.satchel: NOT VERIFIED" "$T/out" || fail "volumes on a missing file: $(cat "$T/out")"
