@@ -140,7 +140,7 @@ static int parse_tc(const char *tc, tcinfo *t)
     sat_span v, a;
 
     if (strncmp(tc, SAT_TC_PREFIX, pl) != 0)
-        return -1;
+        return strncmp(tc, "satchel-bundle v", 16) == 0 ? -3 : -1;
     c = sat_cursor_make(tc + pl, strlen(tc) - pl);
     if (kv(&c, "id=", &v) != 0 || sat_span_hex(v, t->id, SAT_BUNDLE_ID_BYTES) != 0)
         return -1;
@@ -208,6 +208,15 @@ static int open_copy(sat_bundle *b, int tail, const sat_pubkey *keys, size_t nke
         rc = sat_err_set(err, SAT_E_SIG,
                          "the signature's trusted comment is not a Satchel v%d bundle comment",
                          SAT_FORMAT_VERSION);
+        goto out;
+    case -3:
+        rc = sat_err_set(err, SAT_E_SIG,
+                         "bundle format version %.*s is not supported by this reader (it reads "
+                         "version %d)",
+                         (int)(strspn(sig.trusted_comment + 16, "0123456789") > 8
+                                   ? 8
+                                   : strspn(sig.trusted_comment + 16, "0123456789")),
+                         sig.trusted_comment + 16, SAT_FORMAT_VERSION);
         goto out;
     default:
         rc = sat_err_set(err, SAT_E_LIMIT,
@@ -357,6 +366,20 @@ int sat_bundle_open(const char *path, const sat_pubkey *keys, size_t nkeys, sat_
                          "comment (mixed bundles?)",
                          path);
         goto fail;
+    }
+    if (b->m->head.collection.present) {
+        /* the id is derived (SPEC 4.3), so a volume cannot join another signer's collection */
+        const sat_manifest_head *h = &b->m->head;
+        uint8_t cid[SAT_COLLECTION_ID_BYTES];
+        sat_collection_derive(sat_bundle_signer(b), h->created, h->seq, h->title, h->publisher,
+                              cid);
+        if (memcmp(cid, h->collection.id, sizeof cid) != 0) {
+            rc = sat_err_set(err, SAT_E_FORMAT,
+                             "%s: manifest line 7: the collection id is not the one the signer's "
+                             "key, date, sequence, title and publisher give",
+                             path);
+            goto fail;
+        }
     }
     b->pages = calloc(b->m->n_pages + 1, sizeof *b->pages);
     b->page_state = calloc(b->m->n_pages + 1, 1);

@@ -102,6 +102,11 @@ int sat_writer_create(const sat_writer_opts *opts, sat_writer **out, sat_err *er
     if (opts->created != NULL &&
         (strlen(opts->created) != 20 || !sat_date_valid(opts->created, 20)))
         return sat_err_set(err, SAT_E_ARG, "creation time must be YYYY-MM-DDThh:mm:ssZ");
+    if ((opts->volume != 0 || opts->volumes != 0) &&
+        (opts->volumes < 1 || opts->volumes > SAT_VOLUMES_MAX || opts->volume < 1 ||
+         opts->volume > opts->volumes))
+        return sat_err_set(err, SAT_E_ARG, "volume %u of %u: volumes are numbered 1..M, M <= %u",
+                           (unsigned)opts->volume, (unsigned)opts->volumes, SAT_VOLUMES_MAX);
     w = calloc(1, sizeof *w);
     if (w == NULL)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
@@ -852,6 +857,13 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
     head.publisher = w->publisher;
     memcpy(head.created, w->created, 21);
     head.seq = w->o.seq;
+    if (w->o.volumes > 0) {
+        head.collection.present = 1;
+        head.collection.volume = w->o.volume;
+        head.collection.volumes = w->o.volumes;
+        sat_collection_derive(&pk, w->created, w->o.seq, w->title, w->publisher,
+                              head.collection.id);
+    }
     if (w->dict_len > 0) {
         head.has_dict = 1;
         head.dict_size = w->dict_len;

@@ -44,7 +44,7 @@
 /* Data offset of the head root manifest: signature header + one signature block + header. */
 #define SAT_MANIFEST_OFFSET 1536u
 /* Trusted comment prefix (domain separation for the signed bytes). */
-#define SAT_TC_PREFIX "satchel-bundle v4 "
+#define SAT_TC_PREFIX "satchel-bundle v5 "
 /* Largest compressed manifest. */
 #define SAT_MANIFEST_ZMAX ((uint64_t)128 << 20)
 /* Largest entry sat_bundle_read returns in memory; larger media use sat_bundle_copy. */
@@ -65,6 +65,8 @@ typedef struct sat_writer_opts {
     size_t dict_size; /* 0 = SAT_DICT_SIZE_DEFAULT; the dictionary is skipped for small input */
     int threads;      /* compression threads, 0 = 2 */
     int no_index;     /* 1: no search index (SPEC 12) */
+    uint32_t volume;  /* 0: a single bundle; else volume 1..volumes of a collection whose id */
+    uint32_t volumes; /* is derived from the key, created, seq, title, publisher (SPEC 4.3) */
     sat_progress_fn progress;
     void *progress_ctx;
 } sat_writer_opts;

@@ -50,7 +50,7 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
 {
     char hex[2 * SAT_HASH_BYTES + 1];
     size_t i;
-    int rc = 0;
+    int rc = 0, crc;
 
     sat_hex(head->bundle_id, SAT_BUNDLE_ID_BYTES, hex);
     rc |= sat_buf_printf(out, "satchel-manifest\t%d\nbundle\t%s\n", SAT_FORMAT_VERSION, hex);
@@ -58,8 +58,17 @@ int sat_manifest_render(sat_buf *out, const sat_manifest_head *head, const sat_c
     rc |= put_opt(out, head->title);
     rc |= sat_buf_puts(out, "\npublisher");
     rc |= put_opt(out, head->publisher);
-    rc |= sat_buf_printf(out, "\ncreated\t%s\nseq\t%llu\ndata\t%llu\n", head->created,
-                         (unsigned long long)head->seq, (unsigned long long)head->data_size);
+    rc |= sat_buf_printf(out, "\ncreated\t%s\nseq\t%llu\n", head->created,
+                         (unsigned long long)head->seq);
+    if (rc == 0 && (crc = sat_collection_render(out, &head->collection)) != 0) {
+        if (crc == SAT_E_ARG)
+            return sat_err_set(err, SAT_E_ARG,
+                               "manifest: volume %u of %u is out of range (1..%u)",
+                               (unsigned)head->collection.volume,
+                               (unsigned)head->collection.volumes, SAT_VOLUMES_MAX);
+        rc = -1;
+    }
+    rc |= sat_buf_printf(out, "data\t%llu\n", (unsigned long long)head->data_size);
     if (head->has_dict) {
         sat_hex(head->dict_hash, SAT_HASH_BYTES, hex);
         rc |= sat_buf_printf(out, "dict\t%llu\t%llu\t%s\n", (unsigned long long)head->dict_offset,
@@ -289,6 +298,7 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
 {
     sat_manifest_head *h = &m->head;
     sat_span f[4];
+    const char *why = NULL;
     int rc;
 
     if ((rc = key_line(p, "satchel-manifest", f, 2)) != 0)
@@ -321,6 +331,10 @@ static int parse_head(parser *p, sat_manifest *m, uint64_t *nc, uint64_t *nm, ui
         return rc;
     if (sat_span_u64(f[1], UINT64_MAX, &h->seq) != 0)
         return bad(p, "seq must be a canonical decimal number");
+    if ((rc = next_line(p)) != 0)
+        return rc;
+    if (sat_collection_parse(p->line.p, p->line.len, &h->collection, &why) != 0)
+        return bad(p, why);
     if ((rc = key_line(p, "data", f, 2)) != 0)
         return rc;
     if (sat_span_u64(f[1], p->limit, &h->data_size) != 0)

@@ -21,12 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sat_collection.h"
 #include "sat_err.h"
 #include "sat_meta.h"
 #include "sat_text.h"
 
-#define SAT_FORMAT_VERSION 4
-/* A number macro as a string literal (SAT_STR(SAT_FORMAT_VERSION) is "4"). */
+#define SAT_FORMAT_VERSION 5
+/* A number macro as a string literal (SAT_STR(SAT_FORMAT_VERSION) is "5"). */
 #define SAT_STR_(x) #x
 #define SAT_STR(x) SAT_STR_(x)
 #define SAT_HASH_BYTES 32
@@ -99,6 +100,7 @@ typedef struct sat_manifest_head {
     const char *publisher;
     char created[21]; /* YYYY-MM-DDThh:mm:ssZ */
     uint64_t seq;
+    sat_collection collection; /* volume N of M of a collection, or not present (SPEC 4.3) */
     uint64_t data_size; /* bytes from D to the tail copy's first header */
     int has_dict;
     uint64_t dict_offset, dict_size;

@@ -111,6 +111,11 @@ for i in range(72):
 PY
 "$PACK" build "$T/dict" -o "$T/dict.satchel" -s "$KEY" --title "Fuzz seed dict" --date \
     2026-11-20 --seq 9 --level 3 --quiet
+# 5. volume 1 of 2 of a collection (format v5's collection line; the others say "-")
+mkdir -p "$T/vol"
+"$PACK" build "$EX" -o "$T/vol/v.satchel" -s "$KEY" --title "Fuzz seed volumes" --date \
+    2026-11-20 --seq 11 --max-size 1.3M --quiet
+cp "$T/vol/v-1.satchel" "$T/vol.satchel"
 
 # index_seeds ROOT DIR NAME: fuzz_index inputs from an unpacked bundle (DIR) whose root
 # manifest text is ROOT: the document table, each term block (shallow and deep first),
@@ -168,7 +173,7 @@ for i, t in enumerate(T):
 PY
 }
 
-for b in small one many dict; do
+for b in small one many dict vol; do
     cp "$T/$b.satchel" "$OUT/bundle/$b.satchel"
     cp "$T/$b.satchel" "$OUT/bundle_signed/$b.satchel"
     plain_root "$T/$b.satchel" "$OUT/bundle_signed/$b-plain-root.satchel"

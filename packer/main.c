@@ -18,6 +18,7 @@
 
 #include "cmd_stage.h"
 #include "pack_input.h"
+#include "pack_volumes.h"
 #include "passphrase.h"
 #include "sat_bundle.h"
 #include "sat_sig.h"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
             "        [--publisher P] [--date ISO8601] [--seq N] [--skip-bad]\n"
             "        [--passphrase-file FILE] [--level N] [--cluster-size BYTES]\n"
             "        [--threads N] [--no-index] [--quiet] [--json]\n"
+            "        [--max-size SIZE | --media cd|dvd|dvd-dl|usb-4g] [--reserve SIZE]\n"
             "  %s stage BUNDLE... --to MOUNTPOINT -p PUBKEY [--reader FILE]...\n"
             "        [--no-reader] [--export-html [--lang ko|en]] [--force] [--quiet]\n"
             "        [--json]\n"
@@ -54,6 +56,13 @@ static void usage(FILE *f)
             "and goes on. --json prints the result (counts, notes, skips) as one JSON\n"
             "object on stdout. The bundle carries a full-text search index (Korean found\n"
             "inside longer words) unless --no-index. See docs/INPUT.md and formats/SPEC.md.\n"
+            "--max-size or --media splits a collection too large for one medium into\n"
+            "volumes NAME-1.satchel ... NAME-M.satchel, each a complete signed bundle,\n"
+            "newest entries first, an entry always with its images and audio; each fits\n"
+            "with the filesystem's overhead (ISO 9660 or FAT32) counted. SIZE: 4.7G, 700M,\n"
+            "3.5GiB (K M G T = powers of 1000, KiB MiB GiB TiB = of 1024). --media keeps\n"
+            "8 MiB for the drive's other files (readers, README, key), --max-size none\n"
+            "unless --reserve. What fits in one is written as one plain bundle.\n"
             "stage lays out a USB drive mounted at MOUNTPOINT: the bundles (each verified\n"
             "against PUBKEY first) with their .parity files, static readers (--reader, or\n"
             "satchel-read-static beside this program), the key and its fingerprint, a\n"
@@ -225,6 +234,9 @@ static int cmd_build(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"json", no_argument, NULL, 'J'},
                                          {"no-index", no_argument, NULL, 'N'},
+                                         {"max-size", required_argument, NULL, 'M'},
+                                         {"media", required_argument, NULL, 'm'},
+                                         {"reserve", required_argument, NULL, 'R'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL, *secf = NULL, *src_dir, *from = NULL;
@@ -243,11 +255,15 @@ static int cmd_build(int argc, char **argv)
     int quiet = 0, json = 0, c, rc = 1;
     size_t i;
     prog_state ps = {0, 0};
+    pv_opts po;
+    pv_result res = {0};
+    uint64_t reserve = UINT64_MAX;
 
+    memset(&po, 0, sizeof po);
     memset(&wo, 0, sizeof wo);
     wo.seq = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJNh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJNM:m:R:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': secf = optarg; break;
@@ -281,6 +297,22 @@ static int cmd_build(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'J': json = 1; break;
         case 'N': wo.no_index = 1; break;
+        case 'M':
+            if (po.medium.capacity || pv_size_parse(optarg, &po.medium.capacity) != 0)
+                return die_usage("--max-size needs a size such as 4.7G, 700M or 3.5GiB, once, "
+                                 "and not with --media");
+            break;
+        case 'm':
+            if (po.medium.capacity || pv_medium_named(optarg, &po.medium) != 0)
+                return die_usage("--media must be cd, dvd, dvd-dl or usb-4g, once, and not "
+                                 "with --max-size");
+            break;
+        case 'R':
+            if (pv_size_parse(optarg, &reserve) != 0 && strcmp(optarg, "0") != 0)
+                return die_usage("--reserve needs a size such as 8MiB (or 0)");
+            if (strcmp(optarg, "0") == 0)
+                reserve = 0;
+            break;
         case 'h': usage(stdout); return 0;
         default: return die_usage("build: unknown option");
         }
@@ -291,6 +323,12 @@ static int cmd_build(int argc, char **argv)
     sopts.archive = from != NULL;
     if (out == NULL || secf == NULL)
         return die_usage("build needs -o BUNDLE and -s SECFILE");
+    if (reserve != UINT64_MAX) {
+        if (po.medium.capacity == 0)
+            return die_usage("--reserve goes with --max-size or --media");
+        po.medium.reserve = reserve;
+    }
+    po.quiet = quiet;
     ps.on = !quiet && !json && isatty(2);
     wo.progress = on_progress;
     wo.progress_ctx = &ps;
@@ -314,30 +352,37 @@ static int cmd_build(int argc, char **argv)
         wo.title = src->title != NULL ? src->title : "Satchel bundle";
     if (wo.publisher == NULL)
         wo.publisher = src->publisher;
-    if (sat_writer_create(&wo, &w, &err) != 0)
-        goto fail;
-    for (i = 0; i < src->n_docs; i++)
-        if (sat_writer_add_text(w, &src->docs[i].meta, src->docs[i].body, src->docs[i].body_len,
-                                &err) != 0) {
-            sat_err_prefix(&err, "%s", src->docs[i].relpath);
-            goto fail;
-        }
-    for (i = 0; i < src->n_media; i++)
-        if ((src->media[i].data != NULL
-                 ? sat_writer_add_media_buf(w, &src->media[i].meta, src->media[i].data,
-                                            src->media[i].len, &err)
-                 : sat_writer_add_media(w, &src->media[i].meta, src->media[i].path, &err)) !=
-            0) {
-            sat_err_prefix(&err, "%s", src->media[i].relpath);
-            goto fail;
-        }
-    if (sat_writer_finish(w, out, sk, &err) != 0)
-        goto fail;
-    if (ps.on)
-        fprintf(stderr, "\r%60s\r", "");
-    sat_writer_get_stats(w, &st);
     sat_seckey_pubkey(sk, &pk);
     sat_pubkey_fingerprint(&pk, fp);
+    if (po.medium.capacity != 0) { /* volumes (pack_volumes.c) */
+        if (pv_build(src, &wo, sk, out, &po, &res, &err) != 0)
+            goto fail;
+        if (ps.on)
+            fprintf(stderr, "\r%60s\r", "");
+        if (!res.single) {
+            if (json)
+                pv_print_json(&res, &po, fp);
+            else if (!quiet)
+                for (i = 0; i < res.n; i++)
+                    printf("Wrote %s: volume %zu of %zu, %llu bytes, %zu entries\n",
+                           res.v[i].path, i + 1, res.n, (unsigned long long)res.v[i].bytes,
+                           res.v[i].entries);
+            if (!json && !quiet)
+                printf("Each volume within %llu bytes (of %llu); signed by key %s\n",
+                       (unsigned long long)res.budget,
+                       (unsigned long long)po.medium.capacity, fp);
+            rc = 0;
+            goto out;
+        }
+        st = res.v[0].st;
+    } else {
+        if (sat_writer_create(&wo, &w, &err) != 0 || pack_add_source(w, src, NULL, &err) != 0 ||
+            sat_writer_finish(w, out, sk, &err) != 0)
+            goto fail;
+        if (ps.on)
+            fprintf(stderr, "\r%60s\r", "");
+        sat_writer_get_stats(w, &st);
+    }
     if (json) {
         print_json(out, &st, src, fp);
     } else if (!quiet) {
@@ -366,6 +411,7 @@ fail:
         fprintf(stderr, "\n");
     fprintf(stderr, "%s: %s\n%s: no bundle written\n", prog, err.msg, prog);
 out:
+    pv_result_free(&res);
     sat_writer_free(w);
     pack_source_free(src);
     sat_seckey_free(sk);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_volumes.h"
 #include "export_html.h"
 #include "msg.h"
 #include "reader_keys.h"
@@ -51,6 +52,7 @@ static void usage(FILE *f)
             "  %s extract BUNDLE --to DIR [ID...] [KEYS] [--force]\n"
             "  %s salvage BUNDLE --to DIR [KEYS] [--force] [--json]\n"
             "  %s export-html BUNDLE --to DIR [KEYS] [--lang ko|en] [--force]\n"
+            "  %s volumes PATH... [KEYS] [--deep] [--json]   (files or folders)\n"
             "  %s key-info PUBFILE\n"
             "  %s --help | --version\n"
             "\n"
@@ -71,8 +73,12 @@ static void usage(FILE *f)
             "\n"
             "export-html writes a web site (index.html) that opens from the drive in any\n"
             "browser, without network or JavaScript; --lang sets its interface language\n"
-            "(default: the locale). Damaged entries are left out and listed on verify.html.\n",
-            p, p, p, p, p, p, p, p, p, p, p, p);
+            "(default: the locale). Damaged entries are left out and listed on verify.html.\n"
+            "\n"
+            "volumes verifies every bundle given (folders: their *.satchel files), groups\n"
+            "them by collection and names the volumes present, missing and damaged\n"
+            "(exit 0 all present and intact, 1 some missing or damaged, 3 one not genuine).\n",
+            p, p, p, p, p, p, p, p, p, p, p, p, p);
 }
 
 /* Opens an entry's object in a JSON array (a comma before all but the first) with the
@@ -229,7 +235,7 @@ static int cmd_info(const char *path, cli_opts *o)
 {
     sat_bundle *b = NULL;
     const sat_manifest *m;
-    char fp[SAT_FINGERPRINT_LEN + 1], keyid[17], id[2 * SAT_BUNDLE_ID_BYTES + 1];
+    char fp[SAT_FINGERPRINT_LEN + 1], keyid[17], id[2 * SAT_BUNDLE_ID_BYTES + 1], vol[96];
     size_t counts[SAT_KIND_COUNT] = {0}, i, damaged_index = 0;
     long long created = 0, age;
     int rc;
@@ -260,21 +266,24 @@ static int cmd_info(const char *path, cli_opts *o)
         printf(", \"created\": \"%s\", \"age_days\": %lld, \"seq\": %llu, \"key_id\": \"%s\", "
                "\"fingerprint\": \"%s\", \"entries\": %zu, \"articles\": %zu, \"transcripts\": "
                "%zu, \"images\": %zu, \"audio\": %zu, \"clusters\": %zu, \"dictionary\": %s, "
-               "\"size\": %llu}\n",
+               "\"size\": %llu, ",
                m->head.created, age, (unsigned long long)m->head.seq, keyid, fp,
                (size_t)m->n_entries, counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT],
                counts[SAT_KIND_IMAGE], counts[SAT_KIND_AUDIO], m->n_clusters,
                m->head.has_dict ? "true" : "false", (unsigned long long)sat_bundle_file_size(b));
+        vol_put_json(stdout, &m->head.collection);
+        printf("}\n");
     } else {
         printf("Title:       ");
         cli_put_safe(stdout, m->head.title);
         printf("\nPublisher:   ");
         cli_put_safe(stdout, m->head.publisher ? m->head.publisher : "-");
-        printf("\nCreated:     %s (%lld days ago)\nSequence:    %llu\nBundle id:   %s\n"
+        printf("\nCreated:     %s (%lld days ago)\nSequence:    %llu\nBundle id:   %s\n%s"
                "Signed by:   key %s\nFingerprint: %s\nEntries:     %zu (%zu articles, %zu "
                "transcripts, %zu images, %zu audio)\nStorage:     %zu clusters%s, %llu bytes, "
                "format %d\n",
-               m->head.created, age, (unsigned long long)m->head.seq, id, keyid, fp,
+               m->head.created, age, (unsigned long long)m->head.seq, id,
+               vol_line(&m->head.collection, vol, sizeof vol), keyid, fp,
                (size_t)m->n_entries, counts[SAT_KIND_ARTICLE], counts[SAT_KIND_TRANSCRIPT],
                counts[SAT_KIND_IMAGE], counts[SAT_KIND_AUDIO], m->n_clusters,
                m->head.has_dict ? " with a trained dictionary" : "",
@@ -625,7 +634,7 @@ static int is_command(const char *s)
 {
     static const char *const cmds[] = {"browse",  "verify",  "info",        "list",
                                        "show",    "search",  "extract",     "salvage",
-                                       "export-html", "key-info"};
+                                       "export-html", "key-info", "volumes"};
     size_t i;
 
     for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
@@ -782,6 +791,8 @@ int main(int argc, char **argv)
         return cmd_list(argv[optind], &o);
     if (strcmp(cmd, "show") == 0 && optind + 2 == argc)
         return cmd_show(argv[optind], argv[optind + 1], &o);
+    if (strcmp(cmd, "volumes") == 0)
+        return cli_volumes(argv + optind, argc - optind, &o);
     if (strcmp(cmd, "extract") == 0)
         return cli_extract(argv[optind], argv + optind + 1, argc - optind - 1, &o);
     if (strcmp(cmd, "salvage") == 0 && optind + 1 == argc)

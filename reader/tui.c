@@ -306,6 +306,14 @@ static int banner_render(void *ctx, size_t width, sat_buf *out)
     para(&t, MSG_TUI_BUNDLE, m->head.title);
     if (m->head.publisher != NULL)
         para(&t, MSG_TUI_PUBLISHER, m->head.publisher);
+    if (m->head.collection.present) { /* one line: which volume this is (SPEC 4.3) */
+        char hex[2 * SAT_COLLECTION_ID_BYTES + 1];
+        sat_hex(m->head.collection.id, SAT_COLLECTION_ID_BYTES, hex);
+        hex[8] = '\0';
+        rmsg_appendf(&t, MSG_TUI_VOLUME, (unsigned)m->head.collection.volume,
+                     (unsigned)m->head.collection.volumes, hex);
+        sat_buf_puts(&t, "\n\n");
+    }
     para(&t, MSG_TUI_SIGNER, keyid);
     para(&t, MSG_TUI_FINGERPRINT, fp);
     para(&t, MSG_TUI_FP_HINT, NULL);

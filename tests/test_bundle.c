@@ -18,6 +18,8 @@
 static char dir[] = "/tmp/satchel-test-bundle-XXXXXX";
 static sat_seckey *sk, *other_sk;
 static sat_pubkey pk, other_pk;
+/* build() writes volume build_volume of build_volumes (0: a single bundle) */
+static uint32_t build_volume, build_volumes;
 
 static char *path_in(const char *name)
 {
@@ -64,6 +66,8 @@ static void build(const char *out, size_t n_text, size_t size, size_t cluster, c
     o.seq = 7;
     o.level = 3;
     o.cluster_size = cluster;
+    o.volume = build_volume;
+    o.volumes = build_volumes;
     assert_int_equal(sat_writer_create(&o, &w, &err), 0);
     for (i = 0; i < n_text; i++) {
         sat_meta m;
@@ -276,6 +280,54 @@ static void test_deterministic(void **state)
     assert_true(la != lb || memcmp(a, b2, la) != 0);
     free(a);
     free(b2);
+}
+
+/* Volumes (SPEC 4.3): the collection line round-trips through writer and reader, the id
+ * is the derived one and the same in every volume of a build; bad numbers are refused. */
+static void test_volumes(void **state)
+{
+    static const uint32_t bad[][2] = {{0, 3}, {4, 3}, {1, 1000}, {1, 0}, {1000, 1000}};
+    uint8_t id[SAT_COLLECTION_ID_BYTES], first_bundle[SAT_BUNDLE_ID_BYTES];
+    sat_writer_opts o;
+    sat_writer *w = NULL;
+    sat_bundle *b = NULL;
+    sat_err err = {0};
+    const sat_manifest *m;
+    size_t i;
+    (void)state;
+
+    sat_collection_derive(&pk, "2026-11-02T00:00:00Z", 7, "Test bundle 시험", "Satchel tests", id);
+    for (i = 1; i <= 2; i++) {
+        build_volume = (uint32_t)i;
+        build_volumes = 3;
+        build(path_in("vol.satchel"), 3 + i, 500, 8192, "2026-11-02T00:00:00Z", sk);
+        build_volume = build_volumes = 0;
+        if (sat_bundle_open(path_in("vol.satchel"), &pk, 1, &b, &err) != 0)
+            fail_msg("open: %s", err.msg);
+        m = sat_bundle_manifest(b);
+        assert_true(m->head.collection.present);
+        assert_int_equal(m->head.collection.volume, i);
+        assert_int_equal(m->head.collection.volumes, 3);
+        assert_memory_equal(m->head.collection.id, id, sizeof id);
+        if (i == 1)
+            memcpy(first_bundle, m->head.bundle_id, sizeof first_bundle);
+        else
+            assert_memory_not_equal(m->head.bundle_id, first_bundle, sizeof first_bundle);
+        sat_bundle_close(b);
+    }
+    /* a single bundle: no collection */
+    build(path_in("one.satchel"), 3, 500, 8192, "2026-11-02T00:00:00Z", sk);
+    assert_int_equal(sat_bundle_open(path_in("one.satchel"), &pk, 1, &b, &err), 0);
+    assert_false(sat_bundle_manifest(b)->head.collection.present);
+    sat_bundle_close(b);
+    memset(&o, 0, sizeof o);
+    o.title = "x";
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o.volume = bad[i][0];
+        o.volumes = bad[i][1];
+        assert_int_equal(sat_writer_create(&o, &w, &err), SAT_E_ARG);
+        assert_null(w);
+    }
 }
 
 static void test_untrusted_key(void **state)
@@ -614,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_media_from_memory),
+        cmocka_unit_test(test_volumes),
         cmocka_unit_test(test_untrusted_key),
         cmocka_unit_test(test_flip_manifest_and_signature),
         cmocka_unit_test(test_cluster_damage_is_local),

@@ -32,6 +32,10 @@ static char *good(size_t *len)
     h.publisher = NULL;
     strcpy(h.created, "2026-11-20T00:00:00Z");
     h.seq = 48;
+    h.collection.present = 1;
+    memset(h.collection.id, 0xcd, sizeof h.collection.id);
+    h.collection.volume = 2;
+    h.collection.volumes = 3;
     c[0].size = 1000;
     c[0].usize = 5000;
     c[1].size = 900;
@@ -163,6 +167,11 @@ static void test_round_trip(void **state)
     assert_string_equal(m->head.title, "주간 뉴스 48");
     assert_null(m->head.publisher);
     assert_int_equal(m->head.seq, 48);
+    assert_true(m->head.collection.present);
+    assert_int_equal(m->head.collection.volume, 2);
+    assert_int_equal(m->head.collection.volumes, 3);
+    assert_int_equal(m->head.collection.id[0], 0xcd);
+    assert_int_equal(m->head.collection.id[SAT_COLLECTION_ID_BYTES - 1], 0xcd);
     assert_int_equal(sat_manifest_page_for(m, "b"), 0);
     assert_int_equal(sat_manifest_page_for(m, "A"), SIZE_MAX);
     assert_int_equal(sat_mpage_parse(m, 0, pt, pn, &pg, &err), 0);
@@ -216,8 +225,28 @@ static void expect_reject_in(int page, const char *from, const char *to)
 static void test_rejects(void **state)
 {
     (void)state;
-    expect_reject("satchel-manifest\t4", "satchel-manifest\t2"); /* other version */
-    expect_reject("satchel-manifest\t4", "satchel-manifest\t3");
+    expect_reject("satchel-manifest\t5", "satchel-manifest\t2"); /* other version */
+    expect_reject("satchel-manifest\t5", "satchel-manifest\t4");
+    expect_reject("satchel-manifest\t5", "satchel-manifest\t6");
+    /* the collection line (SPEC 4.3) */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t0\t3\n");                  /* N = 0 */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t4\t3\n");                  /* N > M */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t2\t1000\n");               /* M > 999 */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t2\t0\n");                  /* M = 0 */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t02\t3\n");                 /* non-canonical */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t2\t03\n");
+    expect_reject("cdcd\t2\t3\n", "cdcd\t+2\t3\n");
+    expect_reject("cdcd\t2\t3\n", "cdcd\t2\t3\t\n");                /* extra field */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t2\t3\t4\n");
+    expect_reject("cdcd\t2\t3\n", "cdcd\t2\n");                     /* missing field */
+    expect_reject("cdcd\t2\t3\n", "cdcd\t\t3\n");                   /* empty field */
+    expect_reject("collection\tcdcd", "collection\tCDcd");           /* uppercase hex */
+    expect_reject("collection\tcdcd", "collection\txdcd");           /* not hex */
+    expect_reject("collection\tcdcd", "collection\tcd");             /* short id */
+    expect_reject("collection\tcdcd", "collection\tcdcdcd");         /* long id */
+    expect_reject("collection\t", "volumes\t");                      /* wrong key */
+    expect_reject("collection\t", "collection \t");
+    expect_reject("seq\t48\ncollection", "seq\t48\nseq\t48\ncollection"); /* out of order */
     expect_reject("\n", "\r\n");                                 /* CRLF */
     expect_reject("seq\t48", "seq\t048");                        /* non-canonical number */
     expect_reject("seq\t48", "seq\t-48");
@@ -287,6 +316,115 @@ static void test_rejects(void **state)
     expect_reject_page("E\tb-img.png", "E\tb-img.pnh");          /* E id differs from M id */
 }
 
+/* Parses t with the part [a, a+alen) moved to just before b (b after a) and expects it
+ * refused: a header line out of its place. */
+static void expect_reject_moved(const char *t, size_t n, const char *line, const char *before)
+{
+    const char *a = strstr(t, line), *b = strstr(t, before);
+    size_t alen = strlen(line), pos = 0;
+    char *u = malloc(n + 1);
+    sat_manifest *m = NULL;
+
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(a < b);
+    memcpy(u, t, (size_t)(a - t));
+    pos = (size_t)(a - t);
+    memcpy(u + pos, a + alen, (size_t)(b - a) - alen);
+    pos += (size_t)(b - a) - alen;
+    memcpy(u + pos, line, alen);
+    pos += alen;
+    memcpy(u + pos, b, n - (size_t)(b - t));
+    if (parse(u, n, &m) == 0)
+        fail_msg("accepted \"%s\" moved before \"%s\"", line, before);
+    free(u);
+}
+
+static void test_collection_line(void **state)
+{
+    size_t n;
+    char *t = good(&n);
+    const char *cl = "collection\tcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd\t2\t3\n";
+    sat_manifest *m = NULL;
+    sat_manifest_head h;
+    sat_collection c, back;
+    sat_buf b = {0};
+    sat_err err = {0};
+    const char *why = NULL;
+    sat_pubkey pk;
+    uint8_t id1[SAT_COLLECTION_ID_BYTES], id2[SAT_COLLECTION_ID_BYTES];
+    char *u, *p;
+    (void)state;
+
+    /* the writer puts it right after seq; any other place is refused */
+    assert_non_null(strstr(t, "seq\t48\ncollection\tcdcd"));
+    expect_reject_moved(t, n, cl, "clusters\t");
+    expect_reject_moved(t, n, "seq\t48\n", "data\t");
+    /* missing altogether */
+    p = strstr(t, cl);
+    u = malloc(n);
+    memcpy(u, t, (size_t)(p - t));
+    memcpy(u + (p - t), p + strlen(cl), n - (size_t)(p - t) - strlen(cl));
+    assert_int_not_equal(parse(u, n - strlen(cl), &m), 0);
+    free(u);
+    /* "collection -": a single bundle, round trip */
+    u = malloc(n);
+    memcpy(u, t, (size_t)(p - t));
+    memcpy(u + (p - t), "collection\t-\n", 13);
+    memcpy(u + (p - t) + 13, p + strlen(cl), n - (size_t)(p - t) - strlen(cl));
+    assert_int_equal(parse(u, n - strlen(cl) + 13, &m), 0);
+    assert_false(m->head.collection.present);
+    sat_manifest_free(m);
+    m = NULL;
+    memcpy(u + (p - t), "collection\t--\n", 14);
+    assert_int_not_equal(parse(u, n - strlen(cl) + 14, &m), 0);
+    free(u);
+    free(t);
+
+    /* render and parse agree for the extremes; render refuses what parse refuses */
+    memset(&c, 0, sizeof c);
+    memset(c.id, 0x5a, sizeof c.id);
+    c.present = 1;
+    c.volume = 999;
+    c.volumes = 999;
+    assert_int_equal(sat_collection_render(&b, &c), 0);
+    assert_string_equal(b.data, "collection\t5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\t999\t999\n");
+    assert_int_equal(sat_collection_parse(b.data, b.len - 1, &back, &why), 0);
+    assert_memory_equal(&back, &c, sizeof c);
+    b.len = 0;
+    c.volume = 1;
+    c.volumes = 1;
+    assert_int_equal(sat_collection_render(&b, &c), 0);
+    assert_int_equal(sat_collection_parse(b.data, b.len - 1, &back, &why), 0);
+    assert_int_equal(back.volume, 1);
+    c.volumes = 1000;
+    assert_int_equal(sat_collection_render(&b, &c), SAT_E_ARG);
+    c.volumes = 2;
+    c.volume = 3;
+    assert_int_equal(sat_collection_render(&b, &c), SAT_E_ARG);
+    c.volume = 0;
+    assert_int_equal(sat_collection_render(&b, &c), SAT_E_ARG);
+    memset(&h, 0, sizeof h);
+    h.collection = c;
+    h.title = "x";
+    strcpy(h.created, "2026-11-20T00:00:00Z");
+    assert_int_equal(sat_manifest_render(&b, &h, NULL, 0, NULL, 0, NULL, 0, 0, &err), SAT_E_ARG);
+    sat_buf_free(&b);
+
+    /* the id: the same for the same header, different when any part differs */
+    memset(&pk, 7, sizeof pk);
+    sat_collection_derive(&pk, "2026-11-20T00:00:00Z", 3, "News", NULL, id1);
+    sat_collection_derive(&pk, "2026-11-20T00:00:00Z", 3, "News", NULL, id2);
+    assert_memory_equal(id1, id2, sizeof id1);
+    sat_collection_derive(&pk, "2026-11-20T00:00:00Z", 4, "News", NULL, id2);
+    assert_memory_not_equal(id1, id2, sizeof id1);
+    sat_collection_derive(&pk, "2026-11-20T00:00:00Z", 3, "News", "P", id2);
+    assert_memory_not_equal(id1, id2, sizeof id1);
+    pk.pk[0] = 8;
+    sat_collection_derive(&pk, "2026-11-20T00:00:00Z", 3, "News", NULL, id2);
+    assert_memory_not_equal(id1, id2, sizeof id1);
+}
+
 static void test_long_line(void **state)
 {
     size_t n;
@@ -332,6 +470,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_collection_line),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_every_truncation),
     };

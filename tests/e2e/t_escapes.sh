@@ -65,13 +65,13 @@ poff = 512
 coff = poff + len(pad(pz)) + 512
 dsize = coff + len(pad(cz))
 created = b"2026-11-20T00:00:00Z"
-m = b"\n".join([b"satchel-manifest\t4", b"bundle\t" + b"ab" * 16, b"title\t" + btitle,
-    b"publisher\t-", b"created\t" + created, b"seq\t1", b"data\t%d" % dsize, b"dict\t-", b"clusters\t1",
+m = b"\n".join([b"satchel-manifest\t5", b"bundle\t" + b"ab" * 16, b"title\t" + btitle,
+    b"publisher\t-", b"created\t" + created, b"seq\t1", b"collection\t-", b"data\t%d" % dsize, b"dict\t-", b"clusters\t1",
     b"media\t0", b"pages\t1", b"entries\t1", b"search\t-", b"C\t%d\t%d\t%d\t%s" % (coff, len(cz), len(body), h(cz)),
     b"P\t%d\t%d\t%d\t1\tevil\t%s" % (poff, len(pz), len(page), h(pz)), b"end"]) + b"\n"
 mz = zst(m)
 open("satchel-manifest.zst", "wb").write(mz)
-tc = "satchel-bundle v4 id=%s seq=1 created=%s manifest=1536+%d:%d" % ("ab" * 16, created.decode(), len(mz), len(m))
+tc = "satchel-bundle v5 id=%s seq=1 created=%s manifest=1536+%d:%d" % ("ab" * 16, created.decode(), len(mz), len(m))
 subprocess.run(["minisign", "-S", "-s", "demo.key", "-m", "satchel-manifest.zst", "-x", "sig",
                 "-c", "satchel bundle manifest signature", "-t", tc], check=True, stdout=subprocess.DEVNULL)
 sig = open("sig", "rb").read()

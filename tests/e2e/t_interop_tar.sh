@@ -69,8 +69,8 @@ tar -xf ../demo.satchel satchel-manifest.zst satchel-manifest.zst.minisig
 expect_exit 0 minisign -V -p ../demo.pub -m satchel-manifest.zst
 grep -q 'Signature and comment signature verified' "$T/out" "$T/err" || fail "minisign -V: $(cat "$T/out" "$T/err")"
 tc=$(sed -n 's/^Trusted comment: //p' "$T/out")
-case "$tc" in "satchel-bundle v4 id="*) ;; *) fail "trusted comment: '$tc'" ;; esac
-echo "$tc" | grep -Eq '^satchel-bundle v4 id=[0-9a-f]{32} seq=3 created=2026-11-20T00:00:00Z manifest=1536\+[0-9]+:[0-9]+$' ||
+case "$tc" in "satchel-bundle v5 id="*) ;; *) fail "trusted comment: '$tc'" ;; esac
+echo "$tc" | grep -Eq '^satchel-bundle v5 id=[0-9a-f]{32} seq=3 created=2026-11-20T00:00:00Z manifest=1536\+[0-9]+:[0-9]+$' ||
     fail "trusted comment not in the SPEC 3.1 form: '$tc'"
 [ "$(sed -n 3p satchel-manifest.zst.minisig)" = "trusted comment: $tc" ] || fail "minisig line 3"
 # the copies at the end are the same bytes
@@ -81,13 +81,15 @@ cmp satchel-manifest.zst.minisig satchel-manifest-copy.zst.minisig || fail "sign
 (cd .. && keygen other)
 expect_exit 1 minisign -V -p ../other.pub -m satchel-manifest.zst
 
-# the manifest: one zstd frame; first line "satchel-manifest<TAB>4"
+# the manifest: one zstd frame; first line "satchel-manifest<TAB>5"
 zstd -dq satchel-manifest.zst -o manifest.txt || fail "zstd -d of the manifest"
-[ "$(head -n 1 manifest.txt)" = "satchel-manifest${TAB}4" ] || fail "manifest first line: $(head -n 1 manifest.txt | od -c | head -2)"
+[ "$(head -n 1 manifest.txt)" = "satchel-manifest${TAB}5" ] || fail "manifest first line: $(head -n 1 manifest.txt | od -c | head -2)"
 [ "$(tail -n 1 manifest.txt)" = end ] || fail "manifest does not end with 'end'"
 id=$(echo "$tc" | sed 's/.* id=\([0-9a-f]*\) .*/\1/')
 grep -qx "bundle${TAB}$id" manifest.txt || fail "manifest bundle id differs from the trusted comment's"
 grep -qx "seq${TAB}3" manifest.txt || fail "manifest seq"
+# a single bundle: the collection line right after seq says "-" (SPEC 4.3)
+[ "$(sed -n 7p manifest.txt)" = "collection${TAB}-" ] || fail "manifest line 7: $(sed -n 7p manifest.txt)"
 grep -qx "clusters${TAB}$nc" manifest.txt || fail "manifest cluster count"
 grep -qx "pages${TAB}$(wc -l < ../pages.txt)" manifest.txt || fail "manifest page count"
 tar -xf ../demo.satchel index

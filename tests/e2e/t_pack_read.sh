@@ -45,7 +45,7 @@ j = json.load(open(sys.argv[1]))
 want = dict(zip(["entries", "articles", "transcripts", "images", "audio", "size"], map(int, sys.argv[2:])))
 bad = {k: (j.get(k), v) for k, v in want.items() if j.get(k) != v}
 bad.update({k: j.get(k) for k, v in [("title", "Satchel demo"), ("publisher", "Example newsroom"),
-           ("created", "2026-11-20T00:00:00Z"), ("seq", 1), ("format", 4)] if j.get(k) != v})
+           ("created", "2026-11-20T00:00:00Z"), ("seq", 1), ("format", 5), ("collection", None), ("volume", None), ("volumes", None)] if j.get(k) != v})
 if bad:
     print(bad); sys.exit(1)
 PY

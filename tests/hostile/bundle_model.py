@@ -1,4 +1,4 @@
-"""Parse a Satchel bundle into a model and write it back (formats/SPEC.md, format v4).
+"""Parse a Satchel bundle into a model and write it back (formats/SPEC.md, format v5).
 
 Only the Python standard library plus the `zstd` and `minisign` command-line tools.
 The writer produces canonical ustar headers, zero padding and correct offsets, so a model
@@ -6,6 +6,7 @@ re-emitted unchanged is byte-identical to what satchel-pack wrote (gen.py checks
 A case mutates the model (hostile signer: re-signed) or the written bytes (attacker
 without the key) and keeps everything else valid.
 """
+import base64
 import hashlib
 import os
 import subprocess
@@ -18,7 +19,7 @@ COPY_NAME = "satchel-manifest-copy.zst"
 COPY_SIG_NAME = "satchel-manifest-copy.zst.minisig"
 DICT_NAME = "satchel-dict"
 DOCS_NAME = "search/docs.zst"
-TC_PREFIX = "satchel-bundle v4 "
+TC_PREFIX = "satchel-bundle v5 "
 SEARCH_LEVEL = 9      # the writer's level for the search index (bundle_write.c)
 
 
@@ -185,7 +186,7 @@ def parse_bundle(data, tools):
     m.uc = lines[0][len("untrusted comment: "):]
     m.tc = lines[2][len("trusted comment: "):]
     if not m.tc.startswith(TC_PREFIX):
-        raise ValueError("not a format v4 bundle: " + m.tc)
+        raise ValueError("not a format v5 bundle: " + m.tc)
     root = tools.decompress(members[ROOT_NAME]).decode()
     m.head = []
     clines, mlines, plines, tlines = [], [], [], []
@@ -263,7 +264,7 @@ class Emit:
 
 
 def write_bundle(m, tools, key, e=None):
-    """Returns (bytes, layout): the bundle in format v4 (SPEC 2, 6). layout maps member
+    """Returns (bytes, layout): the bundle in format v5 (SPEC 2, 6). layout maps member
     names to header offsets, plus 'D' (data start), 'copy' (header of the tail copy) and
     'end' (the end blocks)."""
     e = e or Emit()
@@ -321,6 +322,25 @@ def unit_offsets(units):
         rel[name] = pos
         pos += BLOCK + len(pad(data))
     return rel, pos
+
+
+def key_public(key_path):
+    """(keynum, pk) of an unencrypted minisign secret key file (SPEC 3)."""
+    raw = base64.b64decode(open(key_path).read().split("\n")[1])
+    return raw[54:62], raw[62 + 32:62 + 64]
+
+
+def collection_id(m, key_path):
+    """The collection id SPEC 4.3 derives for model m signed with key_path (32 hex)."""
+    keynum, pk = key_public(key_path)
+    title, pub = head_value(m, "title"), head_value(m, "publisher")
+    h = hashlib.blake2b(digest_size=16)
+    h.update(b"satchel-collection-id-v1" + keynum + pk)
+    for v in (head_value(m, "created"), head_value(m, "seq"), title):
+        h.update(v.encode() + b"\0")
+    if pub != "-":
+        h.update(pub.encode() + b"\0")
+    return h.hexdigest()
 
 
 def head_value(m, key):

@@ -517,6 +517,11 @@ def sig_cases(c):
              "version", c.resigned(tc_hook=lambda t: t.replace("satchel-bundle v", "satchel-"
                                                                 "bundle v7", 1)),
              r"version|trusted comment|not a bundle")
+    c.forged("sig-tc-v4", "a format v4 bundle (trusted comment and manifest say 4, validly "
+             "signed): refused with the versions this reader reads",
+             c.resigned(tc_hook=lambda t: t.replace("satchel-bundle v5 ", "satchel-bundle v4 "),
+                        root_hook=lambda ls: ["satchel-manifest\t4"] + ls[1:]),
+             r"version 4 is not supported.*reads version 5")
     c.forged("sig-garbage", "the signature member is random bytes (both copies)",
              c.resigned(sig_bytes=os.urandom(300)), r"signature")
     h = bytearray(g)
@@ -599,8 +604,10 @@ def root_cases(c):
              {"root_hook": head_edit("entries", "2000000")}, r"2000000"),
             ("root-huge-clusters", "'clusters 1000000' with the lines missing",
              {"root_hook": head_edit("clusters", "1000000")}, r"count"),
-            ("root-version-5", "first line 'satchel-manifest 5'",
-             {"root_hook": lambda ls: ["satchel-manifest\t5"] + ls[1:]}, r"version"),
+            ("root-version-4", "first line 'satchel-manifest 4' (the format before volumes)",
+             {"root_hook": lambda ls: ["satchel-manifest\t4"] + ls[1:]}, r"version 4"),
+            ("root-version-6", "first line 'satchel-manifest 6'",
+             {"root_hook": lambda ls: ["satchel-manifest\t6"] + ls[1:]}, r"version"),
             ("root-bytes-after-end", "bytes after the 'end' line",
              {"text_hook": lambda t: t + b"x\n"}, r"after"),
             ("root-no-end", "the 'end' line missing",
@@ -618,10 +625,64 @@ def root_cases(c):
             ("root-publisher-c1", "a C1 control (U+009B) in the publisher",
              {"root_hook": head_edit("publisher", "Pub \u009b31m")}, r"control")]:
         c.forged(name, what + " (validly signed)", c.resigned(**kw), named("manifest", rx))
+    collection_cases(c, head_edit)
     c.add("root-title-bidi", "bidi overrides and isolates in the bundle title (validly "
           "signed): shown, sanitized", c.resigned(root_hook=head_edit(
               "title", "Bidi " + BIDI + " gnp.exe")), (0, None), lst=(0, None),
           show=[(c.text_id, 0, None)], info=(0, r"gnp\.exe"))
+
+
+def collection_cases(c, head_edit):
+    """The collection line (SPEC 4.3), right after seq: every malformed form is refused by
+    a validly signed manifest; a well-formed volume reads like any bundle."""
+    cid = bm.collection_id(c.model, c.key)
+
+    def moved(after):
+        def hook(ls):
+            cl = [ln for ln in ls if ln.startswith("collection\t")]
+            rest = [ln for ln in ls if not ln.startswith("collection\t")]
+            i = next(k for k, ln in enumerate(rest) if ln.split("\t")[0] == after)
+            return rest[:i + 1] + cl + rest[i + 1:]
+        return hook
+    for name, what, hook in [
+            ("root-collection-n0", "volume 0 of 3", head_edit("collection", cid + "\t0\t3")),
+            ("root-collection-n-above-m", "volume 4 of 3",
+             head_edit("collection", cid + "\t4\t3")),
+            ("root-collection-m1000", "volume 1 of 1000",
+             head_edit("collection", cid + "\t1\t1000")),
+            ("root-collection-bad-hex", "a collection id with a 'g'",
+             head_edit("collection", "g" + cid[1:] + "\t1\t3")),
+            ("root-collection-upper-hex", "a collection id in uppercase hex",
+             head_edit("collection", cid.upper() + "\t1\t3")),
+            ("root-collection-short-id", "a collection id of 30 hex digits",
+             head_edit("collection", cid[2:] + "\t1\t3")),
+            ("root-collection-missing-field", "the volume count missing",
+             head_edit("collection", cid + "\t1")),
+            ("root-collection-extra-field", "a fourth field after the volume count",
+             head_edit("collection", cid + "\t1\t3\t3")),
+            ("root-collection-leading-zero", "volume number written 01",
+             head_edit("collection", cid + "\t01\t3")),
+            ("root-collection-plus", "volume count written +3",
+             head_edit("collection", cid + "\t1\t+3")),
+            ("root-collection-dash-extra", "'collection - 1'",
+             head_edit("collection", "-\t1")),
+            ("root-collection-after-data", "the collection line after the data line",
+             moved("data")),
+            ("root-collection-before-seq", "the collection line before the seq line",
+             moved("created")),
+            ("root-collection-missing", "no collection line",
+             lambda ls: [ln for ln in ls if not ln.startswith("collection\t")]),
+            ("root-collection-not-derived", "a well-formed collection id that is not the "
+             "one the signer and header give (a volume claiming another collection)",
+             head_edit("collection", "0123456789abcdef0123456789abcdef\t2\t3"))]:
+        c.forged(name, what + " (validly signed)", c.resigned(root_hook=hook),
+                 r"manifest line \d+")
+    allf = c.all_files()
+    c.add("root-collection-volume", "volume 2 of 3 of a collection (validly signed): reads "
+          "like any bundle, info names the volume", c.resigned(root_hook=head_edit(
+              "collection", cid + "\t2\t3")), (0, r"intact"), lst=(0, None),
+          show=[(c.text_id, 0, None)], info=(0, r"2 of 3.*" + cid), deep=(0, r"intact"),
+          extract=(0, None, allf), salvage=(0, None, allf))
 
 
 def _upper_hash(ln):

@@ -1,0 +1,141 @@
+/*
+ * pack_medium.c - sizes, media and the budget of one volume (pack_medium.h).
+ */
+#include "pack_medium.h"
+
+#include <string.h>
+
+#define SIZE_MAX_ACCEPTED ((uint64_t)1 << 50)
+
+int pv_size_parse(const char *s, uint64_t *out)
+{
+    static const struct {
+        const char *suffix;
+        uint64_t mult;
+    } units[] = {{"", 1},
+                 {"K", 1000},
+                 {"M", 1000000},
+                 {"G", 1000000000},
+                 {"T", 1000000000000},
+                 {"KiB", (uint64_t)1 << 10},
+                 {"MiB", (uint64_t)1 << 20},
+                 {"GiB", (uint64_t)1 << 30},
+                 {"TiB", (uint64_t)1 << 40}};
+    uint64_t whole = 0, frac = 0, scale = 1, mult = 0, v;
+    size_t i, nd = 0, nf = 0;
+    const char *p = s;
+
+    for (; *p >= '0' && *p <= '9'; p++, nd++) {
+        if (whole > SIZE_MAX_ACCEPTED)
+            return -1;
+        whole = whole * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, nf++) {
+            if (nf >= 6)
+                return -1;
+            frac = frac * 10 + (uint64_t)(*p - '0');
+            scale *= 10;
+        }
+        if (nf == 0)
+            return -1;
+    }
+    if (nd == 0)
+        return -1;
+    for (i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(p, units[i].suffix) == 0)
+            mult = units[i].mult;
+    if (mult == 0 || whole > SIZE_MAX_ACCEPTED / mult)
+        return -1;
+    /* frac < 10^6 and mult <= 2^40: the product stays below 2^60 */
+    v = whole * mult + frac * mult / scale;
+    if (v == 0 || v > SIZE_MAX_ACCEPTED)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int pv_medium_named(const char *name, pv_medium *out)
+{
+    static const pv_medium media[] = {
+        {"cd", 737280000u, PV_FS_ISO9660, PV_RESERVE},      /* 360,000 sectors of 2048 */
+        {"dvd", 4700372992u, PV_FS_ISO9660, PV_RESERVE},    /* 2,295,104 sectors */
+        {"dvd-dl", 8547991552u, PV_FS_ISO9660, PV_RESERVE}, /* 4,173,824 sectors */
+        {"usb-4g", 3800000000u, PV_FS_FAT32, PV_RESERVE},   /* a "4 GB" stick: man page */
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof media / sizeof media[0]; i++)
+        if (strcmp(name, media[i].name) == 0) {
+            *out = media[i];
+            return 0;
+        }
+    return -1;
+}
+
+uint64_t pv_parity_size(uint64_t bundle_size, unsigned percent)
+{
+    /* LOCAL ESTIMATE (volumes branch): replace with sat_parity_size(bundle_size, percent)
+     * from formats/sat_parity.h when the parity branch is merged. */
+    if (percent == 0)
+        return 0;
+    return bundle_size * percent / 100 + bundle_size / 100 + ((uint64_t)64 << 10);
+}
+
+static uint64_t round_up(uint64_t n, uint64_t unit)
+{
+    return (n + unit - 1) / unit * unit;
+}
+
+static uint64_t iso_footprint(uint64_t bundle, uint64_t parity, unsigned files)
+{
+    return PV_ISO_META + files * PV_ISO_PER_FILE + round_up(bundle, PV_ISO_SECTOR) +
+           round_up(parity, PV_ISO_SECTOR);
+}
+
+static uint64_t fat_footprint(uint64_t capacity, uint64_t bundle, uint64_t parity,
+                              unsigned files)
+{
+    uint64_t fats = 2 * 4 * (capacity / PV_FAT_TABLE_CLUSTER + 1);
+
+    if (bundle > PV_FAT_FILE_MAX || parity > PV_FAT_FILE_MAX)
+        return UINT64_MAX;
+    return PV_FAT_FIXED + round_up(fats, PV_FAT_CLUSTER) +
+           (files + 2) * PV_FAT_CLUSTER + round_up(bundle, PV_FAT_CLUSTER) +
+           round_up(parity, PV_FAT_CLUSTER);
+}
+
+uint64_t pv_footprint(const pv_medium *m, uint64_t bundle_size, unsigned percent)
+{
+    uint64_t parity = pv_parity_size(bundle_size, percent), iso, fat;
+    unsigned files = percent > 0 ? 2 : 1;
+
+    if (bundle_size > SIZE_MAX_ACCEPTED)
+        return UINT64_MAX;
+    iso = iso_footprint(bundle_size, parity, files);
+    fat = fat_footprint(m->capacity, bundle_size, parity, files);
+    if (m->fs == PV_FS_ISO9660)
+        fat = iso;
+    else if (m->fs == PV_FS_FAT32)
+        iso = fat;
+    if (iso == UINT64_MAX || fat == UINT64_MAX || m->reserve > SIZE_MAX_ACCEPTED)
+        return UINT64_MAX;
+    return m->reserve + (iso > fat ? iso : fat);
+}
+
+uint64_t pv_budget(const pv_medium *m, unsigned percent)
+{
+    /* the footprint grows with the size: the largest size that fits, by bisection */
+    uint64_t lo = 0, hi = m->capacity;
+
+    if (pv_footprint(m, 0, percent) > m->capacity)
+        return 0;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo + 1) / 2;
+        if (pv_footprint(m, mid, percent) <= m->capacity)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
