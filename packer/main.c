@@ -4,6 +4,7 @@
  *   satchel-pack keygen -p PUBFILE -s SECFILE [--no-passphrase] [--passphrase-file F] [--force]
  *   satchel-pack build SRC_DIR -o BUNDLE -s SECFILE [options]
  *   satchel-pack build --from ARCHIVE -o BUNDLE -s SECFILE [options]
+ *   satchel-pack parity BUNDLE --percent P [-o FILE]
  *
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "pack_input.h"
+#include "pack_parity.h"
 #include "passphrase.h"
 #include "sat_bundle.h"
 #include "sat_sig.h"
@@ -34,7 +36,8 @@ static void usage(FILE *f)
             "  %s build (SRC_DIR | --from ARCHIVE) -o BUNDLE -s SECFILE [--title T]\n"
             "        [--publisher P] [--date ISO8601] [--seq N] [--skip-bad]\n"
             "        [--passphrase-file FILE] [--level N] [--cluster-size BYTES]\n"
-            "        [--threads N] [--no-index] [--quiet] [--json]\n"
+            "        [--threads N] [--no-index] [--parity PERCENT] [--quiet] [--json]\n"
+            "  %s parity BUNDLE --percent P [-o FILE] [--quiet]\n"
             "  %s --help | --version\n"
             "\n"
             "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
@@ -49,9 +52,12 @@ static void usage(FILE *f)
             "and goes on. --json prints the result (counts, notes, skips) as one JSON\n"
             "object on stdout. The bundle carries a full-text search index (Korean found\n"
             "inside longer words) unless --no-index. See docs/INPUT.md and formats/SPEC.md.\n"
+            "--parity PERCENT (1..50) also writes BUNDLE.parity, recovery data from which\n"
+            "satchel-read repair rebuilds the bundle when up to PERCENT of its 2 KiB sectors\n"
+            "are lost (scratched disc, worn stick); parity adds it to an existing bundle.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
-            prog, prog, prog);
+            prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -214,6 +220,7 @@ static int cmd_build(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"json", no_argument, NULL, 'J'},
                                          {"no-index", no_argument, NULL, 'N'},
+                                         {"parity", required_argument, NULL, 'R'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL, *secf = NULL, *src_dir, *from = NULL;
@@ -230,13 +237,14 @@ static int cmd_build(int argc, char **argv)
     char *end;
     long long t;
     int quiet = 0, json = 0, c, rc = 1;
+    unsigned parity = 0;
     size_t i;
     prog_state ps = {0, 0};
 
     memset(&wo, 0, sizeof wo);
     wo.seq = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJNh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJNR:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': secf = optarg; break;
@@ -270,6 +278,10 @@ static int cmd_build(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'J': json = 1; break;
         case 'N': wo.no_index = 1; break;
+        case 'R':
+            if (pack_parity_percent(optarg, &parity) != 0)
+                return die_usage("--parity must be a percent, 1..50");
+            break;
         case 'h': usage(stdout); return 0;
         default: return die_usage("build: unknown option");
         }
@@ -348,7 +360,7 @@ static int cmd_build(int argc, char **argv)
                                        : 0.0);
         printf("Signed by key %s\n", fp);
     }
-    rc = 0;
+    rc = parity ? pack_parity_make(out, parity, NULL, quiet || json) : 0;
     goto out;
 fail:
     if (ps.on)
@@ -382,6 +394,8 @@ int main(int argc, char **argv)
         return cmd_keygen(argc - 1, argv + 1);
     if (strcmp(argv[1], "build") == 0)
         return cmd_build(argc - 1, argv + 1);
+    if (strcmp(argv[1], "parity") == 0)
+        return pack_cmd_parity(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
     fprintf(stderr, "Try '%s --help'.\n", prog);
     return EXIT_USAGE;
