@@ -99,12 +99,20 @@ static int rp_install(const char *tmp, const char *out, int force)
     return 0;
 }
 
+/* Counts every problem verify reports, tied to an entry or not (a damaged head copy). */
+static void rp_problem(void *ctx, const sat_mentry *e, const char *msg)
+{
+    (void)e;
+    (void)msg;
+    (*(size_t *)ctx)++;
+}
+
 /* Opens the repaired file as a bundle and checks everything. Returns 0 or the exit
- * status; the reason goes to *why (static or err's text). */
+ * status; the reason goes to r->error. */
 static int rp_verify(const char *tmp, cli_opts *o, rp_out *r, sat_err *err)
 {
     sat_bundle *b = NULL;
-    size_t nbad = 0;
+    size_t nbad = 0, problems = 0;
     int rc = sat_bundle_open(tmp, o->keys.keys, o->keys.n, &b, err);
 
     if (rc != 0) {
@@ -113,14 +121,14 @@ static int rp_verify(const char *tmp, cli_opts *o, rp_out *r, sat_err *err)
         return cli_exit_for(rc);
     }
     sat_pubkey_fingerprint(sat_bundle_signer(b), r->fp);
-    rc = sat_bundle_verify(b, 1, NULL, NULL, &nbad, cli_progress, NULL, err);
+    rc = sat_bundle_verify(b, 1, rp_problem, &problems, &nbad, cli_progress, NULL, err);
     sat_bundle_close(b);
     if (rc == SAT_E_FORMAT) {
         r->verdict = "not genuine";
         r->error = err->msg;
         return EXIT_FORGED;
     }
-    if (rc != 0 || nbad > 0) {
+    if (rc != 0 || nbad > 0 || problems > 0) {
         r->verdict = "unrepairable";
         r->error = rc != 0 ? err->msg
                            : "the rebuilt bundle still has damaged entries: the recovery data "
