@@ -184,7 +184,7 @@ static void put_json_list(const char *name, const char *field, const pack_skip *
 
 /* The result of build --json: one object on stdout. */
 static void print_json(const char *out, const sat_writer_stats *st, const pack_source *src,
-                       const char *fp)
+                       const char *fp, const char *parity_path)
 {
     printf("{\n  \"bundle\": ");
     put_json(out);
@@ -198,6 +198,10 @@ static void print_json(const char *out, const sat_writer_stats *st, const pack_s
            (unsigned long long)st->text_bytes, (unsigned long long)st->compressed_bytes,
            (unsigned long long)st->search_zbytes, (unsigned long long)st->search_terms,
            (unsigned long long)st->search_postings, fp);
+    if (parity_path != NULL) { /* build --parity: the recovery data beside the bundle */
+        printf(",\n  \"parity_file\": ");
+        put_json(parity_path);
+    }
     put_json_list("notes", "message", src->notes, src->n_notes);
     put_json_list("skipped", "reason", src->skipped, src->n_skipped);
     printf("\n}\n");
@@ -238,6 +242,7 @@ static int cmd_build(int argc, char **argv)
     long long t;
     int quiet = 0, json = 0, c, rc = 1;
     unsigned parity = 0;
+    char ppath[4096];
     size_t i;
     prog_state ps = {0, 0};
 
@@ -334,13 +339,19 @@ static int cmd_build(int argc, char **argv)
         }
     if (sat_writer_finish(w, out, sk, &err) != 0)
         goto fail;
+    /* recovery data before the summary, so --json can name it; the bundle stays on failure */
+    if (parity && (snprintf(ppath, sizeof ppath, "%s.parity", out) >= (int)sizeof ppath ||
+                   pack_parity_make(out, parity, ppath, ps.on ? PACK_PARITY_PROGRESS : 0) != 0)) {
+        fprintf(stderr, "%s: %s was written, but without recovery data\n", prog, out);
+        goto out;
+    }
     if (ps.on)
         fprintf(stderr, "\r%60s\r", "");
     sat_writer_get_stats(w, &st);
     sat_seckey_pubkey(sk, &pk);
     sat_pubkey_fingerprint(&pk, fp);
     if (json) {
-        print_json(out, &st, src, fp);
+        print_json(out, &st, src, fp, parity ? ppath : NULL);
     } else if (!quiet) {
         printf("Wrote %s: %llu bytes, %llu text entries in %llu clusters, %llu media",
                out, (unsigned long long)st.bundle_bytes, (unsigned long long)st.n_text,
@@ -360,7 +371,9 @@ static int cmd_build(int argc, char **argv)
                                        : 0.0);
         printf("Signed by key %s\n", fp);
     }
-    rc = parity ? pack_parity_make(out, parity, NULL, quiet || json) : 0;
+    if (parity && !json && !quiet)
+        pack_parity_print(out, parity, ppath);
+    rc = 0;
     goto out;
 fail:
     if (ps.on)

@@ -44,12 +44,25 @@ static void pp_progress(void *ctx, const char *stage, uint64_t done, uint64_t to
         fprintf(stderr, "\r%40s\r", "");
 }
 
-int pack_parity_make(const char *bundle, unsigned percent, const char *out, int quiet)
+void pack_parity_print(const char *bundle, unsigned percent, const char *parity_path)
+{
+    uint64_t size = 0;
+    FILE *f = fopen(bundle, "rb");
+
+    if (f != NULL && fseeko(f, 0, SEEK_END) == 0)
+        size = (uint64_t)ftello(f);
+    if (f != NULL)
+        fclose(f);
+    printf("Recovery data %s: %llu bytes (%.1f%% of the bundle); rebuilds up to %u%% of "
+           "lost sectors (satchel-read repair)\n",
+           parity_path, (unsigned long long)sat_parity_size(size, percent),
+           size ? 100.0 * (double)sat_parity_size(size, percent) / (double)size : 0.0, percent);
+}
+
+int pack_parity_make(const char *bundle, unsigned percent, const char *out, int flags)
 {
     char path[PATH_MAX];
     sat_err err = {0};
-    uint64_t size;
-    FILE *f;
 
     if (out == NULL) {
         if (snprintf(path, sizeof path, "%s%s", bundle, SAT_PARITY_SUFFIX) >= (int)sizeof path) {
@@ -58,24 +71,14 @@ int pack_parity_make(const char *bundle, unsigned percent, const char *out, int 
         }
         out = path;
     }
-    if (sat_parity_write(bundle, percent, out, !quiet && isatty(2) ? pp_progress : NULL, NULL,
+    if (sat_parity_write(bundle, percent, out,
+                         (flags & PACK_PARITY_PROGRESS) && isatty(2) ? pp_progress : NULL, NULL,
                          &err) != 0) {
         fprintf(stderr, "satchel-pack: recovery data not written: %s\n", err.msg);
         return 1;
     }
-    if (!quiet) {
-        f = fopen(bundle, "rb");
-        size = 0;
-        if (f != NULL && fseeko(f, 0, SEEK_END) == 0)
-            size = (uint64_t)ftello(f);
-        if (f != NULL)
-            fclose(f);
-        printf("Recovery data %s: %llu bytes (%.1f%% of the bundle); rebuilds up to %u%% of "
-               "lost sectors (satchel-read repair)\n",
-               out, (unsigned long long)sat_parity_size(size, percent),
-               size ? 100.0 * (double)sat_parity_size(size, percent) / (double)size : 0.0,
-               percent);
-    }
+    if (flags & PACK_PARITY_SUMMARY)
+        pack_parity_print(bundle, percent, out);
     return 0;
 }
 
@@ -117,5 +120,6 @@ int pack_cmd_parity(int argc, char **argv)
                         "Try 'satchel-pack --help'.\n");
         return 2;
     }
-    return pack_parity_make(argv[optind], percent, out, quiet);
+    return pack_parity_make(argv[optind], percent, out,
+                            quiet ? 0 : PACK_PARITY_PROGRESS | PACK_PARITY_SUMMARY);
 }

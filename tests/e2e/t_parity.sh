@@ -38,6 +38,14 @@ expect_exit 0 "$READ" verify good.satchel -p demo.pub
 "$PACK" parity good.satchel --percent 5 -o again.parity --quiet
 cmp good.satchel.parity again.parity || fail "parity command and build --parity differ"
 expect_exit 2 "$PACK" parity good.satchel --percent 51
+"$PACK" build src -o js.satchel -s demo.key --title "Parity test" --date 2026-11-20 \
+    --parity 5 --json > js.json
+python3 -c "
+import json
+d = json.load(open('js.json'))
+assert d['parity_file'] == 'js.satchel.parity', d
+" || fail "build --parity --json does not name the parity file"
+cmp good.satchel.parity js.satchel.parity || fail "the same bundle gave other recovery data"
 expect_exit 2 "$PACK" build src -o x.satchel -s demo.key --parity 0
 
 # repaired NAME [PARITY]: repairs NAME.satchel into NAME.out, which must equal good.satchel
