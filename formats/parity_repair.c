@@ -339,10 +339,11 @@ static int rp_scan(rp_state *r, sat_err *err)
                          r->rep->stripes_lost, (unsigned long long)g->s, r->rep->worst_lost,
                          (unsigned long long)(sat_parity_stripe_k(g, worst_j) + g->m),
                          (unsigned long long)g->m, g->percent,
-                         r->rep->data_bad * 2 > g->n
+                         r->rep->data_bad * 2 > g->n && r->rep->damaged_size * 2 >= g->size
                              ? " (most sectors differ: the parity file was probably made for "
                                "another bundle)"
-                             : "");
+                         : r->rep->damaged_size < g->size ? " (the copy is cut short)"
+                                                          : "");
     }
 cleanup:
     sat_parity_reader_free(&rd);

@@ -228,6 +228,11 @@ static void test_burst_and_truncation(void **state)
     /* cut short by 2 x m - 1 sectors and a half */
     damage(orig, orig_len, dpath, 0, 0, 0, orig_len - (2 * g.m - 2) * PAR_SECTOR - 700);
     assert_int_equal(repair(ppath, SAT_PARITY_MEM_DEFAULT, &rep, &err), 0);
+    /* cut to a third: beyond the parity, and said so (not "another bundle") */
+    damage(orig, orig_len, dpath, 0, 0, 0, orig_len / 3);
+    assert_int_equal(repair(ppath, SAT_PARITY_MEM_DEFAULT, &rep, &err), SAT_E_LIMIT);
+    assert_non_null(strstr(err.msg, "cut short"));
+    assert_null(strstr(err.msg, "another bundle"));
     /* longer than the original: the extra bytes are dropped */
     {
         uint8_t *l = malloc(orig_len + 5000);
