@@ -139,7 +139,7 @@ install: all
 # fuzz/replay_main.c (make check, $(CC)), which replays tests/fuzz/<t>/ and the
 # reproducers in tests/data/fuzz-crashes/<t>/.
 FUZZ_TARGETS := manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html \
-                archive config token postings query index search
+                archive config token postings query index search parity
 FUZZ_SECONDS ?= 60
 FUZZ_OBJ     := $(B)/fuzz/fuzz_common.o
 REPLAY_BIN   := $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)

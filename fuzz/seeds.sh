@@ -16,7 +16,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 
 rm -rf "$OUT"
-for t in manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html archive config token postings query index search; do
+for t in manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html archive config token postings query index search parity; do
     mkdir -p "$OUT/$t"
 done
 
@@ -343,7 +343,29 @@ for q in 평양 쌀 다 평양에서 '"rice prices"' 'elect*' 'market -rice' '�
     { byte $((n * 5 % 256)); printf '%s' "$q"; } >"$S/q$n"
 done
 
-for t in manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html archive config token postings query index search; do
+# parity: a flags byte (bit 0 reseal blocks, bit 1 repair the file itself) then a parity
+# file made by satchel-pack parity: one stripe at 5% and 50%, two stripes at 1%, damaged
+P=$OUT/parity
+python3 -c "import sys; sys.stdout.buffer.write(bytes((i * 7 + i // 251) % 256 for i in range(5000)))" >"$T/p5k"
+python3 -c "import sys; sys.stdout.buffer.write(bytes((i * 13) % 256 for i in range(2099200)))" >"$T/p2m"
+"$PACK" parity "$T/p5k" --percent 5 -o "$T/p5k-5.parity" --quiet
+"$PACK" parity "$T/p5k" --percent 50 -o "$T/p5k-50.parity" --quiet
+"$PACK" parity "$T/p2m" --percent 1 -o "$T/p2m-1.parity" --quiet
+for f in p5k-5 p5k-50 p2m-1; do
+    for fl in 0 1 3; do
+        { byte $fl; cat "$T/$f.parity"; } >"$P/$f-$fl"
+    done
+done
+python3 -c "
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+d[100] ^= 1          # header copy 0
+d[2048 + 300] ^= 1   # table block 1, copy 0
+d[-1] ^= 1           # the last block
+sys.stdout.buffer.write(b'\x00' + bytes(d))
+" "$T/p5k-5.parity" >"$P/p5k-5-damaged"
+
+for t in manifest sig bundle bundle_signed zstd render render_html tui markdown text vtt srt charset feed html archive config token postings query index search parity; do
     printf '%s:%s ' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
 echo "seed files in $OUT"

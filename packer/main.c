@@ -5,6 +5,7 @@
  *   satchel-pack build SRC_DIR -o BUNDLE -s SECFILE [options]
  *   satchel-pack build --from ARCHIVE -o BUNDLE -s SECFILE [options]
  *   satchel-pack stage BUNDLE... --to MOUNTPOINT -p PUBKEY [options] (cmd_stage.c)
+ *   satchel-pack parity BUNDLE --percent P [-o FILE]
  *
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
@@ -19,6 +20,7 @@
 #include "cmd_stage.h"
 #include "pack_input.h"
 #include "pack_volumes.h"
+#include "pack_parity.h"
 #include "passphrase.h"
 #include "sat_bundle.h"
 #include "sat_sig.h"
@@ -37,8 +39,9 @@ static void usage(FILE *f)
             "  %s build (SRC_DIR | --from ARCHIVE) -o BUNDLE -s SECFILE [--title T]\n"
             "        [--publisher P] [--date ISO8601] [--seq N] [--skip-bad]\n"
             "        [--passphrase-file FILE] [--level N] [--cluster-size BYTES]\n"
-            "        [--threads N] [--no-index] [--quiet] [--json]\n"
+            "        [--threads N] [--no-index] [--parity PERCENT] [--quiet] [--json]\n"
             "        [--max-size SIZE | --media cd|dvd|dvd-dl|usb-4g] [--reserve SIZE]\n"
+            "  %s parity BUNDLE --percent P [-o FILE] [--quiet]\n"
             "  %s stage BUNDLE... --to MOUNTPOINT -p PUBKEY [--reader FILE]...\n"
             "        [--no-reader] [--export-html [--lang ko|en]] [--force] [--quiet]\n"
             "        [--json]\n"
@@ -63,6 +66,9 @@ static void usage(FILE *f)
             "3.5GiB (K M G T = powers of 1000, KiB MiB GiB TiB = of 1024). --media keeps\n"
             "8 MiB for the drive's other files (readers, README, key), --max-size none\n"
             "unless --reserve. What fits in one is written as one plain bundle.\n"
+            "--parity PERCENT (1..50) also writes BUNDLE.parity, recovery data from which\n"
+            "satchel-read repair rebuilds the bundle when up to PERCENT of its 2 KiB sectors\n"
+            "are lost (scratched disc, worn stick); parity adds it to an existing bundle.\n"
             "stage lays out a USB drive mounted at MOUNTPOINT: the bundles (each verified\n"
             "against PUBKEY first) with their .parity files, static readers (--reader, or\n"
             "satchel-read-static beside this program), the key and its fingerprint, a\n"
@@ -71,7 +77,7 @@ static void usage(FILE *f)
             "the page cache and fails (exit 1) if the drive did not keep it.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
-            prog, prog, prog, prog);
+            prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -198,7 +204,7 @@ static void put_json_list(const char *name, const char *field, const pack_skip *
 
 /* The result of build --json: one object on stdout. */
 static void print_json(const char *out, const sat_writer_stats *st, const pack_source *src,
-                       const char *fp)
+                       const char *fp, const char *parity_path)
 {
     printf("{\n  \"bundle\": ");
     put_json(out);
@@ -212,6 +218,10 @@ static void print_json(const char *out, const sat_writer_stats *st, const pack_s
            (unsigned long long)st->text_bytes, (unsigned long long)st->compressed_bytes,
            (unsigned long long)st->search_zbytes, (unsigned long long)st->search_terms,
            (unsigned long long)st->search_postings, fp);
+    if (parity_path != NULL) { /* build --parity: the recovery data beside the bundle */
+        printf(",\n  \"parity_file\": ");
+        put_json(parity_path);
+    }
     put_json_list("notes", "message", src->notes, src->n_notes);
     put_json_list("skipped", "reason", src->skipped, src->n_skipped);
     printf("\n}\n");
@@ -237,6 +247,7 @@ static int cmd_build(int argc, char **argv)
                                          {"max-size", required_argument, NULL, 'M'},
                                          {"media", required_argument, NULL, 'm'},
                                          {"reserve", required_argument, NULL, 'R'},
+                                         {"parity", required_argument, NULL, 'A'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL, *secf = NULL, *src_dir, *from = NULL;
@@ -253,6 +264,8 @@ static int cmd_build(int argc, char **argv)
     char *end;
     long long t;
     int quiet = 0, json = 0, c, rc = 1;
+    unsigned parity = 0;
+    char ppath[4096];
     size_t i;
     prog_state ps = {0, 0};
     pv_opts po;
@@ -263,7 +276,7 @@ static int cmd_build(int argc, char **argv)
     memset(&wo, 0, sizeof wo);
     wo.seq = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJNM:m:R:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:t:u:d:n:kF:P:L:C:T:qJNM:m:R:A:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': secf = optarg; break;
@@ -313,6 +326,10 @@ static int cmd_build(int argc, char **argv)
             if (strcmp(optarg, "0") == 0)
                 reserve = 0;
             break;
+        case 'A':
+            if (pack_parity_percent(optarg, &parity) != 0)
+                return die_usage("--parity must be a percent, 1..50");
+            break;
         case 'h': usage(stdout); return 0;
         default: return die_usage("build: unknown option");
         }
@@ -329,6 +346,7 @@ static int cmd_build(int argc, char **argv)
         po.medium.reserve = reserve;
     }
     po.quiet = quiet;
+    po.parity = parity;
     ps.on = !quiet && !json && isatty(2);
     wo.progress = on_progress;
     wo.progress_ctx = &ps;
@@ -359,6 +377,13 @@ static int cmd_build(int argc, char **argv)
             goto fail;
         if (ps.on)
             fprintf(stderr, "\r%60s\r", "");
+        /* recovery data for each volume (counted in the budget), before the summary */
+        for (i = 0; !res.single && parity && i < res.n; i++)
+            if (pack_parity_make(res.v[i].path, parity, NULL, ps.on ? PACK_PARITY_PROGRESS : 0)) {
+                fprintf(stderr, "%s: the volumes were written, but %s without recovery data\n",
+                        prog, res.v[i].path);
+                goto out;
+            }
         if (!res.single) {
             if (json)
                 pv_print_json(&res, &po, fp);
@@ -383,8 +408,14 @@ static int cmd_build(int argc, char **argv)
             fprintf(stderr, "\r%60s\r", "");
         sat_writer_get_stats(w, &st);
     }
+    /* recovery data before the summary, so --json can name it; the bundle stays on failure */
+    if (parity && (snprintf(ppath, sizeof ppath, "%s.parity", out) >= (int)sizeof ppath ||
+                   pack_parity_make(out, parity, ppath, ps.on ? PACK_PARITY_PROGRESS : 0) != 0)) {
+        fprintf(stderr, "%s: %s was written, but without recovery data\n", prog, out);
+        goto out;
+    }
     if (json) {
-        print_json(out, &st, src, fp);
+        print_json(out, &st, src, fp, parity ? ppath : NULL);
     } else if (!quiet) {
         printf("Wrote %s: %llu bytes, %llu text entries in %llu clusters, %llu media",
                out, (unsigned long long)st.bundle_bytes, (unsigned long long)st.n_text,
@@ -404,6 +435,8 @@ static int cmd_build(int argc, char **argv)
                                        : 0.0);
         printf("Signed by key %s\n", fp);
     }
+    if (parity && !json && !quiet)
+        pack_parity_print(out, parity, ppath);
     rc = 0;
     goto out;
 fail:
@@ -441,6 +474,8 @@ int main(int argc, char **argv)
         return cmd_build(argc - 1, argv + 1);
     if (strcmp(argv[1], "stage") == 0)
         return pack_cmd_stage(argc - 1, argv + 1);
+    if (strcmp(argv[1], "parity") == 0)
+        return pack_cmd_parity(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
     fprintf(stderr, "Try '%s --help'.\n", prog);
     return EXIT_USAGE;

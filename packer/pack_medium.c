@@ -2,6 +2,7 @@
  * pack_medium.c - sizes, media and the budget of one volume (pack_medium.h).
  */
 #include "pack_medium.h"
+#include "sat_parity.h"
 
 #include <string.h>
 
@@ -75,11 +76,7 @@ int pv_medium_named(const char *name, pv_medium *out)
 
 uint64_t pv_parity_size(uint64_t bundle_size, unsigned percent)
 {
-    /* LOCAL ESTIMATE (volumes branch): replace with sat_parity_size(bundle_size, percent)
-     * from formats/sat_parity.h when the parity branch is merged. */
-    if (percent == 0)
-        return 0;
-    return bundle_size * percent / 100 + bundle_size / 100 + ((uint64_t)64 << 10);
+    return percent == 0 ? 0 : sat_parity_size(bundle_size, percent);
 }
 
 static uint64_t round_up(uint64_t n, uint64_t unit)

@@ -58,9 +58,8 @@ int pv_size_parse(const char *s, uint64_t *out);
  * name. reserve is PV_RESERVE. */
 int pv_medium_named(const char *name, pv_medium *out);
 
-/* The parity file's size for a bundle of bundle_size bytes at percent (0: none).
- * LOCAL ESTIMATE until the parity branch lands: the lead replaces the body with
- * sat_parity_size() from formats/sat_parity.h at merge. */
+/* The parity file's size for a bundle of bundle_size bytes at percent (0: none): exactly
+ * what sat_parity_size() says (formats/sat_parity.h). */
 uint64_t pv_parity_size(uint64_t bundle_size, unsigned percent);
 
 /* Bytes a volume of bundle_size bytes (and its parity file, when percent > 0) takes on the

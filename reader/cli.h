@@ -25,6 +25,7 @@ typedef struct cli_opts {
     int json, deep, force, width, width_given;
     long limit; /* search: hits to show, 0 = all */
     const char *kind, *lang, *since, *section, *to;
+    const char *parity, *out; /* repair: --parity FILE, -o OUT */
 } cli_opts;
 
 /* The program's name in messages ("satchel-read"). */

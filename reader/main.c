@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "cmd_volumes.h"
+#include "cmd_repair.h"
 #include "export_html.h"
 #include "msg.h"
 #include "reader_keys.h"
@@ -53,6 +54,7 @@ static void usage(FILE *f)
             "  %s salvage BUNDLE --to DIR [KEYS] [--force] [--json]\n"
             "  %s export-html BUNDLE --to DIR [KEYS] [--lang ko|en] [--force]\n"
             "  %s volumes PATH... [KEYS] [--deep] [--json]   (files or folders)\n"
+            "  %s repair  BUNDLE -o OUT [--parity FILE] [KEYS] [--force] [--json]\n"
             "  %s key-info PUBFILE\n"
             "  %s --help | --version\n"
             "\n"
@@ -77,8 +79,12 @@ static void usage(FILE *f)
             "\n"
             "volumes verifies every bundle given (folders: their *.satchel files), groups\n"
             "them by collection and names the volumes present, missing and damaged\n"
-            "(exit 0 all present and intact, 1 some missing or damaged, 3 one not genuine).\n",
-            p, p, p, p, p, p, p, p, p, p, p, p, p);
+            "(exit 0 all present and intact, 1 some missing or damaged, 3 one not genuine).\n"
+            "\n"
+            "repair rebuilds a damaged bundle from its recovery data (BUNDLE.parity, made by\n"
+            "satchel-pack build --parity) into OUT, which appears only when it is whole and\n"
+            "its signature and every hash check out. Exit 1: damage beyond the recovery data.\n",
+            p, p, p, p, p, p, p, p, p, p, p, p, p, p);
 }
 
 /* Opens an entry's object in a JSON array (a comma before all but the first) with the
@@ -634,7 +640,7 @@ static int is_command(const char *s)
 {
     static const char *const cmds[] = {"browse",  "verify",  "info",        "list",
                                        "show",    "search",  "extract",     "salvage",
-                                       "export-html", "key-info", "volumes"};
+                                       "export-html", "key-info", "volumes", "repair"};
     size_t i;
 
     for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
@@ -673,6 +679,8 @@ int main(int argc, char **argv)
                                          {"section", required_argument, NULL, 'S'},
                                          {"to", required_argument, NULL, 't'},
                                          {"limit", required_argument, NULL, 'n'},
+                                         {"parity", required_argument, NULL, 'P'},
+                                         {"output", required_argument, NULL, 'o'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static cli_opts o;
@@ -702,7 +710,7 @@ int main(int argc, char **argv)
     o.width = term_width();
     optind = 2;
     o.limit = 20;
-    while ((c = getopt_long(argc, argv, "p:K:jDfw:k:l:s:S:t:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:K:jDfw:k:l:s:S:t:n:P:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (rk_add_file(&o.keys, optarg, &err) != 0) {
@@ -755,6 +763,12 @@ int main(int argc, char **argv)
                 return cli_die_usage("--limit must be 0..1000000 (0: every hit)");
             break;
         }
+        case 'P':
+            o.parity = optarg;
+            break;
+        case 'o':
+            o.out = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -799,6 +813,8 @@ int main(int argc, char **argv)
         return cli_salvage(argv[optind], &o);
     if (strcmp(cmd, "export-html") == 0 && optind + 1 == argc)
         return cmd_export_html(argv[optind], &o);
+    if (strcmp(cmd, "repair") == 0 && optind + 1 == argc)
+        return cli_repair(argv[optind], &o);
     if (strcmp(cmd, "search") == 0) {
         if (optind + 2 > argc)
             return cli_die_usage("search needs BUNDLE and QUERY");
@@ -806,7 +822,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "browse") == 0 || strcmp(cmd, "verify") == 0 || strcmp(cmd, "info") == 0 ||
         strcmp(cmd, "list") == 0 || strcmp(cmd, "show") == 0 || strcmp(cmd, "salvage") == 0 ||
-        strcmp(cmd, "export-html") == 0)
+        strcmp(cmd, "export-html") == 0 || strcmp(cmd, "repair") == 0)
         return cli_die_usage("wrong number of arguments");
     fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help'.\n", cli_prog, cmd, cli_prog);
     return EXIT_USAGE;
