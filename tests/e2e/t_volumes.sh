@@ -125,6 +125,29 @@ done
 [ "$total" -eq 12 ] || fail "the Hangul volumes hold $total entries, not 12"
 [ "$(ls hv | wc -l)" -ge 2 ] || fail "the Hangul collection was not split"
 
+# 1c. with --parity 5 each volume gets its recovery data, counted against the limit with the
+# volume; a volume damaged at 2% of its 2 KiB sectors comes back whole from it
+mkdir pv
+expect_exit 0 "$PACK" build src -o pv/news.satchel $opts --max-size 3M --parity 5 --quiet
+python3 - <<'PY'
+import glob, os
+limit = 3000000
+up = lambda x, u: (x + u - 1) // u * u
+vols = sorted(glob.glob("pv/*.satchel"))
+assert len(vols) >= 3, vols
+assert sorted(glob.glob("pv/*")) == sorted(vols + [v + ".parity" for v in vols]), os.listdir("pv")
+for v in vols:
+    b, p = os.path.getsize(v), os.path.getsize(v + ".parity")
+    assert p >= b * 5 // 100, (v, b, p)
+    iso = up(b, 2048) + up(p, 2048) + (1 << 20) + 2 * 8192
+    fat = up(b, 32768) + up(p, 32768) + (1 << 20) + up(2 * 4 * (limit // 4096 + 1), 32768) + 4 * 32768
+    assert max(iso, fat) <= limit, (v, b, p, iso, fat)
+PY
+python3 "$ROOT/tests/damage/damage.py" sectors pv/news-1.satchel dmg.satchel --rate 0.02 --seed 4 --sector 2048
+expect_exit 1 "$READ" verify dmg.satchel -p pub.pub --deep
+expect_exit 0 "$READ" repair dmg.satchel --parity pv/news-1.satchel.parity -o fixed.satchel -p pub.pub
+cmp fixed.satchel pv/news-1.satchel || fail "the repaired volume differs from the original"
+
 # 2. satchel-read volumes on the folder: all present
 expect_exit 0 "$READ" volumes vol -p pub.pub
 grep -q "All volumes present and intact" "$T/out" || fail "volumes: $(cat "$T/out")"
