@@ -136,10 +136,10 @@ $(B)/tests/search_recall: tests/search_recall.c $(B)/libsatchel.a
 # e2e test checks them for networking code), $(B)/satchel-read-static is the stripped copy
 # that goes on a drive. Only the reader's libraries: libarchive and libxml2 (packer side)
 # must not be linked in.
-SB            := build-static
+SB            ?= build-static
 STATIC_PKGS   := libsodium libzstd libutf8proc ncursesw
 STATIC_CFLAGS := -std=c11 -Os $(WARN) -ffunction-sections -fdata-sections $(CFLAGS) \
-                 $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+                 $(shell $(PKG_CONFIG) --cflags $(STATIC_PKGS) 2>/dev/null)
 STATIC_LIBS   := $(shell $(PKG_CONFIG) --static --libs $(STATIC_PKGS) 2>/dev/null) -lm
 STATIC_LIB_OBJ  := $(LIB_SRC:%.c=$(SB)/%.o)
 STATIC_READ_OBJ := $(READ_SRC:%.c=$(SB)/%.o) $(SB)/reader/trusted_keys.o
