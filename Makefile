@@ -82,7 +82,9 @@ $(B)/reader/trusted_keys.o: $(B)/reader/trusted_keys.c
 	$(CC) $(CPPFLAGS) -Ireader $(ALL_CFLAGS) -c $< -o $@
 FORCE:
 
-$(B)/satchel-pack: $(B)/packer/main.o $(B)/libpacker.a $(B)/libsatchel.a
+# stage --export-html runs the reader's web export in-process (packer/drive_content.c)
+$(B)/packer/drive_content.o: CPPFLAGS += -Ireader
+$(B)/satchel-pack: $(B)/packer/main.o $(B)/libpacker.a $(B)/libreader.a $(B)/libsatchel.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 $(B)/satchel-read: $(B)/reader/main.o $(B)/libreader.a $(B)/libsatchel.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ struct dp_plan {
     int sorted; /* items are in path order */
     dp_name *names;
     size_t nnames, ncap; /* ncap: a power of two, or 0 */
+    char **tmpdirs;      /* removed by dp_free (dp_own_tmpdir) */
+    size_t ntmp;
 };
 
 /* ------------------------------------------------------------------------
@@ -59,12 +62,39 @@ static void item_clear(dp_item *it)
     memset(it, 0, sizeof *it);
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0; /* go on: remove what can be removed */
+}
+
+int dp_own_tmpdir(dp_plan *p, const char *dir, sat_err *err)
+{
+    char **n = realloc(p->tmpdirs, (p->ntmp + 1) * sizeof *n);
+
+    if (n == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory for the drive plan");
+    p->tmpdirs = n;
+    if ((n[p->ntmp] = strdup(dir)) == NULL)
+        return sat_err_set(err, SAT_E_NOMEM, "out of memory for the drive plan");
+    p->ntmp++;
+    return 0;
+}
+
 void dp_free(dp_plan *p)
 {
     size_t i;
 
     if (p == NULL)
         return;
+    for (i = 0; i < p->ntmp; i++) {
+        nftw(p->tmpdirs[i], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(p->tmpdirs[i]);
+    }
+    free(p->tmpdirs);
     for (i = 0; i < p->n; i++)
         item_clear(&p->items[i]);
     for (i = 0; i < p->ncap; i++) {
@@ -465,6 +495,30 @@ const dp_item *dp_item_at(const dp_plan *p, size_t i)
 dp_item *dp_item_mut(dp_plan *p, size_t i)
 {
     return i < p->n ? &plan_sorted(p)->items[i] : NULL;
+}
+
+int dp_has_path(const dp_plan *p, const char *path)
+{
+    const dp_name *hit;
+
+    if (p->ncap == 0)
+        return 0;
+    hit = name_slot(p, path, strlen(path));
+    return hit->fold != NULL && !hit->is_dir && strcmp(hit->exact, path) == 0;
+}
+
+int dp_check_size(const char *path, uint64_t size, uint64_t max, sat_err *err)
+{
+    if (max == 0 || size <= max)
+        return 0;
+    if (max == DP_FAT32_MAX_FILE)
+        return sat_err_set(err, SAT_E_LIMIT,
+                           "%s is %llu bytes: FAT32 holds files of at most 4 GiB - 1 "
+                           "(4294967295 bytes); format the drive as exFAT, or split the "
+                           "bundle (build --max-size / --media usb-4g)",
+                           path, (unsigned long long)size);
+    return sat_err_set(err, SAT_E_LIMIT, "%s is %llu bytes: the medium holds files of at most "
+                       "%llu bytes", path, (unsigned long long)size, (unsigned long long)max);
 }
 
 uint64_t dp_total_size(const dp_plan *p)

@@ -28,7 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sat_bundle.h"
 #include "sat_err.h"
+#include "sat_sig.h"
 
 /* Path rules (dp_check_path): '/'-separated relative path of at most 8 components and 255
  * bytes; each component 1..64 bytes of [A-Za-z0-9._-], not starting with '.' or '-', not
@@ -98,9 +100,36 @@ typedef struct dp_drive_opts {
     int export_html;            /* also write web/NAME/ for each bundle */
     const char *lang;           /* interface language of the export: "ko" (default) or "en" */
     const char *tmpdir;         /* where the export is built before it is planned */
+    /* added by stage (after the first version of this header): */
+    int no_reader;              /* no readers given and none beside this program: fine */
+    sat_progress_fn progress;   /* verification progress of each bundle, or NULL */
+    void *progress_ctx;
+    uint64_t max_file;          /* largest file the medium holds (DP_FAT32_MAX_FILE), 0: any */
 } dp_drive_opts;
 
-/* Fills the plan with the drive layout above. Returns 0, or a negative SAT_E_* code with a
+/* Returns 0 when a file of `size` bytes fits a medium whose largest file is `max` (0: no
+ * limit), else SAT_E_LIMIT with a message naming `path` (FAT32 when max is
+ * DP_FAT32_MAX_FILE) and what to do. */
+int dp_check_size(const char *path, uint64_t size, uint64_t max, sat_err *err);
+
+/* Opens the bundle at path against key alone and verifies every byte of it (deep).
+ * Returns 0, or a negative SAT_E_* code with a message naming the file (SAT_E_UNTRUSTED:
+ * signed by another key; SAT_E_HASH: damaged). */
+int dp_verify_bundle(const char *path, const sat_pubkey *key, sat_progress_fn fn, void *ctx,
+                     sat_err *err);
+
+/* Hands the folder dir (a temporary folder whose files the plan refers to, e.g. a web
+ * export) to the plan: dp_free removes it and everything in it. Returns 0 or SAT_E_NOMEM
+ * (the folder is then not owned). */
+int dp_own_tmpdir(dp_plan *p, const char *dir, sat_err *err);
+
+/* 1 when the plan holds a file with exactly this path, else 0. */
+int dp_has_path(const dp_plan *p, const char *path);
+
+/* Fills the plan with the drive layout above. When no reader is given, the static reader
+ * beside this program (satchel-read-static in the folder of /proc/self/exe) is taken;
+ * when there is none either, SAT_E_ARG unless no_reader. The last items planned are
+ * README.txt and CHECKSUMS.b2: every item is hashed first (its size must not change). Returns 0, or a negative SAT_E_* code with a
  * message (a bundle that does not verify against the key, a dynamic reader, a bad name). */
 int dp_build_drive(dp_plan *p, const dp_drive_opts *o, sat_err *err);
 

@@ -4,6 +4,7 @@
  *   satchel-pack keygen -p PUBFILE -s SECFILE [--no-passphrase] [--passphrase-file F] [--force]
  *   satchel-pack build SRC_DIR -o BUNDLE -s SECFILE [options]
  *   satchel-pack build --from ARCHIVE -o BUNDLE -s SECFILE [options]
+ *   satchel-pack stage BUNDLE... --to MOUNTPOINT -p PUBKEY [options] (cmd_stage.c)
  *
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_stage.h"
 #include "pack_input.h"
 #include "passphrase.h"
 #include "sat_bundle.h"
@@ -35,6 +37,8 @@ static void usage(FILE *f)
             "        [--publisher P] [--date ISO8601] [--seq N] [--skip-bad]\n"
             "        [--passphrase-file FILE] [--level N] [--cluster-size BYTES]\n"
             "        [--threads N] [--no-index] [--quiet] [--json]\n"
+            "  %s stage BUNDLE... --to MOUNTPOINT -p PUBKEY [--reader FILE]... [--no-reader]\n"
+            "        [--export-html [--lang ko|en]] [--force] [--quiet] [--json]\n"
             "  %s --help | --version\n"
             "\n"
             "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
@@ -49,9 +53,15 @@ static void usage(FILE *f)
             "and goes on. --json prints the result (counts, notes, skips) as one JSON\n"
             "object on stdout. The bundle carries a full-text search index (Korean found\n"
             "inside longer words) unless --no-index. See docs/INPUT.md and formats/SPEC.md.\n"
+            "stage lays out a USB drive mounted at MOUNTPOINT: the bundles (each verified\n"
+            "against PUBKEY first) with their .parity files, static readers (--reader, or\n"
+            "satchel-read-static beside this program), the key and its fingerprint, a\n"
+            "Korean/English README.txt, CHECKSUMS.b2 and, with --export-html, a web export\n"
+            "of each bundle. It checks free space first, then reads every byte back past\n"
+            "the page cache and fails (exit 1) if the drive did not keep it.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
-            prog, prog, prog);
+            prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -382,6 +392,8 @@ int main(int argc, char **argv)
         return cmd_keygen(argc - 1, argv + 1);
     if (strcmp(argv[1], "build") == 0)
         return cmd_build(argc - 1, argv + 1);
+    if (strcmp(argv[1], "stage") == 0)
+        return pack_cmd_stage(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
     fprintf(stderr, "Try '%s --help'.\n", prog);
     return EXIT_USAGE;

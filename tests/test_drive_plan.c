@@ -4,7 +4,6 @@
  * dp_add_tree on real files (symlinks, devices refused). Trees are made in a mkdtemp folder.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +15,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "test_fixture.h"
 #include <sodium.h>
 
 #include "drive_plan.h"
@@ -23,14 +24,6 @@
 /* ------------------------------------------------------------------------
  * Helpers
  * ------------------------------------------------------------------------ */
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int setup_tmp(void **state)
 {
@@ -44,7 +37,7 @@ static int setup_tmp(void **state)
 
 static int teardown_tmp(void **state)
 {
-    nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_rmtree(*state);
     free(*state);
     return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef SAT_TEST_FIXTURE_H
 #define SAT_TEST_FIXTURE_H
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,6 +42,21 @@ static inline char *test_fixture(const char *dir, const char *name, size_t *len)
     assert_non_null(data);
     assert_true(snprintf(path, sizeof path, "%s/%s/%s", data, dir, name) < (int)sizeof path);
     return test_slurp(path, len);
+}
+
+static inline int test_rm_entry(const char *path, const struct stat *st, int flag,
+                                struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Removes the folder dir and everything in it (symlinks themselves, never their targets). */
+static inline void test_rmtree(const char *dir)
+{
+    nftw(dir, test_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 #endif
