@@ -5,6 +5,7 @@
  *   satchel-pack build SRC_DIR -o BUNDLE -s SECFILE [options]
  *   satchel-pack build --from ARCHIVE -o BUNDLE -s SECFILE [options]
  *   satchel-pack stage BUNDLE... --to MOUNTPOINT -p PUBKEY [options] (cmd_stage.c)
+ *   satchel-pack iso BUNDLE... -o IMAGE -p PUBKEY [options] (cmd_iso.c)
  *
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_iso.h"
 #include "cmd_stage.h"
 #include "pack_input.h"
 #include "passphrase.h"
@@ -39,6 +41,8 @@ static void usage(FILE *f)
             "        [--threads N] [--no-index] [--quiet] [--json]\n"
             "  %s stage BUNDLE... --to MOUNTPOINT -p PUBKEY [--reader FILE]... [--no-reader]\n"
             "        [--export-html [--lang ko|en]] [--force] [--quiet] [--json]\n"
+            "  %s iso BUNDLE... -o IMAGE -p PUBKEY [--label L] [--reader FILE]... [--no-reader]\n"
+            "        [--export-html [--lang ko|en]] [--force] [--quiet] [--json]\n"
             "  %s --help | --version\n"
             "\n"
             "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
@@ -59,9 +63,13 @@ static void usage(FILE *f)
             "Korean/English README.txt, CHECKSUMS.b2 and, with --export-html, a web export\n"
             "of each bundle. It checks free space first, then reads every byte back past\n"
             "the page cache and fails (exit 1) if the drive did not keep it.\n"
+            "iso writes the same layout into an ISO 9660 image for a CD or DVD (Rock Ridge,\n"
+            "Joliet, level 3 for files over 4 GiB; --label sets the volume id, made A-Z,\n"
+            "0-9 and _), then reads the image back and removes it (exit 1) if any file\n"
+            "differs from the plan.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
-            prog, prog, prog, prog);
+            prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -394,6 +402,8 @@ int main(int argc, char **argv)
         return cmd_build(argc - 1, argv + 1);
     if (strcmp(argv[1], "stage") == 0)
         return pack_cmd_stage(argc - 1, argv + 1);
+    if (strcmp(argv[1], "iso") == 0)
+        return pack_cmd_iso(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
     fprintf(stderr, "Try '%s --help'.\n", prog);
     return EXIT_USAGE;
