@@ -2,7 +2,8 @@
  * test_drive_iso.c - `satchel-pack iso` below the command (packer/drive_iso.c): the volume
  * label rules, an image written from a plan and read back equal, and the read-back's
  * comparison catching a changed byte, a missing file, a file the plan lacks and a changed
- * mode; the image is never written over without force. Images go to a mkdtemp folder.
+ * mode; a read-back that differs removes the image; it is never written over without force.
+ * Images go to a mkdtemp folder.
  */
 #include <fcntl.h>
 #include <ftw.h>
@@ -260,6 +261,50 @@ static void test_source_changed(void **state)
     dp_free(p);
 }
 
+/* The read-back differing from the plan (simulated: every planned hash is changed once the
+ * read-back starts, through the progress hook) fails the write and leaves no image, not
+ * even the temporary one; an image already there (with --force) stays as it was. */
+static void spoil_on_read_back(void *ctx, const char *stage, uint64_t done, uint64_t total)
+{
+    static const dp_plan *spoilt;
+    dp_plan *p = ctx;
+    size_t i;
+
+    (void)done;
+    (void)total;
+    if (strcmp(stage, "reading back") != 0 || spoilt == p)
+        return;
+    spoilt = p;
+    for (i = 0; i < dp_count(p); i++)
+        memset(dp_item_mut(p, i)->hash, 0x5a, 32);
+}
+
+static void test_read_back_failure_removes(void **state)
+{
+    const char *dir = *state;
+    char iso[4096], cmd[4200], line[64] = "";
+    di_opts o;
+    sat_err err = {0};
+    dp_plan *p = small_plan(dir, 0755, 1);
+    FILE *f;
+
+    snprintf(iso, sizeof iso, "%s/spoilt.iso", dir);
+    memset(&o, 0, sizeof o);
+    o.progress = spoil_on_read_back;
+    o.progress_ctx = p;
+    assert_int_equal(di_write(p, iso, &o, &err), SAT_E_HASH);
+    assert_non_null(strstr(err.msg, "so it was removed"));
+    assert_non_null(strstr(err.msg, "content differs"));
+    assert_int_equal(access(iso, F_OK), -1);
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c iso", dir);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    pclose(f);
+    assert_string_equal(line, "0\n");
+    dp_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +312,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_and_read_back, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_read_back_catches, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_source_changed, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_read_back_failure_removes, setup_tmp, teardown_tmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
