@@ -162,7 +162,11 @@ static int put_file_data(struct archive *a, const dp_item *it, unsigned char *bu
     fd = open(it->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return sat_err_set(err, SAT_E_IO, "cannot open %s: %s", it->src, strerror(errno));
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != it->size) {
+    if (fstat(fd, &st) != 0) {
+        rc = sat_err_set(err, SAT_E_IO, "cannot stat %s: %s", it->src, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != it->size) {
         rc = sat_err_set(err, SAT_E_IO, "%s changed since it was planned (size %llu, now %lld)",
                          it->src, (unsigned long long)it->size, (long long)st.st_size);
         goto out;
