@@ -8,6 +8,8 @@
 #   make search-recall   build/tests/search_recall: search recall against ground truth
 #   make install PREFIX=/usr/local
 #   make fuzz       libFuzzer targets (clang) in build-fuzz/, each run FUZZ_SECONDS (fuzz/README.md)
+#   make static-reader  satchel-read as one static x86-64 executable: build-static/, installed
+#                   stripped as $(B)/satchel-read-static (README "A reader with no dependencies")
 #   SAN=1           AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
 
 VERSION    := 0.1.0
@@ -53,7 +55,7 @@ PACK_OBJ   := $(PACK_SRC:%.c=$(B)/%.o)
 READ_OBJ   := $(READ_SRC:%.c=$(B)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all demo test check unit e2e bench bench-postings search-recall install deps format clean fuzz fuzz-build fuzz-replay \
+.PHONY: all static-reader demo test check unit e2e bench bench-postings search-recall install deps format clean fuzz fuzz-build fuzz-replay \
         fuzz-merge
 all: $(B)/satchel-pack $(B)/satchel-read
 
@@ -98,7 +100,7 @@ unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; \
 	  SATCHEL_TEST_DATA=$(CURDIR)/tests/data $$t || fail=1; done; exit $$fail
 
-e2e: all $(B)/tests/search_recall
+e2e: all $(B)/tests/search_recall $(B)/satchel-read-static
 	@sh tests/e2e/run.sh $(CURDIR)/$(B)
 
 check: unit e2e fuzz-replay
@@ -128,6 +130,47 @@ search-recall: $(B)/tests/search_recall
 $(B)/tests/search_recall: tests/search_recall.c $(B)/libsatchel.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- static reader (make static-reader) ----
+# satchel-read as one static executable with no runtime dependencies, for the recipient's
+# machine: its own objects in $(SB)/ (no sanitizers in any flavour, -Os, unused sections
+# dropped), linked with Debian's static libraries; $(SB)/satchel-read keeps its symbols (the
+# e2e test checks them for networking code), $(B)/satchel-read-static is the stripped copy
+# that goes on a drive. Only the reader's libraries: libarchive and libxml2 (packer side)
+# must not be linked in.
+SB            ?= build-static
+STATIC_PKGS   := libsodium libzstd libutf8proc ncursesw
+STATIC_CFLAGS := -std=c11 -Os $(WARN) -ffunction-sections -fdata-sections $(CFLAGS) \
+                 $(shell $(PKG_CONFIG) --cflags $(STATIC_PKGS) 2>/dev/null)
+STATIC_LIBS   := $(shell $(PKG_CONFIG) --static --libs $(STATIC_PKGS) 2>/dev/null) -lm
+STATIC_LIB_OBJ  := $(LIB_SRC:%.c=$(SB)/%.o)
+STATIC_READ_OBJ := $(READ_SRC:%.c=$(SB)/%.o) $(SB)/reader/trusted_keys.o
+# one thread only: keeps glibc's resolver out (reader/static/static_threads.c)
+STATIC_ONLY_OBJ := $(SB)/reader/static/static_threads.o
+
+static-reader: $(B)/satchel-read-static
+
+$(SB)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(STATIC_CFLAGS) -MMD -MP -c $< -o $@
+$(SB)/libsatchel.a: $(STATIC_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(SB)/libreader.a: $(STATIC_READ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(SB)/reader/trusted_keys.c: scripts/embed-keys.sh $(READER_KEYS) FORCE
+	@mkdir -p $(dir $@)
+	@sh scripts/embed-keys.sh $(READER_KEYS) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(SB)/reader/trusted_keys.o: $(SB)/reader/trusted_keys.c
+	$(CC) $(CPPFLAGS) -Ireader $(STATIC_CFLAGS) -c $< -o $@
+$(SB)/satchel-read: $(STATIC_ONLY_OBJ) $(SB)/reader/main.o $(SB)/libreader.a $(SB)/libsatchel.a
+	$(CC) $(STATIC_CFLAGS) -static -Wl,--gc-sections -o $@ $^ $(STATIC_LIBS)
+$(B)/satchel-read-static: $(SB)/satchel-read
+	@mkdir -p $(dir $@)
+	strip --strip-all -o $@.tmp $<
+	mv $@.tmp $@
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -174,6 +217,6 @@ format:
 	clang-format -i formats/*.[ch] packer/*.[ch] reader/*.[ch] tests/*.c fuzz/*.[ch]
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz $(SB)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) $(SB) -name '*.d' 2>/dev/null)

@@ -15,11 +15,11 @@
 #include <unistd.h>
 
 #include "cmd_stage.h"
+#include "drive_args.h"
 #include "drive_stage.h"
 #include "sat_text.h"
 
 #define STAGE_PROG "satchel-pack"
-#define STAGE_READERS_MAX 8
 
 static volatile sig_atomic_t stage_stop;
 
@@ -44,40 +44,6 @@ static void catch_signals(int on)
         sigaction(sigs[i], &sa, NULL);
 }
 
-static int stage_usage(const char *msg)
-{
-    fprintf(stderr, "%s: stage: %s\nTry '%s --help'.\n", STAGE_PROG, msg, STAGE_PROG);
-    return 2;
-}
-
-static void put_json_str(const char *s)
-{
-    sat_buf b = {0};
-
-    if (s != NULL && sat_json_string(&b, s, strlen(s)) == 0)
-        fwrite(b.data, 1, b.len, stdout);
-    else
-        fputs("null", stdout);
-    sat_buf_free(&b);
-}
-
-typedef struct verify_prog {
-    int on;
-    time_t last;
-} verify_prog;
-
-static void on_verify(void *ctx, const char *stage, uint64_t done, uint64_t total)
-{
-    verify_prog *v = ctx;
-    time_t now = time(NULL);
-
-    if (!v->on || (now == v->last && done != total))
-        return;
-    v->last = now;
-    fprintf(stderr, "\r%s: checking bundles: %s %llu/%llu   %s", STAGE_PROG, stage,
-            (unsigned long long)done, (unsigned long long)total, done == total ? "\n" : "");
-}
-
 static double mb_s(uint64_t bytes, double s)
 {
     return s > 0 ? (double)bytes / 1e6 / s : 0.0;
@@ -88,7 +54,7 @@ static void print_json(const char *to, const ds_result *r, int ok, const char *m
     size_t i;
 
     printf("{\n  \"to\": ");
-    put_json_str(to);
+    drive_json_str(stdout, to);
     printf(",\n  \"ok\": %s,\n  \"files\": %zu,\n  \"bytes\": %llu,\n"
            "  \"write_seconds\": %.3f,\n  \"write_mb_s\": %.1f,\n  \"read_seconds\": %.3f,\n"
            "  \"read_mb_s\": %.1f,\n  \"bundles_verified\": %zu,\n  \"readback\": \"%s\",\n"
@@ -98,10 +64,10 @@ static void print_json(const char *to, const ds_result *r, int ok, const char *m
            r->bundles_checked, r->nbad ? "failed" : r->files ? "ok" : "not done");
     for (i = 0; i < r->nbad; i++) {
         printf("%s", i ? ", " : "");
-        put_json_str(r->bad[i]);
+        drive_json_str(stdout, r->bad[i]);
     }
     printf("],\n  \"error\": ");
-    put_json_str(ok ? NULL : msg);
+    drive_json_str(stdout, ok ? NULL : msg);
     printf("\n}\n");
 }
 
@@ -118,36 +84,25 @@ int pack_cmd_stage(int argc, char **argv)
                                          {"json", no_argument, NULL, 'J'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *readers[STAGE_READERS_MAX];
+    const char *readers[DRIVE_READERS_MAX];
+    const char *why = NULL;
     dp_drive_opts dopt;
     ds_opts sopt;
     ds_result res;
     dp_plan *plan = NULL;
     sat_pubkey key;
     sat_err err = {0};
-    verify_prog vp = {0, 0};
+    drive_progress vp = {0, "checking bundles: ", 0};
     int quiet = 0, json = 0, c, rc = 1, written = 0, fd;
 
     memset(&dopt, 0, sizeof dopt);
     memset(&sopt, 0, sizeof sopt);
     memset(&res, 0, sizeof res);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "t:p:r:NEl:fqJh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "t:p:fqJh" DRIVE_ARGS_GETOPT, opts, NULL)) != -1) {
         switch (c) {
         case 't': sopt.to = optarg; break;
         case 'p': dopt.pubkey_path = optarg; break;
-        case 'r':
-            if (dopt.nreaders == STAGE_READERS_MAX)
-                return stage_usage("too many --reader options");
-            readers[dopt.nreaders++] = optarg;
-            break;
-        case 'N': dopt.no_reader = 1; break;
-        case 'E': dopt.export_html = 1; break;
-        case 'l':
-            if (strcmp(optarg, "ko") != 0 && strcmp(optarg, "en") != 0)
-                return stage_usage("--lang must be ko or en");
-            dopt.lang = optarg;
-            break;
         case 'f': sopt.force = 1; break;
         case 'q': quiet = 1; break;
         case 'J': json = 1; break;
@@ -157,22 +112,17 @@ int pack_cmd_stage(int argc, char **argv)
                    "[--json]\n(see '%s --help' and man satchel-pack)\n",
                    STAGE_PROG, STAGE_PROG);
             return 0;
-        default: return stage_usage("unknown option");
+        default:
+            if ((why = drive_args_take(&dopt, readers, c, optarg)) != NULL)
+                return drive_usage("stage", why);
         }
     }
-    if (optind >= argc)
-        return stage_usage("give at least one BUNDLE");
+    if ((why = drive_args_finish(&dopt, readers, argc, argv, optind)) != NULL)
+        return drive_usage("stage", why);
     if (sopt.to == NULL || dopt.pubkey_path == NULL)
-        return stage_usage("needs --to MOUNTPOINT and -p PUBKEY");
-    if (dopt.lang != NULL && !dopt.export_html)
-        return stage_usage("--lang goes with --export-html");
-    if (dopt.nreaders > 0 && dopt.no_reader)
-        return stage_usage("--reader and --no-reader exclude each other");
-    dopt.bundles = (const char *const *)(argv + optind);
-    dopt.nbundles = (size_t)(argc - optind);
-    dopt.readers = readers;
+        return drive_usage("stage", "needs --to MOUNTPOINT and -p PUBKEY");
     vp.on = !quiet;
-    dopt.progress = on_verify;
+    dopt.progress = drive_progress_fn;
     dopt.progress_ctx = &vp;
 
     /* FAT32's file size limit is known before the bundles are verified and hashed */

@@ -6,6 +6,7 @@
  *   satchel-pack build --from ARCHIVE -o BUNDLE -s SECFILE [options]
  *   satchel-pack stage BUNDLE... --to MOUNTPOINT -p PUBKEY [options] (cmd_stage.c)
  *   satchel-pack parity BUNDLE --percent P [-o FILE]
+ *   satchel-pack iso BUNDLE... -o IMAGE -p PUBKEY [options] (cmd_iso.c)
  *
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_iso.h"
 #include "cmd_stage.h"
 #include "pack_input.h"
 #include "pack_volumes.h"
@@ -42,9 +44,10 @@ static void usage(FILE *f)
             "        [--threads N] [--no-index] [--parity PERCENT] [--quiet] [--json]\n"
             "        [--max-size SIZE | --media cd|dvd|dvd-dl|usb-4g] [--reserve SIZE]\n"
             "  %s parity BUNDLE --percent P [-o FILE] [--quiet]\n"
-            "  %s stage BUNDLE... --to MOUNTPOINT -p PUBKEY [--reader FILE]...\n"
-            "        [--no-reader] [--export-html [--lang ko|en]] [--force] [--quiet]\n"
-            "        [--json]\n"
+            "  %s stage BUNDLE... --to MOUNTPOINT -p PUBKEY [--reader FILE]... [--no-reader]\n"
+            "        [--export-html [--lang ko|en]] [--force] [--quiet] [--json]\n"
+            "  %s iso BUNDLE... -o IMAGE -p PUBKEY [--label L] [--reader FILE]... [--no-reader]\n"
+            "        [--export-html [--lang ko|en]] [--force] [--quiet] [--json]\n"
             "  %s --help | --version\n"
             "\n"
             "keygen writes a minisign-compatible key pair (secret key encrypted with a\n"
@@ -75,9 +78,13 @@ static void usage(FILE *f)
             "Korean/English README.txt, CHECKSUMS.b2 and, with --export-html, a web export\n"
             "of each bundle. It checks free space first, then reads every byte back past\n"
             "the page cache and fails (exit 1) if the drive did not keep it.\n"
+            "iso writes the same layout into an ISO 9660 image for a CD or DVD (Rock Ridge,\n"
+            "Joliet, level 3 for files over 4 GiB; --label sets the volume id, made A-Z,\n"
+            "0-9 and _), then reads the image back and removes it (exit 1) if any file\n"
+            "differs from the plan.\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n",
-            prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog);
 }
 
 static int die_usage(const char *msg)
@@ -476,6 +483,8 @@ int main(int argc, char **argv)
         return pack_cmd_stage(argc - 1, argv + 1);
     if (strcmp(argv[1], "parity") == 0)
         return pack_cmd_parity(argc - 1, argv + 1);
+    if (strcmp(argv[1], "iso") == 0)
+        return pack_cmd_iso(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
     fprintf(stderr, "Try '%s --help'.\n", prog);
     return EXIT_USAGE;

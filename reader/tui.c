@@ -13,8 +13,6 @@
 #include "tui.h"
 
 #include <curses.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +26,7 @@
 #include "msg.h"
 #include "render_term.h"
 #include "tui_screen.h"
+#include "tui_env.h"
 #include "tui_text.h"
 
 /* How often the key loop looks at the signal flag. */
@@ -436,6 +435,12 @@ int tui_browse(const char *path, const rk_set *keys)
         sat_buf_free(&why);
         return 2;
     }
+    /* wide characters need a UTF-8 locale (everything shown is UTF-8): checked before the
+     * bundle is verified, which can take minutes on a DVD */
+    if (tui_env_utf8() == NULL) {
+        tui_env_say(MSG_TUI_NO_UTF8, "");
+        return 2;
+    }
     /* a crash must not leave a core file behind either */
     setrlimit(RLIMIT_CORE, &nocore);
     set_render_words();
@@ -461,14 +466,11 @@ int tui_browse(const char *path, const rk_set *keys)
         status = 1;
         goto cleanup;
     }
-    /* wide characters need a UTF-8 locale; everything shown is UTF-8 */
-    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-        setlocale(LC_CTYPE, "C.UTF-8");
     if (term_start() != 0) {
         const char *t = getenv("TERM");
-        tui_msgf_safe(&why, MSG_TUI_TERM_FAIL, t ? t : "");
-        fprintf(stderr, "satchel-read: %s\n", why.data ? why.data : "");
-        status = 1;
+        /* in both languages: LANG may not say which one the reader reads */
+        tui_env_say(t == NULL || t[0] == '\0' ? MSG_TUI_NO_TERM : MSG_TUI_TERM_FAIL, t ? t : "");
+        status = 2;
         goto cleanup;
     }
     bn.app = &app;

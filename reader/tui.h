@@ -16,7 +16,8 @@
 #include "reader_keys.h"
 
 /* Exit statuses (as reader/main.c): 0 ok (also after the panic key), 1 the bundle
- * could not be read, 2 no terminal, 3 not genuine; 128 + N after signal N (the
+ * could not be read, 2 no usable terminal (not a terminal, no TERM or no description of
+ * it, no UTF-8 locale: reader/tui_env.h), 3 not genuine; 128 + N after signal N (the
  * terminal restored first). */
 int tui_browse(const char *path, const rk_set *keys);
 

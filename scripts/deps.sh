@@ -13,12 +13,13 @@ set -eu
 # interface: ncursesw, and tmux and strace to drive and watch it in tests; the web export:
 # chromium (headless, in tests) and fonts-noto-cjk so its screenshots show Korean; the drive
 # and disc tests: xorriso (reads ISO images back), dosfstools and mtools (FAT32 images) and
-# fusefat (mounts a FAT32 image without a kernel driver, as a stick stand-in).
+# fusefat (mounts a FAT32 image without a kernel driver, as a stick stand-in); file (the static
+# reader test checks the executable's kind with it).
 PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
 libxml2-dev libutf8proc-dev libncurses-dev tmux strace chromium fonts-noto-cjk
 xorriso dosfstools mtools fusefat
 zim-tools kiwix-tools
-zstd minisign libarchive-tools tar coreutils bsdutils python3 time
+zstd minisign libarchive-tools tar coreutils bsdutils python3 time file
 clang libclang-rt-dev"
 
 missing=""
