@@ -1,6 +1,7 @@
 # Satchel - top-level build.
 #   make            build satchel-pack and satchel-read (build/)
-#   make demo       install deps, build, pack examples/ with a throw-away key, verify, list, show
+#   make demo       install deps, build, pack examples/ with a throw-away key, verify, list, show,
+#                   export a web site, stage a drive folder (demo/drive/)
 #   make test       install deps, run unit + end-to-end tests, then all again under SAN=1
 #   make check      unit + end-to-end tests for the current build flavour (no deps step)
 #   make bench      benchmark against tar|zstd + minisign (see bench/)
@@ -110,7 +111,7 @@ test: deps
 	$(MAKE) SAN=1 check
 	@echo "make test: all unit and end-to-end tests passed (plain and SAN=1)"
 
-demo: deps all
+demo: deps all $(B)/satchel-read-static
 	@sh scripts/demo.sh $(CURDIR)/$(B)
 
 bench: deps all $(B)/tests/search_recall $(B)/bench/bench_search
@@ -172,9 +173,11 @@ $(B)/satchel-read-static: $(SB)/satchel-read
 	strip --strip-all -o $@.tmp $<
 	mv $@.tmp $@
 
-install: all
+# satchel-read-static goes beside satchel-pack: stage and iso put it on the drive from there
+install: all $(B)/satchel-read-static
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(B)/satchel-pack $(B)/satchel-read $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(B)/satchel-pack $(B)/satchel-read $(B)/satchel-read-static \
+	    $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/satchel-pack.1 man/satchel-read.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 # ---- fuzzing (fuzz/README.md) ----

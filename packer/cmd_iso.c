@@ -105,7 +105,7 @@ int pack_cmd_iso(int argc, char **argv)
     iso_result res;
     dp_plan *plan = NULL;
     sat_err err = {0};
-    drive_progress pr = {0, NULL, 0};
+    drive_progress pr = {0, NULL, 0, 0};
     struct stat st;
     long long created = 0;
     int quiet = 0, json = 0, c, rc = 1;

@@ -92,7 +92,7 @@ int pack_cmd_stage(int argc, char **argv)
     dp_plan *plan = NULL;
     sat_pubkey key;
     sat_err err = {0};
-    drive_progress vp = {0, "checking bundles: ", 0};
+    drive_progress vp = {0, "checking bundles: ", 0, 0};
     int quiet = 0, json = 0, c, rc = 1, written = 0, fd;
 
     memset(&dopt, 0, sizeof dopt);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sat_text.h"
 
@@ -64,10 +65,20 @@ void drive_progress_fn(void *ctx, const char *stage, uint64_t done, uint64_t tot
     drive_progress *pr = ctx;
     long long now = (long long)time(NULL);
 
-    if (!pr->on || (now == pr->last && done != total))
+    /* on a terminal the line is redrawn in place; in a log, only the final line */
+    if (!pr->on)
         return;
+    if (done == total) {
+        if (pr->ended)
+            return;
+        pr->ended = 1;
+    } else {
+        pr->ended = 0;
+        if (now == pr->last || !isatty(2))
+            return;
+    }
     pr->last = now;
-    fprintf(stderr, "\rsatchel-pack: %s%s %3u%% (%.1f of %.1f MB)   %s",
+    fprintf(stderr, "%ssatchel-pack: %s%s %3u%% (%.1f of %.1f MB)   %s", isatty(2) ? "\r" : "",
             pr->label ? pr->label : "", stage,
             total ? (unsigned)(done * 100 / total) : 100u, (double)done / 1e6,
             (double)total / 1e6, done == total ? "\n" : "");

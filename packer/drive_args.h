@@ -37,6 +37,7 @@ typedef struct drive_progress {
     int on;
     const char *label; /* before the stage name, e.g. "checking bundles: ", or NULL */
     long long last;
+    int ended; /* the last step was printed as ended: print it once */
 } drive_progress;
 void drive_progress_fn(void *ctx, const char *stage, uint64_t done, uint64_t total);
 

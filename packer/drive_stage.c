@@ -306,11 +306,12 @@ static void prog_show(ds_prog *g, int final)
 {
     double t = since(&g->t0);
 
-    if (!g->on || (!final && t - g->last < 0.5))
+    /* on a terminal the line is redrawn in place; in a log, only the final line */
+    if (!g->on || (!final && (t - g->last < 0.5 || !isatty(2))))
         return;
     g->last = t;
-    fprintf(stderr, "\rsatchel-pack: %s %zu/%zu files, %.1f/%.1f MB, %.1f MB/s   %s", g->what,
-            g->files, g->nfiles, (double)g->bytes / 1e6, (double)g->total / 1e6,
+    fprintf(stderr, "%ssatchel-pack: %s %zu/%zu files, %.1f/%.1f MB, %.1f MB/s   %s", isatty(2) ? "\r" : "",
+            g->what, g->files, g->nfiles, (double)g->bytes / 1e6, (double)g->total / 1e6,
             t > 0 ? (double)g->bytes / 1e6 / t : 0.0, final ? "\n" : "");
 }
 

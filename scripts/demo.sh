@@ -12,7 +12,7 @@ echo "== 1. A throw-away signing key (no passphrase: demo only)"
 echo
 echo "== 2. Pack examples/ into demo/demo.satchel"
 "$BIN/satchel-pack" build "$ROOT/examples" -o "$OUT/demo.satchel" -s "$OUT/demo.key" \
-    --title "Satchel demo bundle" --publisher "Example newsroom" --seq 1
+    --title "Satchel demo bundle" --publisher "Example newsroom" --seq 1 --parity 5
 echo
 echo "== 3. Verify (signature first, then every hash)"
 "$BIN/satchel-read" verify "$OUT/demo.satchel" -p "$OUT/demo.pub"
@@ -33,6 +33,12 @@ echo
 echo "== 7. A web site for readers without a terminal: demo/site/index.html (Korean interface)"
 "$BIN/satchel-read" export-html "$OUT/demo.satchel" --to "$OUT/site" --lang ko --force \
     -p "$OUT/demo.pub"
+echo
+echo "== 8. A drive for a recipient: demo/drive/ (bundle + recovery data, static reader, key,"
+echo "     README in Korean and English, web export), read back and verified after writing"
+rm -rf "$OUT/drive"
+mkdir "$OUT/drive"
+"$BIN/satchel-pack" stage "$OUT/demo.satchel" --to "$OUT/drive" -p "$OUT/demo.pub" --export-html
 echo
 echo "Done. Open demo/site/index.html in a browser, or read on this terminal:"
 echo "  $BIN/satchel-read browse demo/demo.satchel -p demo/demo.pub --lang ko"
