@@ -214,7 +214,8 @@ timed sh -c '"$0" iso "$1" -o s.iso -p "$2" --label "$3" --json 2>&1 >iso.json |
     "$PACK" m.satchel k.pub "$LABEL"
 si_s=$secs si_cpu=$cpu si_rss=$rss
 [ "$(jget iso.json readback)" = ok ] || { echo "media.sh: satchel-pack iso failed: $(cat iso.stamps)" >&2; exit 1; }
-si_rb=$(awk '/writing 100%/ { w = $1 } /reading back 100%/ { r = $1 } END { printf "%.2f", r - w }' iso.stamps)
+si_rb=$(awk '/writing 100%/ { w = $1 } /reading back 100%/ { r = $1 }
+    END { if (w && r) printf "%.2f", r - w; else print "-" }' iso.stamps) # "-": the lines changed
 # -iso-level 3 as satchel-pack iso (a bundle over 4 GiB needs several extents); -J -R as asked
 timed sh -c 'xorriso -as mkisofs -iso-level 3 -J -R -V "$0" -o x.iso layout 2>x.err' "$LABEL"
 xi_s=$secs xi_cpu=$cpu xi_rss=$rss
