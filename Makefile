@@ -4,7 +4,10 @@
 #                   export a web site, stage a drive folder (demo/drive/)
 #   make test       install deps, run unit + end-to-end tests, then all again under SAN=1
 #   make check      unit + end-to-end tests for the current build flavour (no deps step)
-#   make bench      benchmark against tar|zstd + minisign (see bench/)
+#   make bench      benchmark against tar|zstd + minisign (see bench/); ends with bench-media
+#                   unless BENCH_MEDIA=0
+#   make bench-media  recovery data, DVD image, USB staging and volumes against par2, xorriso
+#                   and cp + sync + b2sum (bench/media.sh; BENCH_MEDIA_MB and more in bench/README.md)
 #   make bench-postings  size and speed of the search posting-list codec
 #   make search-recall   build/tests/search_recall: search recall against ground truth
 #   make install PREFIX=/usr/local
@@ -56,7 +59,7 @@ PACK_OBJ   := $(PACK_SRC:%.c=$(B)/%.o)
 READ_OBJ   := $(READ_SRC:%.c=$(B)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all static-reader demo test check unit e2e bench bench-postings search-recall install deps format clean fuzz fuzz-build fuzz-replay \
+.PHONY: all static-reader demo test check unit e2e bench bench-media bench-postings search-recall install deps format clean fuzz fuzz-build fuzz-replay \
         fuzz-merge
 all: $(B)/satchel-pack $(B)/satchel-read
 
@@ -114,8 +117,13 @@ test: deps
 demo: deps all $(B)/satchel-read-static
 	@sh scripts/demo.sh $(CURDIR)/$(B)
 
-bench: deps all $(B)/tests/search_recall $(B)/bench/bench_search
+bench: deps all $(B)/tests/search_recall $(B)/bench/bench_search $(B)/satchel-read-static
 	@sh bench/run.sh $(CURDIR)/$(B)
+	@if [ "$(BENCH_MEDIA)" != 0 ]; then sh bench/media.sh $(CURDIR)/$(B); fi
+
+# The media work of issue 7 (parity, iso, stage, volumes) against par2, xorriso, cp + b2sum
+bench-media: deps all $(B)/satchel-read-static
+	@sh bench/media.sh $(CURDIR)/$(B)
 
 # Size and speed of the posting-list codec on a synthetic Zipf corpus (bench/bench_postings.c)
 bench-postings: $(B)/bench/bench_postings

@@ -3,7 +3,9 @@
  *
  *   timeit RUNS CMD [ARG...]     (the string "{}" in an argument is replaced by the
  *                                 next line of stdin each run, e.g. a random id)
- * Prints: "median_ms p95_ms max_ms max_rss_kb" on one line. Output of the command
+ * Prints: "median_ms p95_ms max_ms max_rss_kb cpu_s" on one line: wall times, the peak RSS
+ * of the largest process (the command or one of the children it waited for) and the mean CPU
+ * seconds per run (user + system, with those children: wait4's rusage). Output of the command
  * goes to /dev/null. Exits 1 if any run fails.
  */
 #include <stdio.h>
@@ -26,6 +28,7 @@ int main(int argc, char **argv)
     int runs, i, k, failed = 0;
     double *ms;
     long max_rss = 0;
+    double cpu = 0;
     char line[4096];
 
     if (argc < 3) {
@@ -71,13 +74,15 @@ int main(int argc, char **argv)
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             failed = 1;
         ms[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        cpu += (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
         if (ru.ru_maxrss > max_rss)
             max_rss = ru.ru_maxrss;
         free(av);
     }
     qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-    printf("%.2f %.2f %.2f %ld\n", ms[runs / 2], ms[(runs * 95 + 99) / 100 - 1], ms[runs - 1],
-           max_rss);
+    printf("%.2f %.2f %.2f %ld %.2f\n", ms[runs / 2], ms[(runs * 95 + 99) / 100 - 1], ms[runs - 1],
+           max_rss, cpu / runs);
     free(ms);
     return failed;
 }

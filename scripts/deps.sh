@@ -14,11 +14,12 @@ set -eu
 # chromium (headless, in tests) and fonts-noto-cjk so its screenshots show Korean; the drive
 # and disc tests: xorriso (reads ISO images back), dosfstools and mtools (FAT32 images) and
 # fusefat (mounts a FAT32 image without a kernel driver, as a stick stand-in); file (the static
-# reader test checks the executable's kind with it).
+# reader test checks the executable's kind with it); make bench-media: par2 (par2cmdline, the
+# recovery-data tool Satchel's parity files are compared with).
 PKGS="build-essential pkg-config libsodium-dev libzstd-dev libarchive-dev libcmocka-dev
 libxml2-dev libutf8proc-dev libncurses-dev tmux strace chromium fonts-noto-cjk
 xorriso dosfstools mtools fusefat
-zim-tools kiwix-tools
+zim-tools kiwix-tools par2
 zstd minisign libarchive-tools tar coreutils bsdutils python3 time file
 clang libclang-rt-dev"
 
