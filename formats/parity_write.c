@@ -218,6 +218,16 @@ int sat_parity_write_mem(const char *bundle_path, unsigned percent, const char *
                          w.fd < 0 ? strerror(errno) : "not a regular file");
         goto cleanup;
     }
+    /* the parity file never replaces the file it protects (-o BUNDLE, or a link to it) */
+    {
+        struct stat os;
+        if (stat(out_path, &os) == 0 && os.st_dev == st.st_dev && os.st_ino == st.st_ino) {
+            rc = sat_err_set(err, SAT_E_ARG, "%s is the file to protect: give the recovery "
+                             "data another name (default: %s%s)", out_path, bundle_path,
+                             SAT_PARITY_SUFFIX);
+            goto cleanup;
+        }
+    }
     if (sat_parity_geom((uint64_t)st.st_size, percent, &w.g) != 0) {
         rc = sat_err_set(err, SAT_E_LIMIT, "%s: %llu bytes: recovery data covers files of 1 "
                          "byte to 1 TiB", bundle_path, (unsigned long long)st.st_size);
