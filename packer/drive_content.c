@@ -20,6 +20,7 @@
 #include "drive_readme.h"
 #include "export_html.h"
 #include "sat_bundle.h"
+#include "sat_parity.h"
 #include "sat_text.h"
 
 /* What the bytes of an ELF file say about it. */
@@ -321,6 +322,44 @@ static int hash_items(dp_plan *p, sat_err *err)
     return rc;
 }
 
+/* Every parity file planned must protect the bundle planned beside it, as it is now (a
+ * bundle built again without --parity keeps the old file beside it): its header names the
+ * size and hash of the file it was made from. Items are hashed already. */
+static int check_parity(dp_plan *p, sat_err *err)
+{
+    size_t i, j, len;
+    int rc = 0;
+
+    for (i = 0; i < dp_count(p) && rc == 0; i++) {
+        const dp_item *par = dp_item_at(p, i), *b = NULL;
+        sat_parity *ph = NULL;
+        sat_parity_info info;
+
+        if (par->kind != DP_PARITY)
+            continue;
+        len = strlen(par->path) - strlen(SAT_PARITY_SUFFIX);
+        for (j = 0; j < dp_count(p); j++)
+            if (dp_item_at(p, j)->kind == DP_BUNDLE &&
+                strncmp(dp_item_at(p, j)->path, par->path, len) == 0 &&
+                dp_item_at(p, j)->path[len] == '\0')
+                b = dp_item_at(p, j);
+        if (b == NULL)
+            continue;
+        if ((rc = sat_parity_open(par->src, &ph, err)) != 0)
+            return sat_err_prefix(err, "%s is not usable recovery data (make it again with "
+                                  "satchel-pack parity %s --percent P, or remove it)",
+                                  par->src, b->src);
+        sat_parity_get_info(ph, &info);
+        sat_parity_close(ph);
+        if (info.size != b->size || memcmp(info.hash, b->hash, sizeof info.hash) != 0)
+            rc = sat_err_set(err, SAT_E_ARG,
+                             "%s was made for another bundle, or for an earlier %s: it cannot "
+                             "repair this one; make it again (satchel-pack parity %s --percent "
+                             "%u) or remove it", par->src, b->src, b->src, info.percent);
+    }
+    return rc;
+}
+
 static int add_checksums(dp_plan *p, sat_buf *b, sat_err *err)
 {
     char hex[65];
@@ -416,7 +455,8 @@ int dp_build_drive(dp_plan *p, const dp_drive_opts *o, sat_err *err)
         goto out;
     }
     if ((rc = dp_add_mem(p, "README.txt", b.data, b.len, 0644, err)) != 0 ||
-        (rc = hash_items(p, err)) != 0 || (rc = add_checksums(p, &b, err)) != 0)
+        (rc = hash_items(p, err)) != 0 || (rc = check_parity(p, err)) != 0 ||
+        (rc = add_checksums(p, &b, err)) != 0)
         goto out;
 out:
     free(tmp);

@@ -415,6 +415,13 @@ static int cmd_build(int argc, char **argv)
             fprintf(stderr, "\r%60s\r", "");
         sat_writer_get_stats(w, &st);
     }
+    /* an earlier build's recovery data may not match the new bundle: say so (stage and iso
+     * refuse one that does not) rather than delete a file this run did not write */
+    if (!parity && snprintf(ppath, sizeof ppath, "%s.parity", out) < (int)sizeof ppath &&
+        access(ppath, F_OK) == 0)
+        fprintf(stderr, "%s: note: %s is left from an earlier build; unless the bundle came out "
+                "the same, it cannot repair %s: make it again (satchel-pack parity %s "
+                "--percent P) or remove it\n", prog, ppath, out, out);
     /* recovery data before the summary, so --json can name it; the bundle stays on failure */
     if (parity && (snprintf(ppath, sizeof ppath, "%s.parity", out) >= (int)sizeof ppath ||
                    pack_parity_make(out, parity, ppath, ps.on ? PACK_PARITY_PROGRESS : 0) != 0)) {

@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "drive_plan.h"
+#include "sat_parity.h"
 #include "sat_bundle.h"
 
 /* ------------------------------------------------------------------------
@@ -227,10 +228,9 @@ static void test_layout(void **state)
     char *text;
 
     snprintf(par, sizeof par, "%s.parity", x->bundle);
-    f = fopen(par, "wb");
-    assert_non_null(f);
-    fputs("parity bytes", f);
-    fclose(f);
+    if (sat_parity_write(x->bundle, 5, par, NULL, NULL, &err) != 0)
+        fail_msg("sat_parity_write: %s", err.msg);
+    (void)f;
     if (build(x, x->bundle, x->pub, readers, 2, 0, &p, &err) != 0)
         fail_msg("dp_build_drive: %s", err.msg);
     assert_int_equal(dp_count(p), 8);
@@ -245,7 +245,8 @@ static void test_layout(void **state)
     assert_int_equal(find(p, "satchel/news.satchel")->kind, DP_BUNDLE);
     assert_int_equal(find(p, "satchel/news.satchel")->mode, 0644);
     assert_int_equal(find(p, "satchel/news.satchel.parity")->kind, DP_PARITY);
-    assert_int_equal(find(p, "satchel/news.satchel.parity")->size, 12);
+    assert_int_equal(find(p, "satchel/news.satchel.parity")->size,
+                     sat_parity_size(find(p, "satchel/news.satchel")->size, 5));
 
     /* CHECKSUMS.b2: one line per other item, in order, with its hash */
     ck = find(p, "CHECKSUMS.b2");
@@ -380,6 +381,44 @@ static void test_refused(void **state)
     dp_free(p);
 }
 
+/* A parity file beside the bundle must be the one made from it as it is now: one made from
+ * other bytes (an earlier build), or garbage, is refused with a reason. */
+static void test_stale_parity(void **state)
+{
+    fx *x = *state;
+    dp_plan *p = NULL;
+    sat_err err = {0};
+    char par[160], other[160];
+    FILE *f;
+
+    snprintf(par, sizeof par, "%s.parity", x->bundle);
+    snprintf(other, sizeof other, "%s.other", x->bundle);
+    f = fopen(other, "wb");
+    assert_non_null(f);
+    fputs("an earlier bundle of the same name", f);
+    fclose(f);
+    assert_int_equal(sat_parity_write(other, 5, par, NULL, NULL, &err), 0);
+    assert_int_not_equal(build(x, x->bundle, x->pub, NULL, 0, 1, &p, &err), 0);
+    assert_non_null(strstr(err.msg, "was made for another bundle"));
+    dp_free(p);
+    p = NULL;
+    f = fopen(par, "wb");
+    assert_non_null(f);
+    fputs("parity bytes", f);
+    fclose(f);
+    assert_int_not_equal(build(x, x->bundle, x->pub, NULL, 0, 1, &p, &err), 0);
+    assert_non_null(strstr(err.msg, "is not usable recovery data"));
+    dp_free(p);
+    p = NULL;
+    /* the right one is taken */
+    assert_int_equal(sat_parity_write(x->bundle, 5, par, NULL, NULL, &err), 0);
+    if (build(x, x->bundle, x->pub, NULL, 0, 1, &p, &err) != 0)
+        fail_msg("dp_build_drive: %s", err.msg);
+    dp_free(p);
+    assert_int_equal(unlink(par), 0);
+    assert_int_equal(unlink(other), 0);
+}
+
 /* With a medium's largest file set (FAT32), a parity file of 4 GiB is refused before the
  * bundle is verified or hashed. */
 static void test_max_file(void **state)
@@ -458,6 +497,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_parity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_tmpdir, setup, teardown),
     };
 

@@ -155,9 +155,21 @@ unmount "$MNT2"
 rm -rf huge
 
 # ---- a drive too small: the free-space error, and nothing left behind ------------------
-mkdir big
-cp news.satchel big/news.satchel
-head -c 40000000 /dev/urandom >big/news.satchel.parity
+mkdir big bigsrc
+# a bundle of 40 MB: one article with a picture that does not compress
+python3 - bigsrc <<'PY'
+import os, struct, sys, zlib
+out = sys.argv[1]
+w, h = 1024, 13000
+raw = b"".join(b"\0" + os.urandom(w * 3) for _ in range(h))
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(out + "/big.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                                   + chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b""))
+open(out + "/a.md", "w").write("---\ntitle: Big\ndate: 2026-11-20\n---\nA picture.\n\n![big](big.png)\n")
+PY
+"$PACK" build bigsrc -o big/news.satchel -s demo.key --title Big --date 2026-11-20 --quiet
+[ "$(stat -c %s big/news.satchel)" -gt 36000000 ] || fail "the big bundle is too small"
 fat_image "$T/small.img" 34 "$MNT2"
 expect_exit 1 "$PACK" stage big/news.satchel --to "$MNT2" -p demo.pub --no-reader --quiet
 grep -q "free space" "$T/err" || fail "no free-space error for a drive too small"
