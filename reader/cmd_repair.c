@@ -187,10 +187,10 @@ int cli_repair(const char *path, cli_opts *o)
     }
     made = 1;
     rc = sat_parity_repair(p, path, fd, &r.rep, cli_progress, NULL, &err);
-    r.have_rep = 1;
+    r.have_rep = rc != SAT_E_IO; /* an I/O error (BUNDLE unreadable) comes before the scan */
     if (rc != 0) {
         r.error = err.msg;
-        r.verdict = "unrepairable";
+        r.verdict = rc == SAT_E_IO ? "error" : "unrepairable";
         rc = rc == SAT_E_IO ? EXIT_IO : EXIT_DAMAGED;
         goto done;
     }

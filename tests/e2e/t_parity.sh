@@ -38,6 +38,18 @@ expect_exit 0 "$READ" verify good.satchel -p demo.pub
 "$PACK" parity good.satchel --percent 5 -o again.parity --quiet
 cmp good.satchel.parity again.parity || fail "parity command and build --parity differ"
 expect_exit 2 "$PACK" parity good.satchel --percent 51
+# a BUNDLE that cannot be read: exit 4, no claim about sectors checked, nothing written
+expect_exit 4 "$READ" repair nosuch.satchel --parity good.satchel.parity -o nosuch.out -p demo.pub
+grep -q "Checked" "$T/out" && fail "repair of a missing bundle claims it checked sectors"
+[ ! -e nosuch.out ] || fail "repair of a missing bundle wrote OUT"
+# never over the bundle it protects (by name, or through a hard link)
+cp good.satchel victim.satchel
+ln victim.satchel alias.satchel
+for o in victim.satchel alias.satchel; do
+    expect_exit 1 "$PACK" parity victim.satchel --percent 5 -o "$o" --quiet
+    grep -q "is the file to protect" "$T/err" || fail "no reason given for -o $o: $(cat "$T/err")"
+    cmp victim.satchel good.satchel || fail "parity -o $o damaged the bundle"
+done
 "$PACK" build src -o js.satchel -s demo.key --title "Parity test" --date 2026-11-20 \
     --parity 5 --json > js.json
 python3 -c "
