@@ -32,13 +32,13 @@
 #include "sat_err.h"
 #include "sat_sig.h"
 
-/* Path rules (dp_check_path): '/'-separated relative path of at most 8 components and 255
- * bytes; each component 1..64 bytes of [A-Za-z0-9._-], not starting with '.' or '-', not
+/* Path rules (dp_check_path): '/'-separated relative path of at most 8 components and 239
+ * bytes (libarchive's Joliet writer refuses a full path of 240 or more); each component 1..64 bytes of [A-Za-z0-9._-], not starting with '.' or '-', not
  * ending with '.', not a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with or
  * without an extension); no two paths equal ignoring ASCII case (FAT, exFAT and Joliet fold
  * case), and no folder spelled in two cases ("A/x" and "a/y"). */
 #define DP_MAX_DEPTH 8
-#define DP_MAX_PATH 255
+#define DP_MAX_PATH 239
 #define DP_MAX_NAME 64
 /* The largest file FAT32 can hold. */
 #define DP_FAT32_MAX_FILE 4294967295ULL

@@ -179,6 +179,26 @@ static void test_write_and_read_back(void **state)
     dp_free(p);
 }
 
+/* The longest path the plan accepts (DP_MAX_PATH) goes into the image and reads back: the
+ * plan's rule is what the Joliet writer accepts. */
+static void test_longest_path(void **state)
+{
+    const char *dir = *state;
+    char iso[4096], path[DP_MAX_PATH + 1];
+    sat_err err = {0};
+    dp_plan *p = small_plan(dir, 0755, 0);
+    size_t i;
+
+    for (i = 0; i < DP_MAX_PATH; i++)
+        path[i] = (i % 64 == 63) ? '/' : 'w';
+    path[DP_MAX_PATH] = '\0';
+    assert_int_equal(dp_add_mem(p, path, "deep\n", 5, 0644, &err), 0);
+    snprintf(iso, sizeof iso, "%s/long.iso", dir);
+    write_ok(p, iso, 0);
+    assert_int_equal(di_readback(iso, p, NULL, NULL, &err), 0);
+    dp_free(p);
+}
+
 static void test_read_back_catches(void **state)
 {
     const char *dir = *state;
@@ -310,6 +330,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_label),
         cmocka_unit_test_setup_teardown(test_write_and_read_back, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_longest_path, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_read_back_catches, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_source_changed, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_read_back_failure_removes, setup_tmp, teardown_tmp),

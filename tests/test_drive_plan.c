@@ -124,15 +124,15 @@ static void test_rules_refuse(void **state)
     assert_int_equal(dp_check_path(name, &err), SAT_E_ARG);
     assert_non_null(strstr(err.msg, "65 bytes"));
 
-    /* 255 bytes pass, 256 do not: names of 63 bytes joined by '/' */
-    for (i = 0; i < 255; i++)
+    /* 239 bytes pass, 240 do not (Joliet): names of 63 bytes joined by '/' */
+    for (i = 0; i < 239; i++)
         path[i] = (i % 64 == 63) ? '/' : 'p';
-    path[255] = '\0';
+    path[239] = '\0';
     assert_int_equal(check(path), 0);
-    path[255] = 'p';
-    path[256] = '\0';
+    path[239] = 'p';
+    path[240] = '\0';
     assert_int_equal(dp_check_path(path, &err), SAT_E_ARG);
-    assert_non_null(strstr(err.msg, "256 bytes"));
+    assert_non_null(strstr(err.msg, "240 bytes"));
 }
 
 /* ------------------------------------------------------------------------
