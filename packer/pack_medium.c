@@ -3,6 +3,7 @@
  */
 #include "pack_medium.h"
 #include "sat_parity.h"
+#include "sat_rs.h"
 
 #include <string.h>
 
@@ -120,19 +121,50 @@ uint64_t pv_footprint(const pv_medium *m, uint64_t bundle_size, unsigned percent
     return m->reserve + (iso > fat ? iso : fat);
 }
 
+/* The first size in lo..hi whose footprint is over the capacity (hi + 1: none), for a range
+ * on which the footprint does not shrink. */
+static uint64_t first_over(const pv_medium *m, unsigned percent, uint64_t lo, uint64_t hi)
+{
+    uint64_t a = lo, b = hi + 1;
+
+    while (a < b) {
+        uint64_t mid = a + (b - a) / 2;
+        if (pv_footprint(m, mid, percent) > m->capacity)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return a;
+}
+
+/* The footprint is not monotone in the size: the parity file shrinks right after each
+ * stripe boundary, where one stripe more makes every stripe shorter (sat_parity_geom). It
+ * does not shrink within a run of sizes with the same stripe count, sizes in
+ * ((r - 1) * PV_RUN, r * PV_RUN], so the largest footprint of a run is at its end, and the
+ * ends grow with r (full stripes: the parity grows with the count). The budget is the
+ * largest size below which everything fits: the run whose end is the first over the
+ * capacity (found by bisection over the ends), then the first size over it in that run. */
+#define PV_RUN ((uint64_t)SAT_PARITY_STRIPE_MAX * SAT_RS_SECTOR)
+
 uint64_t pv_budget(const pv_medium *m, unsigned percent)
 {
-    /* the footprint grows with the size: the largest size that fits, by bisection */
-    uint64_t lo = 0, hi = m->capacity;
+    uint64_t top = m->capacity, lo = 1, hi, runs;
 
-    if (pv_footprint(m, 0, percent) > m->capacity)
-        return 0;
+    if (percent == 0) /* the footprint grows with the size */
+        return first_over(m, percent, 1, top) - 1;
+    if (top > SAT_PARITY_PROTECT_MAX) /* no parity for larger files */
+        top = SAT_PARITY_PROTECT_MAX;
+    runs = top / PV_RUN;
+    hi = runs + 1; /* the first run (1..runs) whose end is over the capacity; runs + 1: none */
     while (lo < hi) {
-        uint64_t mid = lo + (hi - lo + 1) / 2;
-        if (pv_footprint(m, mid, percent) <= m->capacity)
-            lo = mid;
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (pv_footprint(m, mid * PV_RUN, percent) > m->capacity)
+            hi = mid;
         else
-            hi = mid - 1;
+            lo = mid + 1;
     }
-    return lo;
+    if (lo <= runs)
+        return first_over(m, percent, (lo - 1) * PV_RUN + 1, lo * PV_RUN) - 1;
+    /* every full run fits; the rest up to top is part of a single run */
+    return runs * PV_RUN == top ? top : first_over(m, percent, runs * PV_RUN + 1, top) - 1;
 }

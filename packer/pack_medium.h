@@ -68,8 +68,10 @@ uint64_t pv_parity_size(uint64_t bundle_size, unsigned percent);
  * at all (FAT32's 4 GiB - 1 per file). */
 uint64_t pv_footprint(const pv_medium *m, uint64_t bundle_size, unsigned percent);
 
-/* The budget of one volume: the largest bundle file size whose footprint fits the medium's
- * capacity; 0 when not even an empty bundle would. */
+/* The budget of one volume: the largest bundle file size such that every size up to it
+ * has a footprint within the medium's capacity (with parity the footprint is not monotone:
+ * the parity file shrinks after each stripe boundary, so a size below one that fits may
+ * not); 0 when not even a one-byte bundle would. */
 uint64_t pv_budget(const pv_medium *m, unsigned percent);
 
 #endif

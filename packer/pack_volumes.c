@@ -656,14 +656,22 @@ int pv_build(const pack_source *src, const sat_writer_opts *wo_in, const sat_sec
             goto out;
         p.vbuilt_m[i] = m;
     }
-    for (i = 1; i <= m; i++) /* the guarantee, measured on the files as they are */
-        if (sizes[i - 1] > p.budget ||
-            pv_footprint(&po->medium, sizes[i - 1], po->parity) > po->medium.capacity) {
+    for (i = 1; i <= m; i++) { /* the guarantee, measured on the files as they are */
+        uint64_t fp = pv_footprint(&po->medium, sizes[i - 1], po->parity);
+        if (sizes[i - 1] > p.budget) {
             rc = sat_err_set(err, SAT_E_LIMIT, "volume %u came out at %llu bytes, over the "
                              "budget of %llu bytes", (unsigned)i,
                              (unsigned long long)sizes[i - 1], (unsigned long long)p.budget);
             goto out;
         }
+        if (fp > po->medium.capacity) { /* pv_budget says no size within it does this */
+            rc = sat_err_set(err, SAT_E_LIMIT, "volume %u (%llu bytes) takes %llu bytes on the "
+                             "medium with its filesystem and parity, over the limit of %llu",
+                             (unsigned)i, (unsigned long long)sizes[i - 1],
+                             (unsigned long long)fp, (unsigned long long)po->medium.capacity);
+            goto out;
+        }
+    }
     res->single = single;
     if (!single) {
         sat_seckey_pubkey(sk, &pk);

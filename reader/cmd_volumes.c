@@ -275,20 +275,23 @@ static int report_collection(const vol_file *v, size_t n, int json, int first)
     unsigned char have[SAT_VOLUMES_MAX + 1];
     char hex[2 * SAT_COLLECTION_ID_BYTES + 1];
     unsigned m = 0;
-    size_t i, missing = 0, damaged = 0;
+    size_t i, j, missing = 0, damaged = 0;
 
     memset(have, 0, sizeof have);
     for (i = 0; i < n; i++)
         if (v[i].coll.volumes > m)
             m = v[i].coll.volumes;
-    for (i = 0; i < n; i++) {
+    /* the copies of one number (together: sorted by number): one intact copy is enough,
+     * unless they are different bundles (or say different counts): a conflict */
+    for (i = 0; i < n; i = j) {
         unsigned k = v[i].coll.volume;
-        int conflict = i > 0 && v[i - 1].coll.volume == k &&
-                       memcmp(v[i - 1].bundle_id, v[i].bundle_id, SAT_BUNDLE_ID_BYTES) != 0;
-        if (v[i].status != VS_OK || conflict || v[i].coll.volumes != m)
-            have[k] = 2;
-        else if (have[k] == 0)
-            have[k] = 1;
+        int intact = 0, conflict = 0;
+        for (j = i; j < n && v[j].coll.volume == k; j++) {
+            intact |= v[j].status == VS_OK;
+            conflict |= v[j].coll.volumes != m ||
+                        memcmp(v[i].bundle_id, v[j].bundle_id, SAT_BUNDLE_ID_BYTES) != 0;
+        }
+        have[k] = intact && !conflict ? 1 : 2;
     }
     for (i = 1; i <= m; i++) {
         missing += have[i] == 0;

@@ -136,6 +136,60 @@ static void test_footprint(void **state)
     }
 }
 
+/* The parity file shrinks right after each stripe boundary (every SAT_PARITY_STRIPE_MAX
+ * sectors: one stripe more, each shorter), so the footprint is not monotone in the size. Every
+ * size up to the budget must fit all the same. The footprint only changes at 2048-byte steps:
+ * the last size of every step near each boundary below the budget, and the budget itself. */
+#define RUN_BYTES ((uint64_t)SAT_PARITY_STRIPE_MAX * 2048)
+
+static void check_all_fit(const pv_medium *m, unsigned parity)
+{
+    uint64_t b = pv_budget(m, parity), end, x;
+
+    check_budget(m, parity);
+    for (end = RUN_BYTES;; end += RUN_BYTES) {
+        for (x = end - 64 * 2048; x <= end + 8 * 2048 && x <= b; x += 2048)
+            if (pv_footprint(m, x, parity) > m->capacity)
+                fail_msg("capacity %llu, parity %u%%: budget %llu, yet %llu bytes take %llu",
+                         (unsigned long long)m->capacity, parity, (unsigned long long)b,
+                         (unsigned long long)x,
+                         (unsigned long long)pv_footprint(m, x, parity));
+        if (end >= b)
+            break;
+    }
+}
+
+static void test_budget_stripe_boundaries(void **state)
+{
+    static const unsigned percents[] = {1, 2, 3, 5, 10, 25, 50};
+    static const uint64_t runs[] = {1, 2, 3, 5, 17, 82, 301};
+    static const uint64_t below[] = {1, 2048, 30000, 65536, 200000};
+    pv_medium any = {NULL, 184451000, PV_FS_ANY, 0}, named;
+    size_t i, j, k;
+    (void)state;
+
+    /* the reviewer's case: 83,968 sectors (82 stripes) and just below take more room than
+     * a little more (83 stripes) */
+    assert_int_equal(pv_footprint(&any, 171966464, 5), 184451072);
+    assert_true(pv_footprint(&any, 171966465, 5) < pv_footprint(&any, 171966464, 5));
+    assert_true(pv_budget(&any, 5) < 171933697);
+    check_all_fit(&any, 5);
+    pv_medium_named("dvd", &named);
+    for (i = 0; i < sizeof percents / sizeof percents[0]; i++)
+        for (j = 0; j < sizeof runs / sizeof runs[0]; j++)
+            for (k = 0; k < sizeof below / sizeof below[0]; k++) {
+                /* capacities just short of the footprint at a boundary */
+                any.capacity = pv_footprint(&any, runs[j] * RUN_BYTES, percents[i]) - below[k];
+                check_all_fit(&any, percents[i]);
+                named.capacity = pv_footprint(&named, runs[j] * RUN_BYTES, percents[i]) -
+                                 below[k];
+                named.fs = PV_FS_ISO9660;
+                check_all_fit(&named, percents[i]);
+                named.fs = PV_FS_FAT32;
+                check_all_fit(&named, percents[i]);
+            }
+}
+
 static void test_parity_size(void **state)
 {
     (void)state;
@@ -152,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_size_parse),
         cmocka_unit_test(test_media),
         cmocka_unit_test(test_footprint),
+        cmocka_unit_test(test_budget_stripe_boundaries),
         cmocka_unit_test(test_parity_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,6 +187,25 @@ open(sys.argv[1], "wb").write(d)
 PY
 expect_exit 1 "$READ" volumes vol -p pub.pub
 grep -q "damaged: 1$" "$T/out" || fail "volumes does not name the damaged volume 1: $(cat "$T/out")"
+# a damaged copy beside an intact one of the same bundle (two folders, the damaged one
+# listed first or last): the intact copy is enough, the collection is complete
+mkdir copies
+mv vol/news-1.satchel copies/news-1.satchel
+cp keep-1.satchel vol/news-1.satchel
+expect_exit 0 "$READ" volumes copies vol -p pub.pub
+grep -q "All volumes present and intact" "$T/out" || fail "an intact copy of volume 1 did not count: $(cat "$T/out")"
+expect_exit 0 "$READ" volumes vol copies -p pub.pub --json
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); c=j["collections"]; assert len(c)==1 and 1 in c[0]["present"] and c[0]["damaged"]==[] and c[0]["missing"]==[] and c[0]["complete"] and j["ok"], j' "$T/out"
+# two genuine but different bundles numbered 1 of the same collection: still a conflict
+mkdir conflict
+cp -r src src2
+sed -i 's/^End \([0-9]*\)\./The end of \1./' src2/articles/*.md
+"$PACK" build src2 -o conflict/news.satchel $opts --max-size 3M --quiet
+cmp -s conflict/news-1.satchel vol/news-1.satchel && fail "the changed build made the same volume 1"
+expect_exit 1 "$READ" volumes vol conflict/news-1.satchel -p pub.pub
+grep -q "CONFLICT: another bundle with the same number" "$T/out" || fail "no conflict shown: $(cat "$T/out")"
+grep -q "damaged: 1$" "$T/out" || fail "the conflicting volume 1 is not named: $(cat "$T/out")"
+mv copies/news-1.satchel vol/news-1.satchel
 # a forged one (signed by a key the reader does not trust): exit 3
 keygen stranger
 "$PACK" build src -o forged.satchel -s stranger.key --title Weekly --date 2026-11-20 --seq 5 --max-size 3M --quiet
