@@ -246,6 +246,8 @@ typedef struct trip {
     int writes, reads;     /* opens so far */
     int write_at, read_at; /* trip at this open (1-based); 0: never */
     int fail;              /* 1: the open fails (EIO) instead of setting stop */
+    const char *block;     /* set: at write_at, makes this folder (relative to the folder of
+                            * the file opened) instead, so that renaming onto it fails */
 } trip;
 
 static int trip_open_write(void *ctx, int dirfd, const char *name, unsigned mode)
@@ -253,11 +255,14 @@ static int trip_open_write(void *ctx, int dirfd, const char *name, unsigned mode
     trip *t = ctx;
 
     if (++t->writes == t->write_at) {
-        if (t->fail) {
+        if (t->block != NULL) {
+            assert_int_equal(mkdirat(dirfd, t->block, 0755), 0);
+        } else if (t->fail) {
             errno = EIO;
             return -1;
+        } else {
+            t->stop = 1;
         }
-        t->stop = 1;
     }
     return t->real->open_write(t->real->ctx, dirfd, name, mode);
 }
@@ -271,9 +276,11 @@ static int trip_open_read(void *ctx, int dirfd, const char *name)
     return t->real->open_read(t->real->ctx, dirfd, name);
 }
 
-static void trip_init(trip *t, ds_io *io)
+static void trip_init(trip *t, const trip *spec, ds_io *io)
 {
-    memset(t, 0, sizeof *t);
+    *t = *spec;
+    t->writes = t->reads = 0;
+    t->stop = 0;
     t->real = ds_io_posix();
     *io = *t->real;
     io->ctx = t;
@@ -281,19 +288,15 @@ static void trip_init(trip *t, ds_io *io)
     io->open_read = trip_open_read;
 }
 
-/* Stages p through a trip layer that trips at the write_at-th create or read_at-th
- * read-back open (0: never), failing it (fail) or setting the stop flag. */
-static int stage_trip(const fx *x, dp_plan *p, int force, int write_at, int read_at, int fail,
-                      ds_result *r, sat_err *err)
+/* Stages p through a trip layer set up as spec (write_at, read_at, fail, block). */
+static int stage_trip(const fx *x, dp_plan *p, int force, const trip *spec, ds_result *r,
+                      sat_err *err)
 {
     trip t;
     ds_io io;
     ds_opts o;
 
-    trip_init(&t, &io);
-    t.write_at = write_at;
-    t.read_at = read_at;
-    t.fail = fail;
+    trip_init(&t, spec, &io);
     memset(&o, 0, sizeof o);
     o.to = x->drive;
     o.io = &io;
@@ -556,7 +559,7 @@ static void test_force_stop_keeps_old(void **state)
     sat_err err = {0};
     dp_plan *p = force_plan(x);
 
-    assert_int_equal(stage_trip(x, p, 1, 2, 0, 0, &r, &err), SAT_E_IO);
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.write_at = 2}, &r, &err), SAT_E_IO);
     assert_non_null(strstr(err.msg, "interrupted"));
     assert_int_equal(r.files, 0);
     assert_force_plan_not_placed(x);
@@ -573,12 +576,12 @@ static void test_force_failure_keeps_old(void **state)
     sat_err err = {0};
     dp_plan *p = force_plan(x);
 
-    assert_int_equal(stage_trip(x, p, 1, 3, 0, 1, &r, &err), SAT_E_IO);
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.write_at = 3, .fail = 1}, &r, &err), SAT_E_IO);
     assert_non_null(strstr(err.msg, "README.txt"));
     assert_force_plan_not_placed(x);
     ds_result_free(&r);
 
-    assert_int_equal(stage_trip(x, p, 1, 0, 0, 0, &r, &err), 0);
+    assert_int_equal(stage_trip(x, p, 1, &(trip){0}, &r, &err), 0);
     assert_int_equal(r.files, 3);
     assert_force_plan_placed(x);
     assert_int_equal(count_tmp(x->drive), 0);
@@ -595,12 +598,35 @@ static void test_stop_during_read_back(void **state)
     sat_err err = {0};
     dp_plan *p = force_plan(x);
 
-    assert_int_equal(stage_trip(x, p, 1, 0, 1, 0, &r, &err), SAT_E_IO);
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.read_at = 1}, &r, &err), SAT_E_IO);
     assert_non_null(strstr(err.msg, "interrupted"));
     assert_non_null(strstr(err.msg, "NOT verified"));
     assert_null(strstr(err.msg, "removed"));
     assert_int_equal(r.files, 3);
     assert_force_plan_placed(x);
+    ds_result_free(&r);
+    dp_free(p);
+}
+
+/* A rename that fails part way (d/b.txt became a folder meanwhile): the file already in
+ * place stays, the other temporary files go, and the message says the drive is
+ * incomplete. */
+static void test_rename_fails_part_way(void **state)
+{
+    fx *x = *state;
+    ds_result r;
+    sat_err err = {0};
+    dp_plan *p = force_plan(x);
+
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.write_at = 3, .block = "d/b.txt"}, &r, &err),
+                     SAT_E_IO);
+    assert_non_null(strstr(err.msg, "d/b.txt"));
+    assert_non_null(strstr(err.msg, "1 of 3 files are in place"));
+    assert_non_null(strstr(err.msg, "incomplete"));
+    assert_int_equal(r.files, 1);
+    assert_file_is(x, "d/a.txt", "new a\n");
+    assert_false(drive_has(x, "README.txt"));
+    assert_int_equal(count_tmp(x->drive), 0);
     ds_result_free(&r);
     dp_free(p);
 }
@@ -621,7 +647,7 @@ static void test_failure_removes_new_folders(void **state)
     assert_int_equal(dp_add_mem(p, "keep/x/y/a.txt", "a\n", 2, 0644, &err), 0);
     assert_int_equal(dp_add_mem(p, "new/b/c.txt", "c\n", 2, 0644, &err), 0);
     assert_int_equal(dp_add_mem(p, "new/d.txt", "d\n", 2, 0644, &err), 0);
-    assert_int_equal(stage_trip(x, p, 0, 3, 0, 1, &r, &err), SAT_E_IO);
+    assert_int_equal(stage_trip(x, p, 0, &(trip){.write_at = 3, .fail = 1}, &r, &err), SAT_E_IO);
     assert_true(drive_has(x, "keep"));
     assert_false(drive_has(x, "keep/x"));
     assert_false(drive_has(x, "new"));
@@ -632,7 +658,7 @@ static void test_failure_removes_new_folders(void **state)
     assert_int_equal(mkdir(path, 0755), 0);
     snprintf(path, sizeof path, "%s/keep/x/mine.txt", x->drive);
     put_bytes(path, 10, 5);
-    assert_int_equal(stage_trip(x, p, 0, 3, 0, 1, &r, &err), SAT_E_IO);
+    assert_int_equal(stage_trip(x, p, 0, &(trip){.write_at = 3, .fail = 1}, &r, &err), SAT_E_IO);
     assert_true(drive_has(x, "keep/x/mine.txt"));
     assert_false(drive_has(x, "keep/x/y"));
     assert_false(drive_has(x, "new"));
@@ -686,6 +712,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_force_failure_keeps_old, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_during_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_removes_new_folders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rename_fails_part_way, setup, teardown),
     };
 
     if (sodium_init() < 0)
