@@ -142,7 +142,7 @@ int pack_cmd_stage(int argc, char **argv)
     catch_signals(0);
     if (rc != 0) {
         rc = 1;
-        written = res.files > 0; /* 0 after a failed write: its files are removed */
+        written = res.files > 0; /* 0 when nothing was put in place */
         goto fail;
     }
     if (json)

@@ -167,12 +167,54 @@ int ds_is_fat(int fd, const char *path)
  * Folders
  * ------------------------------------------------------------------------ */
 
-/* Opens the folder holding path (relative to root), creating missing folders when create.
- * *name gets the last component. Returns the folder's fd; -1 when a folder is missing
- * (errno ENOENT, only without create); SAT_E_* on other errors (message set). */
-static int open_parent(int root, const char *path, int create, const char **name,
+/* The folders this run made on the drive, in the order made (a parent before its
+ * children). */
+typedef struct ds_dirs {
+    char **v;
+    size_t n;
+} ds_dirs;
+
+static int dirs_add(ds_dirs *d, const char *path, size_t len)
+{
+    char **nv = realloc(d->v, (d->n + 1) * sizeof *nv);
+
+    if (nv == NULL)
+        return SAT_E_NOMEM;
+    d->v = nv;
+    if ((nv[d->n] = strndup(path, len)) == NULL)
+        return SAT_E_NOMEM;
+    d->n++;
+    return 0;
+}
+
+/* After a failed write: removes the folders this run made, deepest first, each only when
+ * empty (rmdir refuses the others). */
+static void dirs_unmake(int root, const ds_dirs *d)
+{
+    size_t i;
+
+    for (i = d->n; i > 0; i--)
+        unlinkat(root, d->v[i - 1], AT_REMOVEDIR);
+}
+
+static void dirs_free(ds_dirs *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++)
+        free(d->v[i]);
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
+/* Opens the folder holding path (relative to root), creating missing folders when made is
+ * not NULL (and recording them there). *name gets the last component. Returns the folder's
+ * fd; -1 when a folder is missing (errno ENOENT, only without made); SAT_E_* on other
+ * errors (message set). */
+static int open_parent(int root, const char *path, ds_dirs *made, const char **name,
                        sat_err *err)
 {
+    int create = made != NULL;
     char comp[DP_MAX_NAME + 1];
     const char *s = path, *slash;
     int fd = dup(root), nfd;
@@ -184,7 +226,12 @@ static int open_parent(int root, const char *path, int create, const char **name
 
         memcpy(comp, s, n); /* n <= DP_MAX_NAME: the plan checked the path */
         comp[n] = '\0';
-        if (create && mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
+        if (create && mkdirat(fd, comp, 0755) == 0) {
+            if (dirs_add(made, path, (size_t)(slash - path)) != 0) {
+                close(fd);
+                return sat_err_set(err, SAT_E_NOMEM, "out of memory");
+            }
+        } else if (create && errno != EEXIST) {
             int e = errno;
             close(fd);
             return sat_err_set(err, SAT_E_IO, "cannot make the folder %.*s on the drive: %s",
@@ -221,7 +268,7 @@ static int check_existing(int root, const dp_plan *p, int force, uint64_t *repla
     for (i = 0; i < dp_count(p); i++) {
         const dp_item *it = dp_item_at(p, i);
 
-        dfd = open_parent(root, it->path, 0, &name, err);
+        dfd = open_parent(root, it->path, NULL, &name, err);
         if (dfd == -1)
             continue; /* its folder is missing: so is the file */
         if (dfd < 0)
@@ -287,11 +334,17 @@ typedef struct ds_prog {
     volatile sig_atomic_t *stop;
 } ds_prog;
 
-static int stopped(const ds_prog *g, sat_err *err)
+/* Before anything is put in place (writing) and after (reading back). */
+#define DS_STOP_WRITE                                                                       \
+    "interrupted; nothing was put in place on the drive (the files it held are as they "  \
+    "were)"
+#define DS_STOP_READ                                                                        \
+    "interrupted during the read-back: the files are in place on the drive but the drive " \
+    "is NOT verified; run stage again (with --force) to verify it"
+
+static int stopped(const ds_prog *g, const char *msg, sat_err *err)
 {
-    return g->stop != NULL && *g->stop
-               ? sat_err_set(err, SAT_E_IO, "interrupted; the files written so far are removed")
-               : 0;
+    return g->stop != NULL && *g->stop ? sat_err_set(err, SAT_E_IO, "%s", msg) : 0;
 }
 
 static double since(const struct timespec *t0)
@@ -343,31 +396,38 @@ static ssize_t src_read(const dp_item *it, int sfd, unsigned char *buf, size_t n
     return (ssize_t)got;
 }
 
-/* Writes one item through the I/O layer (temporary name, fsync, rename) and sets its hash
- * from the source bytes. */
-static int write_item(int root, dp_item *it, const ds_io *io, unsigned char *buf, ds_prog *g,
-                      sat_err *err)
+/* The temporary name of item i in its folder. */
+static void tmp_name(char *buf, size_t cap, size_t i)
+{
+    snprintf(buf, cap, ".satchel-stage-%ld-%zu.tmp", (long)getpid(), i);
+}
+
+/* Writes item i through the I/O layer to its temporary name (tmp_name) and fsyncs it, and
+ * sets its hash from the source bytes. Not renamed here: put_in_place does that once every
+ * file is written. On failure its temporary file is removed. */
+static int write_item(int root, dp_item *it, size_t i, ds_dirs *dirs, const ds_io *io,
+                      unsigned char *buf, ds_prog *g, sat_err *err)
 {
     char tmp[64];
     const char *name;
-    int dfd = -1, sfd = -1, fd = -1, rc = 0, made = 0;
+    int dfd = -1, sfd = -1, fd = -1, rc = 0, created = 0;
     uint64_t off = 0;
     unsigned char h[32];
     crypto_generichash_state st;
 
-    if ((dfd = open_parent(root, it->path, 1, &name, err)) < 0)
+    if ((dfd = open_parent(root, it->path, dirs, &name, err)) < 0)
         return dfd == -1 ? SAT_E_IO : dfd;
     if (it->data == NULL && (sfd = open(it->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
         rc = sat_err_set(err, SAT_E_IO, "%s: %s", it->src, strerror(errno));
         goto out;
     }
-    snprintf(tmp, sizeof tmp, ".satchel-stage-%ld.tmp", (long)getpid());
+    tmp_name(tmp, sizeof tmp, i);
     if ((fd = io->open_write(io->ctx, dfd, tmp, it->mode)) < 0) {
         rc = sat_err_set(err, SAT_E_IO, "cannot create a file beside %s on the drive: %s",
                          it->path, strerror(errno));
         goto out;
     }
-    made = 1;
+    created = 1;
     crypto_generichash_init(&st, NULL, 0, sizeof h);
     for (;;) {
         ssize_t n = src_read(it, sfd, buf, DS_CHUNK, off), w;
@@ -379,7 +439,7 @@ static int write_item(int root, dp_item *it, const ds_io *io, unsigned char *buf
         }
         if (n == 0)
             break;
-        if ((rc = stopped(g, err)) != 0)
+        if ((rc = stopped(g, DS_STOP_WRITE, err)) != 0)
             goto out;
         crypto_generichash_update(&st, buf, (size_t)n);
         while (done < (size_t)n) {
@@ -426,16 +486,16 @@ static int write_item(int root, dp_item *it, const ds_io *io, unsigned char *buf
     }
     rc = io->close(io->ctx, fd);
     fd = -1;
-    if (rc != 0 || renameat(dfd, tmp, dfd, name) != 0) {
-        rc = sat_err_set(err, SAT_E_IO, "putting %s in place on the drive: %s", it->path,
+    if (rc != 0) {
+        rc = sat_err_set(err, SAT_E_IO, "writing %s on the drive: %s", it->path,
                          strerror(errno));
         goto out;
     }
-    made = 0;
+    created = 0;
 out:
     if (fd >= 0)
         io->close(io->ctx, fd);
-    if (made)
+    if (created)
         unlinkat(dfd, tmp, 0); /* only the temporary file this call made */
     if (sfd >= 0)
         close(sfd);
@@ -443,20 +503,58 @@ out:
     return rc;
 }
 
-/* After a failed write: removes the files this run wrote (items idx[0..n)), no others. */
-static void unwrite(int root, const dp_plan *p, const size_t *idx, size_t n)
+/* Removes the temporary files of items idx[0..n) (written, not yet in place), no others:
+ * the files the drive held stay as they were. */
+static void remove_temps(int root, const dp_plan *p, const size_t *idx, size_t n)
 {
+    char tmp[64];
     const char *name;
     size_t i;
     int dfd;
 
     for (i = 0; i < n; i++) {
-        dfd = open_parent(root, dp_item_at(p, idx[i])->path, 0, &name, NULL);
+        dfd = open_parent(root, dp_item_at(p, idx[i])->path, NULL, &name, NULL);
         if (dfd < 0)
             continue;
-        unlinkat(dfd, name, 0);
+        tmp_name(tmp, sizeof tmp, idx[i]);
+        unlinkat(dfd, tmp, 0);
         close(dfd);
     }
+}
+
+/* Once every file is written: renames the temporary files of items idx[0..n) into place,
+ * in that order; *placed counts them. When a rename fails, the files already in place stay
+ * (the ones they replaced are gone) and the other temporary files are removed. */
+static int put_in_place(int root, const dp_plan *p, const size_t *idx, size_t n,
+                        size_t *placed, sat_err *err)
+{
+    char tmp[64];
+    const char *name, *path;
+    size_t i;
+    int dfd, ok;
+
+    *placed = 0;
+    for (i = 0; i < n; i++) {
+        path = dp_item_at(p, idx[i])->path;
+        tmp_name(tmp, sizeof tmp, idx[i]);
+        dfd = open_parent(root, path, NULL, &name, NULL);
+        ok = dfd >= 0 && renameat(dfd, tmp, dfd, name) == 0;
+        if (!ok) {
+            int e = errno;
+
+            if (dfd >= 0)
+                close(dfd);
+            remove_temps(root, p, idx + i, n - i);
+            return sat_err_set(err, SAT_E_IO,
+                               "putting %s in place on the drive: %s; %zu of %zu files are in "
+                               "place, the others not: the drive is incomplete, stage again "
+                               "with --force",
+                               path, strerror(e), *placed, n);
+        }
+        close(dfd);
+        ++*placed;
+    }
+    return 0;
 }
 
 static int sync_folders(int root, const dp_plan *p, sat_err *err)
@@ -517,7 +615,7 @@ static int read_back(int root, const dp_item *it, const ds_io *io, unsigned char
 {
     const char *name;
     sat_err e = {0};
-    int dfd = open_parent(root, it->path, 0, &name, &e), fd = -1, bad = 1;
+    int dfd = open_parent(root, it->path, NULL, &name, &e), fd = -1, bad = 1;
     uint64_t off = 0;
     unsigned char h[32];
     crypto_generichash_state st;
@@ -558,7 +656,8 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
     ds_prog g;
     sat_err e;
     char path[PATH_MAX];
-    size_t i, *written = NULL;
+    size_t i, nw = 0, *written = NULL;
+    ds_dirs made = {0};
     int root, rc, pass;
 
     memset(r, 0, sizeof *r);
@@ -573,10 +672,22 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
         goto out;
     }
     /* Some FUSE file systems (fusefat) report no size at all: then only the FAT32 file
-     * limit is checked here, and running out of space shows while writing (ENOSPC). */
-    avail = vs.f_blocks == 0 ? UINT64_MAX : (uint64_t)vs.f_bavail * vs.f_frsize + replaced;
-    if ((rc = ds_check_fits(p, avail, vs.f_frsize, ds_is_fat(root, o->to), err)) != 0)
+     * limit is checked here, and running out of space shows while writing (ENOSPC). The
+     * files --force replaces stay until every new file is written: their space is used. */
+    avail = vs.f_blocks == 0 ? UINT64_MAX : (uint64_t)vs.f_bavail * vs.f_frsize;
+    if ((rc = ds_check_fits(p, avail, vs.f_frsize, ds_is_fat(root, o->to), err)) != 0) {
+        if (rc == SAT_E_LIMIT && replaced > 0 && err != NULL &&
+            strstr(err->msg, "free space") != NULL) {
+            char m[SAT_ERR_MSG_MAX];
+
+            snprintf(m, sizeof m, "%s", err->msg);
+            sat_err_set(err, rc,
+                        "%s. The %llu bytes of the layout files on the drive count as used: "
+                        "they stay until every new file is written; delete them to make room",
+                        m, (unsigned long long)replaced);
+        }
         goto out;
+    }
     if (vs.f_blocks == 0 && o->progress)
         fprintf(stderr, "satchel-pack: %s does not report its free space; it is checked while "
                         "writing\n", o->to);
@@ -594,8 +705,11 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
     g.nfiles = dp_count(p);
     g.total = dp_total_size(p);
     clock_gettime(CLOCK_MONOTONIC, &g.t0);
-    /* folders first, the top-level files (README.txt, CHECKSUMS.b2) last: a drive with
-     * CHECKSUMS.b2 on it was written to the end */
+    /* Every file to its temporary name first (fsynced); only when all are written are they
+     * renamed into place, so a failure or a stop before then leaves the drive's files as
+     * they were (also the files --force would replace). Files in folders first, top-level
+     * files (README.txt, CHECKSUMS.b2) last, in writing and in renaming: a drive with
+     * CHECKSUMS.b2 on it was written to the end. */
     g.space_unknown = vs.f_blocks == 0;
     for (pass = 0; pass < 2; pass++)
         for (i = 0; i < dp_count(p); i++) {
@@ -603,15 +717,19 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
 
             if ((strchr(it->path, '/') == NULL) != pass)
                 continue;
-            if ((rc = write_item(root, it, io, buf, &g, err)) != 0) {
-                unwrite(root, p, written, r->files);
-                r->files = 0; /* none left */
-                goto out;
-            }
-            written[r->files] = i;
-            g.files = ++r->files;
+            if ((rc = write_item(root, it, i, &made, io, buf, &g, err)) != 0)
+                goto drop_temps;
+            written[nw++] = i;
+            g.files = nw;
         }
     r->bytes = g.bytes;
+    if ((rc = stopped(&g, DS_STOP_WRITE, err)) != 0)
+        goto drop_temps;
+    rc = put_in_place(root, p, written, nw, &r->files, err);
+    if (rc != 0) {
+        dirs_unmake(root, &made); /* those left empty */
+        goto out;
+    }
     if ((rc = sync_folders(root, p, err)) != 0)
         goto out;
     r->write_seconds = since(&g.t0);
@@ -626,7 +744,7 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
     for (i = 0; i < dp_count(p); i++) {
         const dp_item *it = dp_item_at(p, i);
 
-        if ((rc = stopped(&g, err)) != 0)
+        if ((rc = stopped(&g, DS_STOP_READ, err)) != 0)
             goto out;
         if (read_back(root, it, io, buf, &g) && add_bad(r, it->path) != 0) {
             rc = sat_err_set(err, SAT_E_NOMEM, "out of memory");
@@ -664,7 +782,12 @@ int ds_stage(dp_plan *p, const ds_opts *o, ds_result *r, sat_err *err)
                          "claims) or failing: do not use it",
                          r->nbad, list, r->nbad > DS_NAMED_MAX ? ", ..." : "");
     }
+    goto out;
+drop_temps:
+    remove_temps(root, p, written, nw);
+    dirs_unmake(root, &made);
 out:
+    dirs_free(&made);
     free(written);
     free(buf);
     close(root);

@@ -7,10 +7,13 @@
  *   ds_result_free(&r);
  *
  * Order of work: free space (statvfs) and the FAT32 file size limit are checked, and no
- * layout file may exist unless force, before anything is written. Then each file is
+ * layout file may exist unless force, before anything is written (the files force
+ * replaces count as used space: they stay until the end of writing). Then every file is
  * written to a temporary name in its folder (created O_EXCL), hashed from the source as it
- * is copied, fsynced and renamed into place; folders are fsynced and the file system synced
- * (syncfs). Then every file is read back with the page cache bypassed (O_DIRECT, else
+ * is copied, and fsynced; only when all are written are they renamed into place (README.txt
+ * and CHECKSUMS.b2 last), so a failure or a stop while writing leaves the drive's files as
+ * they were: the temporary files and the empty folders this run made are removed. Folders
+ * are fsynced and the file system synced (syncfs). Then every file is read back with the page cache bypassed (O_DIRECT, else
  * posix_fadvise DONTNEED after fsync) and its BLAKE2b-256 compared with the source's, and
  * every bundle is opened from the drive and verified in full against the key.
  *
@@ -58,13 +61,15 @@ typedef struct ds_opts {
     int force;             /* replace layout files that exist already */
     int progress;          /* progress lines on stderr */
     const ds_io *io;       /* NULL: ds_io_posix() */
-    /* When *stop turns nonzero (a signal handler), stage stops at the next chunk, removes
-     * the files it wrote and returns SAT_E_IO "interrupted". NULL: never. */
+    /* When *stop turns nonzero (a signal handler), stage stops at the next chunk and returns
+     * SAT_E_IO "interrupted": while writing, with its temporary files removed and nothing
+     * put in place; during the read-back, with the files in place but not verified.
+     * NULL: never. */
     volatile sig_atomic_t *stop;
 } ds_opts;
 
 typedef struct ds_result {
-    size_t files;           /* files written (0 after a failed write: they are removed) */
+    size_t files;           /* files put in place (0 after a failed write) */
     uint64_t bytes;         /* bytes written */
     double write_seconds;   /* writing, fsync and syncfs */
     double read_seconds;    /* read-back and bundle verification */

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cmocka.h>
 
 #include "test_fixture.h"
@@ -234,6 +236,121 @@ static int stage_with(const fx *x, dp_plan *p, const ds_io *io, int force, ds_re
 }
 
 /* ------------------------------------------------------------------------
+ * A layer on the real calls that trips at the Nth open: sets the stop flag (a signal) or
+ * fails the open with EIO
+ * ------------------------------------------------------------------------ */
+
+typedef struct trip {
+    const ds_io *real;
+    volatile sig_atomic_t stop;
+    int writes, reads;     /* opens so far */
+    int write_at, read_at; /* trip at this open (1-based); 0: never */
+    int fail;              /* 1: the open fails (EIO) instead of setting stop */
+    const char *block;     /* set: at write_at, makes this folder (relative to the folder of
+                            * the file opened) instead, so that renaming onto it fails */
+} trip;
+
+static int trip_open_write(void *ctx, int dirfd, const char *name, unsigned mode)
+{
+    trip *t = ctx;
+
+    if (++t->writes == t->write_at) {
+        if (t->block != NULL) {
+            assert_int_equal(mkdirat(dirfd, t->block, 0755), 0);
+        } else if (t->fail) {
+            errno = EIO;
+            return -1;
+        } else {
+            t->stop = 1;
+        }
+    }
+    return t->real->open_write(t->real->ctx, dirfd, name, mode);
+}
+
+static int trip_open_read(void *ctx, int dirfd, const char *name)
+{
+    trip *t = ctx;
+
+    if (++t->reads == t->read_at)
+        t->stop = 1;
+    return t->real->open_read(t->real->ctx, dirfd, name);
+}
+
+static void trip_init(trip *t, const trip *spec, ds_io *io)
+{
+    *t = *spec;
+    t->writes = t->reads = 0;
+    t->stop = 0;
+    t->real = ds_io_posix();
+    *io = *t->real;
+    io->ctx = t;
+    io->open_write = trip_open_write;
+    io->open_read = trip_open_read;
+}
+
+/* Stages p through a trip layer set up as spec (write_at, read_at, fail, block). */
+static int stage_trip(const fx *x, dp_plan *p, int force, const trip *spec, ds_result *r,
+                      sat_err *err)
+{
+    trip t;
+    ds_io io;
+    ds_opts o;
+
+    trip_init(&t, spec, &io);
+    memset(&o, 0, sizeof o);
+    o.to = x->drive;
+    o.io = &io;
+    o.force = force;
+    o.stop = &t.stop;
+    return ds_stage(p, &o, r, err);
+}
+
+/* Temporary files of stage under dir (any depth). */
+static int count_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char sub[512];
+    int n = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (strncmp(e->d_name, ".satchel-stage-", 15) == 0)
+            n++;
+        snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+        n += count_tmp(sub);
+    }
+    closedir(d);
+    return n;
+}
+
+static void assert_file_is(const fx *x, const char *rel, const char *want)
+{
+    char path[256];
+    size_t len = 0;
+    char *got;
+
+    snprintf(path, sizeof path, "%s/%s", x->drive, rel);
+    got = test_slurp(path, &len);
+    assert_non_null(got);
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(got, want, len);
+    free(got);
+}
+
+static int drive_has(const fx *x, const char *rel)
+{
+    char path[256];
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/%s", x->drive, rel);
+    return lstat(path, &st) == 0;
+}
+
+/* ------------------------------------------------------------------------
  * Tests
  * ------------------------------------------------------------------------ */
 
@@ -362,13 +479,13 @@ static void test_source_changed(void **state)
     assert_non_null(strstr(err.msg, "changed"));
     snprintf(path, sizeof path, "%s/satchel/a.bin", x->drive);
     assert_int_not_equal(stat(path, &st), 0);
-    snprintf(path, sizeof path, "%s/satchel/.satchel-stage-%ld.tmp", x->drive, (long)getpid());
-    assert_int_not_equal(stat(path, &st), 0);
+    assert_int_equal(count_tmp(x->drive), 0);
     ds_result_free(&r);
     dp_free(p);
 }
 
-/* A stop request (a signal) ends stage at the next chunk and leaves no file behind. */
+/* A stop request (a signal) ends stage at the next chunk and leaves no file or folder
+ * behind. */
 static void test_stop(void **state)
 {
     fx *x = *state;
@@ -388,8 +505,163 @@ static void test_stop(void **state)
     assert_int_equal(r.files, 0);
     snprintf(path, sizeof path, "%s/satchel/a.bin", x->drive);
     assert_int_not_equal(stat(path, &st), 0);
-    snprintf(path, sizeof path, "%s/satchel/.satchel-stage-%ld.tmp", x->drive, (long)getpid());
-    assert_int_not_equal(stat(path, &st), 0);
+    assert_int_equal(count_tmp(x->drive), 0);
+    assert_false(drive_has(x, "satchel")); /* the folders it made are removed */
+    assert_false(drive_has(x, "z"));
+    ds_result_free(&r);
+    dp_free(p);
+}
+
+/* d/a.txt (replacing an old one with --force), d/b.txt, README.txt */
+static dp_plan *force_plan(const fx *x)
+{
+    dp_plan *p = NULL;
+    sat_err err = {0};
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/d", x->drive);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/d/a.txt", x->drive);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("old a\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(dp_create(&p, &err), 0);
+    assert_int_equal(dp_add_mem(p, "d/a.txt", "new a\n", 6, 0644, &err), 0);
+    assert_int_equal(dp_add_mem(p, "d/b.txt", "new b\n", 6, 0644, &err), 0);
+    assert_int_equal(dp_add_mem(p, "README.txt", "readme\n", 7, 0644, &err), 0);
+    return p;
+}
+
+/* The drive as force_plan left it: the old d/a.txt, nothing new, no temporary file. */
+static void assert_force_plan_not_placed(const fx *x)
+{
+    assert_file_is(x, "d/a.txt", "old a\n");
+    assert_false(drive_has(x, "d/b.txt"));
+    assert_false(drive_has(x, "README.txt"));
+    assert_int_equal(count_tmp(x->drive), 0);
+}
+
+/* Every file of force_plan in place. */
+static void assert_force_plan_placed(const fx *x)
+{
+    assert_file_is(x, "d/a.txt", "new a\n");
+    assert_file_is(x, "d/b.txt", "new b\n");
+    assert_file_is(x, "README.txt", "readme\n");
+}
+
+/* --force, stopped (a signal) while the second file is written: the drive keeps the old
+ * d/a.txt, no new file is put in place and no temporary file is left. */
+static void test_force_stop_keeps_old(void **state)
+{
+    fx *x = *state;
+    ds_result r;
+    sat_err err = {0};
+    dp_plan *p = force_plan(x);
+
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.write_at = 2}, &r, &err), SAT_E_IO);
+    assert_non_null(strstr(err.msg, "interrupted"));
+    assert_int_equal(r.files, 0);
+    assert_force_plan_not_placed(x);
+    ds_result_free(&r);
+    dp_free(p);
+}
+
+/* --force, the last file (README.txt) cannot be created: the old d/a.txt stays, nothing
+ * new is in place; then a run that succeeds replaces it. */
+static void test_force_failure_keeps_old(void **state)
+{
+    fx *x = *state;
+    ds_result r;
+    sat_err err = {0};
+    dp_plan *p = force_plan(x);
+
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.write_at = 3, .fail = 1}, &r, &err), SAT_E_IO);
+    assert_non_null(strstr(err.msg, "README.txt"));
+    assert_force_plan_not_placed(x);
+    ds_result_free(&r);
+
+    assert_int_equal(stage_trip(x, p, 1, &(trip){0}, &r, &err), 0);
+    assert_int_equal(r.files, 3);
+    assert_force_plan_placed(x);
+    assert_int_equal(count_tmp(x->drive), 0);
+    ds_result_free(&r);
+    dp_free(p);
+}
+
+/* A stop during read-back: the files are in place, and the message says so (not that they
+ * were removed) and that the drive is not verified. */
+static void test_stop_during_read_back(void **state)
+{
+    fx *x = *state;
+    ds_result r;
+    sat_err err = {0};
+    dp_plan *p = force_plan(x);
+
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.read_at = 1}, &r, &err), SAT_E_IO);
+    assert_non_null(strstr(err.msg, "interrupted"));
+    assert_non_null(strstr(err.msg, "NOT verified"));
+    assert_null(strstr(err.msg, "removed"));
+    assert_int_equal(r.files, 3);
+    assert_force_plan_placed(x);
+    ds_result_free(&r);
+    dp_free(p);
+}
+
+/* A rename that fails part way (d/b.txt became a folder meanwhile): the file already in
+ * place stays, the other temporary files go, and the message says the drive is
+ * incomplete. */
+static void test_rename_fails_part_way(void **state)
+{
+    fx *x = *state;
+    ds_result r;
+    sat_err err = {0};
+    dp_plan *p = force_plan(x);
+
+    assert_int_equal(stage_trip(x, p, 1, &(trip){.write_at = 3, .block = "d/b.txt"}, &r, &err),
+                     SAT_E_IO);
+    assert_non_null(strstr(err.msg, "d/b.txt"));
+    assert_non_null(strstr(err.msg, "1 of 3 files are in place"));
+    assert_non_null(strstr(err.msg, "incomplete"));
+    assert_int_equal(r.files, 1);
+    assert_file_is(x, "d/a.txt", "new a\n");
+    assert_false(drive_has(x, "README.txt"));
+    assert_int_equal(count_tmp(x->drive), 0);
+    ds_result_free(&r);
+    dp_free(p);
+}
+
+/* A failed write removes the folders this run made (deepest first), not the ones that were
+ * there before, nor a folder someone else put a file in. */
+static void test_failure_removes_new_folders(void **state)
+{
+    fx *x = *state;
+    ds_result r;
+    sat_err err = {0};
+    dp_plan *p = NULL;
+    char path[256];
+
+    snprintf(path, sizeof path, "%s/keep", x->drive);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(dp_create(&p, &err), 0);
+    assert_int_equal(dp_add_mem(p, "keep/x/y/a.txt", "a\n", 2, 0644, &err), 0);
+    assert_int_equal(dp_add_mem(p, "new/b/c.txt", "c\n", 2, 0644, &err), 0);
+    assert_int_equal(dp_add_mem(p, "new/d.txt", "d\n", 2, 0644, &err), 0);
+    assert_int_equal(stage_trip(x, p, 0, &(trip){.write_at = 3, .fail = 1}, &r, &err), SAT_E_IO);
+    assert_true(drive_has(x, "keep"));
+    assert_false(drive_has(x, "keep/x"));
+    assert_false(drive_has(x, "new"));
+    ds_result_free(&r);
+
+    /* keep/x there before (with a file of someone else): it stays, keep/x/y goes */
+    snprintf(path, sizeof path, "%s/keep/x", x->drive);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/keep/x/mine.txt", x->drive);
+    put_bytes(path, 10, 5);
+    assert_int_equal(stage_trip(x, p, 0, &(trip){.write_at = 3, .fail = 1}, &r, &err), SAT_E_IO);
+    assert_true(drive_has(x, "keep/x/mine.txt"));
+    assert_false(drive_has(x, "keep/x/y"));
+    assert_false(drive_has(x, "new"));
     ds_result_free(&r);
     dp_free(p);
 }
@@ -436,6 +708,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_source_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_force_stop_keeps_old, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_force_failure_keeps_old, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_during_read_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failure_removes_new_folders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rename_fails_part_way, setup, teardown),
     };
 
     if (sodium_init() < 0)
