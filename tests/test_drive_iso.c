@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -325,6 +327,51 @@ static void test_read_back_failure_removes(void **state)
     dp_free(p);
 }
 
+/* A signal while the image is written (raised from the progress hook, in a child) ends the
+ * program as the signal says, and the half-written image is removed. */
+static void term_while_writing(void *ctx, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    (void)done;
+    (void)total;
+    if (strcmp(stage, "writing") == 0)
+        raise(SIGTERM);
+}
+
+static void test_signal_removes_partial(void **state)
+{
+    const char *dir = *state;
+    char iso[4096], cmd[4200], line[64] = "";
+    dp_plan *p = small_plan(dir, 0755, 1);
+    int status = 0;
+    pid_t pid;
+    FILE *f;
+
+    snprintf(iso, sizeof iso, "%s/killed.iso", dir);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        di_opts o;
+        sat_err err = {0};
+        memset(&o, 0, sizeof o);
+        o.progress = term_while_writing;
+        di_catch_signals();
+        di_write(p, iso, &o, &err);
+        _exit(0); /* not reached when the signal came */
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGTERM);
+    assert_int_equal(access(iso, F_OK), -1);
+    snprintf(cmd, sizeof cmd, "ls -A %s | grep -c partial", dir);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    pclose(f);
+    assert_string_equal(line, "0\n");
+    dp_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +381,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_back_catches, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_source_changed, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_read_back_failure_removes, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_signal_removes_partial, setup_tmp, teardown_tmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
