@@ -127,6 +127,20 @@ static void hash_all(dp_plan *p)
     }
 }
 
+/* How many names in dir contain word (ls -A | grep -c). */
+static int ls_count(const char *dir, const char *word)
+{
+    char cmd[4200], line[32] = "";
+    FILE *f;
+
+    snprintf(cmd, sizeof cmd, "ls -A %s | grep -c %s", dir, word);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    pclose(f);
+    return atoi(line);
+}
+
 static void write_ok(dp_plan *p, const char *iso, int force)
 {
     di_opts o;
@@ -158,16 +172,7 @@ static void test_write_and_read_back(void **state)
         assert_true(dp_item_at(p, i)->hashed);
     assert_int_equal(di_readback(iso, p, NULL, NULL, &err), 0);
     /* no temporary file is left beside it */
-    {
-        char ls[4200];
-        snprintf(ls, sizeof ls, "ls %s | grep -c partial", dir);
-        FILE *f = popen(ls, "r");
-        char line[32] = "";
-        assert_non_null(f);
-        assert_non_null(fgets(line, sizeof line, f));
-        pclose(f);
-        assert_string_equal(line, "0\n");
-    }
+    assert_int_equal(ls_count(dir, "partial"), 0);
     /* not written over without force; with force it is */
     {
         di_opts o;
@@ -304,11 +309,10 @@ static void spoil_on_read_back(void *ctx, const char *stage, uint64_t done, uint
 static void test_read_back_failure_removes(void **state)
 {
     const char *dir = *state;
-    char iso[4096], cmd[4200], line[64] = "";
+    char iso[4096];
     di_opts o;
     sat_err err = {0};
     dp_plan *p = small_plan(dir, 0755, 1);
-    FILE *f;
 
     snprintf(iso, sizeof iso, "%s/spoilt.iso", dir);
     memset(&o, 0, sizeof o);
@@ -318,12 +322,7 @@ static void test_read_back_failure_removes(void **state)
     assert_non_null(strstr(err.msg, "so it was removed"));
     assert_non_null(strstr(err.msg, "content differs"));
     assert_int_equal(access(iso, F_OK), -1);
-    snprintf(cmd, sizeof cmd, "ls %s | grep -c iso", dir);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    assert_non_null(fgets(line, sizeof line, f));
-    pclose(f);
-    assert_string_equal(line, "0\n");
+    assert_int_equal(ls_count(dir, "iso"), 0);
     dp_free(p);
 }
 
@@ -341,11 +340,10 @@ static void term_while_writing(void *ctx, const char *stage, uint64_t done, uint
 static void test_signal_removes_partial(void **state)
 {
     const char *dir = *state;
-    char iso[4096], cmd[4200], line[64] = "";
+    char iso[4096];
     dp_plan *p = small_plan(dir, 0755, 1);
     int status = 0;
     pid_t pid;
-    FILE *f;
 
     snprintf(iso, sizeof iso, "%s/killed.iso", dir);
     pid = fork();
@@ -363,12 +361,7 @@ static void test_signal_removes_partial(void **state)
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGTERM);
     assert_int_equal(access(iso, F_OK), -1);
-    snprintf(cmd, sizeof cmd, "ls -A %s | grep -c partial", dir);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    assert_non_null(fgets(line, sizeof line, f));
-    pclose(f);
-    assert_string_equal(line, "0\n");
+    assert_int_equal(ls_count(dir, "partial"), 0);
     dp_free(p);
 }
 
