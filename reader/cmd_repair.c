@@ -186,6 +186,7 @@ int cli_repair(const char *path, cli_opts *o)
         goto done;
     }
     made = 1;
+    cli_remove_on_signal(tmp); /* Ctrl-C leaves no half-repaired copy beside OUT */
     rc = sat_parity_repair(p, path, fd, &r.rep, cli_progress, NULL, &err);
     r.have_rep = rc != SAT_E_IO; /* an I/O error (BUNDLE unreadable) comes before the scan */
     if (rc != 0) {
@@ -232,6 +233,7 @@ done:
         close(fd);
     if (made)
         unlink(tmp);
+    cli_remove_on_signal(NULL);
     rp_print(&r);
     sat_parity_close(p);
     return rc;
