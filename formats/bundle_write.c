@@ -4,6 +4,7 @@
  * libarchive to a temporary name, fsynced and renamed into place.
  */
 #include "sat_bundle.h"
+#include "sat_file.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -547,29 +548,6 @@ static int tar_data(struct archive *a, const char *name, const void *p, size_t n
     return 0;
 }
 
-static int fsync_dir_of(const char *path)
-{
-    char *d = strdup(path), *slash;
-    int fd, rc;
-
-    if (d == NULL)
-        return -1;
-    slash = strrchr(d, '/');
-    if (slash == NULL)
-        strcpy(d, ".");
-    else if (slash == d)
-        d[1] = '\0';
-    else
-        *slash = '\0';
-    fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(d);
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 /* The search index (SPEC 12), built from the texts in cluster order: document numbers that
  * follow language and section make smaller gaps in the posting lists. */
 typedef struct windex {
@@ -1059,7 +1037,7 @@ int sat_writer_finish(sat_writer *w, const char *out_path, const sat_seckey *sk,
         goto out;
     }
     placed_tmp = 0;
-    fsync_dir_of(out_path);
+    sat_fsync_dir_of(out_path);
     w->st.n_text = w->n_texts;
     w->st.n_media = w->n_media;
     w->st.n_clusters = w->n_clusters;

@@ -132,24 +132,6 @@ int sat_parity_block_ok(const uint8_t *blk, uint32_t *b, uint32_t *c)
     return 1;
 }
 
-int sat_parity_pread(int fd, void *buf, size_t n, uint64_t off, size_t *got)
-{
-    size_t done = 0;
-
-    while (done < n) {
-        ssize_t r = pread(fd, (uint8_t *)buf + done, n - done, (off_t)(off + done));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        done += (size_t)r;
-    }
-    *got = done;
-    return 0;
-}
-
 int sat_parity_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 {
     size_t done = 0;
@@ -192,7 +174,7 @@ int sat_parity_reader_sector(par_reader *r, uint64_t s, uint8_t *sec, size_t *go
         /* the chunk ends inside this sector only at the end of the file: read again to be
          * sure, from this sector on */
         r->base = off;
-        if (sat_parity_pread(r->fd, r->buf, PAR_CHUNK, off, &r->len) != 0)
+        if (sat_pread_full(r->fd, r->buf, PAR_CHUNK, off, &r->len) != 0)
             return sat_err_set(err, SAT_E_IO, "%s: read error at byte %llu: %s", r->path,
                                (unsigned long long)off, strerror(errno));
     }

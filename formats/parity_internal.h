@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sat_file.h"
 #include "sat_err.h"
 #include "sat_parity.h"
 #include "sat_rs.h"
@@ -84,8 +85,7 @@ void sat_parity_reader_free(par_reader *r);
 int sat_parity_reader_sector(par_reader *r, uint64_t s, uint8_t *sec, size_t *got,
                              sat_err *err);
 
-/* pread/pwrite of exactly n bytes (pread: *got may be less at the end of the file). */
-int sat_parity_pread(int fd, void *buf, size_t n, uint64_t off, size_t *got);
+/* pwrite of exactly n bytes (reads: sat_pread_full, sat_file.h). */
 int sat_parity_pwrite(int fd, const void *buf, size_t n, uint64_t off);
 
 #endif

@@ -106,7 +106,7 @@ static int pr_find_header(sat_parity *p, uint64_t fsize, sat_err *err)
     }
     for (c = 0; c < PAR_COPIES; c++) {
         uint64_t pos = sat_parity_block_pos(&p->g, c, 0);
-        if (sat_parity_pread(p->fd, blk, PAR_SECTOR, pos * PAR_SECTOR, &got) != 0 ||
+        if (sat_pread_full(p->fd, blk, PAR_SECTOR, pos * PAR_SECTOR, &got) != 0 ||
             got != PAR_SECTOR || memcmp(blk + 24, hdr + 24, PAR_CHECK_OFF - 24) != 0 ||
             !pr_header_ok(blk, pos, &p->g, p->hash))
             p->info.header_copies_bad++;
@@ -133,7 +133,7 @@ static int pr_tables(sat_parity *p)
         int ok = 0;
 
         for (c = 0; c < PAR_COPIES && !ok; c++) {
-            if (sat_parity_pread(p->fd, blk, PAR_SECTOR,
+            if (sat_pread_full(p->fd, blk, PAR_SECTOR,
                                  sat_parity_block_pos(g, c, b) * PAR_SECTOR, &got) != 0 ||
                 got != PAR_SECTOR || !sat_parity_block_ok(blk, &bb, &cc) || bb != b ||
                 cc != c || memcmp(blk + 24, p->hash, PAR_ID_BYTES) != 0)
@@ -362,7 +362,7 @@ static int rp_copy(rp_state *r, sat_err *err)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory");
     while (off < size) {
         size_t n = size - off < PAR_CHUNK ? (size_t)(size - off) : PAR_CHUNK;
-        if (sat_parity_pread(r->fd, buf, n, off, &got) != 0) {
+        if (sat_pread_full(r->fd, buf, n, off, &got) != 0) {
             rc = sat_err_set(err, SAT_E_IO, "%s: read error: %s", r->path, strerror(errno));
             goto cleanup;
         }
@@ -420,7 +420,7 @@ static int rp_group_run(rp_state *r, uint64_t j0, uint64_t j1, rp_group *gr, uin
         }
         for (t = 0; t < pl->e; t++) {
             uint64_t q = (uint64_t)pl->rows[t] * g->s + j;
-            if (sat_parity_pread(r->p->fd, gr->syn[j - j0] + (size_t)t * PAR_SECTOR, PAR_SECTOR,
+            if (sat_pread_full(r->p->fd, gr->syn[j - j0] + (size_t)t * PAR_SECTOR, PAR_SECTOR,
                                  sat_parity_psector_pos(g, q) * PAR_SECTOR, &got) != 0 ||
                 got != PAR_SECTOR) {
                 rc = sat_err_set(err, SAT_E_IO, "%s: cannot read parity sector %llu again",
@@ -546,7 +546,7 @@ static int rp_check_out(rp_state *r, sat_err *err)
     }
     crypto_generichash_init(&st, NULL, 0, sizeof h);
     for (;;) {
-        if (sat_parity_pread(r->out, buf, PAR_CHUNK, off, &got) != 0) {
+        if (sat_pread_full(r->out, buf, PAR_CHUNK, off, &got) != 0) {
             rc = sat_err_set(err, SAT_E_IO, "cannot read the repaired bundle back: %s",
                              strerror(errno));
             goto cleanup;

@@ -52,7 +52,7 @@ static int pw_hash(pw_state *w, sat_err *err)
         return sat_err_set(err, SAT_E_NOMEM, "out of memory hashing %s", w->path);
     crypto_generichash_init(&st, NULL, 0, sizeof w->hash);
     while (off < w->g.size) {
-        if (sat_parity_pread(w->fd, buf, PAR_CHUNK, off, &got) != 0) {
+        if (sat_pread_full(w->fd, buf, PAR_CHUNK, off, &got) != 0) {
             rc = sat_err_set(err, SAT_E_IO, "%s: read error at byte %llu: %s", w->path,
                              (unsigned long long)off, strerror(errno));
             goto cleanup;
@@ -173,23 +173,6 @@ static int pw_tables(pw_state *w, sat_err *err)
     return 0;
 }
 
-static void pw_fsync_dir(const char *path)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    int fd;
-
-    if (slash == NULL || (size_t)(slash - path) >= sizeof dir)
-        snprintf(dir, sizeof dir, "%s", slash == NULL ? "." : "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
 int sat_parity_write_mem(const char *bundle_path, unsigned percent, const char *out_path,
                          uint64_t mem, sat_progress_fn fn, void *ctx, sat_err *err)
 {
@@ -274,7 +257,7 @@ int sat_parity_write_mem(const char *bundle_path, unsigned percent, const char *
         goto cleanup;
     }
     made = 0;
-    pw_fsync_dir(out_path);
+    (void)sat_fsync_dir_of(out_path);
     if (fn != NULL)
         fn(ctx, "parity", w.total, w.total);
     rc = 0;

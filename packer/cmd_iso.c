@@ -167,7 +167,6 @@ int pack_cmd_iso(int argc, char **argv)
     iopt.progress = drive_progress_fn;
     iopt.progress_ctx = &pr;
     tmpdir_beside(res.out);
-    di_catch_signals();
     if (di_write(plan, res.out, &iopt, &err) != 0) {
         res.read_back = err.code == SAT_E_HASH ? -1 : 0;
         goto fail;

@@ -3,11 +3,11 @@
  * through libarchive, and read back with libarchive's ISO reader (drive_iso.h).
  */
 #include "drive_iso.h"
+#include "sat_file.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -271,52 +271,6 @@ out:
     return rc;
 }
 
-static int fsync_parent(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    int fd, rc;
-
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if ((size_t)(slash - path) + 1 >= sizeof dir)
-        return -1;
-    else
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* The image being written, removed if SIGINT, SIGTERM or SIGHUP ends the program before it
- * is renamed into place (a DVD's worth of half-written image is not left behind). */
-static char di_partial[4096];
-static volatile sig_atomic_t di_partial_set;
-
-static void di_on_signal(int sig)
-{
-    if (di_partial_set)
-        unlink(di_partial);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-void di_catch_signals(void)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction sa;
-    size_t i;
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = di_on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        sigaction(sigs[i], &sa, NULL);
-}
-
 int di_write(dp_plan *p, const char *out_path, const di_opts *o, sat_err *err)
 {
     char tmp[4096];
@@ -333,8 +287,7 @@ int di_write(dp_plan *p, const char *out_path, const di_opts *o, sat_err *err)
         return sat_err_set(err, SAT_E_IO, "cannot create a file beside %s: %s", out_path,
                            strerror(errno));
     made = 1;
-    memcpy(di_partial, tmp, sizeof di_partial);
-    di_partial_set = 1;
+    sat_remove_on_signal(tmp); /* Ctrl-C leaves no half-written image */
     if (fchmod(fd, 0644) != 0) {
         rc = sat_err_set(err, SAT_E_IO, "cannot set the mode of %s: %s", tmp, strerror(errno));
         goto out;
@@ -359,8 +312,8 @@ int di_write(dp_plan *p, const char *out_path, const di_opts *o, sat_err *err)
         goto out;
     }
     made = 0;
-    di_partial_set = 0;
-    if (fsync_parent(out_path) != 0)
+    sat_remove_on_signal(NULL);
+    if (sat_fsync_dir_of(out_path) != 0)
         rc = sat_err_set(err, SAT_E_IO, "cannot flush the folder of %s: %s", out_path,
                          strerror(errno));
 out:
@@ -368,7 +321,7 @@ out:
         close(fd);
     if (made)
         unlink(tmp);
-    di_partial_set = 0;
+    sat_remove_on_signal(NULL);
     return rc;
 }
 

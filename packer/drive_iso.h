@@ -47,9 +47,6 @@ typedef struct di_opts {
  * SAT_E_HASH when the image read back differs from the plan (no image is left);
  * SAT_E_IO, SAT_E_NOMEM, SAT_E_ARG otherwise, with a message naming the file. */
 int di_write(dp_plan *p, const char *out_path, const di_opts *o, sat_err *err);
-/* Makes SIGINT, SIGTERM and SIGHUP remove the image di_write is writing (its temporary
- * name) before the program ends as the signal says. For the command, once. */
-void di_catch_signals(void);
 
 /* Reads the image at path with libarchive's ISO 9660 reader (names and modes from Rock
  * Ridge) and compares it with the plan, whose items must all be hashed: every planned file

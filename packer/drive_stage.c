@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "drive_stage.h"
+#include "sat_file.h"
 
 #ifndef MSDOS_SUPER_MAGIC
 #define MSDOS_SUPER_MAGIC 0x4d44
@@ -376,24 +377,13 @@ static void prog_show(ds_prog *g, int final)
 static ssize_t src_read(const dp_item *it, int sfd, unsigned char *buf, size_t n, uint64_t off)
 {
     size_t got = 0;
-    ssize_t r;
 
     if (it->data != NULL) {
         got = off < it->size ? (size_t)(it->size - off < n ? it->size - off : n) : 0;
         memcpy(buf, it->data + off, got);
         return (ssize_t)got;
     }
-    while (got < n) {
-        r = pread(sfd, buf + got, n - got, (off_t)(off + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
+    return sat_pread_full(sfd, buf, n, off, &got) == 0 ? (ssize_t)got : -1;
 }
 
 /* The temporary name of item i in its folder. */

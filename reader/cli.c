@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,41 +85,4 @@ void cli_progress(void *ctx, const char *stage, uint64_t done, uint64_t total)
     fprintf(stderr, "\r%s: %s %3d%%", cli_prog, stage, total ? (int)(done * 100 / total) : 100);
     if (done == total)
         fprintf(stderr, "\r%30s\r", "");
-}
-
-/* ------------------------------------------------------------------------
- * A temporary file removed if a signal ends the program
- * ------------------------------------------------------------------------ */
-
-static char sig_path[4096];
-static volatile sig_atomic_t sig_path_set;
-
-static void on_remove_signal(int sig)
-{
-    if (sig_path_set)
-        unlink(sig_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-void cli_remove_on_signal(const char *path)
-{
-    static int installed;
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    size_t i;
-
-    sig_path_set = 0;
-    if (path == NULL || strlen(path) >= sizeof sig_path)
-        return;
-    memcpy(sig_path, path, strlen(path) + 1);
-    if (!installed) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_remove_signal;
-        sigemptyset(&sa.sa_mask);
-        for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-            sigaction(sigs[i], &sa, NULL);
-        installed = 1;
-    }
-    sig_path_set = 1;
 }

@@ -55,11 +55,6 @@ int cli_open_bundle(const char *path, cli_opts *o, sat_bundle **b);
  * is a terminal; the line is cleared at the end. */
 void cli_progress(void *ctx, const char *stage, uint64_t done, uint64_t total);
 
-/* While path is set, SIGINT, SIGTERM and SIGHUP remove that file (a temporary name this run
- * created) before the program ends as the signal says; NULL forgets it. The path is copied
- * (at most 4095 bytes; a longer one is not registered). Installs the handlers on first use. */
-void cli_remove_on_signal(const char *path);
-
 /* extract BUNDLE --to DIR [ID...]: writes the named entries (all without ids) that verify
  * into o->to, refusing to overwrite unless o->force. Returns the exit status. */
 int cli_extract(const char *path, char **ids, int nids, cli_opts *o);

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cmd_repair.h"
+#include "sat_file.h"
 #include "sat_parity.h"
 
 typedef struct rp_out {
@@ -186,7 +187,7 @@ int cli_repair(const char *path, cli_opts *o)
         goto done;
     }
     made = 1;
-    cli_remove_on_signal(tmp); /* Ctrl-C leaves no half-repaired copy beside OUT */
+    sat_remove_on_signal(tmp); /* Ctrl-C leaves no half-repaired copy beside OUT */
     rc = sat_parity_repair(p, path, fd, &r.rep, cli_progress, NULL, &err);
     r.have_rep = rc != SAT_E_IO; /* an I/O error (BUNDLE unreadable) comes before the scan */
     if (rc != 0) {
@@ -213,19 +214,7 @@ int cli_repair(const char *path, cli_opts *o)
         goto done;
     }
     made = 0;
-    {
-        /* the new name on disk too */
-        char d[PATH_MAX];
-        const char *sl = strrchr(o->out, '/');
-        int dfd;
-
-        snprintf(d, sizeof d, "%.*s", sl == NULL ? 1 : sl == o->out ? 1 : (int)(sl - o->out),
-                 sl == NULL ? "." : o->out);
-        if ((dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-            (void)fsync(dfd);
-            close(dfd);
-        }
-    }
+    (void)sat_fsync_dir_of(o->out); /* the new name on disk too */
     r.verdict = "repaired";
     rc = 0;
 done:
@@ -233,7 +222,7 @@ done:
         close(fd);
     if (made)
         unlink(tmp);
-    cli_remove_on_signal(NULL);
+    sat_remove_on_signal(NULL);
     rp_print(&r);
     sat_parity_close(p);
     return rc;
